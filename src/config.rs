@@ -1,0 +1,24 @@
+//! Runtime configuration, read from flags with environment fallbacks (see `cli`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to know to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the HTTP server listens.
+    pub addr: SocketAddr,
+    /// Folder for argmap's own files: the embedded PostgreSQL cluster lives in `postgres/`.
+    pub data_dir: PathBuf,
+    /// An external PostgreSQL to use instead of the embedded one.
+    pub database_url: Option<String>,
+    /// Folder served under `/static`.
+    pub static_dir: PathBuf,
+}
+
+impl Config {
+    /// The static folder of the source tree argmap was built from.
+    pub fn default_static_dir() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+    }
+}

@@ -1,0 +1,102 @@
+//! The one error type of the HTTP layer, and how it becomes a response.
+//!
+//! Handlers return [`Result`]. [`Error::into_response`] decides the status and the words a
+//! person sees, and attaches them to the response as a [`Problem`];
+//! `http::errors::render` then draws it as an HTML page, or as
+//! `application/problem+json` under `/api/`, in one place.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing named does not exist (or is hidden from this reader).
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The request is malformed: a bad query string, an unparsable body.
+    #[error("{0}")]
+    BadRequest(String),
+    /// One input field is wrong; `message` says how.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// The database cannot be reached or is overloaded.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("database error")]
+    Database(#[source] sqlx::Error),
+    #[error("template error")]
+    Template(#[from] askama::Error),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Error::Unavailable(err),
+            err => Error::Database(err),
+        }
+    }
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid { field: field.into(), message: message.into() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(_) | Error::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// What went wrong, in words fit for the person who asked: never a database's error text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    #[serde(serialize_with = "serialize_status")]
+    pub status: StatusCode,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The input field at fault, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+fn serialize_status<S: serde::Serializer>(status: &StatusCode, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_u16(status.as_u16())
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, detail: Option<String>) -> Self {
+        let title = status.canonical_reason().unwrap_or("Error").to_owned();
+        Self { status, title, detail, field: None }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let mut problem = Problem::new(status, None);
+        match self {
+            Error::NotFound(_) | Error::BadRequest(_) => problem.detail = Some(self.to_string()),
+            Error::Invalid { field, message } => {
+                problem.detail = Some(format!("{field}: {message}"));
+                problem.field = Some(field);
+            }
+            Error::Unavailable(_) => problem.detail = Some("The database is unavailable; try again shortly.".into()),
+            Error::Database(_) | Error::Template(_) => {}
+        }
+        let mut response = status.into_response();
+        response.extensions_mut().insert(problem);
+        response
+    }
+}

@@ -1,0 +1,89 @@
+//! HTTP: the routes of every area merged into one application, and the middleware stack.
+
+mod errors;
+mod health;
+mod home;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::extract::MatchedPath;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+
+/// The largest request body accepted (an imported document, a restored dump page).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// A request still running after this gets a 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// No inline script or style anywhere: everything comes from `/static`.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application for `state`.
+pub fn app(state: AppState) -> Router {
+    let static_files = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
+        ))
+        .service(ServeDir::new(&state.config.static_dir));
+
+    let routes = Router::new()
+        .merge(health::router())
+        .merge(home::router())
+        .nest_service("/static", static_files)
+        .fallback(errors::not_found)
+        .with_state(state);
+    with_middleware(routes)
+}
+
+/// The middleware stack, outermost first:
+/// 1. a request id is set (or kept from the client) and returned, so logs and reports match;
+/// 2. every request is traced in a span with its id and matched route;
+/// 3. security headers are added to every response;
+/// 4. responses are compressed;
+/// 5. errors from anything below become our HTML or problem+json pages;
+/// 6. slow requests time out (503), large bodies are refused (413), and a panic becomes a
+///    500 instead of a dropped connection.
+fn with_middleware(router: Router) -> Router {
+    let x_request_id = HeaderName::from_static("x-request-id");
+    router.layer(
+        ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(x_request_id.clone(), MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
+            let id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok());
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), route, id)
+        }))
+        .layer(PropagateRequestIdLayer::new(x_request_id))
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
+        .layer(security_header(
+            HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .layer(security_header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(errors::render))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(errors::panic_response)),
+    )
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}

@@ -1,0 +1,17 @@
+//! argmap: an argument map of NHS England reform debates, served on the web.
+//!
+//! The library owns everything; `main.rs` only parses the command line. [`app`] builds
+//! the HTTP application for a given [`AppState`]; [`server::serve`] runs it with its
+//! database (argmap's own embedded PostgreSQL unless a URL is configured).
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod server;
+pub mod state;
+
+pub use error::{Error, Result};
+pub use http::app;
+pub use state::AppState;

@@ -1,0 +1,113 @@
+//! Running argmap: its database (embedded or external), then the HTTP server until a
+//! signal, then a clean stop.
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Instant;
+
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::db::embedded::{Cluster, EmbeddedError, Postgres};
+use crate::db::{self, MIGRATOR};
+use crate::{AppState, app};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("the server failed: {0}")]
+    Serve(#[source] std::io::Error),
+}
+
+/// The database argmap works on, and the embedded server behind it, if any.
+pub struct Database {
+    pub pool: PgPool,
+    pub postgres: Option<Postgres>,
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL` when configured, or brings up the embedded cluster in the
+    /// data folder; then applies pending migrations.
+    pub async fn open(config: &Config) -> Result<Self, ServeError> {
+        let database = match &config.database_url {
+            Some(url) => {
+                let pool = db::pool(url.parse().map_err(ServeError::Connect)?).await.map_err(ServeError::Connect)?;
+                Self { pool, postgres: None }
+            }
+            None => Self::embedded(&config.data_dir).await?,
+        };
+        let started = Instant::now();
+        MIGRATOR.run(&database.pool).await?;
+        tracing::debug!(elapsed = ?started.elapsed(), "migrations applied");
+        Ok(database)
+    }
+
+    async fn embedded(data_dir: &Path) -> Result<Self, ServeError> {
+        let postgres = Cluster::new(data_dir)?.start().await?;
+        let options = postgres.connect_options(db::DATABASE);
+        let setup = async {
+            let mut admin = db::admin_connection(&options).await?;
+            db::ensure_database(&mut admin, db::DATABASE).await?;
+            db::pool(options).await
+        };
+        match setup.await {
+            Ok(pool) => {
+                tracing::info!("database: {}", postgres.url(db::DATABASE));
+                Ok(Self { pool, postgres: Some(postgres) })
+            }
+            Err(err) => {
+                let _ = postgres.stop().await;
+                Err(ServeError::Connect(err))
+            }
+        }
+    }
+
+    /// Closes the pool, then stops the embedded server if we started it.
+    pub async fn close(self) -> Result<(), ServeError> {
+        self.pool.close().await;
+        if let Some(postgres) = self.postgres {
+            postgres.stop().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Serves argmap until SIGINT or SIGTERM, drains in-flight requests, and stops cleanly.
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let started = Instant::now();
+    let database = Database::open(&config).await?;
+    let result = serve_on(&config, database.pool.clone(), shutdown_signal()).await;
+    if result.is_ok() {
+        tracing::info!(uptime = ?started.elapsed(), "stopping");
+    }
+    let closed = database.close().await;
+    result.and(closed)
+}
+
+async fn serve_on(config: &Config, pool: PgPool, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    tracing::info!("listening on http://{addr}");
+    let app = app(AppState::new(pool, config.clone()));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(ServeError::Serve)
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).expect("installing a SIGINT handler");
+    let mut terminate = signal(SignalKind::terminate()).expect("installing a SIGTERM handler");
+    let name = tokio::select! {
+        _ = interrupt.recv() => "SIGINT",
+        _ = terminate.recv() => "SIGTERM",
+    };
+    tracing::info!("{name} received: finishing in-flight requests");
+}
