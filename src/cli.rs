@@ -11,7 +11,11 @@ use crate::config::Config;
 use crate::server::{self, Database, ServeError};
 
 #[derive(Debug, Parser)]
-#[command(name = "argmap", version, about = "An argument map of NHS England reform debates, served on the web")]
+#[command(
+    name = "argmap",
+    version,
+    about = "An argument map of NHS England reform debates, served on the web"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -22,10 +26,20 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Address the web server listens on.
-    #[arg(long, env = "ARGMAP_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "ARGMAP_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// Folder for argmap's own files, including its embedded PostgreSQL cluster.
-    #[arg(long, env = "ARGMAP_DATA_DIR", default_value = "argmap-data", global = true)]
+    #[arg(
+        long,
+        env = "ARGMAP_DATA_DIR",
+        default_value = "argmap-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// Use this PostgreSQL database instead of the embedded one.
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
@@ -49,7 +63,10 @@ impl GlobalArgs {
             addr: self.addr,
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone().filter(|url| !url.is_empty()),
-            static_dir: self.static_dir.clone().unwrap_or_else(Config::default_static_dir),
+            static_dir: self
+                .static_dir
+                .clone()
+                .unwrap_or_else(Config::default_static_dir),
         }
     }
 }
@@ -57,10 +74,17 @@ impl GlobalArgs {
 /// Runs one command to completion; errors are printed and become exit code 1.
 pub fn run(cli: Cli) -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("ARGMAP_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_env("ARGMAP_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("argmap: cannot start the async runtime: {err}");

@@ -33,7 +33,9 @@ pub enum Error {
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
         match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Error::Unavailable(err),
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                Error::Unavailable(err)
+            }
             err => Error::Database(err),
         }
     }
@@ -41,7 +43,10 @@ impl From<sqlx::Error> for Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Invalid { field: field.into(), message: message.into() }
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -68,14 +73,22 @@ pub struct Problem {
     pub field: Option<String>,
 }
 
-fn serialize_status<S: serde::Serializer>(status: &StatusCode, s: S) -> std::result::Result<S::Ok, S::Error> {
+fn serialize_status<S: serde::Serializer>(
+    status: &StatusCode,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_u16(status.as_u16())
 }
 
 impl Problem {
     pub fn new(status: StatusCode, detail: Option<String>) -> Self {
         let title = status.canonical_reason().unwrap_or("Error").to_owned();
-        Self { status, title, detail, field: None }
+        Self {
+            status,
+            title,
+            detail,
+            field: None,
+        }
     }
 }
 
@@ -92,7 +105,9 @@ impl IntoResponse for Error {
                 problem.detail = Some(format!("{field}: {message}"));
                 problem.field = Some(field);
             }
-            Error::Unavailable(_) => problem.detail = Some("The database is unavailable; try again shortly.".into()),
+            Error::Unavailable(_) => {
+                problem.detail = Some("The database is unavailable; try again shortly.".into())
+            }
             Error::Database(_) | Error::Template(_) => {}
         }
         let mut response = status.into_response();

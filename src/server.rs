@@ -22,7 +22,10 @@ pub enum ServeError {
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("the server failed: {0}")]
     Serve(#[source] std::io::Error),
 }
@@ -39,8 +42,13 @@ impl Database {
     pub async fn open(config: &Config) -> Result<Self, ServeError> {
         let database = match &config.database_url {
             Some(url) => {
-                let pool = db::pool(url.parse().map_err(ServeError::Connect)?).await.map_err(ServeError::Connect)?;
-                Self { pool, postgres: None }
+                let pool = db::pool(url.parse().map_err(ServeError::Connect)?)
+                    .await
+                    .map_err(ServeError::Connect)?;
+                Self {
+                    pool,
+                    postgres: None,
+                }
             }
             None => Self::embedded(&config.data_dir).await?,
         };
@@ -61,7 +69,10 @@ impl Database {
         match setup.await {
             Ok(pool) => {
                 tracing::info!("database: {}", postgres.url(db::DATABASE));
-                Ok(Self { pool, postgres: Some(postgres) })
+                Ok(Self {
+                    pool,
+                    postgres: Some(postgres),
+                })
             }
             Err(err) => {
                 let _ = postgres.stop().await;
@@ -83,8 +94,9 @@ impl Database {
 /// Serves argmap until SIGINT or SIGTERM, drains in-flight requests, and stops cleanly.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let started = Instant::now();
+    let shutdown = shutdown_signal();
     let database = Database::open(&config).await?;
-    let result = serve_on(&config, database.pool.clone(), shutdown_signal()).await;
+    let result = serve_on(&config, database.pool.clone(), shutdown).await;
     if result.is_ok() {
         tracing::info!(uptime = ?started.elapsed(), "stopping");
     }
@@ -92,22 +104,37 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     result.and(closed)
 }
 
-async fn serve_on(config: &Config, pool: PgPool, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
-    let listener = TcpListener::bind(config.addr).await.map_err(|source| ServeError::Bind { addr: config.addr, source })?;
+async fn serve_on(
+    config: &Config,
+    pool: PgPool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!("listening on http://{addr}");
     let app = app(AppState::new(pool, config.clone()));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(ServeError::Serve)
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Serve)
 }
 
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
-pub async fn shutdown_signal() {
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM. The handlers are installed now, not
+/// when the future is first polled, so a signal that arrives during start-up is not lost.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).expect("installing a SIGINT handler");
     let mut terminate = signal(SignalKind::terminate()).expect("installing a SIGTERM handler");
-    let name = tokio::select! {
-        _ = interrupt.recv() => "SIGINT",
-        _ = terminate.recv() => "SIGTERM",
-    };
-    tracing::info!("{name} received: finishing in-flight requests");
+    async move {
+        let name = tokio::select! {
+            _ = interrupt.recv() => "SIGINT",
+            _ = terminate.recv() => "SIGTERM",
+        };
+        tracing::info!("{name} received: finishing in-flight requests");
+    }
 }

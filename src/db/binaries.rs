@@ -46,7 +46,10 @@ impl PgBinaries {
             }
             match major_version(&dir.join("postgres")) {
                 Some(major) if major >= MIN_MAJOR_VERSION => {
-                    return Ok(Self { bin_dir: dir, major_version: major });
+                    return Ok(Self {
+                        bin_dir: dir,
+                        major_version: major,
+                    });
                 }
                 Some(major) => too_old = Some((dir, major)),
                 None => {}
@@ -70,7 +73,7 @@ fn debian_bin_dirs(root: &Path) -> Vec<PathBuf> {
             Some((version, entry.path().join("bin")))
         })
         .collect();
-    versioned.sort_by(|a, b| b.0.cmp(&a.0));
+    versioned.sort_by_key(|(version, _)| std::cmp::Reverse(*version));
     versioned.into_iter().map(|(_, dir)| dir).collect()
 }
 
@@ -81,8 +84,14 @@ fn major_version(postgres: &Path) -> Option<u32> {
 }
 
 fn parse_major_version(version_line: &str) -> Option<u32> {
-    let version = version_line.split_whitespace().find(|word| word.starts_with(|c: char| c.is_ascii_digit()))?;
-    version.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    let version = version_line
+        .split_whitespace()
+        .find(|word| word.starts_with(|c: char| c.is_ascii_digit()))?;
+    version
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -91,8 +100,14 @@ mod tests {
 
     #[test]
     fn major_version_is_read_from_the_version_line() {
-        assert_eq!(parse_major_version("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"), Some(15));
-        assert_eq!(parse_major_version("postgres (PostgreSQL) 17beta1"), Some(17));
+        assert_eq!(
+            parse_major_version("postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"),
+            Some(15)
+        );
+        assert_eq!(
+            parse_major_version("postgres (PostgreSQL) 17beta1"),
+            Some(17)
+        );
         assert_eq!(parse_major_version("postgres (PostgreSQL) 9.6.24"), Some(9));
         assert_eq!(parse_major_version("nonsense"), None);
     }

@@ -44,23 +44,36 @@ pub enum EmbeddedError {
         min = super::binaries::MIN_MAJOR_VERSION
     )]
     TooOld { dir: PathBuf, major: u32 },
-    #[error("argmap runs as root, and PostgreSQL refuses to: create a `postgres` user for it to run as")]
+    #[error(
+        "argmap runs as root, and PostgreSQL refuses to: create a `postgres` user for it to run as"
+    )]
     NoUnprivilegedUser,
     #[error(
         "PostgreSQL runs as user `{user}`, who cannot enter {dir}: choose a data folder it can \
          reach (--data-dir) or make the folder traversable (chmod o+x)"
     )]
     Unreachable { user: String, dir: PathBuf },
-    #[error("the data folder path is too long for a Unix socket ({len} bytes, at most {MAX_SOCKET_PATH}): {socket}")]
+    #[error(
+        "the data folder path is too long for a Unix socket ({len} bytes, at most {MAX_SOCKET_PATH}): {socket}"
+    )]
     SocketPathTooLong { socket: PathBuf, len: usize },
-    #[error("{path} exists but is not a PostgreSQL cluster (no PG_VERSION): move it away or choose another data folder")]
+    #[error(
+        "{path} exists but is not a PostgreSQL cluster (no PG_VERSION): move it away or choose another data folder"
+    )]
     NotACluster { path: PathBuf },
     #[error("{what} failed: {source}")]
     Io { what: String, source: io::Error },
     #[error("initdb failed ({status}):\n{output}")]
-    Initdb { status: std::process::ExitStatus, output: String },
+    Initdb {
+        status: std::process::ExitStatus,
+        output: String,
+    },
     #[error("PostgreSQL exited during start-up ({status}); the end of {log}:\n{tail}")]
-    Exited { status: std::process::ExitStatus, log: PathBuf, tail: String },
+    Exited {
+        status: std::process::ExitStatus,
+        log: PathBuf,
+        tail: String,
+    },
     #[error("PostgreSQL did not accept connections within {0:?}: {1}")]
     NotReady(Duration, String),
 }
@@ -86,7 +99,8 @@ impl Cluster {
     /// is root, the unprivileged user the server will run as.
     pub fn new(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let binaries = PgBinaries::find()?;
-        let data_dir = std::path::absolute(data_dir).map_err(io_err(format!("resolving {}", data_dir.display())))?;
+        let data_dir = std::path::absolute(data_dir)
+            .map_err(io_err(format!("resolving {}", data_dir.display())))?;
         let pgdata = data_dir.join("postgres");
         let socket = pgdata.join(format!(".s.PGSQL.{PORT}"));
         let len = socket.as_os_str().len();
@@ -102,7 +116,13 @@ impl Cluster {
         } else {
             None
         };
-        Ok(Self { binaries, log_file: data_dir.join("postgres.log"), pgdata, run_as, settings: Vec::new() })
+        Ok(Self {
+            binaries,
+            log_file: data_dir.join("postgres.log"),
+            pgdata,
+            run_as,
+            settings: Vec::new(),
+        })
     }
 
     /// Adds a server setting passed on the command line at every start (`-c name=value`).
@@ -130,8 +150,16 @@ impl Cluster {
             self.initdb()?;
         }
         if let Some(running) = self.running_server() {
-            tracing::info!(pid = running.pid, "PostgreSQL already running on {}; using it", self.pgdata.display());
-            let postgres = Postgres { child: None, socket_dir: running.socket_dir, port: running.port };
+            tracing::info!(
+                pid = running.pid,
+                "PostgreSQL already running on {}; using it",
+                self.pgdata.display()
+            );
+            let postgres = Postgres {
+                child: None,
+                socket_dir: running.socket_dir,
+                port: running.port,
+            };
             postgres.wait_until_ready(None, &self.log_file).await?;
             return Ok(postgres);
         }
@@ -139,11 +167,21 @@ impl Cluster {
 
         let started = Instant::now();
         let mut child = self.spawn_server()?;
-        let postgres = Postgres { child: None, socket_dir: self.pgdata.clone(), port: PORT };
-        match postgres.wait_until_ready(Some(&mut child), &self.log_file).await {
+        let postgres = Postgres {
+            child: None,
+            socket_dir: self.pgdata.clone(),
+            port: PORT,
+        };
+        match postgres
+            .wait_until_ready(Some(&mut child), &self.log_file)
+            .await
+        {
             Ok(()) => {
                 tracing::info!(elapsed = ?started.elapsed(), pid = child.id(), "PostgreSQL ready on {}", self.pgdata.display());
-                Ok(Postgres { child: Some(child), ..postgres })
+                Ok(Postgres {
+                    child: Some(child),
+                    ..postgres
+                })
             }
             Err(err) => {
                 let _ = signal::kill(Pid::from_raw(child.id() as i32), Signal::SIGQUIT);
@@ -157,15 +195,20 @@ impl Cluster {
     fn prepare_data_dir(&self) -> Result<(), EmbeddedError> {
         let data_dir = self.pgdata.parent().expect("pgdata has a parent");
         if !data_dir.exists() {
-            fs::create_dir_all(data_dir).map_err(io_err(format!("creating {}", data_dir.display())))?;
+            fs::create_dir_all(data_dir)
+                .map_err(io_err(format!("creating {}", data_dir.display())))?;
             // Readable so that the server's own user can enter it when argmap is root.
-            fs::set_permissions(data_dir, fs::Permissions::from_mode(0o755))
-                .map_err(io_err(format!("setting permissions of {}", data_dir.display())))?;
+            fs::set_permissions(data_dir, fs::Permissions::from_mode(0o755)).map_err(io_err(
+                format!("setting permissions of {}", data_dir.display()),
+            ))?;
         }
         if let Some(user) = &self.run_as {
             for dir in data_dir.ancestors() {
                 if !can_enter(dir, user) {
-                    return Err(EmbeddedError::Unreachable { user: user.name.clone(), dir: dir.to_owned() });
+                    return Err(EmbeddedError::Unreachable {
+                        user: user.name.clone(),
+                        dir: dir.to_owned(),
+                    });
                 }
             }
         }
@@ -176,22 +219,33 @@ impl Cluster {
     /// first start leaves nothing half-made.
     fn initdb(&self) -> Result<(), EmbeddedError> {
         if self.pgdata.exists() {
-            let empty = fs::read_dir(&self.pgdata).map(|mut d| d.next().is_none()).unwrap_or(false);
+            let empty = fs::read_dir(&self.pgdata)
+                .map(|mut d| d.next().is_none())
+                .unwrap_or(false);
             if !empty {
-                return Err(EmbeddedError::NotACluster { path: self.pgdata.clone() });
+                return Err(EmbeddedError::NotACluster {
+                    path: self.pgdata.clone(),
+                });
             }
-            fs::remove_dir(&self.pgdata).map_err(io_err(format!("removing empty {}", self.pgdata.display())))?;
+            fs::remove_dir(&self.pgdata)
+                .map_err(io_err(format!("removing empty {}", self.pgdata.display())))?;
         }
         let scratch = self.pgdata.with_file_name("postgres.initdb");
         if scratch.exists() {
-            fs::remove_dir_all(&scratch).map_err(io_err(format!("removing {}", scratch.display())))?;
+            fs::remove_dir_all(&scratch)
+                .map_err(io_err(format!("removing {}", scratch.display())))?;
         }
         fs::create_dir(&scratch).map_err(io_err(format!("creating {}", scratch.display())))?;
-        fs::set_permissions(&scratch, fs::Permissions::from_mode(0o700))
-            .map_err(io_err(format!("setting permissions of {}", scratch.display())))?;
+        fs::set_permissions(&scratch, fs::Permissions::from_mode(0o700)).map_err(io_err(
+            format!("setting permissions of {}", scratch.display()),
+        ))?;
         if let Some(user) = &self.run_as {
-            nix::unistd::chown(&scratch, Some(user.uid), Some(user.gid))
-                .map_err(|errno| EmbeddedError::Io { what: format!("chown {}", scratch.display()), source: errno.into() })?;
+            nix::unistd::chown(&scratch, Some(user.uid), Some(user.gid)).map_err(|errno| {
+                EmbeddedError::Io {
+                    what: format!("chown {}", scratch.display()),
+                    source: errno.into(),
+                }
+            })?;
         }
 
         let started = Instant::now();
@@ -199,15 +253,31 @@ impl Cluster {
         initdb
             .arg("--pgdata")
             .arg(&scratch)
-            .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8"])
+            .args([
+                "--username",
+                SUPERUSER,
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C.UTF-8",
+            ])
             .arg("--no-instructions");
-        let output = self.as_server_user(&mut initdb).output().map_err(io_err("running initdb"))?;
+        let output = self
+            .as_server_user(&mut initdb)
+            .output()
+            .map_err(io_err("running initdb"))?;
         if !output.status.success() {
             let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
             text.push_str(&String::from_utf8_lossy(&output.stderr));
-            return Err(EmbeddedError::Initdb { status: output.status, output: text });
+            return Err(EmbeddedError::Initdb {
+                status: output.status,
+                output: text,
+            });
         }
-        fs::rename(&scratch, &self.pgdata).map_err(io_err(format!("renaming {} into place", scratch.display())))?;
+        fs::rename(&scratch, &self.pgdata)
+            .map_err(io_err(format!("renaming {} into place", scratch.display())))?;
         tracing::info!(elapsed = ?started.elapsed(), "initialised a PostgreSQL cluster in {}", self.pgdata.display());
         Ok(())
     }
@@ -221,24 +291,39 @@ impl Cluster {
         if comm.trim() != "postgres" && comm.trim() != "postmaster" {
             return None;
         }
-        let port = lines.get(3).and_then(|l| l.trim().parse().ok()).unwrap_or(PORT);
+        let port = lines
+            .get(3)
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(PORT);
         let socket_dir = lines
             .get(4)
             .map(|l| l.trim())
             .filter(|l| !l.is_empty())
             .map(PathBuf::from)
             .unwrap_or_else(|| self.pgdata.clone());
-        Some(RunningServer { pid, port, socket_dir })
+        Some(RunningServer {
+            pid,
+            port,
+            socket_dir,
+        })
     }
 
     /// A crash leaves `postmaster.pid` and the socket's lock file behind; once we know no
     /// server owns them they only stand in the way.
     fn remove_stale_lock_files(&self) -> Result<(), EmbeddedError> {
-        for name in ["postmaster.pid".to_owned(), format!(".s.PGSQL.{PORT}.lock"), format!(".s.PGSQL.{PORT}")] {
+        for name in [
+            "postmaster.pid".to_owned(),
+            format!(".s.PGSQL.{PORT}.lock"),
+            format!(".s.PGSQL.{PORT}"),
+        ] {
             let path = self.pgdata.join(&name);
             if path.exists() {
-                tracing::warn!("removing stale {} left by a server that is no longer running", path.display());
-                fs::remove_file(&path).map_err(io_err(format!("removing stale {}", path.display())))?;
+                tracing::warn!(
+                    "removing stale {} left by a server that is no longer running",
+                    path.display()
+                );
+                fs::remove_file(&path)
+                    .map_err(io_err(format!("removing stale {}", path.display())))?;
             }
         }
         Ok(())
@@ -250,7 +335,9 @@ impl Cluster {
             .append(true)
             .open(&self.log_file)
             .map_err(io_err(format!("opening {}", self.log_file.display())))?;
-        let log_err = log.try_clone().map_err(io_err("duplicating the log file handle"))?;
+        let log_err = log
+            .try_clone()
+            .map_err(io_err("duplicating the log file handle"))?;
 
         let mut command = Command::new(self.binaries.postgres());
         command
@@ -259,7 +346,12 @@ impl Cluster {
             .args(["-c", "listen_addresses="])
             .arg("-c")
             .arg(format!("unix_socket_directories={}", self.pgdata.display()))
-            .args(["-c", "unix_socket_permissions=0700", "-p", &PORT.to_string()]);
+            .args([
+                "-c",
+                "unix_socket_permissions=0700",
+                "-p",
+                &PORT.to_string(),
+            ]);
         for (name, value) in &self.settings {
             command.arg("-c").arg(format!("{name}={value}"));
         }
@@ -277,12 +369,17 @@ impl Cluster {
                 Ok(())
             });
         }
-        self.as_server_user(&mut command).spawn().map_err(io_err("starting postgres"))
+        self.as_server_user(&mut command)
+            .spawn()
+            .map_err(io_err("starting postgres"))
     }
 
     fn as_server_user<'a>(&self, command: &'a mut Command) -> &'a mut Command {
         if let Some(user) = &self.run_as {
-            command.uid(user.uid.as_raw()).gid(user.gid.as_raw()).env("HOME", &user.dir);
+            command
+                .uid(user.uid.as_raw())
+                .gid(user.gid.as_raw())
+                .env("HOME", &user.dir);
         }
         command
     }
@@ -296,7 +393,9 @@ struct RunningServer {
 
 /// Whether `user` may traverse `dir` (the execute bit that applies to them).
 fn can_enter(dir: &Path, user: &User) -> bool {
-    let Ok(meta) = fs::metadata(dir) else { return true };
+    let Ok(meta) = fs::metadata(dir) else {
+        return true;
+    };
     let mode = meta.mode();
     if meta.uid() == user.uid.as_raw() {
         mode & 0o100 != 0
@@ -329,7 +428,11 @@ impl Postgres {
 
     /// A URL for `database`, for people and tools such as psql.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{SUPERUSER}@localhost/{database}?host={}&port={}", self.socket_dir.display(), self.port)
+        format!(
+            "postgres://{SUPERUSER}@localhost/{database}?host={}&port={}",
+            self.socket_dir.display(),
+            self.port
+        )
     }
 
     /// Whether argmap started this server (and will stop it).
@@ -341,12 +444,20 @@ impl Postgres {
         self.child.as_ref().map(Child::id)
     }
 
-    async fn wait_until_ready(&self, mut child: Option<&mut Child>, log: &Path) -> Result<(), EmbeddedError> {
+    async fn wait_until_ready(
+        &self,
+        mut child: Option<&mut Child>,
+        log: &Path,
+    ) -> Result<(), EmbeddedError> {
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Some(child) = child.as_deref_mut() {
                 if let Ok(Some(status)) = child.try_wait() {
-                    return Err(EmbeddedError::Exited { status, log: log.to_owned(), tail: tail(log, 2000) });
+                    return Err(EmbeddedError::Exited {
+                        status,
+                        log: log.to_owned(),
+                        tail: tail(log, 2000),
+                    });
                 }
             }
             match PgConnection::connect_with(&self.connect_options("postgres")).await {
@@ -366,7 +477,9 @@ impl Postgres {
     /// then an immediate one if it has not finished within 30 seconds. A server we only
     /// attached to is left running.
     pub async fn stop(mut self) -> Result<(), EmbeddedError> {
-        let Some(mut child) = self.child.take() else { return Ok(()) };
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
         let pid = Pid::from_raw(child.id() as i32);
         let _ = signal::kill(pid, Signal::SIGINT);
         let deadline = Instant::now() + STOP_TIMEOUT;
@@ -377,7 +490,9 @@ impl Postgres {
                     return Ok(());
                 }
                 None if Instant::now() >= deadline => {
-                    tracing::warn!("PostgreSQL still running after {STOP_TIMEOUT:?}; sending an immediate shutdown");
+                    tracing::warn!(
+                        "PostgreSQL still running after {STOP_TIMEOUT:?}; sending an immediate shutdown"
+                    );
                     let _ = signal::kill(pid, Signal::SIGQUIT);
                     child.wait().map_err(io_err("waiting for postgres"))?;
                     return Ok(());
@@ -390,7 +505,9 @@ impl Postgres {
 
 /// The last `max` bytes of a log file, for error messages.
 fn tail(path: &Path, max: u64) -> String {
-    let Ok(mut file) = fs::File::open(path) else { return String::new() };
+    let Ok(mut file) = fs::File::open(path) else {
+        return String::new();
+    };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let _ = file.seek(SeekFrom::Start(len.saturating_sub(max)));
     let mut text = String::new();

@@ -25,13 +25,18 @@ pub async fn pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
 
 /// Creates `name` on the server `admin` is connected to, unless it exists.
 pub async fn ensure_database(admin: &mut PgConnection, name: &str) -> Result<(), sqlx::Error> {
-    let exists = sqlx::query_scalar!("select exists(select 1 from pg_database where datname = $1) as \"exists!\"", name)
-        .fetch_one(&mut *admin)
-        .await?;
+    let exists = sqlx::query_scalar!(
+        "select exists(select 1 from pg_database where datname = $1) as \"exists!\"",
+        name
+    )
+    .fetch_one(&mut *admin)
+    .await?;
     if !exists {
         // Identifiers cannot be bound as parameters; quote it as PostgreSQL does.
         let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        sqlx::raw_sql(&format!("create database {quoted}")).execute(&mut *admin).await?;
+        sqlx::raw_sql(&format!("create database {quoted}"))
+            .execute(&mut *admin)
+            .await?;
     }
     Ok(())
 }

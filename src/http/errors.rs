@@ -61,7 +61,11 @@ pub async fn render(request: Request, next: Next) -> Response {
         }
     };
 
-    let mut rendered = if wants_json { problem_json(&problem) } else { problem_html(&problem) };
+    let mut rendered = if wants_json {
+        problem_json(&problem)
+    } else {
+        problem_html(&problem)
+    };
     *rendered.status_mut() = status;
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(value) = parts.headers.get(&name) {
@@ -72,15 +76,18 @@ pub async fn render(request: Request, next: Next) -> Response {
 }
 
 fn is_html(headers: &axum::http::HeaderMap) -> bool {
-    headers.get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(b"text/html"))
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.as_bytes().starts_with(b"text/html"))
 }
 
 fn problem_json(problem: &Problem) -> Response {
     let body = serde_json::to_vec(problem).unwrap_or_default();
     let mut response = Response::new(Body::from(body));
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response
 }
 

@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// The process is alive and serving HTTP.
@@ -26,11 +28,16 @@ async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
         Ok(Ok(_)) => (StatusCode::OK, Json(json!({ "status": "ready" }))),
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "detail": "database unreachable" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "detail": "database unreachable" })),
+            )
         }
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "detail": "database did not answer within 2 s" })),
+            Json(
+                json!({ "status": "unavailable", "detail": "database did not answer within 2 s" }),
+            ),
         ),
     }
 }

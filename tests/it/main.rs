@@ -1,1 +1,6 @@
+//! argmap's integration tests: one binary sharing one private PostgreSQL cluster, a fresh
+//! database per test, the app on a random port, spoken to over real HTTP.
 
+mod binary;
+mod harness;
+mod http;

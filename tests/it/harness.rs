@@ -1,0 +1,206 @@
+//! The test harness: one private PostgreSQL cluster for the whole run (argmap's own
+//! embedded-cluster code), a fresh database per test cloned from a migrated template,
+//! and the app served on a random port.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use argmap::config::Config;
+use argmap::db::embedded::Cluster;
+use argmap::{AppState, app};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Connection, PgConnection};
+
+const TEMPLATE: &str = "argmap_template";
+
+struct TestCluster {
+    options: PgConnectOptions,
+}
+
+/// Starts the cluster on first use. Its server is spawned from a thread that lives until
+/// the test binary exits, so the kernel stops it then (see `Cluster::start`).
+fn cluster() -> &'static TestCluster {
+    static CLUSTER: OnceLock<TestCluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("test-postgres".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let options = runtime.block_on(start_cluster());
+                sender.send(options).unwrap();
+                loop {
+                    std::thread::park();
+                }
+            })
+            .unwrap();
+        let options = receiver.recv().expect("the test cluster thread died");
+        TestCluster { options }
+    })
+}
+
+async fn start_cluster() -> PgConnectOptions {
+    remove_clusters_of_finished_runs();
+    let data_dir = run_dir(std::process::id());
+    let postgres = Cluster::new(&data_dir)
+        .expect("PostgreSQL server binaries are needed for the tests")
+        // Durability is worthless for throwaway test data; speed is not.
+        .with_setting("fsync", "off")
+        .with_setting("synchronous_commit", "off")
+        .with_setting("full_page_writes", "off")
+        .with_setting("max_connections", "300")
+        .start()
+        .await
+        .expect("starting the test cluster");
+    let options = postgres.connect_options("postgres");
+    let mut admin = PgConnection::connect_with(&options).await.unwrap();
+    sqlx::raw_sql(&format!("create database {TEMPLATE}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let mut template = PgConnection::connect_with(&options.clone().database(TEMPLATE))
+        .await
+        .unwrap();
+    argmap::db::MIGRATOR
+        .run(&mut template)
+        .await
+        .expect("migrating the template database");
+    template.close().await.unwrap();
+    admin.close().await.unwrap();
+    // Leak it: the server must outlive this function, and stops with the test binary.
+    std::mem::forget(postgres);
+    options
+}
+
+fn run_dir(pid: u32) -> PathBuf {
+    std::env::temp_dir().join(format!("argmap-tests-{pid}"))
+}
+
+/// Each run leaves its cluster folder behind; remove those whose test binary has exited.
+fn remove_clusters_of_finished_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("argmap-tests-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = PathBuf::from(format!("/proc/{pid}")).exists();
+        let server_alive = std::fs::read_to_string(entry.path().join("postgres/postmaster.pid"))
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .next()
+                    .map(|l| PathBuf::from(format!("/proc/{}", l.trim())).exists())
+            })
+            .unwrap_or(false);
+        if !alive && !server_alive {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A fresh, migrated database of its own.
+pub async fn fresh_database() -> (PgPool, String) {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let cluster = cluster();
+    let name = format!("test_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
+    let mut admin = PgConnection::connect_with(&cluster.options).await.unwrap();
+    sqlx::raw_sql(&format!("create database {name} template {TEMPLATE}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(cluster.options.clone().database(&name))
+        .await
+        .unwrap();
+    (pool, name)
+}
+
+/// The app, serving a fresh database on a random port.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    #[allow(dead_code)] // for tests that check what a request wrote
+    pub db: PgPool,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let (db, _) = fresh_database().await;
+        Self::spawn_with_pool(db).await
+    }
+
+    /// The app on a pool of our choosing (e.g. one whose database is unreachable).
+    pub async fn spawn_with_pool(db: PgPool) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let config = Config {
+            addr,
+            data_dir: std::env::temp_dir(),
+            database_url: None,
+            static_dir: Config::default_static_dir(),
+        };
+        let app = app(AppState::new(db.clone(), config));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Self { addr, db, client }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request failed")
+    }
+}
+
+/// Parses an HTML response body, asserting it is HTML.
+#[track_caller]
+pub fn html(content_type: Option<&reqwest::header::HeaderValue>, body: &str) -> scraper::Html {
+    let content_type = content_type
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("text/html"),
+        "expected HTML, got {content_type:?}"
+    );
+    scraper::Html::parse_document(body)
+}
+
+/// The text of the first element matching `selector`.
+#[track_caller]
+pub fn text_of(document: &scraper::Html, selector: &str) -> String {
+    let parsed = scraper::Selector::parse(selector).unwrap();
+    let element = document
+        .select(&parsed)
+        .next()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"));
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
