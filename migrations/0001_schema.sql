@@ -151,6 +151,7 @@ create table segments (
     id                bigint generated always as identity primary key,
     source_version_id bigint not null references source_versions,
     position          integer not null check (position >= 1),
+    kind              text not null check (kind in ('post', 'paragraph', 'heading')),
     -- As the document numbers it ("3/11", "15/END", "1.") or by position ("¶4").
     locator           text not null check (length(locator) between 1 and 40),
     -- The URL fragment for this segment ("s3-11", "p4"): unique within its version.
@@ -348,6 +349,25 @@ create table claim_reviews (
 create index claim_reviews_open_idx on claim_reviews (created_at) where resolution is null;
 create index claim_reviews_claim_id_idx on claim_reviews (claim_id);
 
+-- Candidate claims and tensions argmap found in a segment on import, for a contributor
+-- to accept (turning it into a claim or tension) or dismiss.
+create table suggestions (
+    id          bigint generated always as identity primary key,
+    segment_id  bigint not null references segments,
+    kind        text not null check (kind in ('claim', 'tension')),
+    start_char  integer not null check (start_char >= 0),
+    end_char    integer not null check (end_char > start_char),
+    body        text not null check (length(body) = end_char - start_char),
+    -- Why it was suggested: the cues found ("contrast: but", "modal: should").
+    cues        text[] not null default '{}',
+    status      text not null default 'open' check (status in ('open', 'accepted', 'dismissed')),
+    decided_by  bigint references users,
+    decided_at  timestamptz,
+    created_at  timestamptz not null default now(),
+    unique (segment_id, kind, start_char, end_char)
+);
+create index suggestions_open_idx on suggestions (segment_id) where status = 'open';
+
 -- History -----------------------------------------------------------------------------------
 
 -- One row per write of any object: created, edited, hidden, restored, merged...
@@ -384,7 +404,7 @@ begin
     foreach t in array array['users', 'api_tokens', 'actors', 'debates', 'sources', 'debate_sources',
                              'source_versions', 'segments', 'proposals', 'tensions', 'proposal_tensions',
                              'claims', 'quotes', 'relations', 'tension_evidence', 'tags', 'claim_tags',
-                             'annotations', 'claim_reviews', 'revisions']
+                             'annotations', 'claim_reviews', 'suggestions', 'revisions']
     loop
         execute format('create trigger %I before delete on %I for each row execute function forbid_delete()',
                        t || '_forbid_delete', t);

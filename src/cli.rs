@@ -9,6 +9,8 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
 use crate::server::{self, Database, ServeError};
+use crate::sources::{self, SourceInput};
+use crate::{map, suggest};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,6 +49,10 @@ pub struct GlobalArgs {
     /// Folder served under /static (defaults to the source tree's `static/`).
     #[arg(long, env = "ARGMAP_STATIC_DIR", global = true)]
     pub static_dir: Option<PathBuf>,
+    /// Map loaded into an empty embedded database on first start (defaults to the shipped
+    /// NHS map; "none" loads nothing).
+    #[arg(long, env = "ARGMAP_SEED_MAP", global = true)]
+    pub seed_map: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +61,48 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Import a raw thread or article as a source (or a new version of one).
+    Import(ImportArgs),
+    /// Load a map folder (map.toml, claims/*.toml, sources/): see docs/map-format.md.
+    LoadMap {
+        /// The map folder, e.g. data/nhs-reform.
+        path: PathBuf,
+    },
+    /// Measure the candidate-claim suggestions against the claims' quotes in the database.
+    EvalSuggestions,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The text file to import (UTF-8, at most 1 MiB).
+    pub file: PathBuf,
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["thread", "article", "blog"]))]
+    pub kind: Option<String>,
+    /// The source's slug (its URL); by default made from the title.
+    #[arg(long)]
+    pub slug: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub author: Option<String>,
+    #[arg(long)]
+    pub outlet: Option<String>,
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Publication date, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub published: Option<time::Date>,
+    /// Slug of the debate the source belongs to.
+    #[arg(long)]
+    pub debate: Option<String>,
+    /// Show how the file would be cleaned and segmented, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|_| format!("{text:?} is not a date of the form YYYY-MM-DD"))
 }
 
 impl GlobalArgs {
@@ -67,6 +115,11 @@ impl GlobalArgs {
                 .static_dir
                 .clone()
                 .unwrap_or_else(Config::default_static_dir),
+            seed_map: match &self.seed_map {
+                Some(path) if path.as_os_str() == "none" => None,
+                Some(path) => Some(path.clone()),
+                None => Some(Config::shipped_map()),
+            },
         }
     }
 }
@@ -96,8 +149,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let config = cli.global.config();
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
-            Command::Serve => server::serve(config).await,
+            Command::Serve => server::serve(config).await.map_err(CliError::from),
             Command::Migrate => migrate(config).await,
+            Command::Import(args) => import(config, args).await,
+            Command::LoadMap { path } => load_map(config, path).await,
+            Command::EvalSuggestions => eval_suggestions(config).await,
         }
     });
     match result {
@@ -109,8 +165,99 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn migrate(config: Config) -> Result<(), ServeError> {
+async fn migrate(config: Config) -> Result<(), CliError> {
     let database = Database::open(&config).await?;
     tracing::info!("migrations are up to date");
-    database.close().await
+    Ok(database.close().await?)
+}
+
+/// Runs `work` in one transaction on the configured database, then closes it cleanly
+/// whether or not the work succeeded.
+async fn in_transaction<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let database = Database::open(config).await?;
+    let result = async {
+        let mut tx = database.pool.begin().await.map_err(ServeError::Connect)?;
+        let value = work(&mut tx).await?;
+        tx.commit().await.map_err(ServeError::Connect)?;
+        Ok(value)
+    }
+    .await;
+    database.close().await?;
+    result
+}
+
+async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
+    let input = SourceInput {
+        origin: args.file.display().to_string(),
+        text: String::new(),
+        kind: args.kind.as_deref().map(|k| k.parse().expect("clap checked the kind")),
+        slug: args.slug,
+        title: args.title,
+        author: args.author,
+        outlet: args.outlet,
+        url: args.url,
+        published: args.published,
+        debate: args.debate,
+    };
+    if args.dry_run {
+        let text = sources::import::read_file(&args.file)?;
+        let parsed = sources::parse(&text, input.kind);
+        println!("kind: {}", parsed.kind.as_str());
+        println!("detected: {:?}", parsed.detected);
+        println!("dropped {} lines of page chrome", parsed.dropped_lines);
+        for segment in &parsed.segments {
+            println!("\n[{}] #{} ({})\n{}", segment.locator, segment.anchor, segment.kind.as_str(), segment.body);
+        }
+        return Ok(());
+    }
+    let outcome = in_transaction(&config, async |conn| Ok(sources::import_file(conn, &args.file, input).await?)).await?;
+    if outcome.changed {
+        println!(
+            "imported {} as /sources/{} version {}: {} segments, {} suggestions",
+            args.file.display(),
+            outcome.slug,
+            outcome.version,
+            outcome.segments,
+            outcome.suggestions
+        );
+    } else {
+        println!("{} is unchanged: /sources/{} version {} already has this text", args.file.display(), outcome.slug, outcome.version);
+    }
+    Ok(())
+}
+
+async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
+    let summary = in_transaction(&config, async |conn| Ok(map::load_map(conn, &path).await?)).await?;
+    if summary.changed_anything() {
+        println!(
+            "loaded {}: {} sources imported, {} objects created, {} changed, {} links added",
+            path.display(),
+            summary.sources_imported,
+            summary.objects_created,
+            summary.objects_changed,
+            summary.links_added
+        );
+    } else {
+        println!("loaded {}: nothing changed", path.display());
+    }
+    Ok(())
+}
+
+async fn eval_suggestions(config: Config) -> Result<(), CliError> {
+    let scores = in_transaction(&config, async |conn| Ok(suggest::evaluate(conn).await.map_err(ServeError::Connect)?)).await?;
+    println!("{scores}");
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Serve(#[from] ServeError),
+    #[error(transparent)]
+    Import(#[from] sources::ImportError),
+    #[error("{0}")]
+    Map(#[from] map::LoadError),
 }

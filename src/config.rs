@@ -14,11 +14,18 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Folder served under `/static`.
     pub static_dir: PathBuf,
+    /// The map loaded into an empty embedded database on first start.
+    pub seed_map: Option<PathBuf>,
 }
 
 impl Config {
     /// The static folder of the source tree argmap was built from.
     pub fn default_static_dir() -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))
+    }
+
+    /// The NHS map shipped in the source tree argmap was built from.
+    pub fn shipped_map() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nhs-reform"))
     }
 }

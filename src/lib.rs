@@ -9,8 +9,14 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod map;
+pub mod revisions;
 pub mod server;
+pub mod slug;
+pub mod sources;
 pub mod state;
+pub mod stats;
+pub mod suggest;
 
 pub use error::{Error, Result};
 pub use http::app;

@@ -28,6 +28,8 @@ pub enum ServeError {
     },
     #[error("the server failed: {0}")]
     Serve(#[source] std::io::Error),
+    #[error("cannot load the map:\n{0}")]
+    Seed(#[from] crate::map::LoadError),
 }
 
 /// The database argmap works on, and the embedded server behind it, if any.
@@ -55,7 +57,39 @@ impl Database {
         let started = Instant::now();
         MIGRATOR.run(&database.pool).await?;
         tracing::debug!(elapsed = ?started.elapsed(), "migrations applied");
+        if let (Some(_), Some(map)) = (&database.postgres, &config.seed_map) {
+            database.seed(map).await?;
+        }
         Ok(database)
+    }
+
+    /// Loads `map` when the database holds no source yet: the first start of the embedded
+    /// default gets the shipped map, later starts keep what people have done since.
+    async fn seed(&self, map: &Path) -> Result<(), ServeError> {
+        let empty = sqlx::query_scalar!(r#"select not exists(select 1 from sources) as "empty!""#)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(ServeError::Connect)?;
+        if !empty {
+            return Ok(());
+        }
+        if !map.join("map.toml").is_file() {
+            tracing::warn!("no map at {}: starting with an empty database", map.display());
+            return Ok(());
+        }
+        let started = Instant::now();
+        let mut tx = self.pool.begin().await.map_err(ServeError::Connect)?;
+        let summary = crate::map::load_map(&mut tx, map).await?;
+        tx.commit().await.map_err(ServeError::Connect)?;
+        tracing::info!(
+            elapsed = ?started.elapsed(),
+            sources = summary.sources_imported,
+            objects = summary.objects_created,
+            links = summary.links_added,
+            "loaded the map in {}",
+            map.display()
+        );
+        Ok(())
     }
 
     async fn embedded(data_dir: &Path) -> Result<Self, ServeError> {

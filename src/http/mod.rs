@@ -44,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .merge(health::router())
         .merge(home::router())
+        .merge(crate::stats::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
         .with_state(state);

@@ -152,6 +152,7 @@ impl TestApp {
             data_dir: std::env::temp_dir(),
             database_url: None,
             static_dir: Config::default_static_dir(),
+            seed_map: None,
         };
         let app = app(AppState::new(db.clone(), config));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

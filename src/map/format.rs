@@ -1,0 +1,127 @@
+//! The map files as written by people (docs/map-format.md), with the positions of the
+//! values a loader may need to point at.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// A string with where it sits in its file, so errors can name the line.
+pub type Located = Spanned<String>;
+
+/// `map.toml`: everything but the claims.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapFile {
+    #[serde(default)]
+    pub actors: Vec<ActorDef>,
+    #[serde(default)]
+    pub debates: Vec<DebateDef>,
+    #[serde(default)]
+    pub tensions: Vec<TensionDef>,
+    #[serde(default)]
+    pub proposals: Vec<ProposalDef>,
+    #[serde(default)]
+    pub raises: Vec<RaiseDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorDef {
+    pub slug: Located,
+    pub name: String,
+    pub kind: Located,
+    pub handle: Option<String>,
+    pub about: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DebateDef {
+    pub slug: Located,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    pub started: Option<Spanned<Datetime>>,
+    pub ended: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TensionDef {
+    pub slug: Located,
+    pub title: String,
+    pub pole_a: String,
+    pub pole_b: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalDef {
+    pub slug: Located,
+    pub debate: Located,
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseDef {
+    pub proposal: Located,
+    pub tension: Located,
+    pub leaning: Located,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub shown_by: Vec<EvidenceDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDef {
+    pub claim: Located,
+    pub pole: Located,
+}
+
+/// `claims/*.toml`: one source and its claims.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimsFile {
+    pub source: SourceDef,
+    #[serde(default)]
+    pub claims: Vec<ClaimDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDef {
+    pub slug: Located,
+    pub file: Located,
+    pub kind: Option<Located>,
+    pub title: Option<String>,
+    pub author: Option<Located>,
+    pub outlet: Option<String>,
+    pub url: Option<Located>,
+    pub published: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub debates: Vec<Located>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimDef {
+    pub slug: Located,
+    pub text: Located,
+    pub by: Option<Located>,
+    #[serde(default)]
+    pub tags: Vec<Located>,
+    pub quotes: Vec<Located>,
+    #[serde(default)]
+    pub supports: Vec<Located>,
+    #[serde(default)]
+    pub attacks: Vec<Located>,
+    #[serde(default)]
+    pub undercuts: Vec<Located>,
+}

@@ -1,0 +1,8 @@
+//! Sources: documents (threads, articles, blog posts), their versions and segments, and
+//! importing them from raw scraped text.
+
+pub mod import;
+pub mod text;
+
+pub use import::{ImportError, ImportOutcome, SourceInput, import_file, import_source};
+pub use text::{Parsed, Segment, SegmentKind, SourceKind, parse};
