@@ -101,8 +101,11 @@ pub struct ImportArgs {
 }
 
 fn parse_date(text: &str) -> Result<time::Date, String> {
-    time::Date::parse(text, &time::macros::format_description!("[year]-[month]-[day]"))
-        .map_err(|_| format!("{text:?} is not a date of the form YYYY-MM-DD"))
+    time::Date::parse(
+        text,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| format!("{text:?} is not a date of the form YYYY-MM-DD"))
 }
 
 impl GlobalArgs {
@@ -193,7 +196,10 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
     let input = SourceInput {
         origin: args.file.display().to_string(),
         text: String::new(),
-        kind: args.kind.as_deref().map(|k| k.parse().expect("clap checked the kind")),
+        kind: args
+            .kind
+            .as_deref()
+            .map(|k| k.parse().expect("clap checked the kind")),
         slug: args.slug,
         title: args.title,
         author: args.author,
@@ -203,17 +209,31 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
         debate: args.debate,
     };
     if args.dry_run {
-        let text = sources::import::read_file(&args.file)?;
+        let text = sources::read_file(&args.file)?;
         let parsed = sources::parse(&text, input.kind);
         println!("kind: {}", parsed.kind.as_str());
         println!("detected: {:?}", parsed.detected);
         println!("dropped {} lines of page chrome", parsed.dropped_lines);
         for segment in &parsed.segments {
-            println!("\n[{}] #{} ({})\n{}", segment.locator, segment.anchor, segment.kind.as_str(), segment.body);
+            println!(
+                "\n[{}] #{} ({})\n{}",
+                segment.locator,
+                segment.anchor,
+                segment.kind.as_str(),
+                segment.body
+            );
         }
         return Ok(());
     }
-    let outcome = in_transaction(&config, async |conn| Ok(sources::import_file(conn, &args.file, input).await?)).await?;
+    // The file is checked before the database is touched.
+    let input = SourceInput {
+        text: sources::read_file(&args.file)?,
+        ..input
+    };
+    let outcome = in_transaction(&config, async |conn| {
+        Ok(sources::import_source(conn, &input).await?)
+    })
+    .await?;
     if outcome.changed {
         println!(
             "imported {} as /sources/{} version {}: {} segments, {} suggestions",
@@ -224,13 +244,19 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
             outcome.suggestions
         );
     } else {
-        println!("{} is unchanged: /sources/{} version {} already has this text", args.file.display(), outcome.slug, outcome.version);
+        println!(
+            "{} is unchanged: /sources/{} version {} already has this text",
+            args.file.display(),
+            outcome.slug,
+            outcome.version
+        );
     }
     Ok(())
 }
 
 async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
-    let summary = in_transaction(&config, async |conn| Ok(map::load_map(conn, &path).await?)).await?;
+    let summary =
+        in_transaction(&config, async |conn| Ok(map::load_map(conn, &path).await?)).await?;
     if summary.changed_anything() {
         println!(
             "loaded {}: {} sources imported, {} objects created, {} changed, {} links added",
@@ -247,7 +273,10 @@ async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
 }
 
 async fn eval_suggestions(config: Config) -> Result<(), CliError> {
-    let scores = in_transaction(&config, async |conn| Ok(suggest::evaluate(conn).await.map_err(ServeError::Connect)?)).await?;
+    let scores = in_transaction(&config, async |conn| {
+        Ok(suggest::evaluate(conn).await.map_err(ServeError::Connect)?)
+    })
+    .await?;
     println!("{scores}");
     Ok(())
 }

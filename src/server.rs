@@ -74,7 +74,10 @@ impl Database {
             return Ok(());
         }
         if !map.join("map.toml").is_file() {
-            tracing::warn!("no map at {}: starting with an empty database", map.display());
+            tracing::warn!(
+                "no map at {}: starting with an empty database",
+                map.display()
+            );
             return Ok(());
         }
         let started = Instant::now();

@@ -37,7 +37,12 @@ pub fn slugify(text: &str, max_chars: usize) -> String {
 /// Whether `text` is a well-formed slug (the database's `slug` domain says the same).
 pub fn is_slug(text: &str) -> bool {
     (1..=80).contains(&text.len())
-        && text.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && text.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 #[cfg(test)]
@@ -46,14 +51,23 @@ mod tests {
 
     #[test]
     fn a_title_becomes_hyphenated_lowercase_words() {
-        assert_eq!(slugify("Are NHS success regimes doomed to fail?", 80), "are-nhs-success-regimes-doomed-to-fail");
-        assert_eq!(slugify("  Monitor’s duty -- to integrate  ", 80), "monitors-duty-to-integrate");
+        assert_eq!(
+            slugify("Are NHS success regimes doomed to fail?", 80),
+            "are-nhs-success-regimes-doomed-to-fail"
+        );
+        assert_eq!(
+            slugify("  Monitor’s duty -- to integrate  ", 80),
+            "monitors-duty-to-integrate"
+        );
     }
 
     #[test]
     fn a_long_title_is_cut_at_a_word_boundary() {
         assert_eq!(slugify("one two three four", 9), "one-two");
-        assert!(is_slug(&slugify("Thread on #NHSWhitePaper - As @MattHancock hurriedly brings forward", 40)));
+        assert!(is_slug(&slugify(
+            "Thread on #NHSWhitePaper - As @MattHancock hurriedly brings forward",
+            40
+        )));
     }
 
     #[test]

@@ -50,18 +50,42 @@ struct Cue {
 }
 
 static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
-    let cue = |name, weight, pattern: &str| Cue { name, weight, pattern: Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).unwrap() };
+    let cue = |name, weight, pattern: &str| Cue {
+        name,
+        weight,
+        pattern: Regex::new(&format!(r"(?i)\b(?:{pattern})\b")).unwrap(),
+    };
     vec![
-        cue("contrast", 1, r"but|however|although|though|whereas|yet|despite|instead|rather than|on the other hand|nevertheless|unlike"),
-        cue("conclusion", 1, r"therefore|thus|hence|so that|which means|means|clearly|consequently|as a result|the result|leads? to|that is why|because"),
-        cue("modal", 1, r"should|must|needs? to|need|will|would|could|might|may|cannot|can't|won't|unlikely|likely|has to|have to"),
+        cue(
+            "contrast",
+            1,
+            r"but|however|although|though|whereas|yet|despite|instead|rather than|on the other hand|nevertheless|unlike",
+        ),
+        cue(
+            "conclusion",
+            1,
+            r"therefore|thus|hence|so that|which means|means|clearly|consequently|as a result|the result|leads? to|that is why|because",
+        ),
+        cue(
+            "modal",
+            1,
+            r"should|must|needs? to|need|will|would|could|might|may|cannot|can't|won't|unlikely|likely|has to|have to",
+        ),
         cue(
             "evaluation",
             1,
             r"problem\w*|fail\w*|absurd|crazy|desirable|important|key|best|worse|better|difficult|wrong|inefficien\w*|advantage|merit|benefit|risk|barrier|lazy|impossible|necessary|matters?|succeed|success\w*",
         ),
-        cue("negation", 1, r"not|no|never|nothing|isn't|aren't|doesn't|don't|won't"),
-        cue("tension or test", 2, r"tensions?|trade-?offs?|tests?|dilemma|opposite|versus|vs"),
+        cue(
+            "negation",
+            1,
+            r"not|no|never|nothing|isn't|aren't|doesn't|don't|won't",
+        ),
+        cue(
+            "tension or test",
+            2,
+            r"tensions?|trade-?offs?|tests?|dilemma|opposite|versus|vs",
+        ),
     ]
 });
 
@@ -87,7 +111,8 @@ pub fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        let boundary = c == '\n' || (matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+        let boundary = c == '\n'
+            || (matches!(c, '.' | '?' | '!') && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
         if boundary {
             let end = if c == '\n' { i } else { i + 1 };
             push_trimmed(&chars, start, end, &mut spans);
@@ -127,23 +152,44 @@ pub fn suggest(body: &str) -> Vec<Suggestion> {
                 }
             }
             if score >= CLAIM_THRESHOLD {
-                found.push(Suggestion { kind: SuggestionKind::Claim, start_char: start, end_char: end, body: sentence.clone(), cues });
+                found.push(Suggestion {
+                    kind: SuggestionKind::Claim,
+                    start_char: start,
+                    end_char: end,
+                    body: sentence.clone(),
+                    cues,
+                });
             }
         }
         if let Some(captures) = TENSION_PATTERNS.iter().find_map(|p| p.captures(&sentence)) {
             let cues = match (captures.name("a"), captures.name("b")) {
-                (Some(a), Some(b)) => vec![format!("poles: {} | {}", a.as_str().trim(), b.as_str().trim())],
+                (Some(a), Some(b)) => vec![format!(
+                    "poles: {} | {}",
+                    a.as_str().trim(),
+                    b.as_str().trim()
+                )],
                 _ => vec![format!("trade-off: {}", captures[0].to_lowercase())],
             };
-            found.push(Suggestion { kind: SuggestionKind::Tension, start_char: start, end_char: end, body: sentence, cues });
+            found.push(Suggestion {
+                kind: SuggestionKind::Tension,
+                start_char: start,
+                end_char: end,
+                body: sentence,
+                cues,
+            });
         }
     }
     found
 }
 
 /// Stores the suggestions for freshly imported segments; returns how many.
-pub async fn store(conn: &mut PgConnection, segment_ids: &[i64], segments: &[Segment]) -> Result<usize, sqlx::Error> {
-    let (mut ids, mut kinds, mut starts, mut ends, mut bodies, mut cues) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+pub async fn store(
+    conn: &mut PgConnection,
+    segment_ids: &[i64],
+    segments: &[Segment],
+) -> Result<usize, sqlx::Error> {
+    let (mut ids, mut kinds, mut starts, mut ends, mut bodies, mut cues) =
+        (vec![], vec![], vec![], vec![], vec![], vec![]);
     for (id, segment) in segment_ids.iter().zip(segments) {
         for suggestion in suggest(&segment.body) {
             ids.push(*id);
@@ -180,29 +226,52 @@ mod tests {
     #[test]
     fn sentences_are_split_at_terminal_punctuation_and_line_breaks() {
         let text = "One two. Three? Four!\nFive";
-        let spans: Vec<String> = sentences(text).into_iter().map(|(s, e)| text.chars().skip(s).take(e - s).collect()).collect();
+        let spans: Vec<String> = sentences(text)
+            .into_iter()
+            .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+            .collect();
         assert_eq!(spans, ["One two.", "Three?", "Four!", "Five"]);
     }
 
     #[test]
     fn an_argumentative_sentence_is_a_candidate_claim_and_a_plain_one_is_not() {
-        let claims = suggest("The report was published on Tuesday in London. But this reform will fail because it ignores social care.");
-        let bodies: Vec<&str> = claims.iter().filter(|s| s.kind == SuggestionKind::Claim).map(|s| s.body.as_str()).collect();
-        assert_eq!(bodies, ["But this reform will fail because it ignores social care."]);
+        let claims = suggest(
+            "The report was published on Tuesday in London. But this reform will fail because it ignores social care.",
+        );
+        let bodies: Vec<&str> = claims
+            .iter()
+            .filter(|s| s.kind == SuggestionKind::Claim)
+            .map(|s| s.body.as_str())
+            .collect();
+        assert_eq!(
+            bodies,
+            ["But this reform will fail because it ignores social care."]
+        );
     }
 
     #[test]
     fn tension_language_yields_a_candidate_tension_with_its_poles() {
-        let found = suggest("The first tension is between localism and a desire for national control.");
-        let tension = found.iter().find(|s| s.kind == SuggestionKind::Tension).expect("a tension");
-        assert_eq!(tension.cues, ["poles: localism | a desire for national control"]);
+        let found =
+            suggest("The first tension is between localism and a desire for national control.");
+        let tension = found
+            .iter()
+            .find(|s| s.kind == SuggestionKind::Tension)
+            .expect("a tension");
+        assert_eq!(
+            tension.cues,
+            ["poles: localism | a desire for national control"]
+        );
     }
 
     #[test]
     fn offsets_are_in_characters_not_bytes() {
         let text = "It’s said ministers think they are getting blamed. But blame is centralised and that will not change.";
         for s in suggest(text) {
-            let span: String = text.chars().skip(s.start_char).take(s.end_char - s.start_char).collect();
+            let span: String = text
+                .chars()
+                .skip(s.start_char)
+                .take(s.end_char - s.start_char)
+                .collect();
             assert_eq!(span, s.body);
         }
     }
@@ -230,7 +299,11 @@ impl Scores {
 }
 
 fn ratio(part: i64, whole: i64) -> f64 {
-    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 impl std::fmt::Display for Scores {

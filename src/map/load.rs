@@ -69,7 +69,10 @@ impl<T> Parsed<T> {
     }
 
     fn locate(&self) -> FileText<'_> {
-        FileText { path: &self.path, text: &self.text }
+        FileText {
+            path: &self.path,
+            text: &self.text,
+        }
     }
 }
 
@@ -82,7 +85,11 @@ struct FileText<'a> {
 
 impl FileText<'_> {
     fn problem<S>(&self, at: &Spanned<S>, message: impl Into<String>) -> Problem {
-        Problem { file: self.path.to_owned(), line: line_of(self.text, at.span().start), message: message.into() }
+        Problem {
+            file: self.path.to_owned(),
+            line: line_of(self.text, at.span().start),
+            message: message.into(),
+        }
     }
 }
 
@@ -95,33 +102,60 @@ fn defined<'a>(
     let mut seen = HashSet::new();
     for (slug, file) in slugs {
         if !is_slug(slug.get_ref()) {
-            problems.push(file.problem(slug, format!("{kind} slug {:?} must be lowercase letters, digits and single hyphens", slug.get_ref())));
+            problems.push(file.problem(
+                slug,
+                format!(
+                    "{kind} slug {:?} must be lowercase letters, digits and single hyphens",
+                    slug.get_ref()
+                ),
+            ));
         }
         if !seen.insert(slug.get_ref().clone()) {
-            problems.push(file.problem(slug, format!("{kind} slug {:?} is defined twice", slug.get_ref())));
+            problems.push(file.problem(
+                slug,
+                format!("{kind} slug {:?} is defined twice", slug.get_ref()),
+            ));
         }
     }
     seen
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    1 + text.as_bytes()[..byte.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+    1 + text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
-fn read_toml<T: serde::de::DeserializeOwned>(path: &Path, problems: &mut Vec<Problem>) -> Option<Parsed<T>> {
+fn read_toml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Parsed<T>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(err) => {
-            problems.push(Problem { file: path.to_owned(), line: 0, message: format!("cannot read it: {err}") });
+            problems.push(Problem {
+                file: path.to_owned(),
+                line: 0,
+                message: format!("cannot read it: {err}"),
+            });
             return None;
         }
     };
     match toml::from_str::<T>(&text) {
-        Ok(value) => Some(Parsed { path: path.to_owned(), text, value }),
+        Ok(value) => Some(Parsed {
+            path: path.to_owned(),
+            text,
+            value,
+        }),
         Err(err) => {
             let line = err.span().map_or(0, |span| line_of(&text, span.start));
             let message = err.message().to_owned();
-            problems.push(Problem { file: path.to_owned(), line, message });
+            problems.push(Problem {
+                file: path.to_owned(),
+                line,
+                message,
+            });
             None
         }
     }
@@ -132,11 +166,22 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     let mut problems = Vec::new();
     let map = read_toml::<MapFile>(&dir.join("map.toml"), &mut problems);
     let mut claim_paths: Vec<PathBuf> = std::fs::read_dir(dir.join("claims"))
-        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "toml")).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        })
         .unwrap_or_default();
     claim_paths.sort();
-    let claim_files: Vec<Parsed<ClaimsFile>> = claim_paths.iter().filter_map(|p| read_toml(p, &mut problems)).collect();
-    let Some(map) = map else { return Err(LoadError::Invalid { problems }) };
+    let claim_files: Vec<Parsed<ClaimsFile>> = claim_paths
+        .iter()
+        .filter_map(|p| read_toml(p, &mut problems))
+        .collect();
+    let Some(map) = map else {
+        return Err(LoadError::Invalid { problems });
+    };
 
     check_references(&map, &claim_files, &mut problems);
     if !problems.is_empty() {
@@ -144,7 +189,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     }
 
     let mut summary = LoadSummary::default();
-    let mut writer = Writer { conn, summary: &mut summary };
+    let mut writer = Writer {
+        conn,
+        summary: &mut summary,
+    };
     let actors = writer.actors(&map.value).await?;
     let debates = writer.debates(&map.value).await?;
     let tensions = writer.tensions(&map.value).await?;
@@ -156,18 +204,24 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     for file in &claim_files {
         let source = &file.value.source;
         let source_path = dir.join(source.file.get_ref());
-        let text = match crate::sources::import::read_file(&source_path) {
+        let text = match crate::sources::read_file(&source_path) {
             Ok(text) => text,
             Err(err) => {
                 problems.push(file.problem(&source.file, err.to_string()));
                 continue;
             }
         };
-        let author_name = source.author.as_ref().and_then(|a| actor_name(&map.value, a.get_ref()));
+        let author_name = source
+            .author
+            .as_ref()
+            .and_then(|a| actor_name(&map.value, a.get_ref()));
         let input = SourceInput {
             origin: source_path.display().to_string(),
             text,
-            kind: source.kind.as_ref().and_then(|k| k.get_ref().parse::<SourceKind>().ok()),
+            kind: source
+                .kind
+                .as_ref()
+                .and_then(|k| k.get_ref().parse::<SourceKind>().ok()),
             slug: Some(source.slug.get_ref().clone()),
             title: source.title.clone(),
             author: author_name,
@@ -180,7 +234,17 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         if outcome.changed {
             writer.summary.sources_imported += 1;
         }
-        writer.source_links(outcome.source_id, source.author.as_ref().and_then(|a| actors.get(a.get_ref()).copied()), &source.debates, &debates).await?;
+        writer
+            .source_links(
+                outcome.source_id,
+                source
+                    .author
+                    .as_ref()
+                    .and_then(|a| actors.get(a.get_ref()).copied()),
+                &source.debates,
+                &debates,
+            )
+            .await?;
         let segments = sqlx::query!(
             "select g.id, g.body from segments g
              where g.source_version_id = (select id from source_versions where source_id = $1 order by number desc limit 1)
@@ -190,24 +254,43 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         .fetch_all(&mut *writer.conn)
         .await?;
 
-        let default_actor = source.author.as_ref().and_then(|a| actors.get(a.get_ref()).copied());
+        let default_actor = source
+            .author
+            .as_ref()
+            .and_then(|a| actors.get(a.get_ref()).copied());
         for claim in &file.value.claims {
-            let actor = claim.by.as_ref().and_then(|by| actors.get(by.get_ref()).copied()).or(default_actor);
+            let actor = claim
+                .by
+                .as_ref()
+                .and_then(|by| actors.get(by.get_ref()).copied())
+                .or(default_actor);
             let id = writer.claim(claim, actor).await?;
             claims.insert(claim.slug.get_ref().clone(), id);
             for quote in &claim.quotes {
-                let mut found = segments
-                    .iter()
-                    .flat_map(|segment| locate(quote.get_ref(), &segment.body).into_iter().map(move |span| (segment, span)));
+                let mut found = segments.iter().flat_map(|segment| {
+                    locate(quote.get_ref(), &segment.body)
+                        .into_iter()
+                        .map(move |span| (segment, span))
+                });
                 match (found.next(), found.next()) {
-                    (Some((segment, span)), None) => pending_quotes.push((id, segment.id, segment.body.clone(), span)),
+                    (Some((segment, span)), None) => {
+                        pending_quotes.push((id, segment.id, segment.body.clone(), span))
+                    }
                     (None, _) => problems.push(file.problem(
                         quote,
-                        format!("quote not found in source {:?}: {:?}", source.slug.get_ref(), quote.get_ref()),
+                        format!(
+                            "quote not found in source {:?}: {:?}",
+                            source.slug.get_ref(),
+                            quote.get_ref()
+                        ),
                     )),
                     (Some(_), Some(_)) => problems.push(file.problem(
                         quote,
-                        format!("quote occurs more than once in source {:?}; quote more of it: {:?}", source.slug.get_ref(), quote.get_ref()),
+                        format!(
+                            "quote occurs more than once in source {:?}; quote more of it: {:?}",
+                            source.slug.get_ref(),
+                            quote.get_ref()
+                        ),
                     )),
                 }
             }
@@ -218,13 +301,19 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     }
 
     for (claim_id, segment_id, body, (start, end)) in pending_quotes {
-        writer.quote(claim_id, segment_id, &body, start, end).await?;
+        writer
+            .quote(claim_id, segment_id, &body, start, end)
+            .await?;
     }
     for file in &claim_files {
         for claim in &file.value.claims {
             let from = claims[claim.slug.get_ref()];
             writer.tags(from, &claim.tags).await?;
-            for (kind, targets) in [("supports", &claim.supports), ("attacks", &claim.attacks), ("undercuts", &claim.undercuts)] {
+            for (kind, targets) in [
+                ("supports", &claim.supports),
+                ("attacks", &claim.attacks),
+                ("undercuts", &claim.undercuts),
+            ] {
                 for target in targets {
                     let (to_claim, to_proposal) = match target.get_ref().strip_prefix("proposal:") {
                         Some(slug) => (None, Some(proposals[slug])),
@@ -237,46 +326,100 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     }
     for raise in &map.value.raises {
         let link = writer
-            .raise(proposals[raise.proposal.get_ref()], tensions[raise.tension.get_ref()], raise.leaning.get_ref(), &raise.note)
+            .raise(
+                proposals[raise.proposal.get_ref()],
+                tensions[raise.tension.get_ref()],
+                raise.leaning.get_ref(),
+                &raise.note,
+            )
             .await?;
         for evidence in &raise.shown_by {
-            writer.evidence(link, claims[evidence.claim.get_ref()], evidence.pole.get_ref()).await?;
+            writer
+                .evidence(
+                    link,
+                    claims[evidence.claim.get_ref()],
+                    evidence.pole.get_ref(),
+                )
+                .await?;
         }
     }
     Ok(summary)
 }
 
 fn actor_name(map: &MapFile, slug: &str) -> Option<String> {
-    map.actors.iter().find(|a| a.slug.get_ref() == slug).map(|a| a.name.clone())
+    map.actors
+        .iter()
+        .find(|a| a.slug.get_ref() == slug)
+        .map(|a| a.name.clone())
 }
 
 fn to_date(datetime: &toml::value::Datetime) -> Option<time::Date> {
     let date = datetime.date?;
-    time::Date::from_calendar_date(i32::from(date.year), time::Month::try_from(date.month).ok()?, date.day).ok()
+    time::Date::from_calendar_date(
+        i32::from(date.year),
+        time::Month::try_from(date.month).ok()?,
+        date.day,
+    )
+    .ok()
 }
 
 /// Checks slugs, enumerations, lengths and that every reference names something defined.
-fn check_references(map: &Parsed<MapFile>, claim_files: &[Parsed<ClaimsFile>], problems: &mut Vec<Problem>) {
+fn check_references(
+    map: &Parsed<MapFile>,
+    claim_files: &[Parsed<ClaimsFile>],
+    problems: &mut Vec<Problem>,
+) {
     let m = &map.value;
     let in_map = |at: &Located, message: String| map.problem(at, message);
-    let actors = defined("actor", m.actors.iter().map(|a| (&a.slug, map.locate())), problems);
-    let debates = defined("debate", m.debates.iter().map(|d| (&d.slug, map.locate())), problems);
-    let tensions = defined("tension", m.tensions.iter().map(|t| (&t.slug, map.locate())), problems);
-    let proposals = defined("proposal", m.proposals.iter().map(|p| (&p.slug, map.locate())), problems);
+    let actors = defined(
+        "actor",
+        m.actors.iter().map(|a| (&a.slug, map.locate())),
+        problems,
+    );
+    let debates = defined(
+        "debate",
+        m.debates.iter().map(|d| (&d.slug, map.locate())),
+        problems,
+    );
+    let tensions = defined(
+        "tension",
+        m.tensions.iter().map(|t| (&t.slug, map.locate())),
+        problems,
+    );
+    let proposals = defined(
+        "proposal",
+        m.proposals.iter().map(|p| (&p.slug, map.locate())),
+        problems,
+    );
     let claims = defined(
         "claim",
-        claim_files.iter().flat_map(|file| file.value.claims.iter().map(|c| (&c.slug, file.locate()))),
+        claim_files
+            .iter()
+            .flat_map(|file| file.value.claims.iter().map(|c| (&c.slug, file.locate()))),
         problems,
     );
 
-    let need = |set: &HashSet<String>, kind: &str, at: &Located, problem: &dyn Fn(&Located, String) -> Problem, problems: &mut Vec<Problem>| {
+    let need = |set: &HashSet<String>,
+                kind: &str,
+                at: &Located,
+                problem: &dyn Fn(&Located, String) -> Problem,
+                problems: &mut Vec<Problem>| {
         if !set.contains(at.get_ref()) {
-            problems.push(problem(at, format!("no {kind} has the slug {:?}", at.get_ref())));
+            problems.push(problem(
+                at,
+                format!("no {kind} has the slug {:?}", at.get_ref()),
+            ));
         }
     };
     for actor in &m.actors {
         if !["person", "organisation", "office"].contains(&actor.kind.get_ref().as_str()) {
-            problems.push(map.problem(&actor.kind, format!("actor kind {:?} must be person, organisation or office", actor.kind.get_ref())));
+            problems.push(map.problem(
+                &actor.kind,
+                format!(
+                    "actor kind {:?} must be person, organisation or office",
+                    actor.kind.get_ref()
+                ),
+            ));
         }
     }
     for debate in &m.debates {
@@ -298,7 +441,10 @@ fn check_references(map: &Parsed<MapFile>, claim_files: &[Parsed<ClaimsFile>], p
         need(&proposals, "proposal", &raise.proposal, &in_map, problems);
         need(&tensions, "tension", &raise.tension, &in_map, problems);
         if !["a", "b", "balanced"].contains(&raise.leaning.get_ref().as_str()) {
-            problems.push(map.problem(&raise.leaning, "leaning must be \"a\", \"b\" or \"balanced\""));
+            problems.push(map.problem(
+                &raise.leaning,
+                "leaning must be \"a\", \"b\" or \"balanced\"",
+            ));
         }
         for evidence in &raise.shown_by {
             need(&claims, "claim", &evidence.claim, &in_map, problems);
@@ -312,7 +458,13 @@ fn check_references(map: &Parsed<MapFile>, claim_files: &[Parsed<ClaimsFile>], p
         let in_file = |at: &Located, message: String| file.problem(at, message);
         let source = &file.value.source;
         if !is_slug(source.slug.get_ref()) || !source_slugs.insert(source.slug.get_ref().clone()) {
-            problems.push(file.problem(&source.slug, format!("source slug {:?} is malformed or used twice", source.slug.get_ref())));
+            problems.push(file.problem(
+                &source.slug,
+                format!(
+                    "source slug {:?} is malformed or used twice",
+                    source.slug.get_ref()
+                ),
+            ));
         }
         if let Some(kind) = &source.kind {
             if kind.get_ref().parse::<SourceKind>().is_err() {
@@ -341,29 +493,52 @@ fn check_claim(
 ) {
     let length = claim.text.get_ref().trim().chars().count();
     if !(10..=400).contains(&length) {
-        problems.push(problem(&claim.text, format!("a claim's text must be 10 to 400 characters, not {length}")));
+        problems.push(problem(
+            &claim.text,
+            format!("a claim's text must be 10 to 400 characters, not {length}"),
+        ));
     }
     if claim.quotes.is_empty() {
-        problems.push(problem(&claim.slug, "a claim needs at least one quote".into()));
+        problems.push(problem(
+            &claim.slug,
+            "a claim needs at least one quote".into(),
+        ));
     }
     if let Some(by) = &claim.by {
         if !actors.contains(by.get_ref()) {
-            problems.push(problem(by, format!("no actor has the slug {:?}", by.get_ref())));
+            problems.push(problem(
+                by,
+                format!("no actor has the slug {:?}", by.get_ref()),
+            ));
         }
     }
     for tag in &claim.tags {
         if !is_slug(tag.get_ref()) {
-            problems.push(problem(tag, format!("tag {:?} must be a slug", tag.get_ref())));
+            problems.push(problem(
+                tag,
+                format!("tag {:?} must be a slug", tag.get_ref()),
+            ));
         }
     }
-    for target in claim.supports.iter().chain(&claim.attacks).chain(&claim.undercuts) {
+    for target in claim
+        .supports
+        .iter()
+        .chain(&claim.attacks)
+        .chain(&claim.undercuts)
+    {
         match target.get_ref().strip_prefix("proposal:") {
             Some(slug) if !proposals.contains(slug) => {
-                problems.push(problem(target, format!("no proposal has the slug {slug:?}")));
+                problems.push(problem(
+                    target,
+                    format!("no proposal has the slug {slug:?}"),
+                ));
             }
             Some(_) => {}
             None if !claims.contains(target.get_ref()) => {
-                problems.push(problem(target, format!("no claim has the slug {:?}", target.get_ref())));
+                problems.push(problem(
+                    target,
+                    format!("no claim has the slug {:?}", target.get_ref()),
+                ));
             }
             None if target.get_ref() == claim.slug.get_ref() => {
                 problems.push(problem(target, "a claim cannot relate to itself".into()));
@@ -390,7 +565,12 @@ struct Upserted {
 impl Writer<'_> {
     /// Records the revision of an upsert and returns the object's id (looking it up when
     /// the upsert changed nothing).
-    async fn settle(&mut self, kind: &str, upserted: Option<Upserted>, slug: &str) -> Result<i64, sqlx::Error> {
+    async fn settle(
+        &mut self,
+        kind: &str,
+        upserted: Option<Upserted>,
+        slug: &str,
+    ) -> Result<i64, sqlx::Error> {
         let Some(row) = upserted else {
             return self.existing_id(kind, slug).await;
         };
@@ -400,17 +580,46 @@ impl Writer<'_> {
         } else {
             self.summary.objects_changed += 1;
         }
-        revisions::record(self.conn, kind, row.id, action, None, if row.inserted { None } else { row.before }, row.after).await?;
+        revisions::record(
+            self.conn,
+            kind,
+            row.id,
+            action,
+            None,
+            if row.inserted { None } else { row.before },
+            row.after,
+        )
+        .await?;
         Ok(row.id)
     }
 
     async fn existing_id(&mut self, kind: &str, slug: &str) -> Result<i64, sqlx::Error> {
         let id = match kind {
-            "actor" => sqlx::query_scalar!("select id from actors where slug = $1::text", slug).fetch_one(&mut *self.conn).await?,
-            "debate" => sqlx::query_scalar!("select id from debates where slug = $1::text", slug).fetch_one(&mut *self.conn).await?,
-            "tension" => sqlx::query_scalar!("select id from tensions where slug = $1::text", slug).fetch_one(&mut *self.conn).await?,
-            "proposal" => sqlx::query_scalar!("select id from proposals where slug = $1::text", slug).fetch_one(&mut *self.conn).await?,
-            _ => sqlx::query_scalar!("select id from claims where slug = $1::text", slug).fetch_one(&mut *self.conn).await?,
+            "actor" => {
+                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "debate" => {
+                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "tension" => {
+                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "proposal" => {
+                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            _ => {
+                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
         };
         Ok(id)
     }
@@ -500,7 +709,11 @@ impl Writer<'_> {
         Ok(ids)
     }
 
-    async fn proposals(&mut self, map: &MapFile, debates: &HashMap<String, i64>) -> Result<HashMap<String, i64>, sqlx::Error> {
+    async fn proposals(
+        &mut self,
+        map: &MapFile,
+        debates: &HashMap<String, i64>,
+    ) -> Result<HashMap<String, i64>, sqlx::Error> {
         let mut ids = HashMap::new();
         for proposal in &map.proposals {
             let slug = proposal.slug.get_ref();
@@ -565,7 +778,16 @@ impl Writer<'_> {
         .rows_affected();
         if changed > 0 {
             self.summary.objects_changed += 1;
-            revisions::record(self.conn, "source", source_id, "edit", None, None, Some(json!({ "author_id": author_id }))).await?;
+            revisions::record(
+                self.conn,
+                "source",
+                source_id,
+                "edit",
+                None,
+                None,
+                Some(json!({ "author_id": author_id })),
+            )
+            .await?;
         }
         for slug in debate_slugs {
             let debate_id = debates[slug.get_ref()];
@@ -579,13 +801,29 @@ impl Writer<'_> {
             .rows_affected();
             if added > 0 {
                 self.summary.links_added += 1;
-                revisions::record(self.conn, "source", source_id, "link", None, None, Some(json!({ "debate": slug.get_ref() }))).await?;
+                revisions::record(
+                    self.conn,
+                    "source",
+                    source_id,
+                    "link",
+                    None,
+                    None,
+                    Some(json!({ "debate": slug.get_ref() })),
+                )
+                .await?;
             }
         }
         Ok(())
     }
 
-    async fn quote(&mut self, claim_id: i64, segment_id: i64, body: &str, start: usize, end: usize) -> Result<(), sqlx::Error> {
+    async fn quote(
+        &mut self,
+        claim_id: i64,
+        segment_id: i64,
+        body: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<(), sqlx::Error> {
         let text: String = body.chars().skip(start).take(end - start).collect();
         let inserted = sqlx::query_scalar!(
             "insert into quotes (claim_id, segment_id, start_char, end_char, body) values ($1, $2, $3, $4, $5)
@@ -621,13 +859,28 @@ impl Writer<'_> {
             .rows_affected();
             if added > 0 {
                 self.summary.links_added += 1;
-                revisions::record(self.conn, "claim", claim_id, "link", None, None, Some(json!({ "tag": tag.get_ref() }))).await?;
+                revisions::record(
+                    self.conn,
+                    "claim",
+                    claim_id,
+                    "link",
+                    None,
+                    None,
+                    Some(json!({ "tag": tag.get_ref() })),
+                )
+                .await?;
             }
         }
         Ok(())
     }
 
-    async fn relation(&mut self, kind: &str, from: i64, to_claim: Option<i64>, to_proposal: Option<i64>) -> Result<(), sqlx::Error> {
+    async fn relation(
+        &mut self,
+        kind: &str,
+        from: i64,
+        to_claim: Option<i64>,
+        to_proposal: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
         let inserted = match (to_claim, to_proposal) {
             (Some(to), _) => {
                 sqlx::query_scalar!(
@@ -662,7 +915,13 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn raise(&mut self, proposal_id: i64, tension_id: i64, leaning: &str, note: &str) -> Result<i64, sqlx::Error> {
+    async fn raise(
+        &mut self,
+        proposal_id: i64,
+        tension_id: i64,
+        leaning: &str,
+        note: &str,
+    ) -> Result<i64, sqlx::Error> {
         let row = sqlx::query_as!(
             Upserted,
             r#"with old as (select to_jsonb(pt) as row from proposal_tensions pt where proposal_id = $1 and tension_id = $2)
@@ -689,18 +948,36 @@ impl Writer<'_> {
                 } else {
                     self.summary.objects_changed += 1;
                 }
-                revisions::record(self.conn, "proposal_tension", id, action, None, row.before.filter(|_| !row.inserted), row.after).await?;
+                revisions::record(
+                    self.conn,
+                    "proposal_tension",
+                    id,
+                    action,
+                    None,
+                    row.before.filter(|_| !row.inserted),
+                    row.after,
+                )
+                .await?;
                 Ok(id)
             }
             None => {
-                sqlx::query_scalar!("select id from proposal_tensions where proposal_id = $1 and tension_id = $2", proposal_id, tension_id)
-                    .fetch_one(&mut *self.conn)
-                    .await
+                sqlx::query_scalar!(
+                    "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
+                    proposal_id,
+                    tension_id
+                )
+                .fetch_one(&mut *self.conn)
+                .await
             }
         }
     }
 
-    async fn evidence(&mut self, proposal_tension_id: i64, claim_id: i64, pole: &str) -> Result<(), sqlx::Error> {
+    async fn evidence(
+        &mut self,
+        proposal_tension_id: i64,
+        claim_id: i64,
+        pole: &str,
+    ) -> Result<(), sqlx::Error> {
         let changed = sqlx::query!(
             "insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)
              on conflict (proposal_tension_id, claim_id) do update set pole = excluded.pole, removed_at = null
@@ -715,7 +992,16 @@ impl Writer<'_> {
         if changed > 0 {
             self.summary.links_added += 1;
             let after = json!({ "claim_id": claim_id, "pole": pole });
-            revisions::record(self.conn, "proposal_tension", proposal_tension_id, "link", None, None, Some(after)).await?;
+            revisions::record(
+                self.conn,
+                "proposal_tension",
+                proposal_tension_id,
+                "link",
+                None,
+                None,
+                Some(after),
+            )
+            .await?;
         }
         Ok(())
     }

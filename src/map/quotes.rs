@@ -14,7 +14,11 @@ pub fn locate(quote: &str, body: &str) -> Vec<(usize, usize)> {
         return found;
     }
     for start in 0..=haystack.len() - needle.len() {
-        if haystack[start..start + needle.len()].iter().map(|(c, _)| *c).eq(needle.iter().copied()) {
+        if haystack[start..start + needle.len()]
+            .iter()
+            .map(|(c, _)| *c)
+            .eq(needle.iter().copied())
+        {
             found.push((haystack[start].1, haystack[start + needle.len() - 1].1 + 1));
         }
     }

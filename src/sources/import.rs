@@ -29,13 +29,21 @@ pub enum ImportError {
     #[error("{origin}: {size} bytes is over the limit of {MAX_SOURCE_BYTES} bytes")]
     TooLarge { origin: String, size: usize },
     #[error("{origin}: not UTF-8 text (invalid byte at line {line}, column {column})")]
-    NotUtf8 { origin: String, line: usize, column: usize },
+    NotUtf8 {
+        origin: String,
+        line: usize,
+        column: usize,
+    },
     #[error("{origin}: looks like a binary file (NUL byte at line {line})")]
     Binary { origin: String, line: usize },
     #[error("{origin}: nothing is left once the page's chrome is removed")]
     NoText { origin: String },
     #[error("{origin}: {field}: {message}")]
-    Invalid { origin: String, field: &'static str, message: String },
+    Invalid {
+        origin: String,
+        field: &'static str,
+        message: String,
+    },
     #[error("{origin}: no debate has the slug {slug:?}")]
     UnknownDebate { origin: String, slug: String },
     #[error("{origin}: {source}")]
@@ -72,14 +80,26 @@ pub struct ImportOutcome {
 /// Reads and checks a file, for [`import_source`].
 pub fn read_file(path: &Path) -> Result<String, ImportError> {
     let origin = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|err| ImportError::Read { origin: origin.clone(), reason: describe_io(&err) })?;
+    let metadata = std::fs::metadata(path).map_err(|err| ImportError::Read {
+        origin: origin.clone(),
+        reason: describe_io(&err),
+    })?;
     if metadata.is_dir() {
-        return Err(ImportError::Read { origin, reason: "it is a folder, not a file".into() });
+        return Err(ImportError::Read {
+            origin,
+            reason: "it is a folder, not a file".into(),
+        });
     }
     if metadata.len() > MAX_SOURCE_BYTES as u64 {
-        return Err(ImportError::TooLarge { origin, size: metadata.len() as usize });
+        return Err(ImportError::TooLarge {
+            origin,
+            size: metadata.len() as usize,
+        });
     }
-    let bytes = std::fs::read(path).map_err(|err| ImportError::Read { origin: origin.clone(), reason: describe_io(&err) })?;
+    let bytes = std::fs::read(path).map_err(|err| ImportError::Read {
+        origin: origin.clone(),
+        reason: describe_io(&err),
+    })?;
     decode(&origin, bytes)
 }
 
@@ -95,7 +115,10 @@ fn describe_io(err: &std::io::Error) -> String {
 pub fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
     let origin = origin.to_owned();
     if bytes.len() > MAX_SOURCE_BYTES {
-        return Err(ImportError::TooLarge { origin, size: bytes.len() });
+        return Err(ImportError::TooLarge {
+            origin,
+            size: bytes.len(),
+        });
     }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let line = 1 + bytes[..nul].iter().filter(|&&b| b == b'\n').count();
@@ -105,21 +128,23 @@ pub fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
         let bytes = err.as_bytes();
         let at = err.utf8_error().valid_up_to();
         let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
-        let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = 1 + String::from_utf8_lossy(&bytes[line_start..at]).chars().count();
-        ImportError::NotUtf8 { origin: origin.clone(), line, column }
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = 1 + String::from_utf8_lossy(&bytes[line_start..at])
+            .chars()
+            .count();
+        ImportError::NotUtf8 {
+            origin: origin.clone(),
+            line,
+            column,
+        }
     })?;
     if text.trim().is_empty() {
         return Err(ImportError::Empty { origin });
     }
     Ok(text)
-}
-
-/// Reads, checks and imports a file.
-pub async fn import_file(conn: &mut PgConnection, path: &Path, mut input: SourceInput) -> Result<ImportOutcome, ImportError> {
-    input.origin = path.display().to_string();
-    input.text = read_file(path)?;
-    import_source(conn, &input).await
 }
 
 /// The metadata a source will be stored with: flags first, then what the text shows.
@@ -134,7 +159,11 @@ struct Metadata {
 }
 
 fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportError> {
-    let invalid = |field, message: String| ImportError::Invalid { origin: input.origin.clone(), field, message };
+    let invalid = |field, message: String| ImportError::Invalid {
+        origin: input.origin.clone(),
+        field,
+        message,
+    };
     let title = input
         .title
         .clone()
@@ -146,22 +175,43 @@ fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportErro
     }
     let slug = match &input.slug {
         Some(slug) if is_slug(slug) => slug.clone(),
-        Some(slug) => return Err(invalid("slug", format!("{slug:?} is not lowercase words joined by hyphens"))),
+        Some(slug) => {
+            return Err(invalid(
+                "slug",
+                format!("{slug:?} is not lowercase words joined by hyphens"),
+            ));
+        }
         None => slugify(&title, 60),
     };
     if slug.is_empty() {
-        return Err(invalid("slug", format!("cannot make one from the title {title:?}: pass --slug")));
+        return Err(invalid(
+            "slug",
+            format!("cannot make one from the title {title:?}: pass --slug"),
+        ));
     }
     if let Some(url) = &input.url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2000 || url.contains(char::is_whitespace) {
+        if !(url.starts_with("https://") || url.starts_with("http://"))
+            || url.len() > 2000
+            || url.contains(char::is_whitespace)
+        {
             return Err(invalid("url", format!("{url:?} is not an http(s) URL")));
         }
     }
-    let author_name = input.author.clone().or_else(|| parsed.detected.author_name.clone()).or_else(|| parsed.detected.handle.clone());
-    if author_name.as_ref().is_some_and(|a| a.chars().count() > 200) {
+    let author_name = input
+        .author
+        .clone()
+        .or_else(|| parsed.detected.author_name.clone())
+        .or_else(|| parsed.detected.handle.clone());
+    if author_name
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > 200)
+    {
         return Err(invalid("author", "must be at most 200 characters".into()));
     }
-    let outlet = input.outlet.clone().or_else(|| parsed.detected.outlet.clone());
+    let outlet = input
+        .outlet
+        .clone()
+        .or_else(|| parsed.detected.outlet.clone());
     if outlet.as_ref().is_some_and(|o| o.chars().count() > 200) {
         return Err(invalid("outlet", "must be at most 200 characters".into()));
     }
@@ -176,11 +226,20 @@ fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportErro
 }
 
 /// Imports `input` in the caller's transaction. Validates everything before writing.
-pub async fn import_source(conn: &mut PgConnection, input: &SourceInput) -> Result<ImportOutcome, ImportError> {
+pub async fn import_source(
+    conn: &mut PgConnection,
+    input: &SourceInput,
+) -> Result<ImportOutcome, ImportError> {
     let origin = input.origin.clone();
-    let db = |source: sqlx::Error| ImportError::Database { origin: origin.clone(), source };
+    let db = |source: sqlx::Error| ImportError::Database {
+        origin: origin.clone(),
+        source,
+    };
     if input.text.len() > MAX_SOURCE_BYTES {
-        return Err(ImportError::TooLarge { origin, size: input.text.len() });
+        return Err(ImportError::TooLarge {
+            origin,
+            size: input.text.len(),
+        });
     }
     if input.text.trim().is_empty() {
         return Err(ImportError::Empty { origin });
@@ -196,7 +255,10 @@ pub async fn import_source(conn: &mut PgConnection, input: &SourceInput) -> Resu
                 .fetch_optional(&mut *conn)
                 .await
                 .map_err(db)?
-                .ok_or_else(|| ImportError::UnknownDebate { origin: origin.clone(), slug: slug.clone() })?,
+                .ok_or_else(|| ImportError::UnknownDebate {
+                    origin: origin.clone(),
+                    slug: slug.clone(),
+                })?,
         ),
         None => None,
     };
@@ -290,7 +352,11 @@ pub async fn import_source(conn: &mut PgConnection, input: &SourceInput) -> Resu
     .map_err(db)?;
 
     let positions: Vec<i32> = (1..=parsed.segments.len() as i32).collect();
-    let kinds: Vec<String> = parsed.segments.iter().map(|s| s.kind.as_str().to_owned()).collect();
+    let kinds: Vec<String> = parsed
+        .segments
+        .iter()
+        .map(|s| s.kind.as_str().to_owned())
+        .collect();
     let locators: Vec<String> = parsed.segments.iter().map(|s| s.locator.clone()).collect();
     let anchors: Vec<String> = parsed.segments.iter().map(|s| s.anchor.clone()).collect();
     let bodies: Vec<String> = parsed.segments.iter().map(|s| s.body.clone()).collect();
@@ -311,7 +377,9 @@ pub async fn import_source(conn: &mut PgConnection, input: &SourceInput) -> Resu
     inserted.sort_by_key(|row| row.position);
     let segment_ids: Vec<i64> = inserted.into_iter().map(|row| row.id).collect();
 
-    let suggestions = suggest::store(&mut *conn, &segment_ids, &parsed.segments).await.map_err(db)?;
+    let suggestions = suggest::store(&mut *conn, &segment_ids, &parsed.segments)
+        .await
+        .map_err(db)?;
 
     if let Some(debate_id) = debate_id {
         sqlx::query!(
@@ -330,7 +398,24 @@ pub async fn import_source(conn: &mut PgConnection, input: &SourceInput) -> Resu
         "version": version, "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
     });
     let action = if version == 1 { "create" } else { "import" };
-    revisions::record(&mut *conn, "source", source_id, action, None, None, Some(after)).await.map_err(db)?;
+    revisions::record(
+        &mut *conn,
+        "source",
+        source_id,
+        action,
+        None,
+        None,
+        Some(after),
+    )
+    .await
+    .map_err(db)?;
 
-    Ok(ImportOutcome { source_id, slug: meta.slug, version, segments: parsed.segments.len(), suggestions, changed: true })
+    Ok(ImportOutcome {
+        source_id,
+        slug: meta.slug,
+        version,
+        segments: parsed.segments.len(),
+        suggestions,
+        changed: true,
+    })
 }

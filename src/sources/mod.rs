@@ -4,5 +4,5 @@
 pub mod import;
 pub mod text;
 
-pub use import::{ImportError, ImportOutcome, SourceInput, import_file, import_source};
+pub use import::{ImportError, ImportOutcome, SourceInput, import_source, read_file};
 pub use text::{Parsed, Segment, SegmentKind, SourceKind, parse};

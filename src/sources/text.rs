@@ -36,7 +36,9 @@ impl std::str::FromStr for SourceKind {
             "thread" => Ok(SourceKind::Thread),
             "article" => Ok(SourceKind::Article),
             "blog" => Ok(SourceKind::Blog),
-            other => Err(format!("unknown kind {other:?}: expected thread, article or blog")),
+            other => Err(format!(
+                "unknown kind {other:?}: expected thread, article or blog"
+            )),
         }
     }
 }
@@ -113,11 +115,22 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> Parsed {
         }
     };
     if detected.title.is_none() {
-        detected.title = segments.iter().find(|s| s.kind != SegmentKind::Heading).map(|s| title_from(&s.body));
+        detected.title = segments
+            .iter()
+            .find(|s| s.kind != SegmentKind::Heading)
+            .map(|s| title_from(&s.body));
     }
-    let kept: usize = content_lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let kept: usize = content_lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .count();
     let total: usize = all_lines.iter().filter(|l| !l.trim().is_empty()).count();
-    Parsed { kind, detected, segments, dropped_lines: total - kept }
+    Parsed {
+        kind,
+        detected,
+        segments,
+        dropped_lines: total - kept,
+    }
 }
 
 // Chrome ----------------------------------------------------------------------------------
@@ -166,8 +179,9 @@ static CRUFT_LINE: LazyLock<Regex> = LazyLock::new(|| {
 static APP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bapps?\b").unwrap());
 
 /// A caption's credit marks the line as a caption.
-static CAPTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(photograph|photo|illustration|image|picture)(\ credit)?: \S").unwrap());
+static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(photograph|photo|illustration|image|picture)(\ credit)?: \S").unwrap()
+});
 
 /// Short lines only: a long line is prose even when it mentions a boilerplate word.
 const MAX_CHROME_LINE_CHARS: usize = 220;
@@ -191,7 +205,9 @@ fn is_chrome_line(line: &str) -> bool {
 fn strip_chrome<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     let end = lines
         .iter()
-        .position(|line| line.chars().count() <= MAX_CHROME_LINE_CHARS && FOOTER_START.is_match(line.trim()))
+        .position(|line| {
+            line.chars().count() <= MAX_CHROME_LINE_CHARS && FOOTER_START.is_match(line.trim())
+        })
         .unwrap_or(lines.len());
     let mut kept: Vec<&str> = Vec::with_capacity(end);
     for (i, line) in lines[..end].iter().enumerate() {
@@ -213,7 +229,10 @@ fn strip_chrome<'a>(lines: &[&'a str]) -> Vec<&'a str> {
 
 fn is_alt_text(line: &str) -> bool {
     let line = line.trim();
-    !line.is_empty() && word_count(line) <= 6 && !ends_sentence(line) && line.chars().next().is_some_and(char::is_lowercase)
+    !line.is_empty()
+        && word_count(line) <= 6
+        && !ends_sentence(line)
+        && line.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn word_count(text: &str) -> usize {
@@ -221,17 +240,20 @@ fn word_count(text: &str) -> usize {
 }
 
 fn ends_sentence(text: &str) -> bool {
-    text.trim_end().ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')'])
+    text.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', ')'])
 }
 
 // Detection -------------------------------------------------------------------------------
 
 /// `3/11`, `10/`, `15/END`, `1/16 (sorry)` at the end of a post.
 static POST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?P<n>\d{1,3})/(?P<of>\d{1,3}|END|end|End)?(?:\s*\([^)]{0,20}\))?\s*$").unwrap()
+    Regex::new(r"(?:^|\s)(?P<n>\d{1,3})/(?P<of>\d{1,3}|END|end|End)?(?:\s*\([^)]{0,20}\))?\s*$")
+        .unwrap()
 });
 /// `1. ` opening a numbered point.
-static NUMBERED_POINT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,2})\.\s+\S").unwrap());
+static NUMBERED_POINT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,2})\.\s+\S").unwrap());
 static HANDLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bfollow @(?P<handle>[A-Za-z0-9_]{1,15})\b").unwrap());
 
@@ -240,15 +262,24 @@ const MAX_POST_CHARS: usize = 320;
 
 static BLOG_SIGNS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?im)^posted (on|by)\b|\bthis blog\b|\bblog post\b").unwrap());
-static TWITTER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b").unwrap());
-static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(By )?(?P<name>[A-Z][a-z'’-]+( [A-Z][a-z'’.-]+){1,3})$").unwrap());
+static TWITTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b").unwrap());
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(By )?(?P<name>[A-Z][a-z'’-]+( [A-Z][a-z'’.-]+){1,3})$").unwrap()
+});
 
 fn detect_kind(raw: &str, lines: &[&str]) -> SourceKind {
-    let text: Vec<&str> = lines.iter().copied().filter(|l| !l.trim().is_empty()).collect();
+    let text: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let marked = text.iter().filter(|l| POST_MARKER.is_match(l)).count();
     let has_blank_separators = lines.iter().any(|l| l.trim().is_empty());
-    let short = text.iter().filter(|l| l.chars().count() <= MAX_POST_CHARS).count();
+    let short = text
+        .iter()
+        .filter(|l| l.chars().count() <= MAX_POST_CHARS)
+        .count();
     let looks_like_thread = (text.len() >= 3 && marked * 3 >= text.len())
         || (!has_blank_separators && text.len() >= 3 && short * 10 >= text.len() * 9);
     if looks_like_thread {
@@ -281,19 +312,41 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A publication date in the first lines ("12 February 2021", "February 12, 2021", ISO).
 fn detect_date(lines: &[&str]) -> Option<time::Date> {
-    let head = lines.iter().take(12).copied().collect::<Vec<_>>().join("\n");
+    let head = lines
+        .iter()
+        .take(12)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n");
     let captures = DATE.captures(&head)?;
     if let Some(iso) = captures.name("iso") {
-        return time::Date::parse(iso.as_str(), &time::macros::format_description!("[year]-[month]-[day]")).ok();
+        return time::Date::parse(
+            iso.as_str(),
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .ok();
     }
     let (day, month, year) = match captures.name("d1") {
         Some(day) => (day, &captures["m1"], &captures["y1"]),
         None => (captures.name("d2")?, &captures["m2"], &captures["y2"]),
     };
     let month: time::Month = month.to_ascii_lowercase().parse().ok().or_else(|| {
-        let index = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-            .iter()
-            .position(|m| m.eq_ignore_ascii_case(month))?;
+        let index = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(month))?;
         time::Month::try_from(index as u8 + 1).ok()
     })?;
     time::Date::from_calendar_date(year.parse().ok()?, month, day.as_str().parse().ok()?).ok()
@@ -304,7 +357,9 @@ fn title_from(body: &str) -> String {
     let first_line = body.lines().next().unwrap_or(body);
     let sentence_end = first_line
         .char_indices()
-        .find(|&(i, c)| matches!(c, '.' | '?' | '!') && first_line[i + c.len_utf8()..].starts_with(' '))
+        .find(|&(i, c)| {
+            matches!(c, '.' | '?' | '!') && first_line[i + c.len_utf8()..].starts_with(' ')
+        })
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(first_line.len());
     truncate_words(first_line[..sentence_end].trim(), 120)
@@ -334,10 +389,18 @@ fn truncate_words(text: &str, max_chars: usize) -> String {
 /// with its marker, and the thread ends at `N/N`, `N/END` or when the numbering starts
 /// again (an appended thread). Without markers, each line is a post.
 fn segment_thread(lines: &[&str]) -> Vec<Segment> {
-    let text: Vec<&str> = lines.iter().copied().filter(|l| !l.trim().is_empty()).collect();
+    let text: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let numbered = text.iter().any(|l| POST_MARKER.is_match(l));
     if !numbered {
-        return text.iter().enumerate().map(|(i, line)| unnumbered_post(i + 1, line.trim())).collect();
+        return text
+            .iter()
+            .enumerate()
+            .map(|(i, line)| unnumbered_post(i + 1, line.trim()))
+            .collect();
     }
     let mut posts = Vec::new();
     let mut pending: Vec<&str> = Vec::new();
@@ -367,10 +430,16 @@ fn segment_thread(lines: &[&str]) -> Vec<Segment> {
             None => format!("s{number}"),
         };
         if !pending.is_empty() {
-            posts.push(Segment { kind: SegmentKind::Post, locator, anchor, body: pending.join("\n") });
+            posts.push(Segment {
+                kind: SegmentKind::Post,
+                locator,
+                anchor,
+                body: pending.join("\n"),
+            });
         }
         pending.clear();
-        let is_last = of.is_some_and(|of| of.eq_ignore_ascii_case("end") || of.parse::<u32>() == Ok(number));
+        let is_last =
+            of.is_some_and(|of| of.eq_ignore_ascii_case("end") || of.parse::<u32>() == Ok(number));
         if is_last {
             return posts;
         }
@@ -387,7 +456,12 @@ fn unnumbered_post(position: usize, line: &str) -> Segment {
     if let Some(point) = NUMBERED_POINT.captures(line) {
         let n = &point["n"];
         let body = line[n.len() + 1..].trim_start().to_owned();
-        return Segment { kind: SegmentKind::Post, locator: format!("{n}."), anchor: format!("n{n}"), body };
+        return Segment {
+            kind: SegmentKind::Post,
+            locator: format!("{n}."),
+            anchor: format!("n{n}"),
+            body,
+        };
     }
     Segment {
         kind: SegmentKind::Post,
@@ -415,7 +489,10 @@ fn split_article_header<'a>(lines: &[&'a str]) -> (Header, Option<String>, Vec<V
     let mut blocks = blocks(lines);
     let mut header = Header::default();
     let is_header_block = |block: &Vec<&str>| {
-        block.len() >= 2 && block.iter().all(|l| word_count(l) <= MAX_HEADING_WORDS && !l.trim_end().ends_with('.'))
+        block.len() >= 2
+            && block
+                .iter()
+                .all(|l| word_count(l) <= MAX_HEADING_WORDS && !l.trim_end().ends_with('.'))
     };
     if blocks.first().is_some_and(is_header_block) {
         let block = blocks.remove(0);
@@ -423,7 +500,10 @@ fn split_article_header<'a>(lines: &[&'a str]) -> (Header, Option<String>, Vec<V
     }
     let mut title = None;
     if let Some(first) = blocks.first() {
-        if first.len() == 1 && word_count(first[0]) <= MAX_TITLE_WORDS && !first[0].trim_end().ends_with('.') {
+        if first.len() == 1
+            && word_count(first[0]) <= MAX_TITLE_WORDS
+            && !first[0].trim_end().ends_with('.')
+        {
             title = Some(first[0].trim().to_owned());
             blocks.remove(0);
         }
@@ -478,7 +558,8 @@ fn segment_article(blocks: &[Vec<&str>]) -> Vec<Segment> {
             texts.push(text);
         }
         let last = texts.last().unwrap();
-        open = word_count(last) > MAX_HEADING_WORDS && last.chars().last().is_some_and(char::is_alphanumeric);
+        open = word_count(last) > MAX_HEADING_WORDS
+            && last.chars().last().is_some_and(char::is_alphanumeric);
     }
     let mut segments = Vec::new();
     let mut paragraph = 0;
@@ -489,7 +570,12 @@ fn segment_article(blocks: &[Vec<&str>]) -> Vec<Segment> {
             while !used_anchors.insert(anchor.clone()) {
                 anchor.push_str("-2");
             }
-            segments.push(Segment { kind: SegmentKind::Heading, locator: text.clone(), anchor, body: text });
+            segments.push(Segment {
+                kind: SegmentKind::Heading,
+                locator: text.clone(),
+                anchor,
+                body: text,
+            });
         } else {
             paragraph += 1;
             segments.push(Segment {
@@ -559,14 +645,27 @@ mod tests {
         assert_eq!(parsed.detected.author_name.as_deref(), Some("Jane Smith"));
         let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
         assert_eq!(locators, ["¶1", "People", "¶2"]);
-        assert!(parsed.segments[2].body.ends_with("whereas this part finishes it."));
+        assert!(
+            parsed.segments[2]
+                .body
+                .ends_with("whereas this part finishes it.")
+        );
     }
 
     #[test]
     fn dates_are_detected_in_the_opening_lines() {
-        assert_eq!(detect_date(&["Posted on 12 February 2021"]), Some(time::macros::date!(2021 - 02 - 12)));
-        assert_eq!(detect_date(&["March 3, 2015"]), Some(time::macros::date!(2015 - 03 - 03)));
-        assert_eq!(detect_date(&["2012-03-27"]), Some(time::macros::date!(2012 - 03 - 27)));
+        assert_eq!(
+            detect_date(&["Posted on 12 February 2021"]),
+            Some(time::macros::date!(2021 - 02 - 12))
+        );
+        assert_eq!(
+            detect_date(&["March 3, 2015"]),
+            Some(time::macros::date!(2015 - 03 - 03))
+        );
+        assert_eq!(
+            detect_date(&["2012-03-27"]),
+            Some(time::macros::date!(2012 - 03 - 27))
+        );
         assert_eq!(detect_date(&["no date here"]), None);
     }
 
@@ -577,6 +676,8 @@ mod tests {
                      the reason it deserves support from clinicians.";
         assert!(!is_chrome_line(prose));
         assert!(is_chrome_line("Download the app"));
-        assert!(is_chrome_line("By continuing to use the site, you are consenting to the use of cookies."));
+        assert!(is_chrome_line(
+            "By continuing to use the site, you are consenting to the use of cookies."
+        ));
     }
 }

@@ -17,6 +17,8 @@ const TEMPLATE: &str = "argmap_template";
 
 struct TestCluster {
     options: PgConnectOptions,
+    /// The server's socket folder, for database URLs.
+    socket_dir: PathBuf,
 }
 
 /// Starts the cluster on first use. Its server is spawned from a thread that lives until
@@ -32,19 +34,18 @@ fn cluster() -> &'static TestCluster {
                     .enable_all()
                     .build()
                     .unwrap();
-                let options = runtime.block_on(start_cluster());
-                sender.send(options).unwrap();
+                let cluster = runtime.block_on(start_cluster());
+                sender.send(cluster).unwrap();
                 loop {
                     std::thread::park();
                 }
             })
             .unwrap();
-        let options = receiver.recv().expect("the test cluster thread died");
-        TestCluster { options }
+        receiver.recv().expect("the test cluster thread died")
     })
 }
 
-async fn start_cluster() -> PgConnectOptions {
+async fn start_cluster() -> TestCluster {
     remove_clusters_of_finished_runs();
     let data_dir = run_dir(std::process::id());
     let postgres = Cluster::new(&data_dir)
@@ -74,7 +75,10 @@ async fn start_cluster() -> PgConnectOptions {
     admin.close().await.unwrap();
     // Leak it: the server must outlive this function, and stops with the test binary.
     std::mem::forget(postgres);
-    options
+    TestCluster {
+        options,
+        socket_dir: data_dir.join("postgres"),
+    }
 }
 
 fn run_dir(pid: u32) -> PathBuf {
@@ -108,6 +112,14 @@ fn remove_clusters_of_finished_runs() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// A URL for a database of the test cluster, for the `argmap` binary.
+pub fn database_url(name: &str) -> String {
+    format!(
+        "postgres://argmap@localhost/{name}?host={}",
+        cluster().socket_dir.display()
+    )
 }
 
 /// A fresh, migrated database of its own.

@@ -2,5 +2,8 @@
 //! database per test, the app on a random port, spoken to over real HTTP.
 
 mod binary;
+mod corpus;
 mod harness;
 mod http;
+mod import;
+mod map;

@@ -1,0 +1,238 @@
+//! The shipped NHS map: it loads, every quote is verbatim, loading twice changes nothing,
+//! and a broken map is refused naming the file and line, with nothing written.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use argmap::config::Config;
+use argmap::map::load_map;
+use argmap::stats::Stats;
+use sqlx::PgPool;
+
+use crate::harness::{TestApp, database_url, fresh_database};
+
+async fn load_shipped(pool: &PgPool) {
+    let mut tx = pool.begin().await.unwrap();
+    load_map(&mut tx, &Config::shipped_map()).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn scalar(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_shipped_map_loads_and_stats_reflect_it() {
+    let (pool, _) = fresh_database().await;
+    load_shipped(&pool).await;
+    let app = TestApp::spawn_with_pool(pool.clone()).await;
+    let stats: Stats = app.get("/api/v1/stats").await.json().await.unwrap();
+    assert_eq!(stats.sources, 5);
+    assert_eq!(stats.segments, 80);
+    assert!(stats.debates >= 3, "{stats:?}");
+    assert!(stats.claims >= 60, "{stats:?}");
+    assert!(stats.quotes >= stats.claims, "{stats:?}");
+    assert!(
+        stats.proposals > 0 && stats.tensions > 0 && stats.relations > 0,
+        "{stats:?}"
+    );
+
+    assert_eq!(scalar(&pool, "select count(*) from claims c where not exists (select 1 from quotes q where q.claim_id = c.id)").await, 0);
+    assert_eq!(
+        scalar(
+            &pool,
+            "select count(*) from quotes q join segments g on g.id = q.segment_id
+                       where substr(g.body, q.start_char + 1, q.end_char - q.start_char) <> q.body"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        scalar(&pool, "select count(*) from proposals p where not exists (select 1 from proposal_tensions t where t.proposal_id = p.id)").await,
+        0,
+        "every proposal raises a tension"
+    );
+    assert!(
+        scalar(&pool, "select count(*) from (select tension_id from proposal_tensions t join proposals p on p.id = t.proposal_id
+                       group by tension_id having count(distinct p.debate_id) > 1) shared").await
+            > 0,
+        "some tension is raised across debates"
+    );
+    assert!(
+        scalar(
+            &pool,
+            "select count(*) from relations where kind = 'attacks'"
+        )
+        .await
+            > 0
+    );
+}
+
+#[tokio::test]
+async fn the_stats_contract_has_exactly_the_documented_keys() {
+    let app = TestApp::spawn().await;
+    let stats: serde_json::Value = app.get("/api/v1/stats").await.json().await.unwrap();
+    let mut keys: Vec<&str> = stats
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "claims",
+            "debates",
+            "proposals",
+            "quotes",
+            "relations",
+            "segments",
+            "sources",
+            "tensions"
+        ]
+    );
+    assert!(stats.as_object().unwrap().values().all(|v| v == 0));
+}
+
+#[tokio::test]
+async fn loading_the_map_twice_changes_nothing() {
+    let (pool, _) = fresh_database().await;
+    load_shipped(&pool).await;
+    let revisions = scalar(&pool, "select count(*) from revisions").await;
+    let mut tx = pool.begin().await.unwrap();
+    let summary = load_map(&mut tx, &Config::shipped_map()).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(!summary.changed_anything(), "{summary:?}");
+    assert_eq!(
+        scalar(&pool, "select count(*) from revisions").await,
+        revisions
+    );
+}
+
+/// A copy of the shipped map with one file edited.
+fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Config::shipped_map(), dir.path());
+    let path = dir.path().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = edit(&text);
+    assert_ne!(text, edited, "the edit changed nothing");
+    std::fs::write(&path, edited).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn line_containing(path: &Path, needle: &str) -> usize {
+    1 + std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap()
+}
+
+fn run_load_map(database: &str, map: &Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+        .arg("load-map")
+        .arg(map)
+        .env("DATABASE_URL", database_url(database))
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_misquote_is_refused_naming_file_line_and_quote_and_nothing_is_written() {
+    let (pool, name) = fresh_database().await;
+    let original = "every reorganisation since 1974 contains the seeds of the next one";
+    let map = edited_map("claims/edwards-five-tensions.toml", |text| {
+        text.replace(
+            original,
+            "every reorganisation since 1974 contained the seeds",
+        )
+    });
+    let file: PathBuf = map.path().join("claims/edwards-five-tensions.toml");
+    let line = line_containing(&file, "contained the seeds");
+
+    let (ok, stderr) = run_load_map(&name, map.path());
+    assert!(!ok);
+    let expected = format!(
+        "{}:{line}: quote not found in source \"edwards-five-tensions\": \"every reorganisation since 1974 contained the seeds\"",
+        file.display()
+    );
+    assert!(
+        stderr.contains(&expected),
+        "{stderr}\nshould contain\n{expected}"
+    );
+    for table in ["sources", "claims", "debates", "revisions"] {
+        assert_eq!(
+            scalar(&pool, &format!("select count(*) from {table}")).await,
+            0,
+            "{table} was written"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reference_to_nothing_and_a_bad_leaning_are_both_reported() {
+    let (_, name) = fresh_database().await;
+    let map = edited_map("map.toml", |text| {
+        text.replacen("leaning = \"a\"", "leaning = \"left\"", 1)
+    });
+    let claims = map.path().join("claims/hudson-success-regimes.toml");
+    let text = std::fs::read_to_string(&claims).unwrap();
+    let edited = text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1);
+    std::fs::write(&claims, edited).unwrap();
+
+    let (ok, stderr) = run_load_map(&name, map.path());
+    assert!(!ok);
+    let map_line = line_containing(&map.path().join("map.toml"), "leaning = \"left\"");
+    let claim_line = line_containing(&claims, "no-such-claim");
+    assert!(
+        stderr.contains(&format!("map.toml:{map_line}: leaning must be")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "hudson-success-regimes.toml:{claim_line}: no claim has the slug \"no-such-claim\""
+        )),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_toml_syntax_error_names_its_line() {
+    let (_, name) = fresh_database().await;
+    let map = edited_map("map.toml", |text| {
+        text.replacen("[[debates]]", "[[debates]\n", 1)
+    });
+    let (ok, stderr) = run_load_map(&name, map.path());
+    assert!(!ok);
+    let line = line_containing(&map.path().join("map.toml"), "[[debates]");
+    assert!(stderr.contains(&format!("map.toml:{line}:")), "{stderr}");
+}
+
+#[tokio::test]
+async fn candidate_claims_find_most_of_the_mapped_quotes() {
+    let (pool, _) = fresh_database().await;
+    load_shipped(&pool).await;
+    let mut conn = pool.acquire().await.unwrap();
+    let scores = argmap::suggest::evaluate(&mut conn).await.unwrap();
+    eprintln!("{scores}");
+    assert!(scores.precision() >= 0.75, "{scores}");
+    assert!(scores.recall() >= 0.70, "{scores}");
+}
