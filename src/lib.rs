@@ -14,6 +14,7 @@ pub mod revisions;
 pub mod server;
 pub mod slug;
 pub mod sources;
+pub mod standing;
 pub mod state;
 pub mod stats;
 pub mod suggest;
