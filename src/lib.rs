@@ -4,13 +4,19 @@
 //! the HTTP application for a given [`AppState`]; [`server::serve`] runs it with its
 //! database (argmap's own embedded PostgreSQL unless a URL is configured).
 
+pub mod claims;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod debates;
 pub mod error;
+pub mod home;
 pub mod http;
 pub mod map;
+pub mod map_svg;
+pub mod proposals;
 pub mod revisions;
+pub mod search;
 pub mod server;
 pub mod slug;
 pub mod sources;
@@ -18,6 +24,8 @@ pub mod standing;
 pub mod state;
 pub mod stats;
 pub mod suggest;
+pub mod tensions;
+pub mod views;
 
 pub use error::{Error, Result};
 pub use http::app;

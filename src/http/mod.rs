@@ -2,7 +2,6 @@
 
 mod errors;
 mod health;
-mod home;
 
 use std::time::Duration;
 
@@ -43,7 +42,13 @@ pub fn app(state: AppState) -> Router {
 
     let routes = Router::new()
         .merge(health::router())
-        .merge(home::router())
+        .merge(crate::home::router())
+        .merge(crate::debates::router())
+        .merge(crate::proposals::router())
+        .merge(crate::tensions::router())
+        .merge(crate::claims::router())
+        .merge(crate::sources::page::router())
+        .merge(crate::search::router())
         .merge(crate::stats::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)

@@ -2,6 +2,7 @@
 //! importing them from raw scraped text.
 
 pub mod import;
+pub mod page;
 pub mod text;
 
 pub use import::{ImportError, ImportOutcome, SourceInput, import_source, read_file};

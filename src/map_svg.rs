@@ -1,0 +1,351 @@
+//! Drawing an argument map as SVG on the server: a proposal (or claim) at the top, the
+//! claims that support or attack it below, their rebuttals below those.
+//!
+//! The layout is layered by distance from the root; a layer wider than [`COLUMNS`] wraps
+//! onto several rows so a map of a hundred claims stays readable at page width rather
+//! than shrinking to illegibility. Every node links to its page and carries its full text
+//! as a tooltip; the SVG has a title and description for screen readers. Colours come as
+//! presentation attributes (so a standalone `.svg` looks right) and as classes (so the
+//! page's stylesheet can restyle it, e.g. in dark mode).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Nodes per row.
+pub const COLUMNS: usize = 5;
+const NODE_WIDTH: i32 = 190;
+const NODE_HEIGHT: i32 = 82;
+const GAP_X: i32 = 22;
+const GAP_Y: i32 = 46;
+const MARGIN: i32 = 16;
+const CHARS_PER_LINE: usize = 27;
+const LINES_PER_NODE: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Proposal,
+    Claim,
+}
+
+#[derive(Debug, Clone)]
+pub struct MapNode {
+    pub label: String,
+    pub href: String,
+    pub kind: NodeKind,
+    /// "stands", "defeated" or "contested", for claims.
+    pub standing: Option<&'static str>,
+    /// Distance from the root (0).
+    pub depth: usize,
+}
+
+/// `from` supports, attacks or undercuts `to` (indices into the nodes).
+#[derive(Debug, Clone)]
+pub struct MapEdge {
+    pub from: usize,
+    pub to: usize,
+    pub kind: String,
+}
+
+struct Placed {
+    x: i32,
+    y: i32,
+}
+
+/// Places each node: layers top to bottom, ordered within a layer by where the nodes they
+/// point at sit (fewer crossings), wrapped into rows.
+fn layout(nodes: &[MapNode], edges: &[MapEdge]) -> (Vec<Placed>, i32, i32) {
+    let mut layers: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        layers.entry(node.depth).or_default().push(i);
+    }
+    let widest = layers
+        .values()
+        .map(Vec::len)
+        .max()
+        .unwrap_or(1)
+        .min(COLUMNS) as i32;
+    let width = 2 * MARGIN + widest * NODE_WIDTH + (widest - 1) * GAP_X;
+    let mut placed: Vec<Option<Placed>> = (0..nodes.len()).map(|_| None).collect();
+    let mut y = MARGIN;
+    for layer in layers.values_mut() {
+        let barycentre = |i: usize| {
+            let xs: Vec<i32> = edges
+                .iter()
+                .filter(|e| e.from == i)
+                .filter_map(|e| placed[e.to].as_ref().map(|p| p.x))
+                .collect();
+            if xs.is_empty() {
+                i32::MAX
+            } else {
+                xs.iter().sum::<i32>() / xs.len() as i32
+            }
+        };
+        let mut keyed: Vec<(i32, usize)> = layer.iter().map(|&i| (barycentre(i), i)).collect();
+        keyed.sort();
+        for row in keyed.chunks(COLUMNS) {
+            let row_width = row.len() as i32 * NODE_WIDTH + (row.len() as i32 - 1) * GAP_X;
+            let mut x = (width - row_width) / 2;
+            for &(_, i) in row {
+                placed[i] = Some(Placed { x, y });
+                x += NODE_WIDTH + GAP_X;
+            }
+            y += NODE_HEIGHT + GAP_Y;
+        }
+    }
+    let height = y - GAP_Y + MARGIN + 40; // room for the legend
+    (
+        placed
+            .into_iter()
+            .map(|p| p.expect("every node is in a layer"))
+            .collect(),
+        width,
+        height,
+    )
+}
+
+/// The SVG markup of a map. `id` prefixes element ids, so two maps can share a page.
+pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> String {
+    let (placed, width, height) = layout(nodes, edges);
+    let mut svg = String::new();
+    let claims = nodes.iter().filter(|n| n.kind == NodeKind::Claim).count();
+    let count = |kind: &str| edges.iter().filter(|e| e.kind == kind).count();
+    let description = format!(
+        "{claims} claims linked by {} supports, {} attacks and {} undercuts. Each box links to its page.",
+        count("supports"),
+        count("attacks"),
+        count("undercuts")
+    );
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="argument-map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="12">"#
+    );
+    let _ = write!(
+        svg,
+        r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(&description)
+    );
+    svg.push_str("<defs>");
+    for (kind, colour) in EDGE_COLOURS {
+        let _ = write!(
+            svg,
+            r#"<marker id="{id}-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}" class="arrow {kind}"/></marker>"#
+        );
+    }
+    svg.push_str("</defs>");
+
+    svg.push_str(r#"<g class="edges">"#);
+    for edge in edges {
+        let (from, to) = (&placed[edge.from], &placed[edge.to]);
+        let (x1, x2) = (from.x + NODE_WIDTH / 2, to.x + NODE_WIDTH / 2);
+        let (y1, y2) = if from.y > to.y {
+            (from.y, to.y + NODE_HEIGHT)
+        } else {
+            (from.y + NODE_HEIGHT, to.y)
+        };
+        let colour = edge_colour(&edge.kind);
+        let dash = match edge.kind.as_str() {
+            "attacks" => r#" stroke-dasharray="6 4""#,
+            "undercuts" => r#" stroke-dasharray="2 3""#,
+            _ => "",
+        };
+        let _ = write!(
+            svg,
+            r#"<line class="edge {kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#{id}-arrow-{kind})"/>"#,
+            kind = escape(&edge.kind)
+        );
+    }
+    svg.push_str("</g>");
+
+    svg.push_str(r#"<g class="nodes">"#);
+    for (node, at) in nodes.iter().zip(&placed) {
+        let (class, fill, stroke) = match (node.kind, node.standing) {
+            (NodeKind::Proposal, _) => ("proposal", "#e8f0f7", "#005a8d"),
+            (NodeKind::Claim, Some("defeated")) => ("claim defeated", "#f1f1f1", "#8a8a8a"),
+            (NodeKind::Claim, Some("contested")) => ("claim contested", "#fff6e0", "#a06800"),
+            (NodeKind::Claim, _) => ("claim stands", "#ffffff", "#2f6f3e"),
+        };
+        let tooltip = match node.standing {
+            Some(standing) => format!("{} ({standing})", node.label),
+            None => node.label.clone(),
+        };
+        let _ = write!(
+            svg,
+            r##"<a href="{href}" class="node {class}"><title>{tooltip}</title><rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/><text x="{tx}" y="{ty}" fill="#1d232b">"##,
+            href = escape(&node.href),
+            tooltip = escape(&tooltip),
+            x = at.x,
+            y = at.y,
+            tx = at.x + 10,
+            ty = at.y + 8,
+        );
+        for line in wrap(&node.label, CHARS_PER_LINE, LINES_PER_NODE) {
+            let _ = write!(
+                svg,
+                r#"<tspan x="{}" dy="16">{}</tspan>"#,
+                at.x + 10,
+                escape(&line)
+            );
+        }
+        if let Some(standing) = node.standing {
+            let _ = write!(
+                svg,
+                r#"<tspan x="{}" dy="15" class="standing" font-size="10" font-style="italic">{standing}</tspan>"#,
+                at.x + 10
+            );
+        }
+        svg.push_str("</text></a>");
+    }
+    svg.push_str("</g>");
+
+    // Legend.
+    let mut x = MARGIN;
+    let y = height - 20;
+    for (kind, colour) in EDGE_COLOURS {
+        let dash = match kind {
+            "attacks" => r#" stroke-dasharray="6 4""#,
+            "undercuts" => r#" stroke-dasharray="2 3""#,
+            _ => "",
+        };
+        let _ = write!(
+            svg,
+            r##"<g class="legend"><line class="edge {kind}" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6"{dash}/><text x="{tx}" y="{ty}" fill="#1d232b">{kind}</text></g>"##,
+            x2 = x + 28,
+            tx = x + 34,
+            ty = y + 4
+        );
+        x += 120;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+const EDGE_COLOURS: [(&str, &str); 3] = [
+    ("supports", "#2f6f3e"),
+    ("attacks", "#b3261e"),
+    ("undercuts", "#a06800"),
+];
+
+fn edge_colour(kind: &str) -> &'static str {
+    EDGE_COLOURS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("#555555", |(_, c)| c)
+}
+
+/// Words into at most `max_lines` lines of about `width` chars, the last ending in "…"
+/// when the text is longer.
+fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        let last = lines.last_mut().expect("max_lines > 0");
+        while last.chars().count() > width - 1 {
+            last.pop();
+        }
+        last.push('…');
+    }
+    lines
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(depth: usize, label: &str) -> MapNode {
+        MapNode {
+            label: label.into(),
+            href: format!("/claims/{label}"),
+            kind: NodeKind::Claim,
+            standing: Some("stands"),
+            depth,
+        }
+    }
+
+    #[test]
+    fn long_labels_wrap_and_are_cut_with_an_ellipsis() {
+        let lines = wrap(
+            "one two three four five six seven eight nine ten eleven twelve thirteen fourteen",
+            12,
+            3,
+        );
+        assert_eq!(lines.len(), 3);
+        assert!(lines[2].ends_with('…'));
+        assert!(lines.iter().all(|l| l.chars().count() <= 12));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        let svg = render(
+            "m",
+            "A <b> & \"c\"",
+            &[node(0, "<script>alert(1)</script>")],
+            &[],
+        );
+        assert!(!svg.contains("<script>"));
+        assert!(svg.contains("&lt;script&gt;"));
+        assert!(svg.contains("A &lt;b&gt; &amp; &quot;c&quot;"));
+    }
+
+    #[test]
+    fn a_hundred_nodes_wrap_into_rows_of_five_at_a_readable_width() {
+        let mut nodes = vec![MapNode {
+            kind: NodeKind::Proposal,
+            standing: None,
+            ..node(0, "root")
+        }];
+        let mut edges = Vec::new();
+        for i in 1..=100 {
+            nodes.push(node(1 + i % 2, &format!("claim {i}")));
+            edges.push(MapEdge {
+                from: i,
+                to: 0,
+                kind: "supports".into(),
+            });
+        }
+        let (placed, width, _) = layout(&nodes, &edges);
+        assert_eq!(
+            width,
+            2 * MARGIN + 5 * NODE_WIDTH + 4 * GAP_X,
+            "never wider than five nodes"
+        );
+        let mut positions: Vec<(i32, i32)> = placed.iter().map(|p| (p.x, p.y)).collect();
+        positions.sort();
+        positions.dedup();
+        assert_eq!(positions.len(), nodes.len(), "no two nodes overlap");
+        let svg = render("m", "Big map", &nodes, &edges);
+        assert_eq!(
+            svg.matches("<a href=").count(),
+            101,
+            "every node links to its page"
+        );
+    }
+}
