@@ -14,6 +14,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection};
 
 const TEMPLATE: &str = "argmap_template";
+/// The template with the shipped NHS map loaded.
+const CORPUS_TEMPLATE: &str = "argmap_corpus";
 
 struct TestCluster {
     options: PgConnectOptions,
@@ -55,6 +57,8 @@ async fn start_cluster() -> TestCluster {
         .with_setting("synchronous_commit", "off")
         .with_setting("full_page_writes", "off")
         .with_setting("max_connections", "300")
+        // Counts the statements each page runs (see `pages::queries`).
+        .with_setting("shared_preload_libraries", "pg_stat_statements")
         .start()
         .await
         .expect("starting the test cluster");
@@ -71,7 +75,27 @@ async fn start_cluster() -> TestCluster {
         .run(&mut template)
         .await
         .expect("migrating the template database");
+    sqlx::raw_sql("create extension pg_stat_statements")
+        .execute(&mut template)
+        .await
+        .unwrap();
     template.close().await.unwrap();
+
+    sqlx::raw_sql(&format!(
+        "create database {CORPUS_TEMPLATE} template {TEMPLATE}"
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let mut corpus = PgConnection::connect_with(&options.clone().database(CORPUS_TEMPLATE))
+        .await
+        .unwrap();
+    let mut tx = corpus.begin().await.unwrap();
+    argmap::map::load_map(&mut tx, &Config::shipped_map())
+        .await
+        .expect("loading the shipped map");
+    tx.commit().await.unwrap();
+    corpus.close().await.unwrap();
     admin.close().await.unwrap();
     // Leak it: the server must outlive this function, and stops with the test binary.
     std::mem::forget(postgres);
@@ -124,11 +148,20 @@ pub fn database_url(name: &str) -> String {
 
 /// A fresh, migrated database of its own.
 pub async fn fresh_database() -> (PgPool, String) {
+    database_from(TEMPLATE).await
+}
+
+/// A fresh database holding the shipped NHS map.
+pub async fn corpus_database() -> (PgPool, String) {
+    database_from(CORPUS_TEMPLATE).await
+}
+
+async fn database_from(template: &str) -> (PgPool, String) {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let cluster = cluster();
     let name = format!("test_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
     let mut admin = PgConnection::connect_with(&cluster.options).await.unwrap();
-    sqlx::raw_sql(&format!("create database {name} template {TEMPLATE}"))
+    sqlx::raw_sql(&format!("create database {name} template {template}"))
         .execute(&mut admin)
         .await
         .unwrap();
@@ -152,6 +185,12 @@ pub struct TestApp {
 impl TestApp {
     pub async fn spawn() -> Self {
         let (db, _) = fresh_database().await;
+        Self::spawn_with_pool(db).await
+    }
+
+    /// The app on a fresh copy of the shipped NHS map.
+    pub async fn spawn_with_corpus() -> Self {
+        let (db, _) = corpus_database().await;
         Self::spawn_with_pool(db).await
     }
 
@@ -187,6 +226,17 @@ impl TestApp {
             .await
             .expect("request failed")
     }
+
+    /// GETs a page, asserting a 200 HTML response, and parses it.
+    pub async fn page(&self, path: &str) -> scraper::Html {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .cloned();
+        html(content_type.as_ref(), &response.text().await.unwrap())
+    }
 }
 
 /// Parses an HTML response body, asserting it is HTML.
@@ -200,6 +250,31 @@ pub fn html(content_type: Option<&reqwest::header::HeaderValue>, body: &str) -> 
         "expected HTML, got {content_type:?}"
     );
     scraper::Html::parse_document(body)
+}
+
+/// Every element matching `selector`.
+pub fn select<'a>(document: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    let parsed = scraper::Selector::parse(selector).unwrap();
+    document.select(&parsed).collect()
+}
+
+/// The `href`s of the elements matching `selector`.
+pub fn hrefs(document: &scraper::Html, selector: &str) -> Vec<String> {
+    select(document, selector)
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An element's text with whitespace collapsed.
+pub fn text(element: &scraper::ElementRef) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The text of the first element matching `selector`.

@@ -7,3 +7,5 @@ mod harness;
 mod http;
 mod import;
 mod map;
+mod pages;
+mod queries;
