@@ -149,8 +149,8 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
         level += 1;
         let mut next = Vec::new();
         for edge in tree.edges.iter().filter(|e| frontier.contains(&e.to)) {
-            if !depth.contains_key(&edge.from) {
-                depth.insert(edge.from, level);
+            if let std::collections::btree_map::Entry::Vacant(entry) = depth.entry(edge.from) {
+                entry.insert(level);
                 next.push(Some(edge.from));
             }
         }

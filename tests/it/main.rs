@@ -2,6 +2,7 @@
 //! database per test, the app on a random port, spoken to over real HTTP.
 
 mod binary;
+mod browser;
 mod corpus;
 mod harness;
 mod http;

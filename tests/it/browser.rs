@@ -1,0 +1,270 @@
+//! The site in a real headless Chromium (Debian's chromium and chromium-driver), driven
+//! over WebDriver: clicking from the home page down to a source, searching from the box,
+//! and every page type at phone and desktop widths, with screenshots saved under
+//! `target/screenshots/`.
+
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::harness::TestApp;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A chromedriver and the Chromium it drives, stopped (with all their processes) on drop.
+struct Browser {
+    driver: Child,
+    client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // chromedriver and the browsers it started share its process group.
+        let group = nix::unistd::Pid::from_raw(-(self.driver.id() as i32));
+        let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
+        let _ = self.driver.wait();
+    }
+}
+
+impl Browser {
+    async fn start() -> Self {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists() && std::path::Path::new(CHROMIUM).exists(),
+            "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            let mut builder =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+            builder.capabilities(capabilities.as_object().unwrap().clone());
+            match builder.connect(&url).await {
+                Ok(client) => break client,
+                Err(err) if Instant::now() > deadline => {
+                    panic!("chromedriver did not start: {err}")
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser {
+            driver,
+            client,
+            _profile: profile,
+        }
+    }
+
+    async fn goto(&self, url: &str) {
+        self.client.goto(url).await.unwrap();
+    }
+
+    async fn path(&self) -> String {
+        let url = self.client.current_url().await.unwrap();
+        url.path().to_owned()
+    }
+
+    async fn click(&self, selector: &str) {
+        let element = self
+            .client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|_| panic!("nothing matches {selector}"));
+        element.click().await.unwrap();
+    }
+
+    async fn text(&self, selector: &str) -> String {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn script(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    async fn set_width(&self, width: u32) {
+        self.client.set_window_size(width, 1000).await.unwrap();
+        let inner = self.script("return window.innerWidth").await;
+        assert_eq!(inner, json!(width), "the viewport is {width} px wide");
+    }
+
+    /// Saves a screenshot as `target/screenshots/{name}-{width}.png`.
+    async fn screenshot(&self, name: &str, width: u32) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
+    }
+
+    /// Fails when the page is wider than the viewport (a horizontal scroll bar).
+    async fn assert_no_horizontal_overflow(&self, what: &str) {
+        let widths = self
+            .script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            .await;
+        let (scroll, inner) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+        if scroll > inner {
+            let culprits = self
+                .script(
+                    "return [...document.querySelectorAll('body *')]
+                       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                       .slice(0, 5).map(e => e.tagName + '.' + e.className)",
+                )
+                .await;
+            panic!(
+                "{what} overflows horizontally: {scroll} px of content in a {inner} px viewport; widest: {culprits}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
+    let app = TestApp::spawn_with_corpus().await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/")).await;
+    assert_eq!(
+        browser.text("main h1").await,
+        "NHS England reform debates, mapped"
+    );
+
+    browser
+        .click(".cards a[href='/debates/2021-white-paper']")
+        .await;
+    assert_eq!(browser.path().await, "/debates/2021-white-paper");
+    assert!(browser.text("main h1").await.contains("2021 white paper"));
+
+    browser
+        .click(".cards a[href='/proposals/ics-statutory-footing']")
+        .await;
+    assert_eq!(browser.path().await, "/proposals/ics-statutory-footing");
+    let map = browser.client.find(Locator::Css("#map svg")).await.unwrap();
+    assert!(map.is_displayed().await.unwrap(), "the map is drawn");
+
+    browser
+        .click("section.tension h3 a[href='/tensions/local-autonomy-vs-national-control']")
+        .await;
+    assert_eq!(
+        browser.path().await,
+        "/tensions/local-autonomy-vs-national-control"
+    );
+    assert_eq!(browser.text(".pole-pair .pole-a").await, "Local autonomy");
+
+    browser
+        .click("ul.claims a.claim-text[href='/claims/proposals-allow-local-variation']")
+        .await;
+    assert_eq!(
+        browser.path().await,
+        "/claims/proposals-allow-local-variation"
+    );
+    assert_eq!(
+        browser
+            .text(".standing-line .standing")
+            .await
+            .to_lowercase(),
+        "defeated"
+    );
+
+    browser.click("figure.quote figcaption a").await;
+    assert_eq!(browser.path().await, "/sources/edwards-five-tensions");
+    let target = browser
+        .script("return document.querySelector(':target') && document.querySelector(':target').id")
+        .await;
+    assert_eq!(target, json!("s10-11"), "the link lands on the quoted post");
+    let marked = browser
+        .script("return document.querySelectorAll(':target mark').length")
+        .await;
+    assert!(
+        marked.as_i64().unwrap() > 0,
+        "the quoted words are highlighted"
+    );
+}
+
+#[tokio::test]
+async fn a_reader_searches_from_the_box_in_the_header() {
+    let app = TestApp::spawn_with_corpus().await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/")).await;
+    let input = browser.client.find(Locator::Css("#site-q")).await.unwrap();
+    input.send_keys("postcode lottery").await.unwrap();
+    browser.click("form.site-search button[type=submit]").await;
+    assert_eq!(browser.path().await, "/search");
+    let first = browser.text("ol.hits li a").await;
+    assert!(!first.is_empty());
+    let marks = browser.script("return [...document.querySelectorAll('.snippet mark')].map(m => m.textContent.toLowerCase())").await;
+    assert!(
+        marks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "postcode" || m == "lottery"),
+        "{marks}"
+    );
+    let value = browser
+        .script("return document.getElementById('q').value")
+        .await;
+    assert_eq!(
+        value,
+        json!("postcode lottery"),
+        "the query stays in the box"
+    );
+}
+
+#[tokio::test]
+async fn every_page_type_fits_a_phone_and_a_desktop_and_is_screenshotted() {
+    let app = TestApp::spawn_with_corpus().await;
+    let browser = Browser::start().await;
+    let pages = [
+        ("home", "/"),
+        ("debate", "/debates/2021-white-paper"),
+        ("proposal", "/proposals/ics-statutory-footing"),
+        ("tension", "/tensions/local-autonomy-vs-national-control"),
+        ("claim", "/claims/every-reorganisation-seeds-the-next"),
+        ("source", "/sources/hudson-success-regimes"),
+        ("search", "/search?q=integration"),
+        ("not-found", "/proposals/no-such-proposal"),
+    ];
+    for width in [1280, 375] {
+        browser.set_width(width).await;
+        for (name, path) in pages {
+            browser.goto(&app.url(path)).await;
+            browser
+                .assert_no_horizontal_overflow(&format!("{path} at {width} px"))
+                .await;
+            browser.screenshot(name, width).await;
+        }
+    }
+}
