@@ -180,7 +180,7 @@ mod tests {
         ]);
         let standings = Standings::default();
         assert_eq!(shape(&tree.events(true, &standings)), "(c1;)");
-        assert_eq!(shape(&tree.events(false, &standings)), "(c2(c3(c4;);););");
+        assert_eq!(shape(&tree.events(false, &standings)), "(c2(c3(c4;););)");
     }
 
     #[test]
