@@ -12,9 +12,12 @@ create extension if not exists pg_trgm;
 
 -- Shared helpers ------------------------------------------------------------------------
 
+-- Stamps updated_at on every update, unless the update sets it itself (a restore does).
 create function set_updated_at() returns trigger language plpgsql as $$
 begin
-    new.updated_at := now();
+    if new.updated_at is not distinct from old.updated_at then
+        new.updated_at := now();
+    end if;
     return new;
 end
 $$;

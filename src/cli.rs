@@ -70,6 +70,51 @@ pub enum Command {
     },
     /// Measure the candidate-claim suggestions against the claims' quotes in the database.
     EvalSuggestions,
+    /// Write the map (or a debate's or proposal's part) in a format, or a debate summary, to stdout.
+    Export(ExportArgs),
+    /// Read a map in argmap JSON, Argdown or Kialo text back into the database.
+    ImportMap(ImportMapArgs),
+    /// Write every record of the instance as JSON to stdout.
+    Dump,
+    /// Restore a dump into an empty instance (or, with --merge, add what is missing).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// json, argdown, aif, dot, svg, kialo, iccma, csv, or summary (needs --debate).
+    pub format: String,
+    #[arg(long, conflicts_with = "proposal")]
+    pub debate: Option<String>,
+    #[arg(long)]
+    pub proposal: Option<String>,
+    /// For summary: md or html.
+    #[arg(long = "as", value_name = "md|html", default_value = "md")]
+    pub summary_format: String,
+    /// Base URL for the links in a summary.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    pub base_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportMapArgs {
+    /// An argmap JSON (.json), Argdown (.argdown) or Kialo text (.txt) file.
+    pub file: PathBuf,
+    /// The format, when the extension does not say it.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["json", "argdown", "kialo"]))]
+    pub format: Option<String>,
+    /// For Kialo and Argdown files: the debate new proposals belong to.
+    #[arg(long)]
+    pub debate: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `argmap dump`.
+    pub file: PathBuf,
+    /// Add the dump's records to a non-empty instance, keeping what is there.
+    #[arg(long)]
+    pub merge: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +202,10 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Import(args) => import(config, args).await,
             Command::LoadMap { path } => load_map(config, path).await,
             Command::EvalSuggestions => eval_suggestions(config).await,
+            Command::Export(args) => export(config, args).await,
+            Command::ImportMap(args) => import_map(config, args).await,
+            Command::Dump => dump(config).await,
+            Command::Restore(args) => restore(config, args).await,
         }
     });
     match result {
@@ -281,8 +330,119 @@ async fn eval_suggestions(config: Config) -> Result<(), CliError> {
     Ok(())
 }
 
+async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
+    use crate::export::{self, Format, Scope};
+    let scope = match (args.debate.clone(), args.proposal.clone()) {
+        (Some(debate), _) => Scope::Debate(debate),
+        (None, Some(proposal)) => Scope::Proposal(proposal),
+        (None, None) => Scope::All,
+    };
+    let summary = args.format == "summary";
+    let format: Option<Format> = if summary {
+        None
+    } else {
+        Some(args.format.parse().map_err(CliError::Usage)?)
+    };
+    if summary && !matches!(scope, Scope::Debate(_)) {
+        return Err(CliError::Usage(
+            "a summary is of one debate: pass --debate SLUG".into(),
+        ));
+    }
+    if summary && !["md", "html"].contains(&args.summary_format.as_str()) {
+        return Err(CliError::Usage(format!(
+            "--as {:?}: a summary is md or html",
+            args.summary_format
+        )));
+    }
+    let database = Database::open(&config).await?;
+    let result: Result<String, CliError> = async {
+        if summary {
+            let slug = match &scope {
+                Scope::Debate(slug) => slug.clone(),
+                _ => unreachable!("checked above"),
+            };
+            let all = export::load(&database.pool, Scope::All)
+                .await
+                .map_err(ServeError::Connect)?
+                .expect("the whole map exists");
+            let today = time::OffsetDateTime::now_utc().date();
+            let markdown =
+                export::summary::markdown(&all, &slug, args.base_url.trim_end_matches('/'), today)
+                    .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
+            if args.summary_format == "md" {
+                return Ok(markdown);
+            }
+            return Ok(export::summary::standalone_html(&markdown));
+        }
+        let doc = export::load(&database.pool, scope.clone())
+            .await
+            .map_err(ServeError::Connect)?
+            .ok_or_else(|| {
+                CliError::Usage(format!("nothing to export: {scope:?} does not exist"))
+            })?;
+        Ok(format.expect("not a summary").write(&doc))
+    }
+    .await;
+    database.close().await?;
+    print!("{}", result?);
+    Ok(())
+}
+
+async fn import_map(config: Config, args: ImportMapArgs) -> Result<(), CliError> {
+    let text = std::fs::read_to_string(&args.file).map_err(|err| {
+        CliError::Usage(format!("{}: cannot read it: {err}", args.file.display()))
+    })?;
+    let format = args.format.clone().unwrap_or_else(|| {
+        let name = args.file.to_string_lossy();
+        if name.ends_with(".json") {
+            "json".into()
+        } else if name.ends_with(".argdown") || name.ends_with(".ad") {
+            "argdown".into()
+        } else {
+            "kialo".into()
+        }
+    });
+    let origin = args.file.display().to_string();
+    let report = in_transaction(&config, async |conn| {
+        Ok(
+            crate::export::import::import(conn, &origin, &text, &format, args.debate.as_deref())
+                .await?,
+        )
+    })
+    .await?;
+    println!("{report}");
+    Ok(())
+}
+
+async fn dump(config: Config) -> Result<(), CliError> {
+    let database = Database::open(&config).await?;
+    let mut stdout = tokio::io::stdout();
+    let result = crate::export::dump::dump(&database.pool, &mut stdout).await;
+    database.close().await?;
+    Ok(result?)
+}
+
+async fn restore(config: Config, args: RestoreArgs) -> Result<(), CliError> {
+    let text = std::fs::read(&args.file).map_err(|err| {
+        CliError::Usage(format!("{}: cannot read it: {err}", args.file.display()))
+    })?;
+    let origin = args.file.display().to_string();
+    let summary = in_transaction(&config, async |conn| {
+        Ok(crate::export::dump::restore(conn, &origin, &text, args.merge).await?)
+    })
+    .await?;
+    println!("{summary}");
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Dump(#[from] crate::export::dump::DumpError),
+    #[error(transparent)]
+    ImportMap(#[from] crate::export::import::ImportMapError),
     #[error(transparent)]
     Serve(#[from] ServeError),
     #[error(transparent)]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod debates;
 pub mod error;
+pub mod export;
 pub mod home;
 pub mod http;
 pub mod map;

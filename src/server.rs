@@ -57,15 +57,12 @@ impl Database {
         let started = Instant::now();
         MIGRATOR.run(&database.pool).await?;
         tracing::debug!(elapsed = ?started.elapsed(), "migrations applied");
-        if let (Some(_), Some(map)) = (&database.postgres, &config.seed_map) {
-            database.seed(map).await?;
-        }
         Ok(database)
     }
 
     /// Loads `map` when the database holds no source yet: the first start of the embedded
     /// default gets the shipped map, later starts keep what people have done since.
-    async fn seed(&self, map: &Path) -> Result<(), ServeError> {
+    pub async fn seed(&self, map: &Path) -> Result<(), ServeError> {
         let empty = sqlx::query_scalar!(r#"select not exists(select 1 from sources) as "empty!""#)
             .fetch_one(&self.pool)
             .await
@@ -133,6 +130,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let started = Instant::now();
     let shutdown = shutdown_signal();
     let database = Database::open(&config).await?;
+    // The shipped map goes into a new embedded instance; an external database is the
+    // operator's to fill.
+    if let (Some(_), Some(map)) = (&database.postgres, &config.seed_map) {
+        if let Err(err) = database.seed(map).await {
+            let _ = database.close().await;
+            return Err(err);
+        }
+    }
     let result = serve_on(&config, database.pool.clone(), shutdown).await;
     if result.is_ok() {
         tracing::info!(uptime = ?started.elapsed(), "stopping");

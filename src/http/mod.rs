@@ -50,6 +50,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::sources::page::router())
         .merge(crate::search::router())
         .merge(crate::stats::router())
+        .merge(crate::export::routes::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
         .with_state(state);

@@ -7,13 +7,12 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
 use sqlx::PgConnection;
 use toml::Spanned;
 
 use super::format::{ClaimDef, ClaimsFile, Located, MapFile};
 use super::quotes::locate;
-use crate::revisions;
+use super::store::Store;
 use crate::slug::is_slug;
 use crate::sources::{ImportError, SourceInput, SourceKind, import_source};
 
@@ -189,14 +188,58 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     }
 
     let mut summary = LoadSummary::default();
-    let mut writer = Writer {
+    let mut writer = Store {
         conn,
         summary: &mut summary,
     };
-    let actors = writer.actors(&map.value).await?;
-    let debates = writer.debates(&map.value).await?;
-    let tensions = writer.tensions(&map.value).await?;
-    let proposals = writer.proposals(&map.value, &debates).await?;
+    let m = &map.value;
+    let mut actors = HashMap::new();
+    for a in &m.actors {
+        let id = writer
+            .actor(
+                a.slug.get_ref(),
+                &a.name,
+                a.kind.get_ref(),
+                a.handle.as_deref(),
+                a.about.as_deref(),
+            )
+            .await?;
+        actors.insert(a.slug.get_ref().clone(), id);
+    }
+    let mut debates = HashMap::new();
+    for d in &m.debates {
+        let started = d.started.as_ref().and_then(|d| to_date(d.get_ref()));
+        let ended = d.ended.as_ref().and_then(|d| to_date(d.get_ref()));
+        let id = writer
+            .debate(d.slug.get_ref(), &d.title, &d.summary, started, ended)
+            .await?;
+        debates.insert(d.slug.get_ref().clone(), id);
+    }
+    let mut tensions = HashMap::new();
+    for t in &m.tensions {
+        let id = writer
+            .tension(
+                t.slug.get_ref(),
+                &t.title,
+                &t.pole_a,
+                &t.pole_b,
+                &t.description,
+            )
+            .await?;
+        tensions.insert(t.slug.get_ref().clone(), id);
+    }
+    let mut proposals = HashMap::new();
+    for p in &m.proposals {
+        let id = writer
+            .proposal(
+                p.slug.get_ref(),
+                debates[p.debate.get_ref()],
+                &p.title,
+                &p.summary,
+            )
+            .await?;
+        proposals.insert(p.slug.get_ref().clone(), id);
+    }
 
     // Sources first: quotes are checked against their segments.
     let mut claims: HashMap<String, i64> = HashMap::new();
@@ -241,8 +284,11 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
                     .author
                     .as_ref()
                     .and_then(|a| actors.get(a.get_ref()).copied()),
-                &source.debates,
-                &debates,
+                &source
+                    .debates
+                    .iter()
+                    .map(|d| (debates[d.get_ref()], d.get_ref().as_str()))
+                    .collect::<Vec<_>>(),
             )
             .await?;
         let segments = sqlx::query!(
@@ -264,7 +310,9 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
                 .as_ref()
                 .and_then(|by| actors.get(by.get_ref()).copied())
                 .or(default_actor);
-            let id = writer.claim(claim, actor).await?;
+            let id = writer
+                .claim(claim.slug.get_ref(), claim.text.get_ref(), actor)
+                .await?;
             claims.insert(claim.slug.get_ref().clone(), id);
             for quote in &claim.quotes {
                 let mut found = segments.iter().flat_map(|segment| {
@@ -308,7 +356,16 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     for file in &claim_files {
         for claim in &file.value.claims {
             let from = claims[claim.slug.get_ref()];
-            writer.tags(from, &claim.tags).await?;
+            writer
+                .tags(
+                    from,
+                    &claim
+                        .tags
+                        .iter()
+                        .map(|t| t.get_ref().as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .await?;
             for (kind, targets) in [
                 ("supports", &claim.supports),
                 ("attacks", &claim.attacks),
@@ -545,464 +602,5 @@ fn check_claim(
             }
             None => {}
         }
-    }
-}
-
-/// Writes objects, recording a revision for each that it creates or changes.
-struct Writer<'a> {
-    conn: &'a mut PgConnection,
-    summary: &'a mut LoadSummary,
-}
-
-/// What an upsert returned: nothing when the stored row already matched.
-struct Upserted {
-    id: i64,
-    inserted: bool,
-    before: Option<Value>,
-    after: Option<Value>,
-}
-
-impl Writer<'_> {
-    /// Records the revision of an upsert and returns the object's id (looking it up when
-    /// the upsert changed nothing).
-    async fn settle(
-        &mut self,
-        kind: &str,
-        upserted: Option<Upserted>,
-        slug: &str,
-    ) -> Result<i64, sqlx::Error> {
-        let Some(row) = upserted else {
-            return self.existing_id(kind, slug).await;
-        };
-        let action = if row.inserted { "create" } else { "edit" };
-        if row.inserted {
-            self.summary.objects_created += 1;
-        } else {
-            self.summary.objects_changed += 1;
-        }
-        revisions::record(
-            self.conn,
-            kind,
-            row.id,
-            action,
-            None,
-            if row.inserted { None } else { row.before },
-            row.after,
-        )
-        .await?;
-        Ok(row.id)
-    }
-
-    async fn existing_id(&mut self, kind: &str, slug: &str) -> Result<i64, sqlx::Error> {
-        let id = match kind {
-            "actor" => {
-                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            "debate" => {
-                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            "tension" => {
-                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            "proposal" => {
-                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            _ => {
-                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-        };
-        Ok(id)
-    }
-
-    async fn actors(&mut self, map: &MapFile) -> Result<HashMap<String, i64>, sqlx::Error> {
-        let mut ids = HashMap::new();
-        for actor in &map.actors {
-            let slug = actor.slug.get_ref();
-            let row = sqlx::query_as!(
-                Upserted,
-                r#"with old as (select to_jsonb(a) as row from actors a where slug = $1::text)
-                   insert into actors (slug, name, kind, handle, about) values ($1::text, $2, $3, $4, $5)
-                   on conflict (slug) do update
-                       set name = excluded.name, kind = excluded.kind, handle = excluded.handle,
-                           about = excluded.about, version = actors.version + 1
-                       where (actors.name, actors.kind, actors.handle, actors.about)
-                             is distinct from (excluded.name, excluded.kind, excluded.handle, excluded.about)
-                   returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(actors) as after"#,
-                slug,
-                actor.name,
-                actor.kind.get_ref(),
-                actor.handle,
-                actor.about,
-            )
-            .fetch_optional(&mut *self.conn)
-            .await?;
-            ids.insert(slug.clone(), self.settle("actor", row, slug).await?);
-        }
-        Ok(ids)
-    }
-
-    async fn debates(&mut self, map: &MapFile) -> Result<HashMap<String, i64>, sqlx::Error> {
-        let mut ids = HashMap::new();
-        for debate in &map.debates {
-            let slug = debate.slug.get_ref();
-            let started = debate.started.as_ref().and_then(|d| to_date(d.get_ref()));
-            let ended = debate.ended.as_ref().and_then(|d| to_date(d.get_ref()));
-            let row = sqlx::query_as!(
-                Upserted,
-                r#"with old as (select to_jsonb(d) - 'search' as row from debates d where slug = $1::text)
-                   insert into debates (slug, title, summary, started_on, ended_on) values ($1::text, $2, $3, $4, $5)
-                   on conflict (slug) do update
-                       set title = excluded.title, summary = excluded.summary, started_on = excluded.started_on,
-                           ended_on = excluded.ended_on, version = debates.version + 1
-                       where (debates.title, debates.summary, debates.started_on, debates.ended_on)
-                             is distinct from (excluded.title, excluded.summary, excluded.started_on, excluded.ended_on)
-                   returning id, (xmax = 0) as "inserted!", (select row from old) as before,
-                             to_jsonb(debates) - 'search' as after"#,
-                slug,
-                debate.title,
-                debate.summary,
-                started,
-                ended,
-            )
-            .fetch_optional(&mut *self.conn)
-            .await?;
-            ids.insert(slug.clone(), self.settle("debate", row, slug).await?);
-        }
-        Ok(ids)
-    }
-
-    async fn tensions(&mut self, map: &MapFile) -> Result<HashMap<String, i64>, sqlx::Error> {
-        let mut ids = HashMap::new();
-        for tension in &map.tensions {
-            let slug = tension.slug.get_ref();
-            let row = sqlx::query_as!(
-                Upserted,
-                r#"with old as (select to_jsonb(t) - 'search' as row from tensions t where slug = $1::text)
-                   insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5)
-                   on conflict (slug) do update
-                       set title = excluded.title, pole_a = excluded.pole_a, pole_b = excluded.pole_b,
-                           description = excluded.description, version = tensions.version + 1
-                       where (tensions.title, tensions.pole_a, tensions.pole_b, tensions.description)
-                             is distinct from (excluded.title, excluded.pole_a, excluded.pole_b, excluded.description)
-                   returning id, (xmax = 0) as "inserted!", (select row from old) as before,
-                             to_jsonb(tensions) - 'search' as after"#,
-                slug,
-                tension.title,
-                tension.pole_a,
-                tension.pole_b,
-                tension.description,
-            )
-            .fetch_optional(&mut *self.conn)
-            .await?;
-            ids.insert(slug.clone(), self.settle("tension", row, slug).await?);
-        }
-        Ok(ids)
-    }
-
-    async fn proposals(
-        &mut self,
-        map: &MapFile,
-        debates: &HashMap<String, i64>,
-    ) -> Result<HashMap<String, i64>, sqlx::Error> {
-        let mut ids = HashMap::new();
-        for proposal in &map.proposals {
-            let slug = proposal.slug.get_ref();
-            let row = sqlx::query_as!(
-                Upserted,
-                r#"with old as (select to_jsonb(p) - 'search' as row from proposals p where slug = $1::text)
-                   insert into proposals (slug, debate_id, title, summary) values ($1::text, $2, $3, $4)
-                   on conflict (slug) do update
-                       set debate_id = excluded.debate_id, title = excluded.title, summary = excluded.summary,
-                           version = proposals.version + 1
-                       where (proposals.debate_id, proposals.title, proposals.summary)
-                             is distinct from (excluded.debate_id, excluded.title, excluded.summary)
-                   returning id, (xmax = 0) as "inserted!", (select row from old) as before,
-                             to_jsonb(proposals) - 'search' as after"#,
-                slug,
-                debates[proposal.debate.get_ref()],
-                proposal.title,
-                proposal.summary,
-            )
-            .fetch_optional(&mut *self.conn)
-            .await?;
-            ids.insert(slug.clone(), self.settle("proposal", row, slug).await?);
-        }
-        Ok(ids)
-    }
-
-    async fn claim(&mut self, claim: &ClaimDef, actor_id: Option<i64>) -> Result<i64, sqlx::Error> {
-        let slug = claim.slug.get_ref();
-        let row = sqlx::query_as!(
-            Upserted,
-            r#"with old as (select to_jsonb(c) - 'search' as row from claims c where slug = $1::text)
-               insert into claims (slug, body, actor_id) values ($1::text, $2, $3)
-               on conflict (slug) do update
-                   set body = excluded.body, actor_id = excluded.actor_id, version = claims.version + 1
-                   where (claims.body, claims.actor_id) is distinct from (excluded.body, excluded.actor_id)
-               returning id, (xmax = 0) as "inserted!", (select row from old) as before,
-                         to_jsonb(claims) - 'search' as after"#,
-            slug,
-            claim.text.get_ref().trim(),
-            actor_id,
-        )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle("claim", row, slug).await
-    }
-
-    /// Links a source to its author and debates.
-    async fn source_links(
-        &mut self,
-        source_id: i64,
-        author_id: Option<i64>,
-        debate_slugs: &[Located],
-        debates: &HashMap<String, i64>,
-    ) -> Result<(), sqlx::Error> {
-        let changed = sqlx::query!(
-            "update sources set author_id = $2, version = version + 1 where id = $1 and author_id is distinct from $2",
-            source_id,
-            author_id
-        )
-        .execute(&mut *self.conn)
-        .await?
-        .rows_affected();
-        if changed > 0 {
-            self.summary.objects_changed += 1;
-            revisions::record(
-                self.conn,
-                "source",
-                source_id,
-                "edit",
-                None,
-                None,
-                Some(json!({ "author_id": author_id })),
-            )
-            .await?;
-        }
-        for slug in debate_slugs {
-            let debate_id = debates[slug.get_ref()];
-            let added = sqlx::query!(
-                "insert into debate_sources (debate_id, source_id) values ($1, $2) on conflict do nothing",
-                debate_id,
-                source_id
-            )
-            .execute(&mut *self.conn)
-            .await?
-            .rows_affected();
-            if added > 0 {
-                self.summary.links_added += 1;
-                revisions::record(
-                    self.conn,
-                    "source",
-                    source_id,
-                    "link",
-                    None,
-                    None,
-                    Some(json!({ "debate": slug.get_ref() })),
-                )
-                .await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn quote(
-        &mut self,
-        claim_id: i64,
-        segment_id: i64,
-        body: &str,
-        start: usize,
-        end: usize,
-    ) -> Result<(), sqlx::Error> {
-        let text: String = body.chars().skip(start).take(end - start).collect();
-        let inserted = sqlx::query_scalar!(
-            "insert into quotes (claim_id, segment_id, start_char, end_char, body) values ($1, $2, $3, $4, $5)
-             on conflict do nothing returning id",
-            claim_id,
-            segment_id,
-            start as i32,
-            end as i32,
-            text,
-        )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        if let Some(id) = inserted {
-            self.summary.links_added += 1;
-            let after = json!({ "claim_id": claim_id, "segment_id": segment_id, "start": start, "end": end, "body": text });
-            revisions::record(self.conn, "quote", id, "create", None, None, Some(after)).await?;
-        }
-        Ok(())
-    }
-
-    async fn tags(&mut self, claim_id: i64, tags: &[Located]) -> Result<(), sqlx::Error> {
-        for tag in tags {
-            let added = sqlx::query!(
-                "with tag as (
-                     insert into tags (slug) values ($2::text) on conflict (slug) do update set slug = excluded.slug returning id
-                 )
-                 insert into claim_tags (claim_id, tag_id) select $1, id from tag on conflict do nothing",
-                claim_id,
-                tag.get_ref(),
-            )
-            .execute(&mut *self.conn)
-            .await?
-            .rows_affected();
-            if added > 0 {
-                self.summary.links_added += 1;
-                revisions::record(
-                    self.conn,
-                    "claim",
-                    claim_id,
-                    "link",
-                    None,
-                    None,
-                    Some(json!({ "tag": tag.get_ref() })),
-                )
-                .await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn relation(
-        &mut self,
-        kind: &str,
-        from: i64,
-        to_claim: Option<i64>,
-        to_proposal: Option<i64>,
-    ) -> Result<(), sqlx::Error> {
-        let inserted = match (to_claim, to_proposal) {
-            (Some(to), _) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
-                     returning id",
-                    kind,
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
-            (None, to) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
-                     returning id",
-                    kind,
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
-        };
-        if let Some(id) = inserted {
-            self.summary.links_added += 1;
-            let after = json!({ "kind": kind, "from_claim_id": from, "to_claim_id": to_claim, "to_proposal_id": to_proposal });
-            revisions::record(self.conn, "relation", id, "create", None, None, Some(after)).await?;
-        }
-        Ok(())
-    }
-
-    async fn raise(
-        &mut self,
-        proposal_id: i64,
-        tension_id: i64,
-        leaning: &str,
-        note: &str,
-    ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
-            r#"with old as (select to_jsonb(pt) as row from proposal_tensions pt where proposal_id = $1 and tension_id = $2)
-               insert into proposal_tensions (proposal_id, tension_id, leaning, note) values ($1, $2, $3, $4)
-               on conflict (proposal_id, tension_id) do update
-                   set leaning = excluded.leaning, note = excluded.note, removed_at = null,
-                       version = proposal_tensions.version + 1
-                   where (proposal_tensions.leaning, proposal_tensions.note, proposal_tensions.removed_at)
-                         is distinct from (excluded.leaning, excluded.note, null)
-               returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(proposal_tensions) as after"#,
-            proposal_id,
-            tension_id,
-            leaning,
-            note,
-        )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        match row {
-            Some(row) => {
-                let id = row.id;
-                let action = if row.inserted { "create" } else { "edit" };
-                if row.inserted {
-                    self.summary.objects_created += 1;
-                } else {
-                    self.summary.objects_changed += 1;
-                }
-                revisions::record(
-                    self.conn,
-                    "proposal_tension",
-                    id,
-                    action,
-                    None,
-                    row.before.filter(|_| !row.inserted),
-                    row.after,
-                )
-                .await?;
-                Ok(id)
-            }
-            None => {
-                sqlx::query_scalar!(
-                    "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
-                    proposal_id,
-                    tension_id
-                )
-                .fetch_one(&mut *self.conn)
-                .await
-            }
-        }
-    }
-
-    async fn evidence(
-        &mut self,
-        proposal_tension_id: i64,
-        claim_id: i64,
-        pole: &str,
-    ) -> Result<(), sqlx::Error> {
-        let changed = sqlx::query!(
-            "insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)
-             on conflict (proposal_tension_id, claim_id) do update set pole = excluded.pole, removed_at = null
-                 where (tension_evidence.pole, tension_evidence.removed_at) is distinct from (excluded.pole, null)",
-            proposal_tension_id,
-            claim_id,
-            pole,
-        )
-        .execute(&mut *self.conn)
-        .await?
-        .rows_affected();
-        if changed > 0 {
-            self.summary.links_added += 1;
-            let after = json!({ "claim_id": claim_id, "pole": pole });
-            revisions::record(
-                self.conn,
-                "proposal_tension",
-                proposal_tension_id,
-                "link",
-                None,
-                None,
-                Some(after),
-            )
-            .await?;
-        }
-        Ok(())
     }
 }

@@ -3,5 +3,6 @@
 pub mod format;
 pub mod load;
 pub mod quotes;
+pub mod store;
 
 pub use load::{LoadError, LoadSummary, Problem, load_map};

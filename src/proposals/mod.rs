@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Html;
 use axum::routing::get;
 use sqlx::PgPool;
 
@@ -19,9 +18,7 @@ use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/proposals/{slug}", get(show))
-        .route("/proposals/{slug}/map.svg", get(map_svg))
+    Router::new().route("/proposals/{slug}", get(show))
 }
 
 struct Proposal {
@@ -289,19 +286,4 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
         }
         .render()?,
     ))
-}
-
-/// The proposal's map on its own, for saving or embedding.
-async fn map_svg(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Response> {
-    let db = &state.db;
-    let slug = slug.strip_suffix(".svg").unwrap_or(&slug).to_owned();
-    let proposal = find(db, &slug).await?;
-    let standings = Standings::load(db).await?;
-    let tree = claim_tree(db, proposal.id).await?;
-    let svg = draw_map(&proposal, &tree, &standings);
-    Ok((
-        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-        svg,
-    )
-        .into_response())
 }

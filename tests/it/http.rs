@@ -167,8 +167,14 @@ async fn the_home_page_of_an_empty_map_is_html_with_the_layout() {
     let content_type = response.headers().get(CONTENT_TYPE).cloned();
     let page = html(content_type.as_ref(), &response.text().await.unwrap());
     assert_eq!(text_of(&page, "header.site .brand"), "◇ argmap");
-    assert_eq!(text_of(&page, "main h1"), "NHS England reform debates, mapped");
-    assert_eq!(text_of(&page, "#debates-heading + p.empty"), "No debates yet.");
+    assert_eq!(
+        text_of(&page, "main h1"),
+        "NHS England reform debates, mapped"
+    );
+    assert_eq!(
+        text_of(&page, "#debates-heading + p.empty"),
+        "No debates yet."
+    );
     let stylesheet =
         scraper::Selector::parse("link[rel=stylesheet][href='/static/style.css']").unwrap();
     assert!(page.select(&stylesheet).next().is_some());

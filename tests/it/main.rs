@@ -4,6 +4,7 @@
 mod binary;
 mod browser;
 mod corpus;
+mod export;
 mod harness;
 mod http;
 mod import;

@@ -411,9 +411,12 @@ async fn everything_in_the_map_is_reachable_from_the_home_page_by_clicking() {
         let page = app.page(&path).await;
         for link in hrefs(&page, "a[href]") {
             let (target, _) = split(&link);
-            let crawlable = target.starts_with('/')
-                && !target.starts_with("/static/")
-                && !target.ends_with(".svg");
+            // Pages only: exports and static files have an extension in their last segment.
+            let is_file = target
+                .rsplit('/')
+                .next()
+                .is_some_and(|last| last.contains('.'));
+            let crawlable = target.starts_with('/') && !is_file;
             if crawlable && seen.insert(target.clone()) {
                 queue.push_back(target);
             }

@@ -1,0 +1,92 @@
+//! Graphviz DOT of a map: proposals and claims as boxes (claims shaded by standing),
+//! supports solid, attacks dashed, undercuts dotted, each node linking to its page.
+
+use std::fmt::Write;
+
+use super::model::MapDocument;
+
+fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Wraps text into lines of about 32 characters for node labels.
+fn wrap(text: &str) -> String {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + word.chars().count() > 32 {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
+
+pub fn write(doc: &MapDocument) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph argmap {{");
+    let _ = writeln!(
+        out,
+        "  graph [rankdir=BT, label={}, labelloc=t, fontname=\"Helvetica\", fontsize=14];",
+        quote(&doc.title)
+    );
+    let _ = writeln!(
+        out,
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=10, color=\"#555555\"];"
+    );
+    let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=8];");
+    for proposal in &doc.proposals {
+        let _ = writeln!(
+            out,
+            "  {} [label={}, fillcolor=\"#e8f0f7\", color=\"#005a8d\", penwidth=2, URL={}];",
+            quote(&format!("proposal:{}", proposal.slug)),
+            quote(&wrap(&proposal.title)),
+            quote(&format!("/proposals/{}", proposal.slug))
+        );
+    }
+    for claim in &doc.claims {
+        let fill = match claim.standing.as_str() {
+            "defeated" => "#eeeeee",
+            "contested" => "#fff6e0",
+            _ => "#ffffff",
+        };
+        let _ = writeln!(
+            out,
+            "  {} [label={}, fillcolor=\"{fill}\", tooltip={}, URL={}];",
+            quote(&claim.slug),
+            quote(&format!("{}\n({})", wrap(&claim.text), claim.standing)),
+            quote(&claim.text),
+            quote(&format!("/claims/{}", claim.slug))
+        );
+    }
+    for relation in &doc.relations {
+        let style = match relation.kind.as_str() {
+            "supports" => "color=\"#2f6f3e\"",
+            "attacks" => "color=\"#b3261e\", style=dashed",
+            _ => "color=\"#a06800\", style=dotted",
+        };
+        let _ = writeln!(
+            out,
+            "  {} -> {} [{style}, label={}];",
+            quote(&relation.from),
+            quote(&relation.to),
+            quote(&relation.kind)
+        );
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,471 @@
+//! Writing map objects: each upsert by slug (or by its natural key for links) records a
+//! revision when it creates or changes something, and changes nothing when the stored
+//! object already matches. Shared by the map loader and `import-map`.
+
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use super::load::LoadSummary;
+use crate::revisions;
+
+/// Writes objects, recording a revision for each that it creates or changes.
+pub struct Store<'a> {
+    pub conn: &'a mut PgConnection,
+    pub summary: &'a mut LoadSummary,
+}
+
+/// What an upsert returned: nothing when the stored row already matched.
+struct Upserted {
+    id: i64,
+    inserted: bool,
+    before: Option<Value>,
+    after: Option<Value>,
+}
+
+impl Store<'_> {
+    /// Records the revision of an upsert and returns the object's id (looking it up when
+    /// the upsert changed nothing).
+    async fn settle(
+        &mut self,
+        kind: &str,
+        upserted: Option<Upserted>,
+        slug: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let Some(row) = upserted else {
+            return self.existing_id(kind, slug).await;
+        };
+        let action = if row.inserted { "create" } else { "edit" };
+        if row.inserted {
+            self.summary.objects_created += 1;
+        } else {
+            self.summary.objects_changed += 1;
+        }
+        revisions::record(
+            self.conn,
+            kind,
+            row.id,
+            action,
+            None,
+            if row.inserted { None } else { row.before },
+            row.after,
+        )
+        .await?;
+        Ok(row.id)
+    }
+
+    async fn existing_id(&mut self, kind: &str, slug: &str) -> Result<i64, sqlx::Error> {
+        let id = match kind {
+            "actor" => {
+                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "debate" => {
+                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "tension" => {
+                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            "proposal" => {
+                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+            _ => {
+                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
+                    .fetch_one(&mut *self.conn)
+                    .await?
+            }
+        };
+        Ok(id)
+    }
+
+    pub async fn actor(
+        &mut self,
+        slug: &str,
+        name: &str,
+        kind: &str,
+        handle: Option<&str>,
+        about: Option<&str>,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(a) as row from actors a where slug = $1::text)
+               insert into actors (slug, name, kind, handle, about) values ($1::text, $2, $3, $4, $5)
+               on conflict (slug) do update
+                   set name = excluded.name, kind = excluded.kind, handle = excluded.handle,
+                       about = excluded.about, version = actors.version + 1
+                   where (actors.name, actors.kind, actors.handle, actors.about)
+                         is distinct from (excluded.name, excluded.kind, excluded.handle, excluded.about)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(actors) as after"#,
+            slug,
+            name,
+            kind,
+            handle,
+            about,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        self.settle("actor", row, slug).await
+    }
+
+    pub async fn debate(
+        &mut self,
+        slug: &str,
+        title: &str,
+        summary: &str,
+        started: Option<time::Date>,
+        ended: Option<time::Date>,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(d) - 'search' as row from debates d where slug = $1::text)
+               insert into debates (slug, title, summary, started_on, ended_on) values ($1::text, $2, $3, $4, $5)
+               on conflict (slug) do update
+                   set title = excluded.title, summary = excluded.summary, started_on = excluded.started_on,
+                       ended_on = excluded.ended_on, version = debates.version + 1
+                   where (debates.title, debates.summary, debates.started_on, debates.ended_on)
+                         is distinct from (excluded.title, excluded.summary, excluded.started_on, excluded.ended_on)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before,
+                         to_jsonb(debates) - 'search' as after"#,
+            slug,
+            title,
+            summary,
+            started,
+            ended,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        self.settle("debate", row, slug).await
+    }
+
+    pub async fn tension(
+        &mut self,
+        slug: &str,
+        title: &str,
+        pole_a: &str,
+        pole_b: &str,
+        description: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(t) - 'search' as row from tensions t where slug = $1::text)
+               insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5)
+               on conflict (slug) do update
+                   set title = excluded.title, pole_a = excluded.pole_a, pole_b = excluded.pole_b,
+                       description = excluded.description, version = tensions.version + 1
+                   where (tensions.title, tensions.pole_a, tensions.pole_b, tensions.description)
+                         is distinct from (excluded.title, excluded.pole_a, excluded.pole_b, excluded.description)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before,
+                         to_jsonb(tensions) - 'search' as after"#,
+            slug,
+            title,
+            pole_a,
+            pole_b,
+            description,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        self.settle("tension", row, slug).await
+    }
+
+    pub async fn proposal(
+        &mut self,
+        slug: &str,
+        debate_id: i64,
+        title: &str,
+        summary: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(p) - 'search' as row from proposals p where slug = $1::text)
+               insert into proposals (slug, debate_id, title, summary) values ($1::text, $2, $3, $4)
+               on conflict (slug) do update
+                   set debate_id = excluded.debate_id, title = excluded.title, summary = excluded.summary,
+                       version = proposals.version + 1
+                   where (proposals.debate_id, proposals.title, proposals.summary)
+                         is distinct from (excluded.debate_id, excluded.title, excluded.summary)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before,
+                         to_jsonb(proposals) - 'search' as after"#,
+            slug,
+            debate_id,
+            title,
+            summary,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        self.settle("proposal", row, slug).await
+    }
+
+    pub async fn claim(
+        &mut self,
+        slug: &str,
+        text: &str,
+        actor_id: Option<i64>,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(c) - 'search' as row from claims c where slug = $1::text)
+               insert into claims (slug, body, actor_id) values ($1::text, $2, $3)
+               on conflict (slug) do update
+                   set body = excluded.body, actor_id = excluded.actor_id, version = claims.version + 1
+                   where (claims.body, claims.actor_id) is distinct from (excluded.body, excluded.actor_id)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before,
+                         to_jsonb(claims) - 'search' as after"#,
+            slug,
+            text.trim(),
+            actor_id,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        self.settle("claim", row, slug).await
+    }
+
+    /// Links a source to its author and debates.
+    pub async fn source_links(
+        &mut self,
+        source_id: i64,
+        author_id: Option<i64>,
+        debate_ids: &[(i64, &str)],
+    ) -> Result<(), sqlx::Error> {
+        let changed = sqlx::query!(
+            "update sources set author_id = $2, version = version + 1 where id = $1 and author_id is distinct from $2",
+            source_id,
+            author_id
+        )
+        .execute(&mut *self.conn)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            self.summary.objects_changed += 1;
+            revisions::record(
+                self.conn,
+                "source",
+                source_id,
+                "edit",
+                None,
+                None,
+                Some(json!({ "author_id": author_id })),
+            )
+            .await?;
+        }
+        for &(debate_id, slug) in debate_ids {
+            let added = sqlx::query!(
+                "insert into debate_sources (debate_id, source_id) values ($1, $2) on conflict do nothing",
+                debate_id,
+                source_id
+            )
+            .execute(&mut *self.conn)
+            .await?
+            .rows_affected();
+            if added > 0 {
+                self.summary.links_added += 1;
+                revisions::record(
+                    self.conn,
+                    "source",
+                    source_id,
+                    "link",
+                    None,
+                    None,
+                    Some(json!({ "debate": slug })),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn quote(
+        &mut self,
+        claim_id: i64,
+        segment_id: i64,
+        body: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<(), sqlx::Error> {
+        let text: String = body.chars().skip(start).take(end - start).collect();
+        let inserted = sqlx::query_scalar!(
+            "insert into quotes (claim_id, segment_id, start_char, end_char, body) values ($1, $2, $3, $4, $5)
+             on conflict do nothing returning id",
+            claim_id,
+            segment_id,
+            start as i32,
+            end as i32,
+            text,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        if let Some(id) = inserted {
+            self.summary.links_added += 1;
+            let after = json!({ "claim_id": claim_id, "segment_id": segment_id, "start": start, "end": end, "body": text });
+            revisions::record(self.conn, "quote", id, "create", None, None, Some(after)).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn tags(&mut self, claim_id: i64, tags: &[&str]) -> Result<(), sqlx::Error> {
+        for tag in tags {
+            let added = sqlx::query!(
+                "with tag as (
+                     insert into tags (slug) values ($2::text) on conflict (slug) do update set slug = excluded.slug returning id
+                 )
+                 insert into claim_tags (claim_id, tag_id) select $1, id from tag on conflict do nothing",
+                claim_id,
+                tag,
+            )
+            .execute(&mut *self.conn)
+            .await?
+            .rows_affected();
+            if added > 0 {
+                self.summary.links_added += 1;
+                revisions::record(
+                    self.conn,
+                    "claim",
+                    claim_id,
+                    "link",
+                    None,
+                    None,
+                    Some(json!({ "tag": tag })),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn relation(
+        &mut self,
+        kind: &str,
+        from: i64,
+        to_claim: Option<i64>,
+        to_proposal: Option<i64>,
+    ) -> Result<(), sqlx::Error> {
+        let inserted = match (to_claim, to_proposal) {
+            (Some(to), _) => {
+                sqlx::query_scalar!(
+                    "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
+                     on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
+                     returning id",
+                    kind,
+                    from,
+                    to
+                )
+                .fetch_optional(&mut *self.conn)
+                .await?
+            }
+            (None, to) => {
+                sqlx::query_scalar!(
+                    "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
+                     on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
+                     returning id",
+                    kind,
+                    from,
+                    to
+                )
+                .fetch_optional(&mut *self.conn)
+                .await?
+            }
+        };
+        if let Some(id) = inserted {
+            self.summary.links_added += 1;
+            let after = json!({ "kind": kind, "from_claim_id": from, "to_claim_id": to_claim, "to_proposal_id": to_proposal });
+            revisions::record(self.conn, "relation", id, "create", None, None, Some(after)).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn raise(
+        &mut self,
+        proposal_id: i64,
+        tension_id: i64,
+        leaning: &str,
+        note: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query_as!(
+            Upserted,
+            r#"with old as (select to_jsonb(pt) as row from proposal_tensions pt where proposal_id = $1 and tension_id = $2)
+               insert into proposal_tensions (proposal_id, tension_id, leaning, note) values ($1, $2, $3, $4)
+               on conflict (proposal_id, tension_id) do update
+                   set leaning = excluded.leaning, note = excluded.note, removed_at = null,
+                       version = proposal_tensions.version + 1
+                   where (proposal_tensions.leaning, proposal_tensions.note, proposal_tensions.removed_at)
+                         is distinct from (excluded.leaning, excluded.note, null)
+               returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(proposal_tensions) as after"#,
+            proposal_id,
+            tension_id,
+            leaning,
+            note,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        match row {
+            Some(row) => {
+                let id = row.id;
+                let action = if row.inserted { "create" } else { "edit" };
+                if row.inserted {
+                    self.summary.objects_created += 1;
+                } else {
+                    self.summary.objects_changed += 1;
+                }
+                revisions::record(
+                    self.conn,
+                    "proposal_tension",
+                    id,
+                    action,
+                    None,
+                    row.before.filter(|_| !row.inserted),
+                    row.after,
+                )
+                .await?;
+                Ok(id)
+            }
+            None => {
+                sqlx::query_scalar!(
+                    "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
+                    proposal_id,
+                    tension_id
+                )
+                .fetch_one(&mut *self.conn)
+                .await
+            }
+        }
+    }
+
+    pub async fn evidence(
+        &mut self,
+        proposal_tension_id: i64,
+        claim_id: i64,
+        pole: &str,
+    ) -> Result<(), sqlx::Error> {
+        let changed = sqlx::query!(
+            "insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)
+             on conflict (proposal_tension_id, claim_id) do update set pole = excluded.pole, removed_at = null
+                 where (tension_evidence.pole, tension_evidence.removed_at) is distinct from (excluded.pole, null)",
+            proposal_tension_id,
+            claim_id,
+            pole,
+        )
+        .execute(&mut *self.conn)
+        .await?
+        .rows_affected();
+        if changed > 0 {
+            self.summary.links_added += 1;
+            let after = json!({ "claim_id": claim_id, "pole": pole });
+            revisions::record(
+                self.conn,
+                "proposal_tension",
+                proposal_tension_id,
+                "link",
+                None,
+                None,
+                Some(after),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,650 @@
+//! Exports of the shipped map: each format checked by the tool or schema that reads it,
+//! the summary as a reader gets it, and the round trips (dump → restore → dump, JSON,
+//! Argdown and Kialo back through `import-map`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Once;
+
+use argmap::config::Config;
+use argmap::export::{self, Format, MapDocument, Scope};
+use sqlx::PgPool;
+
+use crate::harness::{TestApp, corpus_database, database_url, fresh_database, hrefs};
+
+fn manifest(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+async fn document(db: &PgPool, scope: Scope) -> MapDocument {
+    export::load(db, scope)
+        .await
+        .unwrap()
+        .expect("the scope exists")
+}
+
+fn relation_counts(doc: &MapDocument) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for relation in &doc.relations {
+        let name = match relation.kind.as_str() {
+            "supports" => "support",
+            "attacks" => "attack",
+            _ => "undercut",
+        };
+        *counts.entry(name.to_owned()).or_default() += 1;
+    }
+    counts
+}
+
+/// Runs the Argdown parser from npm (installed on first use from the committed lockfile).
+fn argdown_check(file: &Path) -> serde_json::Value {
+    static INSTALL: Once = Once::new();
+    let dir = manifest("tests/argdown");
+    INSTALL.call_once(|| {
+        if !dir.join("node_modules/@argdown/core").exists() {
+            let status = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status();
+            assert!(
+                status.is_ok_and(|s| s.success()),
+                "npm ci in tests/argdown failed: Node.js and npm are needed"
+            );
+        }
+    });
+    let output = Command::new("node")
+        .arg(dir.join("check.mjs"))
+        .arg(file)
+        .output()
+        .expect("node is needed");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn the_argdown_export_parses_cleanly_with_our_statement_and_relation_counts() {
+    let (db, _) = corpus_database().await;
+    let doc = document(&db, Scope::All).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("map.argdown");
+    std::fs::write(&file, Format::Argdown.write(&doc)).unwrap();
+    let parsed = argdown_check(&file);
+    for errors in ["lexerErrors", "parserErrors", "exceptions"] {
+        assert_eq!(parsed[errors], serde_json::json!([]), "{errors}");
+    }
+    let statements: BTreeSet<String> =
+        serde_json::from_value(parsed["statements"].clone()).unwrap();
+    let ours: BTreeSet<String> = doc
+        .claims
+        .iter()
+        .map(|c| c.slug.clone())
+        .chain(doc.proposals.iter().map(|p| p.slug.clone()))
+        .collect();
+    assert_eq!(statements, ours, "a statement per claim and proposal");
+    let relations: BTreeMap<String, usize> =
+        serde_json::from_value(parsed["relations"].clone()).unwrap();
+    assert_eq!(relations, relation_counts(&doc));
+    assert_eq!(parsed["arguments"], 0);
+}
+
+fn validate(schema_path: &str, instance: &serde_json::Value) {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest(schema_path)).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{schema_path}: {errors:#?}");
+}
+
+#[tokio::test]
+async fn the_json_export_validates_against_its_published_schema() {
+    let app = TestApp::spawn_with_corpus().await;
+    for path in [
+        "/export/map.json",
+        "/debates/2021-white-paper/map.json",
+        "/proposals/ics-statutory-footing/map.json",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let json: serde_json::Value = response.json().await.unwrap();
+        validate("static/schemas/argmap-map.v1.schema.json", &json);
+    }
+    let schema = app.get("/static/schemas/argmap-map.v1.schema.json").await;
+    assert_eq!(schema.status(), 200, "the schema is published");
+}
+
+#[tokio::test]
+async fn the_aif_export_validates_against_the_aifdb_shape_and_links_every_node() {
+    let (db, _) = corpus_database().await;
+    let doc = document(&db, Scope::All).await;
+    let aif: serde_json::Value = serde_json::from_str(&Format::Aif.write(&doc)).unwrap();
+    validate("tests/schemas/aif.schema.json", &aif);
+    let ids: BTreeSet<&str> = aif["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["nodeID"].as_str().unwrap())
+        .collect();
+    for edge in aif["edges"].as_array().unwrap() {
+        assert!(
+            ids.contains(edge["fromID"].as_str().unwrap())
+                && ids.contains(edge["toID"].as_str().unwrap())
+        );
+    }
+    let count = |kind: &str| {
+        aif["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["type"] == kind)
+            .count()
+    };
+    assert_eq!(count("I"), doc.claims.len() + doc.proposals.len());
+    assert_eq!(
+        count("RA"),
+        doc.relations
+            .iter()
+            .filter(|r| r.kind == "supports")
+            .count()
+    );
+    assert_eq!(
+        count("CA"),
+        doc.relations
+            .iter()
+            .filter(|r| r.kind != "supports")
+            .count()
+    );
+    assert!(
+        count("L") > 0 && count("L") == aif["locutions"].as_array().unwrap().len(),
+        "locutions carry the quotes"
+    );
+}
+
+#[tokio::test]
+async fn the_dot_export_renders_with_graphviz() {
+    let (db, _) = corpus_database().await;
+    for scope in [
+        Scope::All,
+        Scope::Debate("2021-white-paper".into()),
+        Scope::Proposal("ics-statutory-footing".into()),
+    ] {
+        let doc = document(&db, scope.clone()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("map.dot");
+        std::fs::write(&file, Format::Dot.write(&doc)).unwrap();
+        let output = Command::new("dot")
+            .args(["-Tsvg", "-o"])
+            .arg(dir.path().join("map.svg"))
+            .arg(&file)
+            .output()
+            .expect("Graphviz's dot is needed: apt-get install graphviz");
+        assert!(
+            output.status.success(),
+            "{scope:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{scope:?}: dot warned: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+        assert!(svg.contains("<svg"));
+    }
+}
+
+/// The grounded extension by its definition's fixpoint (least fixpoint of the
+/// characteristic function), independent of argmap's labelling algorithm.
+fn grounded(n: usize, attacks: &[(usize, usize)]) -> BTreeSet<usize> {
+    let mut extension = BTreeSet::new();
+    loop {
+        let defended: BTreeSet<usize> = (1..=n)
+            .filter(|&a| {
+                attacks.iter().filter(|(_, to)| *to == a).all(|(b, _)| {
+                    attacks
+                        .iter()
+                        .any(|(c, to)| *to == *b && extension.contains(c))
+                })
+            })
+            .collect();
+        if defended == extension {
+            return extension;
+        }
+        extension = defended;
+    }
+}
+
+#[tokio::test]
+async fn the_iccma_export_lets_an_independent_solver_confirm_every_standing() {
+    let (db, _) = corpus_database().await;
+    let doc = document(&db, Scope::All).await;
+    let text = Format::Iccma.write(&doc);
+    let mut lines = text.lines();
+    let n: usize = lines
+        .next()
+        .unwrap()
+        .strip_prefix("p af ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(n, doc.claims.len());
+    let mut standing = BTreeMap::new();
+    let mut attacks = Vec::new();
+    for line in lines {
+        if let Some(comment) = line.strip_prefix("# ") {
+            let parts: Vec<&str> = comment.split(' ').collect();
+            assert!(parts[1].starts_with("/claims/"), "{line}");
+            standing.insert(parts[0].parse::<usize>().unwrap(), parts[2].to_owned());
+        } else {
+            let (a, b) = line.split_once(' ').unwrap();
+            attacks.push((a.parse().unwrap(), b.parse().unwrap()));
+        }
+    }
+    assert!(!attacks.is_empty());
+    let extension = grounded(n, &attacks);
+    for argument in 1..=n {
+        let attacked_by_extension = attacks
+            .iter()
+            .any(|(a, b)| *b == argument && extension.contains(a));
+        let expected = if extension.contains(&argument) {
+            "stands"
+        } else if attacked_by_extension {
+            "defeated"
+        } else {
+            "contested"
+        };
+        assert_eq!(standing[&argument], expected, "argument {argument}");
+    }
+}
+
+#[tokio::test]
+async fn the_csv_export_has_a_row_per_quote() {
+    let (db, _) = corpus_database().await;
+    let doc = document(&db, Scope::All).await;
+    let text = Format::Csv.write(&doc);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        argmap::export::table::HEADER
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let quotes: usize = doc.claims.iter().map(|c| c.quotes.len().max(1)).sum();
+    assert_eq!(rows.len(), quotes);
+    assert!(rows.iter().all(|r| r[1].starts_with("/claims/")));
+}
+
+#[tokio::test]
+async fn every_export_url_answers_with_its_content_type_and_pages_link_to_them() {
+    let app = TestApp::spawn_with_corpus().await;
+    for base in [
+        "/export",
+        "/debates/2021-white-paper",
+        "/proposals/ics-statutory-footing",
+    ] {
+        for format in Format::ALL {
+            let path = format!("{base}/map.{}", format.extension());
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(
+                response.headers()["content-type"],
+                format.content_type(),
+                "{path}"
+            );
+        }
+    }
+    assert_eq!(app.get("/export/map.docx").await.status(), 404);
+    assert_eq!(
+        app.get("/debates/no-such-debate/map.json").await.status(),
+        404
+    );
+    for page in [
+        "/debates/2021-white-paper",
+        "/proposals/ics-statutory-footing",
+    ] {
+        let links = hrefs(&app.page(page).await, "#export a");
+        assert!(links.len() >= 8, "{page}: {links:?}");
+        for link in links {
+            assert_eq!(app.get(&link).await.status(), 200, "{page} → {link}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_debate_summary_reads_as_a_cited_briefing_in_markdown_and_print_ready_html() {
+    let app = TestApp::spawn_with_corpus().await;
+    let markdown = app.get("/debates/2021-white-paper/summary.md").await;
+    assert_eq!(
+        markdown.headers()["content-type"],
+        "text/markdown; charset=utf-8"
+    );
+    let markdown = markdown.text().await.unwrap();
+    assert!(markdown.starts_with("# The 2021 white paper and the Health and Care Bill\n"));
+    let proposals: i64 = sqlx::query_scalar(
+        "select count(*) from proposals p join debates d on d.id = p.debate_id where d.slug = '2021-white-paper'",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        markdown.matches("\n### ").count() as i64,
+        proposals,
+        "a section per proposal"
+    );
+    assert!(
+        markdown.contains("**The strongest case for.**")
+            && markdown.contains("**The strongest case against.**")
+    );
+    assert!(markdown.contains("## Tensions that recur across debates"));
+    assert!(
+        markdown.contains("[Local autonomy vs national control]"),
+        "local autonomy recurs across debates"
+    );
+    assert!(markdown.contains("## Sources"));
+    assert!(
+        markdown.contains("/sources/edwards-five-tensions#s"),
+        "points are cited down to the post"
+    );
+    assert!(markdown.contains("How the strongest claims are chosen"));
+
+    let page = app.page("/debates/2021-white-paper/summary.html").await;
+    assert!(hrefs(&page, "link[rel=stylesheet]").contains(&"/static/summary.css".to_owned()));
+    assert!(
+        hrefs(&page, "header.site, nav").is_empty(),
+        "no navigation chrome"
+    );
+    let html = app
+        .get("/debates/2021-white-paper/summary.html")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<h3>"));
+    let css = app.get("/static/summary.css").await.text().await.unwrap();
+    assert!(css.contains("@media print") && css.contains("break-before: page"));
+}
+
+#[tokio::test]
+async fn dump_then_restore_into_an_empty_instance_dumps_identically() {
+    let (source, source_name) = corpus_database().await;
+    let (_, target_name) = fresh_database().await;
+    let run = |args: &[&str], database: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+            .args(args)
+            .env("DATABASE_URL", database_url(database))
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            output.stdout,
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (ok, first, stderr) = run(&["dump"], &source_name);
+    assert!(ok, "{stderr}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("all.json");
+    std::fs::write(&file, &first).unwrap();
+    let file = file.to_str().unwrap();
+
+    let (ok, stdout, stderr) = run(&["restore", file], &target_name);
+    assert!(ok, "{stderr}");
+    assert!(String::from_utf8_lossy(&stdout).starts_with("restored "));
+    let (_, second, _) = run(&["dump"], &target_name);
+    assert!(first == second, "the second dump differs from the first");
+
+    let (ok, _, stderr) = run(&["restore", file], &target_name);
+    assert!(!ok);
+    assert!(stderr.contains("this instance is not empty"), "{stderr}");
+
+    let (ok, stdout, stderr) = run(&["restore", "--merge", file], &source_name);
+    assert!(ok, "{stderr}");
+    assert!(String::from_utf8_lossy(&stdout).contains("already present"));
+    drop(source);
+}
+
+#[tokio::test]
+async fn a_truncated_or_invalid_dump_is_refused_and_nothing_is_written() {
+    let (db, name) = corpus_database().await;
+    let mut dump = Vec::new();
+    export::dump::dump(&db, &mut dump).await.unwrap();
+    let (empty, empty_name) = fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let truncated = dir.path().join("truncated.json");
+    std::fs::write(&truncated, &dump[..dump.len() * 2 / 3]).unwrap();
+    let wrong = dir.path().join("wrong.json");
+    std::fs::write(
+        &wrong,
+        br#"{"format":"something-else","version":1,"schema":1,"tables":{}}"#,
+    )
+    .unwrap();
+    let bad_row = dir.path().join("bad-row.json");
+    let text = String::from_utf8(dump.clone()).unwrap().replacen(
+        "\"slug\": \"",
+        "\"slug\": \"Not A Slug ",
+        1,
+    );
+    std::fs::write(&bad_row, text).unwrap();
+    for (file, expected) in [
+        (&truncated, "not a valid dump: EOF while parsing"),
+        (&wrong, "format \"something-else\""),
+        (&bad_row, "table "),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+            .arg("restore")
+            .arg(file)
+            .env("DATABASE_URL", database_url(&empty_name))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(expected) && stderr.contains(file.to_str().unwrap()),
+            "{stderr}"
+        );
+        let rows: i64 = sqlx::query_scalar("select (select count(*) from claims) + (select count(*) from sources) + (select count(*) from revisions)")
+            .fetch_one(&empty)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "{file:?} wrote something");
+    }
+    let _ = name;
+}
+
+/// A fresh database with the shipped sources imported (their texts are not part of a
+/// map export) but nothing else.
+async fn database_with_sources() -> (PgPool, String) {
+    let (db, name) = fresh_database().await;
+    let mut conn = db.acquire().await.unwrap();
+    for entry in std::fs::read_dir(Config::shipped_map().join("claims")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let value: toml::Value = toml::from_str(&text).unwrap();
+        let source = &value["source"];
+        let path = Config::shipped_map().join(source["file"].as_str().unwrap());
+        let input = argmap::sources::SourceInput {
+            origin: path.display().to_string(),
+            text: std::fs::read_to_string(&path).unwrap(),
+            slug: Some(source["slug"].as_str().unwrap().to_owned()),
+            title: source
+                .get("title")
+                .and_then(|t| t.as_str())
+                .map(str::to_owned),
+            kind: source
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .map(|k| k.parse().unwrap()),
+            ..Default::default()
+        };
+        argmap::sources::import_source(&mut conn, &input)
+            .await
+            .unwrap();
+    }
+    (db, name)
+}
+
+#[tokio::test]
+async fn the_json_export_imports_back_into_an_identical_map() {
+    let (db, _) = corpus_database().await;
+    let original = document(&db, Scope::All).await;
+    let (target, _) = database_with_sources().await;
+    let mut tx = target.begin().await.unwrap();
+    let json = Format::Json.write(&original);
+    let report = export::import::import(&mut tx, "map.json", &json, "json", None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(report.not_represented.is_empty(), "{report}");
+    let copy = document(&target, Scope::All).await;
+    assert_eq!(copy.claims, original.claims);
+    assert_eq!(copy.relations, original.relations);
+    assert_eq!(copy.raises, original.raises);
+    assert_eq!(copy.proposals, original.proposals);
+    assert_eq!(copy.tensions, original.tensions);
+
+    let mut tx = target.begin().await.unwrap();
+    let again = export::import::import(&mut tx, "map.json", &json, "json", None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        !again.summary.changed_anything(),
+        "importing it twice changes nothing: {again}"
+    );
+}
+
+#[tokio::test]
+async fn argdown_and_kialo_exports_import_back_with_their_claims_and_relations() {
+    let (db, _) = corpus_database().await;
+    let original = document(&db, Scope::Debate("2015-success-regimes".into())).await;
+    let (target, _) = fresh_database().await;
+
+    let mut tx = target.begin().await.unwrap();
+    let argdown = Format::Argdown.write(&original);
+    let report = export::import::import(&mut tx, "map.argdown", &argdown, "argdown", None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        report
+            .not_represented
+            .iter()
+            .any(|n| n.contains("did not exist")),
+        "what was missing is reported: {report}"
+    );
+    // Everything imported: claims that only showed a tension (which Argdown cannot
+    // carry) are no longer within the debate's scope, but they are there.
+    let copy = document(&target, Scope::All).await;
+    let texts = |doc: &MapDocument| {
+        doc.claims
+            .iter()
+            .map(|c| (c.slug.clone(), c.text.clone(), c.tags.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&copy), texts(&original));
+    assert_eq!(copy.relations, original.relations);
+
+    // Kialo: the same argument for one proposal, as pros and cons.
+    let proposal = Scope::Proposal("success-regimes".into());
+    let one = document(&db, proposal.clone()).await;
+    let kialo = Format::Kialo.write(&one);
+    let (fresh, _) = fresh_database().await;
+    sqlx::query(
+        "with debate as (insert into debates (slug, title) values ('2015-success-regimes', 'Success regimes') returning id)
+         insert into proposals (slug, debate_id, title) select 'success-regimes', id, $1 from debate",
+    )
+    .bind(&one.proposals[0].title)
+    .execute(&fresh)
+    .await
+    .unwrap();
+    let mut tx = fresh.begin().await.unwrap();
+    let report = export::import::import(&mut tx, "map.txt", &kialo, "kialo", None)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let back = document(&fresh, proposal).await;
+    let claim_texts = |doc: &MapDocument| {
+        doc.claims
+            .iter()
+            .map(|c| c.text.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(claim_texts(&back), claim_texts(&one), "{report}");
+    assert_eq!(back.relations.len(), one.relations.len(), "{report}");
+    let supports = |doc: &MapDocument| {
+        doc.relations
+            .iter()
+            .filter(|r| r.kind == "supports")
+            .count()
+    };
+    assert_eq!(supports(&back), supports(&one));
+}
+
+#[tokio::test]
+async fn import_map_reports_a_malformed_file_with_its_line() {
+    let (db, _) = fresh_database().await;
+    let mut tx = db.begin().await.unwrap();
+    let err = export::import::import(
+        &mut tx,
+        "bad.argdown",
+        "[a]: A first statement.\n  + this is not a statement\n",
+        "argdown",
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bad.argdown:2: expected a statement like [title]: text, found \"+ this is not a statement\""
+    );
+    let err = export::import::import(
+        &mut tx,
+        "bad.json",
+        "{\"format\": \"argmap-map\",\n \"version\": 1,\n oops}",
+        "json",
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().starts_with("bad.json:3: "), "{err}");
+    let err = export::import::import(
+        &mut tx,
+        "bad.txt",
+        "Discussion Title: X\n\n1. X\n1.1. Maybe: text here is fine\n",
+        "kialo",
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.to_string(), "bad.txt:4: expected Pro: or Con:");
+}
+
+#[test]
+fn the_export_command_explains_bad_arguments() {
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+            .args(args)
+            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["export", "docx"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("unknown format \"docx\""), "{stderr}");
+    let (code, stderr) = run(&["export", "summary"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("a summary is of one debate: pass --debate SLUG"),
+        "{stderr}"
+    );
+}
