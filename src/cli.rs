@@ -53,6 +53,12 @@ pub struct GlobalArgs {
     /// NHS map; "none" loads nothing).
     #[arg(long, env = "ARGMAP_SEED_MAP", global = true)]
     pub seed_map: Option<PathBuf>,
+    /// Whether anyone may sign up (true) or only users added with `argmap user add` (false).
+    #[arg(long, env = "ARGMAP_OPEN_SIGNUP", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub open_signup: bool,
+    /// Send session cookies only over HTTPS (set when serving behind TLS).
+    #[arg(long, env = "ARGMAP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +84,31 @@ pub enum Command {
     Dump,
     /// Restore a dump into an empty instance (or, with --merge, add what is missing).
     Restore(RestoreArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from standard input (one line); with none
+    /// given, a random one is made and printed.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// The name shown beside what they write (defaults to the email's local part).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, default_value = "contributor", value_parser = clap::builder::PossibleValuesParser::new(["contributor", "moderator", "admin"]))]
+        role: String,
+    },
+    /// Change an account's role.
+    Role {
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["contributor", "moderator", "admin"]))]
+        role: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +199,8 @@ impl GlobalArgs {
                 Some(path) => Some(path.clone()),
                 None => Some(Config::shipped_map()),
             },
+            open_signup: self.open_signup,
+            secure_cookies: self.secure_cookies,
         }
     }
 }
@@ -206,6 +239,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::ImportMap(args) => import_map(config, args).await,
             Command::Dump => dump(config).await,
             Command::Restore(args) => restore(config, args).await,
+            Command::User(command) => user(config, command).await,
         }
     });
     match result {
@@ -432,6 +466,55 @@ async fn restore(config: Config, args: RestoreArgs) -> Result<(), CliError> {
     })
     .await?;
     println!("{summary}");
+    Ok(())
+}
+
+async fn user(config: Config, command: UserCommand) -> Result<(), CliError> {
+    use crate::auth::Role;
+    use crate::users::{self, NewUser};
+    match command {
+        UserCommand::Add { email, name, role } => {
+            let role: Role = role.parse().map_err(CliError::Usage)?;
+            let mut line = String::new();
+            let given = std::io::IsTerminal::is_terminal(&std::io::stdin())
+                .then_some(())
+                .is_none()
+                && std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0);
+            let password = if given {
+                line.trim_end_matches(['\n', '\r']).to_owned()
+            } else {
+                crate::auth::csrf::random_token()[..20].to_owned()
+            };
+            let display_name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_owned());
+            let new = NewUser {
+                email: email.clone(),
+                display_name,
+                password: password.clone(),
+                role,
+            };
+            in_transaction(&config, async |conn| {
+                users::create(conn, &new, None)
+                    .await
+                    .map_err(|e| CliError::Usage(e.to_string()))
+            })
+            .await?;
+            println!("added {email} as {}", role.as_str());
+            if !given {
+                println!("password: {password}");
+            }
+        }
+        UserCommand::Role { email, role } => {
+            let role: Role = role.parse().map_err(CliError::Usage)?;
+            in_transaction(&config, async |conn| {
+                users::set_role(conn, &email, role, None)
+                    .await
+                    .map_err(|e| CliError::Usage(e.to_string()))
+            })
+            .await?;
+            println!("{email} is now {}", role.as_str());
+        }
+    }
     Ok(())
 }
 

@@ -16,6 +16,25 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The map loaded into an empty embedded database on first start.
     pub seed_map: Option<PathBuf>,
+    /// Whether anyone may create an account (otherwise admins add users from the CLI).
+    pub open_signup: bool,
+    /// Mark session cookies `Secure` (serve over HTTPS, e.g. behind a proxy).
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// A configuration for tests and tools: `addr` and defaults for the rest.
+    pub fn for_addr(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            data_dir: std::env::temp_dir(),
+            database_url: None,
+            static_dir: Self::default_static_dir(),
+            seed_map: None,
+            open_signup: true,
+            secure_cookies: false,
+        }
+    }
 }
 
 impl Config {

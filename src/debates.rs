@@ -69,6 +69,7 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "debates/show.html")]
 struct DebatePage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     debate: Debate,
     proposals: Vec<ProposalRow>,
@@ -97,7 +98,11 @@ pub fn long_date(date: time::Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
-async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+async fn show(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(slug): Path<String>,
+) -> Result<Html<String>> {
     let db = &state.db;
     let debate = sqlx::query_as!(
         Debate,
@@ -193,6 +198,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     ];
     Ok(Html(
         DebatePage {
+            chrome,
             crumbs,
             debate,
             proposals,

@@ -21,6 +21,21 @@ pub enum Error {
     /// One input field is wrong; `message` says how.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
+    /// The request needs a signed-in user (pages redirect to the sign-in form).
+    #[error("sign in to do this")]
+    Unauthorized,
+    /// Signed in, but not allowed to do this; or a form without its CSRF token.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The object changed since the client read it; `current` says how it is now.
+    #[error("{message}")]
+    Conflict {
+        message: String,
+        current: Option<serde_json::Value>,
+    },
+    /// Too many attempts: try again after this many seconds.
+    #[error("too many attempts: try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
     /// The database cannot be reached or is overloaded.
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -54,6 +69,10 @@ impl Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Unauthorized => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Conflict { .. } => StatusCode::CONFLICT,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -61,9 +80,10 @@ impl Error {
 }
 
 /// What went wrong, in words fit for the person who asked: never a database's error text.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(serialize_with = "serialize_status")]
+    #[schema(value_type = u16)]
     pub status: StatusCode,
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +91,10 @@ pub struct Problem {
     /// The input field at fault, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The object as it is now, for conflicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
 }
 
 fn serialize_status<S: serde::Serializer>(
@@ -88,6 +112,7 @@ impl Problem {
             title,
             detail,
             field: None,
+            current: None,
         }
     }
 }
@@ -100,7 +125,23 @@ impl IntoResponse for Error {
         }
         let mut problem = Problem::new(status, None);
         match self {
-            Error::NotFound(_) | Error::BadRequest(_) => problem.detail = Some(self.to_string()),
+            Error::NotFound(_)
+            | Error::BadRequest(_)
+            | Error::Unauthorized
+            | Error::Forbidden(_) => problem.detail = Some(self.to_string()),
+            Error::TooManyRequests { retry_after } => {
+                problem.detail = Some(self.to_string());
+                let mut response = status.into_response();
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+                response.extensions_mut().insert(problem);
+                return response;
+            }
+            Error::Conflict { message, current } => {
+                problem.detail = Some(message);
+                problem.current = current;
+            }
             Error::Invalid { field, message } => {
                 problem.detail = Some(format!("{field}: {message}"));
                 problem.field = Some(field);

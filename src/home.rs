@@ -38,13 +38,14 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    chrome: crate::auth::Chrome,
     stats: Stats,
     debates: Vec<DebateRow>,
     tensions: Vec<TensionRow>,
     sources: Vec<SourceRow>,
 }
 
-async fn home(State(state): State<AppState>) -> Result<Html<String>> {
+async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Result<Html<String>> {
     let db = &state.db;
     let debates = sqlx::query_as!(
         DebateRow,
@@ -85,6 +86,7 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>> {
     let stats = stats(db).await?;
     Ok(Html(
         HomePage {
+            chrome,
             stats,
             debates,
             tensions,

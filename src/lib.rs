@@ -4,6 +4,8 @@
 //! the HTTP application for a given [`AppState`]; [`server::serve`] runs it with its
 //! database (argmap's own embedded PostgreSQL unless a URL is configured).
 
+pub mod api;
+pub mod auth;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -15,6 +17,7 @@ pub mod home;
 pub mod http;
 pub mod map;
 pub mod map_svg;
+pub mod markdown;
 pub mod proposals;
 pub mod revisions;
 pub mod search;
@@ -26,6 +29,7 @@ pub mod state;
 pub mod stats;
 pub mod suggest;
 pub mod tensions;
+pub mod users;
 pub mod views;
 
 pub use error::{Error, Result};

@@ -56,6 +56,7 @@ impl Hit {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     query: String,
     hits: Vec<Hit>,
@@ -66,10 +67,12 @@ struct SearchPage {
 async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchQuery>,
+    chrome: crate::auth::Chrome,
 ) -> Result<Response> {
     let query = params.q.trim().to_owned();
     let crumbs = vec![Crumb::home(), Crumb::new("Search", "/search")];
     let page = |query: String, hits, notice: Option<&str>| SearchPage {
+        chrome: chrome.clone(),
         crumbs: crumbs.clone(),
         query,
         hits,
@@ -115,7 +118,7 @@ async fn search(
 }
 
 /// One ranked query over every kind of object.
-async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
+pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
     let options = format!(
         "StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
     );

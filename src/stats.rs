@@ -1,15 +1,12 @@
 //! Counts of what the map holds, for the home page and `GET /api/v1/stats`.
 
-use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use sqlx::PgExecutor;
-
-use crate::{AppState, Result};
 
 /// Visible objects only; segments of each source's current version; relations are the
 /// support, attack and undercut links between claims and to proposals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct Stats {
     pub debates: i64,
     pub sources: i64,
@@ -19,14 +16,6 @@ pub struct Stats {
     pub claims: i64,
     pub quotes: i64,
     pub relations: i64,
-}
-
-pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/stats", get(stats_json))
-}
-
-async fn stats_json(State(state): State<AppState>) -> Result<Json<Stats>> {
-    Ok(Json(stats(&state.db).await?))
 }
 
 pub async fn stats(db: impl PgExecutor<'_>) -> Result<Stats, sqlx::Error> {

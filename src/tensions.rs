@@ -43,6 +43,7 @@ struct SideClaim {
 #[derive(Template)]
 #[template(path = "tensions/show.html")]
 struct TensionPage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     tension: Tension,
     raisings: Vec<Raising>,
@@ -60,7 +61,11 @@ impl TensionPage {
     }
 }
 
-async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+async fn show(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(slug): Path<String>,
+) -> Result<Html<String>> {
     let db = &state.db;
     let tension = sqlx::query_as!(
         Tension,
@@ -131,6 +136,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     ];
     Ok(Html(
         TensionPage {
+            chrome,
             crumbs,
             tension,
             raisings,

@@ -38,6 +38,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("claim_tags", "claim_id, tag_id"),
     ("annotations", "id"),
     ("claim_reviews", "id"),
+    ("review_replies", "id"),
     ("suggestions", "id"),
     ("revisions", "id"),
 ];

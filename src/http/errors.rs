@@ -18,6 +18,7 @@ const MAX_DETAIL_BYTES: usize = 4096;
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    chrome: crate::auth::Chrome,
     problem: &'a Problem,
 }
 
@@ -35,10 +36,26 @@ pub fn panic_response(_panic: Box<dyn Any + Send + 'static>) -> Response {
 /// those of axum's extractors and tower's layers (plain text or empty bodies).
 pub async fn render(request: Request, next: Next) -> Response {
     let wants_json = request.uri().path().starts_with("/api/");
+    let here = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_default();
+    let is_get = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
+    }
+    // A page that needs a signed-in reader sends them to sign in, and back afterwards
+    // (a page that answers 401 itself, like a failed sign-in, is left alone).
+    if status == StatusCode::UNAUTHORIZED
+        && !wants_json
+        && response.extensions().get::<Problem>().is_some()
+    {
+        let next = if is_get { here } else { "/".to_owned() };
+        let target = format!("/signin?next={}", crate::auth::encode_component(&next));
+        return axum::response::Redirect::to(&target).into_response();
     }
     let (parts, body) = response.into_parts();
     let problem = match parts.extensions.get::<Problem>() {
@@ -92,7 +109,12 @@ fn problem_json(problem: &Problem) -> Response {
 }
 
 fn problem_html(problem: &Problem) -> Response {
-    match (ErrorPage { problem }).render() {
+    match (ErrorPage {
+        chrome: crate::auth::Chrome::default(),
+        problem,
+    })
+    .render()
+    {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "rendering the error page failed");

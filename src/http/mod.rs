@@ -49,10 +49,14 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::claims::router())
         .merge(crate::sources::page::router())
         .merge(crate::search::router())
-        .merge(crate::stats::router())
+        .merge(crate::api::router())
         .merge(crate::export::routes::router())
+        .merge(crate::auth::pages::router())
+        .merge(crate::claims::forms::router())
+        .merge(crate::proposals::forms::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
+        .layer(sessions(&state))
         .with_state(state);
     with_middleware(routes)
 }
@@ -91,6 +95,22 @@ fn with_middleware(router: Router) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(errors::panic_response)),
     )
+}
+
+/// Sessions live in PostgreSQL, so any instance can serve any user. The cookie is
+/// HttpOnly and SameSite=Lax, and Secure when the site is served over HTTPS.
+fn sessions(
+    state: &AppState,
+) -> tower_sessions::SessionManagerLayer<tower_sessions_sqlx_store::PostgresStore> {
+    let store = tower_sessions_sqlx_store::PostgresStore::new(state.db.clone());
+    tower_sessions::SessionManagerLayer::new(store)
+        .with_name("argmap_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(time::Duration::days(
+            14,
+        )))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -1,7 +1,9 @@
 //! A proposal's page: what it is, the tensions it raises with the claims behind each, the
 //! claims for and against it as a tree with their standing, its map, and its sources.
 
+pub mod forms;
 pub mod tree;
+pub mod write;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +64,7 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "proposals/show.html")]
 struct ProposalPage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     proposal: Proposal,
     tensions: Vec<RaisedTension>,
@@ -188,7 +191,11 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
     )
 }
 
-async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+async fn show(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(slug): Path<String>,
+) -> Result<Html<String>> {
     let db = &state.db;
     let proposal = find(db, &slug).await?;
     let standings = Standings::load(db).await?;
@@ -276,6 +283,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     ];
     Ok(Html(
         ProposalPage {
+            chrome,
             crumbs,
             proposal,
             tensions,

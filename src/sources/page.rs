@@ -58,6 +58,7 @@ struct DebateLink {
 #[derive(Template)]
 #[template(path = "sources/show.html")]
 struct SourcePage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     source: Source,
     segments: Vec<SegmentView>,
@@ -105,7 +106,11 @@ pub fn runs(body: &str, spans: &[(usize, usize, ClaimItem)]) -> Vec<Run> {
     runs
 }
 
-async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Html<String>> {
+async fn show(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(slug): Path<String>,
+) -> Result<Html<String>> {
     let db = &state.db;
     let source = sqlx::query_as!(
         Source,
@@ -193,6 +198,7 @@ async fn show(State(state): State<AppState>, Path(slug): Path<String>) -> Result
     ];
     Ok(Html(
         SourcePage {
+            chrome,
             crumbs,
             source,
             segments,

@@ -102,6 +102,22 @@ impl Browser {
         element.click().await.unwrap();
     }
 
+    /// Waits for a navigation to land on a path starting with `prefix`.
+    async fn wait_for_path(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let path = self.path().await;
+            if path.starts_with(prefix) {
+                return path;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still on {path}, expected {prefix}…"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn text(&self, selector: &str) -> String {
         self.client
             .find(Locator::Css(selector))
@@ -164,13 +180,15 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
     browser
         .click(".cards a[href='/debates/2021-white-paper']")
         .await;
-    assert_eq!(browser.path().await, "/debates/2021-white-paper");
+    browser.wait_for_path("/debates/2021-white-paper").await;
     assert!(browser.text("main h1").await.contains("2021 white paper"));
 
     browser
         .click(".cards a[href='/proposals/ics-statutory-footing']")
         .await;
-    assert_eq!(browser.path().await, "/proposals/ics-statutory-footing");
+    browser
+        .wait_for_path("/proposals/ics-statutory-footing")
+        .await;
     let map = browser.client.find(Locator::Css("#map svg")).await.unwrap();
     assert!(map.is_displayed().await.unwrap(), "the map is drawn");
 
@@ -199,7 +217,9 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
     );
 
     browser.click("figure.quote figcaption a").await;
-    assert_eq!(browser.path().await, "/sources/edwards-five-tensions");
+    browser
+        .wait_for_path("/sources/edwards-five-tensions")
+        .await;
     let target = browser
         .script("return document.querySelector(':target') && document.querySelector(':target').id")
         .await;
@@ -221,7 +241,7 @@ async fn a_reader_searches_from_the_box_in_the_header() {
     let input = browser.client.find(Locator::Css("#site-q")).await.unwrap();
     input.send_keys("postcode lottery").await.unwrap();
     browser.click("form.site-search button[type=submit]").await;
-    assert_eq!(browser.path().await, "/search");
+    browser.wait_for_path("/search").await;
     let first = browser.text("ol.hits li a").await;
     assert!(!first.is_empty());
     let marks = browser.script("return [...document.querySelectorAll('.snippet mark')].map(m => m.textContent.toLowerCase())").await;
@@ -267,4 +287,142 @@ async fn every_page_type_fits_a_phone_and_a_desktop_and_is_screenshotted() {
             browser.screenshot(name, width).await;
         }
     }
+}
+
+#[tokio::test]
+async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_standing_change() {
+    const QUOTE: &str = "more control increases the probability of blameworthy things";
+    const TARGET: &str = "/claims/every-reorganisation-seeds-the-next";
+    let app = TestApp::spawn_with_corpus().await;
+    app.user("zoe@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+
+    browser.goto(&app.url(TARGET)).await;
+    assert_eq!(
+        browser
+            .text(".standing-line .standing")
+            .await
+            .to_lowercase(),
+        "stands"
+    );
+
+    browser
+        .goto(&app.url("/signin?next=/sources/edwards-five-tensions"))
+        .await;
+    browser
+        .client
+        .find(Locator::Css("#email"))
+        .await
+        .unwrap()
+        .send_keys("zoe@example.org")
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(crate::harness::PASSWORD)
+        .await
+        .unwrap();
+    browser.click("main form button[type=submit]").await;
+    browser
+        .wait_for_path("/sources/edwards-five-tensions")
+        .await;
+
+    // Select the words in post 5/11, as a reader dragging across them would.
+    let selected = browser
+        .client
+        .execute(
+            "const quote = arguments[0];
+             const p = document.querySelector('#s5-11 .text');
+             const start = p.textContent.indexOf(quote), end = start + quote.length;
+             const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+             const range = document.createRange();
+             let pos = 0, started = false, node;
+             while ((node = walker.nextNode())) {
+               const len = node.textContent.length;
+               if (!started && start <= pos + len) { range.setStart(node, start - pos); started = true; }
+               if (end <= pos + len) { range.setEnd(node, end - pos); break; }
+               pos += len;
+             }
+             const selection = window.getSelection();
+             selection.removeAllRanges();
+             selection.addRange(range);
+             return selection.toString();",
+            vec![json!(QUOTE)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(selected, json!(QUOTE));
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while browser
+        .script("return document.querySelector('.quote-button').hidden")
+        .await
+        == json!(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no 'add a claim' button appeared for the selection"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    browser.click(".quote-button").await;
+    browser
+        .wait_for_path("/sources/edwards-five-tensions/claims/new")
+        .await;
+    assert_eq!(
+        browser
+            .script("return document.getElementById('quote').value")
+            .await,
+        json!(QUOTE)
+    );
+    assert_eq!(
+        browser
+            .script("return document.getElementById('segment').value")
+            .await,
+        json!("s5-11")
+    );
+
+    browser
+        .client
+        .find(Locator::Css("#text"))
+        .await
+        .unwrap()
+        .send_keys("More central control only multiplies what ministers are blamed for.")
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("#relation"))
+        .await
+        .unwrap()
+        .select_by_value("attacks")
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("#target"))
+        .await
+        .unwrap()
+        .send_keys("every-reorganisation-seeds-the-next")
+        .await
+        .unwrap();
+    let invalid = browser.script("return [...document.querySelectorAll('form.claim-form :invalid')].map(e => e.id + ': ' + e.validationMessage)").await;
+    assert_eq!(invalid, json!([]), "the form is valid");
+    browser.click("form.claim-form button[type=submit]").await;
+    browser.wait_for_path("/claims/more-central-control").await;
+    assert_eq!(browser.text("blockquote").await, QUOTE);
+
+    browser.goto(&app.url(TARGET)).await;
+    assert_eq!(
+        browser
+            .text(".standing-line .standing")
+            .await
+            .to_lowercase(),
+        "defeated",
+        "the attacked claim no longer stands"
+    );
+    browser.screenshot("claim-after-attack", 1280).await;
 }

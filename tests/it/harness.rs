@@ -198,15 +198,12 @@ impl TestApp {
     pub async fn spawn_with_pool(db: PgPool) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config {
-            addr,
-            data_dir: std::env::temp_dir(),
-            database_url: None,
-            static_dir: Config::default_static_dir(),
-            seed_map: None,
-        };
+        let config = Config::for_addr(addr);
         let app = app(AppState::new(db.clone(), config));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        tokio::spawn(async move {
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).await.unwrap()
+        });
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -291,4 +288,113 @@ pub fn text_of(document: &scraper::Html, selector: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// Someone using the site: their own cookie jar, and the CSRF token of their session.
+pub struct Visitor {
+    pub client: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// A new visitor with no session.
+    pub fn visitor(&self) -> Visitor {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Visitor {
+            client,
+            base: self.url(""),
+            csrf: String::new(),
+        }
+    }
+
+    /// Creates an account with `role` (straight in the database) and returns its id.
+    pub async fn user(&self, email: &str, role: argmap::auth::Role) -> i64 {
+        let mut conn = self.db.acquire().await.unwrap();
+        let new = argmap::users::NewUser {
+            email: email.to_owned(),
+            display_name: email.split('@').next().unwrap().to_owned(),
+            password: PASSWORD.to_owned(),
+            role,
+        };
+        argmap::users::create(&mut conn, &new, None).await.unwrap()
+    }
+
+    /// A visitor signed in (through the sign-in form) as a new user with `role`.
+    pub async fn signed_in(&self, email: &str, role: argmap::auth::Role) -> Visitor {
+        self.user(email, role).await;
+        let mut visitor = self.visitor();
+        visitor.sign_in(email, PASSWORD).await;
+        visitor
+    }
+
+    /// An API token for a new user with `role`.
+    pub async fn token(&self, email: &str, role: argmap::auth::Role) -> String {
+        let id = self.user(email, role).await;
+        let mut conn = self.db.acquire().await.unwrap();
+        let user = argmap::auth::User {
+            id,
+            email: email.to_owned(),
+            display_name: email.to_owned(),
+            role,
+            via: argmap::auth::Via::Token,
+        };
+        argmap::auth::tokens::create(&mut conn, &user, "tests")
+            .await
+            .unwrap()
+            .1
+    }
+}
+
+impl Visitor {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Reads the CSRF token from a form on `path` (as a browser would have it).
+    pub async fn fetch_csrf(&mut self, path: &str) {
+        let body = self.get(path).await.text().await.unwrap();
+        let page = scraper::Html::parse_document(&body);
+        let selector = scraper::Selector::parse("input[name=csrf]").unwrap();
+        self.csrf = page
+            .select(&selector)
+            .next()
+            .and_then(|input| input.value().attr("value"))
+            .unwrap_or_else(|| panic!("no CSRF field on {path}"))
+            .to_owned();
+    }
+
+    pub async fn sign_in(&mut self, email: &str, password: &str) -> reqwest::Response {
+        self.fetch_csrf("/signin").await;
+        let response = self
+            .post_form("/signin", &[("email", email), ("password", password)])
+            .await;
+        if response.status() == 303 {
+            // A new session id after signing in; its token stays the same.
+            self.fetch_csrf("/account").await;
+        }
+        response
+    }
+
+    /// POSTs a form with this visitor's CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+    }
 }

@@ -3,6 +3,7 @@
 
 mod binary;
 mod browser;
+mod contributors;
 mod corpus;
 mod export;
 mod harness;

@@ -2,6 +2,9 @@
 //! it supports or attacks and what supports or attacks it, its standing and why,
 //! annotations, and its history.
 
+pub mod forms;
+pub mod write;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -25,6 +28,9 @@ struct Claim {
     body: String,
     actor_name: Option<String>,
     actor_about: Option<String>,
+    hidden: bool,
+    merged_into: Option<String>,
+    created_by: Option<i64>,
 }
 
 struct Quote {
@@ -55,15 +61,32 @@ struct Evidence {
 }
 
 struct Annotation {
+    id: i64,
     author: String,
     body: String,
     stance: Option<String>,
     created_at: time::OffsetDateTime,
 }
 
+impl Annotation {
+    /// The comment as sanitised HTML.
+    fn html(&self) -> String {
+        crate::markdown::render(&self.body)
+    }
+}
+
+/// An open review of the claim, shown to its author and to moderators.
+struct OpenReview {
+    id: i64,
+    reason: String,
+    note: String,
+    replies: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "claims/show.html")]
 struct ClaimPage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     claim: Claim,
     standing: Standing,
@@ -77,21 +100,43 @@ struct ClaimPage {
     evidence: Vec<Evidence>,
     tags: Vec<String>,
     annotations: Vec<Annotation>,
+    reviews: Vec<OpenReview>,
     revisions: i64,
 }
 
-/// Finds a claim by slug, or by numeric id (which redirects to the slug's URL).
-async fn find(db: &PgPool, key: &str) -> Result<std::result::Result<Claim, String>> {
+impl ClaimPage {
+    /// The claim's author or a moderator may answer its reviews.
+    fn can_reply(&self) -> bool {
+        self.chrome.is_moderator()
+            || self
+                .chrome
+                .user
+                .as_ref()
+                .is_some_and(|u| Some(u.id) == self.claim.created_by)
+    }
+}
+
+/// Finds a claim by slug, or by numeric id (which redirects to the slug's URL). Hidden
+/// claims are found only for moderators.
+async fn find(
+    db: &PgPool,
+    key: &str,
+    include_hidden: bool,
+) -> Result<std::result::Result<Claim, String>> {
     let by_id: Option<i64> = key.parse().ok();
     let claim = sqlx::query_as!(
         Claim,
-        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor_name?", a.about as "actor_about?"
-           from claims c left join actors a on a.id = c.actor_id
-           where (c.slug = $1::text or c.id = $2) and c.hidden_at is null
+        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor_name?", a.about as "actor_about?",
+                  c.hidden_at is not null as "hidden!", m.slug as "merged_into?: String", c.created_by
+           from claims c
+           left join actors a on a.id = c.actor_id
+           left join claims m on m.id = c.merged_into_id
+           where (c.slug = $1::text or c.id = $2) and (c.hidden_at is null or $3)
            order by c.slug = $1::text desc
            limit 1"#,
         key,
-        by_id
+        by_id,
+        include_hidden
     )
     .fetch_optional(db)
     .await?
@@ -102,9 +147,13 @@ async fn find(db: &PgPool, key: &str) -> Result<std::result::Result<Claim, Strin
     Ok(Ok(claim))
 }
 
-async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+async fn show(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(key): Path<String>,
+) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key).await? {
+    let claim = match find(db, &key, chrome.is_moderator()).await? {
         Ok(claim) => claim,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
     };
@@ -227,7 +276,7 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
 
     let annotations = sqlx::query_as!(
         Annotation,
-        r#"select u.display_name as author, n.body, n.stance, n.created_at
+        r#"select n.id, u.display_name as author, n.body, n.stance, n.created_at
            from annotations n join users u on u.id = n.user_id
            where n.claim_id = $1 and n.hidden_at is null
            order by n.created_at"#,
@@ -235,6 +284,22 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
     )
     .fetch_all(db)
     .await?;
+
+    let reviews = sqlx::query!(
+        r#"select r.id, r.reason, r.note,
+                  coalesce(array_agg(u.display_name || ': ' || rr.body order by rr.id) filter (where rr.id is not null), '{}') as "replies!"
+           from claim_reviews r
+           left join review_replies rr on rr.review_id = r.id
+           left join users u on u.id = rr.user_id
+           where r.claim_id = $1 and r.resolution is null
+           group by r.id order by r.id"#,
+        claim.id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| OpenReview { id: r.id, reason: r.reason, note: r.note, replies: r.replies })
+    .collect();
 
     let revisions = sqlx::query_scalar!(
         r#"select count(*) as "count!" from revisions where object_kind = 'claim' and object_id = $1"#,
@@ -249,6 +314,7 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
     ];
     let attacked = incoming.iter().any(|r| r.kind != "supports");
     let page = ClaimPage {
+        chrome,
         crumbs,
         claim,
         standing,
@@ -260,6 +326,7 @@ async fn show(State(state): State<AppState>, Path(key): Path<String>) -> Result<
         evidence,
         tags,
         annotations,
+        reviews,
         revisions,
     };
     Ok(Html(page.render()?).into_response())
@@ -286,14 +353,19 @@ struct RevisionRow {
 #[derive(Template)]
 #[template(path = "claims/history.html")]
 struct HistoryPage {
+    chrome: crate::auth::Chrome,
     crumbs: Vec<Crumb>,
     claim: Claim,
     revisions: Vec<RevisionRow>,
 }
 
-async fn history(State(state): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+async fn history(
+    State(state): State<AppState>,
+    chrome: crate::auth::Chrome,
+    Path(key): Path<String>,
+) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key).await? {
+    let claim = match find(db, &key, chrome.is_moderator()).await? {
         Ok(claim) => claim,
         Err(canonical) => {
             return Ok(Redirect::permanent(&format!("{canonical}/history")).into_response());
@@ -317,6 +389,7 @@ async fn history(State(state): State<AppState>, Path(key): Path<String>) -> Resu
     ];
     Ok(Html(
         HistoryPage {
+            chrome,
             crumbs,
             claim,
             revisions,

@@ -1,0 +1,314 @@
+//! `/api/v1/claims`: read, add, edit, annotate, report and moderate claims.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiJson, Writer};
+use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
+use crate::error::Problem;
+use crate::views::Standings;
+use crate::{AppState, Error, Result};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimJson {
+    pub slug: String,
+    pub url: String,
+    pub text: String,
+    /// The speaker (an actor's slug).
+    pub actor: Option<String>,
+    /// stands, defeated or contested.
+    pub standing: String,
+    /// For edits: send it back unchanged (optimistic locking).
+    pub version: i32,
+    pub tags: Vec<String>,
+    pub quotes: Vec<QuoteJson>,
+    /// What this claim supports, attacks or undercuts.
+    pub relates_to: Vec<RelationJson>,
+    /// What supports, attacks or undercuts it.
+    pub related_from: Vec<RelationJson>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteJson {
+    pub source: String,
+    pub locator: String,
+    pub anchor: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RelationJson {
+    pub kind: String,
+    /// A claim's slug or "proposal:SLUG".
+    pub other: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub slug: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedId {
+    pub id: i64,
+}
+
+/// A claim with its quotes, links and standing.
+#[utoipa::path(get, path = "/api/v1/claims/{slug}", tag = "claims",
+    params(("slug" = String, Path, description = "The claim's slug")),
+    responses((status = 200, body = ClaimJson), (status = 404, body = Problem)))]
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<ClaimJson>> {
+    let db = &state.db;
+    let claim = sqlx::query!(
+        r#"select c.id, c.slug as "slug!: String", c.body, c.version, a.slug as "actor?: String",
+                  coalesce((select array_agg(t.slug::text order by t.slug) from claim_tags ct join tags t on t.id = ct.tag_id
+                            where ct.claim_id = c.id and ct.removed_at is null), '{}') as "tags!"
+           from claims c left join actors a on a.id = c.actor_id
+           where c.slug = $1::text and c.hidden_at is null"#,
+        slug
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    let quotes = sqlx::query_as!(
+        QuoteJson,
+        r#"select s.slug as "source!: String", g.locator, g.anchor, q.body as text
+           from quotes q join segments g on g.id = q.segment_id join source_versions v on v.id = g.source_version_id
+           join sources s on s.id = v.source_id
+           where q.claim_id = $1 and q.removed_at is null order by s.slug, g.position"#,
+        claim.id
+    )
+    .fetch_all(db)
+    .await?;
+    let relations = sqlx::query!(
+        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
+                  case when r.from_claim_id = $1 then coalesce(tc.slug::text, 'proposal:' || p.slug::text) else fc.slug::text end as "other!"
+           from relations r
+           join claims fc on fc.id = r.from_claim_id
+           left join claims tc on tc.id = r.to_claim_id
+           left join proposals p on p.id = r.to_proposal_id
+           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           order by r.id"#,
+        claim.id
+    )
+    .fetch_all(db)
+    .await?;
+    let standings = Standings::load(db).await?;
+    let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
+    for r in relations {
+        let relation = RelationJson {
+            kind: r.kind,
+            other: r.other,
+        };
+        if r.outgoing {
+            relates_to.push(relation)
+        } else {
+            related_from.push(relation)
+        }
+    }
+    Ok(Json(ClaimJson {
+        url: format!("/claims/{}", claim.slug),
+        slug: claim.slug,
+        text: claim.body,
+        actor: claim.actor,
+        standing: standings.label(claim.id).to_owned(),
+        version: claim.version,
+        tags: claim.tags,
+        quotes,
+        relates_to,
+        related_from,
+    }))
+}
+
+/// Adds a claim from a source passage; the quote must be verbatim in that segment.
+#[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = NewClaim, security(("token" = [])),
+    responses((status = 201, body = Created), (status = 401, body = Problem), (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment")))]
+pub async fn create(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    ApiJson(new): ApiJson<NewClaim>,
+) -> Result<(StatusCode, Json<Created>)> {
+    let mut tx = state.db.begin().await?;
+    let slug = write::create(&mut tx, &user, &new).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            url: format!("/claims/{slug}"),
+            slug,
+        }),
+    ))
+}
+
+/// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
+#[utoipa::path(patch, path = "/api/v1/claims/{slug}", tag = "claims", request_body = ClaimEdit, security(("token" = [])),
+    params(("slug" = String, Path)),
+    responses((status = 200, body = Editable), (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"), (status = 422, body = Problem)))]
+pub async fn edit(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(edit): ApiJson<ClaimEdit>,
+) -> Result<Json<Editable>> {
+    let mut tx = state.db.begin().await?;
+    let claim = write::edit(&mut tx, &user, &slug, &edit).await?;
+    tx.commit().await?;
+    Ok(Json(claim))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SimilarQuery {
+    /// The text being typed.
+    q: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SimilarClaim {
+    pub slug: String,
+    pub text: String,
+    pub similarity: f32,
+}
+
+/// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
+#[utoipa::path(get, path = "/api/v1/claims/similar", tag = "claims", params(SimilarQuery), responses((status = 200, body = Vec<SimilarClaim>)))]
+pub async fn similar(
+    State(state): State<AppState>,
+    Query(query): Query<SimilarQuery>,
+) -> Result<Json<Vec<SimilarClaim>>> {
+    let q = query.q.trim();
+    if q.chars().count() > 400 {
+        return Err(Error::invalid("q", "at most 400 characters"));
+    }
+    let rows = sqlx::query_as!(
+        SimilarClaim,
+        r#"select slug as "slug!: String", body as text, similarity(body, $1) as "similarity!"
+           from claims
+           where hidden_at is null and body % $1
+           order by similarity(body, $1) desc, slug
+           limit 5"#,
+        q
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(rows))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevisionJson {
+    pub action: String,
+    pub by: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: time::OffsetDateTime,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Every change to a claim, newest first.
+#[utoipa::path(get, path = "/api/v1/claims/{slug}/history", tag = "claims", params(("slug" = String, Path)), responses((status = 200, body = Vec<RevisionJson>)))]
+pub async fn history(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<RevisionJson>>> {
+    let id = sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
+        .fetch_optional(&state.db)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    Ok(Json(
+        sqlx::query_as!(
+            RevisionJson,
+            r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
+               from revisions r left join users u on u.id = r.user_id
+               where r.object_kind = 'claim' and r.object_id = $1 order by r.id desc"#,
+            id
+        )
+        .fetch_all(&state.db)
+        .await?,
+    ))
+}
+
+/// Comments on a claim (Markdown, shown sanitised), with a stance.
+#[utoipa::path(post, path = "/api/v1/claims/{slug}/annotations", tag = "claims", request_body = NewAnnotation, security(("token" = [])),
+    params(("slug" = String, Path)), responses((status = 201, body = CreatedId), (status = 422, body = Problem)))]
+pub async fn annotate(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(note): ApiJson<NewAnnotation>,
+) -> Result<(StatusCode, Json<CreatedId>)> {
+    let mut tx = state.db.begin().await?;
+    let id = write::annotate(&mut tx, &user, &slug, &note).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+}
+
+/// Marks a claim for a moderator's review.
+#[utoipa::path(post, path = "/api/v1/claims/{slug}/reviews", tag = "claims", request_body = NewReview, security(("token" = [])),
+    params(("slug" = String, Path)), responses((status = 201, body = CreatedId), (status = 422, body = Problem)))]
+pub async fn report(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(review): ApiJson<NewReview>,
+) -> Result<(StatusCode, Json<CreatedId>)> {
+    let mut tx = state.db.begin().await?;
+    let id = write::report(&mut tx, &user, &slug, &review).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+}
+
+/// Hides a claim (moderators).
+#[utoipa::path(post, path = "/api/v1/claims/{slug}/hide", tag = "claims", security(("token" = [])), params(("slug" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem)))]
+pub async fn hide(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::set_hidden(&mut tx, &user, &slug, true).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restores a hidden claim (moderators).
+#[utoipa::path(post, path = "/api/v1/claims/{slug}/restore", tag = "claims", security(("token" = [])), params(("slug" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem)))]
+pub async fn restore(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::set_hidden(&mut tx, &user, &slug, false).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct MergeInto {
+    /// The surviving claim's slug.
+    pub into: String,
+}
+
+/// Merges a duplicate into a surviving claim (moderators).
+#[utoipa::path(post, path = "/api/v1/claims/{slug}/merge", tag = "claims", request_body = MergeInto, security(("token" = [])), params(("slug" = String, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn merge(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(body): ApiJson<MergeInto>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::merge(&mut tx, &user, &slug, &body.into).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,80 @@
+//! The API described: `/api/v1/openapi.json`, and `/api`, the same read by people.
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+
+use super::DOCUMENT;
+use crate::auth::Chrome;
+use crate::views::Crumb;
+use crate::{AppState, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api", get(page))
+}
+
+async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(&DOCUMENT)
+}
+
+struct Operation {
+    method: String,
+    path: String,
+    summary: String,
+    needs_token: bool,
+    responses: String,
+}
+
+#[derive(Template)]
+#[template(path = "api.html")]
+struct ApiPage {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    operations: Vec<Operation>,
+}
+
+async fn page(chrome: Chrome) -> Result<Response> {
+    let mut operations = Vec::new();
+    for (path, item) in &DOCUMENT.paths.paths {
+        let methods = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PATCH", &item.patch),
+            ("PUT", &item.put),
+            ("DELETE", &item.delete),
+        ];
+        for (method, operation) in methods {
+            let Some(operation) = operation else { continue };
+            let mut responses: Vec<&String> = operation.responses.responses.keys().collect();
+            responses.sort();
+            operations.push(Operation {
+                method: method.to_owned(),
+                path: path.clone(),
+                summary: operation
+                    .description
+                    .clone()
+                    .or(operation.summary.clone())
+                    .unwrap_or_default(),
+                needs_token: operation.security.as_ref().is_some_and(|s| !s.is_empty()),
+                responses: responses
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    let crumbs = vec![Crumb::home(), Crumb::new("API", "/api")];
+    Ok(Html(
+        ApiPage {
+            chrome,
+            crumbs,
+            operations,
+        }
+        .render()?,
+    )
+    .into_response())
+}

@@ -1,0 +1,90 @@
+//! CSRF protection for forms: a random token kept in the session, repeated in a hidden
+//! `csrf` field of every state-changing form, compared on submit.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use serde::de::DeserializeOwned;
+use tower_sessions::Session;
+
+use super::session_error;
+use crate::{AppState, Error, Result};
+
+const SESSION_KEY: &str = "csrf";
+
+/// The session's token, made on first use.
+pub async fn token(session: &Session) -> Result<String> {
+    if let Some(token) = session
+        .get::<String>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    {
+        return Ok(token);
+    }
+    let token = random_token();
+    session
+        .insert(SESSION_KEY, &token)
+        .await
+        .map_err(session_error)?;
+    Ok(token)
+}
+
+pub fn random_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn check(session: &Session, given: Option<&str>) -> Result<()> {
+    let expected: Option<String> = session.get(SESSION_KEY).await.map_err(session_error)?;
+    match (expected, given) {
+        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
+        _ => Err(Error::Forbidden(
+            "this form has expired or did not come from argmap (missing or wrong CSRF token): reload the page and try again".into(),
+        )),
+    }
+}
+
+/// A form whose `csrf` field matched the session's token, and its other fields.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(flatten)]
+    fields: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self> {
+        let (mut parts, body) = request.into_parts();
+        let session = Session::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| {
+                Error::Forbidden("forms need a session cookie: enable cookies for this site".into())
+            })?;
+        let request = Request::from_parts(parts, body);
+        let axum::Form(envelope) = axum::Form::<Envelope<T>>::from_request(request, state)
+            .await
+            .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
+        check(&session, envelope.csrf.as_deref()).await?;
+        Ok(CsrfForm(envelope.fields))
+    }
+}
+
+/// For API writes made with a session cookie (scripts on our pages): the token comes in
+/// the `x-csrf-token` header. Writes made with an API token need none.
+pub async fn check_header(session: &Session, headers: &HeaderMap) -> Result<()> {
+    check(
+        session,
+        headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
+    )
+    .await
+}

@@ -1,0 +1,814 @@
+//! Changing claims: adding one from a source passage, editing, annotating, reporting,
+//! hiding, restoring and merging. Each function runs in the caller's transaction and
+//! records exactly one revision (who, when, before, after) for the change it makes.
+//! Pages and the API both call these.
+
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use crate::auth::{Role, User};
+use crate::map::quotes::locate;
+use crate::slug::{is_slug, slugify};
+use crate::{Error, Result, revisions};
+
+pub const MIN_CLAIM_CHARS: usize = 10;
+pub const MAX_CLAIM_CHARS: usize = 400;
+pub const MAX_NOTE_CHARS: usize = 10_000;
+pub const RELATION_KINDS: [&str; 3] = ["supports", "attacks", "undercuts"];
+pub const REVIEW_REASONS: [&str; 5] = [
+    "misquoted",
+    "duplicate",
+    "unclear",
+    "unsupported",
+    "off-topic",
+];
+pub const STANCES: [&str; 3] = ["agree", "disagree", "unsure"];
+
+/// A claim to add, with the passage it comes from and what it bears on.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewClaim {
+    /// The source's slug.
+    pub source: String,
+    /// The segment's anchor in the source ("s3-11", "p4").
+    pub segment: String,
+    /// The exact words quoted from that segment.
+    pub quote: String,
+    /// The claim, in one sentence.
+    pub text: String,
+    /// Who makes the claim (an actor's slug); by default the source's author.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// "supports", "attacks" or "undercuts", with `target`.
+    #[serde(default)]
+    pub relation: Option<String>,
+    /// A claim's slug, or "proposal:SLUG".
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
+    #[serde(default)]
+    pub shows_tension: Option<String>,
+    /// "a" or "b": the pole the claim argues for, with `shows_tension`.
+    #[serde(default)]
+    pub pole: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// A comment (Markdown) added as the first annotation.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+fn check_text(text: &str) -> Result<String> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = text.chars().count();
+    if !(MIN_CLAIM_CHARS..=MAX_CLAIM_CHARS).contains(&length) {
+        return Err(Error::invalid(
+            "text",
+            format!(
+                "a claim is one sentence of {MIN_CLAIM_CHARS} to {MAX_CLAIM_CHARS} characters (this is {length})"
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags
+        .iter()
+        .flat_map(|t| t.split([',', ' ']))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let tag = tag.to_lowercase();
+        if !is_slug(&tag) {
+            return Err(Error::invalid(
+                "tags",
+                format!("{tag:?} is not a tag: use lowercase words joined by hyphens"),
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    if out.len() > 12 {
+        return Err(Error::invalid("tags", "at most 12 tags"));
+    }
+    Ok(out)
+}
+
+/// A slug for new text, unique among claims.
+async fn fresh_slug(conn: &mut PgConnection, table: &str, text: &str) -> Result<String> {
+    let base = slugify(text, 60);
+    let base = if base.is_empty() {
+        "claim".to_owned()
+    } else {
+        base
+    };
+    let taken: Vec<String> = sqlx::query_scalar(&format!(
+        "select slug::text from {table} where slug::text like $1 || '%'"
+    ))
+    .bind(&base)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
+pub async fn fresh_slug_for(
+    conn: &mut PgConnection,
+    table: &'static str,
+    text: &str,
+) -> Result<String> {
+    fresh_slug(conn, table, text).await
+}
+
+async fn claim_id(conn: &mut PgConnection, slug: &str, field: &str) -> Result<i64> {
+    sqlx::query_scalar!(
+        "select id from claims where slug = $1::text and hidden_at is null",
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::invalid(field.to_owned(), format!("no claim has the slug {slug:?}")))
+}
+
+/// Adds a claim; returns its slug.
+pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Result<String> {
+    let text = check_text(&new.text)?;
+    let tags = parse_tags(&new.tags)?;
+    let segment = sqlx::query!(
+        r#"select g.id, g.body, g.locator, s.author_id, s.title
+           from segments g
+           join source_versions v on v.id = g.source_version_id
+           join sources s on s.id = v.source_id
+           where s.slug = $1::text and g.anchor = $2 and s.hidden_at is null
+             and v.number = (select max(number) from source_versions where source_id = s.id)"#,
+        new.source,
+        new.segment
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        Error::invalid(
+            "segment",
+            format!("source {:?} has no segment {:?}", new.source, new.segment),
+        )
+    })?;
+    if new.quote.trim().is_empty() {
+        return Err(Error::invalid(
+            "quote",
+            "quote the words of the passage the claim comes from",
+        ));
+    }
+    let spans = locate(&new.quote, &segment.body);
+    let Some(&(start, end)) = spans.first() else {
+        return Err(Error::invalid(
+            "quote",
+            format!(
+                "these words are not in {} of {:?}: quote the passage exactly as it is written",
+                segment.locator, segment.title
+            ),
+        ));
+    };
+    let actor_id = match new.actor.as_deref().filter(|a| !a.is_empty()) {
+        Some(slug) => Some(
+            sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| {
+                    Error::invalid("actor", format!("no actor has the slug {slug:?}"))
+                })?,
+        ),
+        None => segment.author_id,
+    };
+    let relation = match (
+        new.relation.as_deref().filter(|r| !r.is_empty()),
+        new.target
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty()),
+    ) {
+        (None, None) => None,
+        (Some(kind), Some(target)) if RELATION_KINDS.contains(&kind) => Some((kind, target)),
+        (Some(kind), Some(_)) => {
+            return Err(Error::invalid(
+                "relation",
+                format!("{kind:?} is not supports, attacks or undercuts"),
+            ));
+        }
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "target",
+                "name the claim or proposal it relates to",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "relation",
+                "say whether it supports, attacks or undercuts the target",
+            ));
+        }
+    };
+    let (to_claim, to_proposal) = match relation {
+        None => (None, None),
+        Some((_, target)) => match target.strip_prefix("proposal:") {
+            Some(slug) => (
+                None,
+                Some(
+                    sqlx::query_scalar!(
+                        "select id from proposals where slug = $1::text and hidden_at is null",
+                        slug
+                    )
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .ok_or_else(|| {
+                        Error::invalid("target", format!("no proposal has the slug {slug:?}"))
+                    })?,
+                ),
+            ),
+            None => (
+                Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
+                None,
+            ),
+        },
+    };
+    let evidence = match new.shows_tension.as_deref().filter(|t| !t.is_empty()) {
+        None => None,
+        Some(link) => {
+            let (proposal, tension) = link.split_once('/').ok_or_else(|| {
+                Error::invalid("shows_tension", "give it as proposal-slug/tension-slug")
+            })?;
+            let pole = new
+                .pole
+                .as_deref()
+                .filter(|p| *p == "a" || *p == "b")
+                .ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
+            let id = sqlx::query_scalar!(
+                "select pt.id from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
+                 where p.slug = $1::text and t.slug = $2::text and pt.removed_at is null",
+                proposal,
+                tension
+            )
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| Error::invalid("shows_tension", format!("{proposal} does not raise {tension}")))?;
+            Some((id, pole))
+        }
+    };
+    let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(Error::invalid(
+            "note",
+            format!("at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+
+    let slug = fresh_slug(conn, "claims", &text).await?;
+    let id = sqlx::query_scalar!(
+        "insert into claims (slug, body, actor_id, created_by) values ($1::text, $2, $3, $4) returning id",
+        slug,
+        text,
+        actor_id,
+        user.id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let quoted: String = segment.body.chars().skip(start).take(end - start).collect();
+    sqlx::query!(
+        "insert into quotes (claim_id, segment_id, start_char, end_char, body, created_by) values ($1, $2, $3, $4, $5, $6)",
+        id,
+        segment.id,
+        start as i32,
+        end as i32,
+        quoted,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    if let Some((kind, _)) = relation {
+        if to_claim == Some(id) {
+            return Err(Error::invalid("target", "a claim cannot relate to itself"));
+        }
+        sqlx::query!(
+            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by) values ($1, $2, $3, $4, $5)",
+            kind,
+            id,
+            to_claim,
+            to_proposal,
+            user.id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some((link, pole)) = evidence {
+        sqlx::query!("insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)", link, id, pole)
+            .execute(&mut *conn)
+            .await?;
+    }
+    set_tags(conn, id, &tags, user.id).await?;
+    if let Some(note) = note {
+        sqlx::query!(
+            "insert into annotations (claim_id, user_id, body) values ($1, $2, $3)",
+            id,
+            user.id,
+            note
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let after = json!({
+        "slug": slug, "body": text, "actor_id": actor_id, "quote": quoted, "segment_id": segment.id,
+        "relation": relation.map(|(k, t)| json!({ "kind": k, "target": t })), "tags": tags,
+        "shows_tension": new.shows_tension, "pole": new.pole, "note": note,
+    });
+    revisions::record(
+        conn,
+        "claim",
+        id,
+        "create",
+        Some(user.id),
+        None,
+        Some(after),
+    )
+    .await?;
+    Ok(slug)
+}
+
+/// Makes the claim's tags exactly `tags` (retiring, never deleting, the others).
+async fn set_tags(
+    conn: &mut PgConnection,
+    claim_id: i64,
+    tags: &[String],
+    user_id: i64,
+) -> Result<()> {
+    sqlx::query!(
+        "update claim_tags ct set removed_at = now() from tags t
+         where t.id = ct.tag_id and ct.claim_id = $1 and ct.removed_at is null and not (t.slug::text = any($2))",
+        claim_id,
+        tags
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "with wanted as (
+             insert into tags (slug) select unnest($2::text[]) on conflict (slug) do update set slug = excluded.slug returning id
+         )
+         insert into claim_tags (claim_id, tag_id, created_by) select $1, id, $3 from wanted
+         on conflict (claim_id, tag_id) do update set removed_at = null, created_by = excluded.created_by
+             where claim_tags.removed_at is not null",
+        claim_id,
+        tags,
+        user_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A claim's editable state, as shown to someone editing it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Editable {
+    pub slug: String,
+    pub version: i32,
+    pub text: String,
+    pub tags: Vec<String>,
+}
+
+pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
+    let row = sqlx::query!(
+        r#"select c.slug as "slug!: String", c.version, c.body,
+                  coalesce(array_agg(t.slug::text order by t.slug) filter (where t.id is not null), '{}') as "tags!"
+           from claims c
+           left join claim_tags ct on ct.claim_id = c.id and ct.removed_at is null
+           left join tags t on t.id = ct.tag_id
+           where c.slug = $1::text and c.hidden_at is null
+           group by c.id"#,
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    Ok(Editable {
+        slug: row.slug,
+        version: row.version,
+        text: row.body,
+        tags: row.tags,
+    })
+}
+
+/// An edit of a claim, made against the version the editor read.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ClaimEdit {
+    pub version: i32,
+    pub text: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Applies `edit` unless the claim changed since `edit.version` (409, with the current
+/// state, and nothing written).
+pub async fn edit(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    edit: &ClaimEdit,
+) -> Result<Editable> {
+    let text = check_text(&edit.text)?;
+    let tags = parse_tags(&edit.tags)?;
+    let before = editable(conn, slug).await?;
+    if before.version != edit.version {
+        return Err(Error::Conflict {
+            message: format!(
+                "someone changed this claim while you were editing it (you edited version {}, it is now at version {}): your text is kept below; compare and save again",
+                edit.version, before.version
+            ),
+            current: Some(serde_json::to_value(&before).expect("serialises")),
+        });
+    }
+    let id = sqlx::query_scalar!(
+        "update claims set body = $2, version = version + 1 where slug = $1::text and version = $3 returning id",
+        slug,
+        text,
+        edit.version
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::Conflict { message: "someone changed this claim at the same moment: reload and try again".into(), current: None })?;
+    set_tags(conn, id, &tags, user.id).await?;
+    let after = json!({ "body": text, "tags": tags, "version": edit.version + 1 });
+    let before = json!({ "body": before.text, "tags": before.tags, "version": before.version });
+    revisions::record(
+        conn,
+        "claim",
+        id,
+        "edit",
+        Some(user.id),
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    editable(conn, slug).await
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewAnnotation {
+    /// A comment in Markdown (shown sanitised).
+    pub body: String,
+    /// "agree", "disagree" or "unsure".
+    #[serde(default)]
+    pub stance: Option<String>,
+}
+
+pub async fn annotate(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    note: &NewAnnotation,
+) -> Result<i64> {
+    let body = note.body.trim();
+    if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
+        return Err(Error::invalid(
+            "body",
+            format!("write a comment of 1 to {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    let stance = note.stance.as_deref().filter(|s| !s.is_empty());
+    if let Some(stance) = stance {
+        if !STANCES.contains(&stance) {
+            return Err(Error::invalid("stance", "agree, disagree or unsure"));
+        }
+    }
+    let claim = claim_id(conn, slug, "claim").await?;
+    let id = sqlx::query_scalar!(
+        "insert into annotations (claim_id, user_id, body, stance) values ($1, $2, $3, $4) returning id",
+        claim,
+        user.id,
+        body,
+        stance
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    revisions::record(
+        conn,
+        "annotation",
+        id,
+        "create",
+        Some(user.id),
+        None,
+        Some(json!({ "claim_id": claim, "body": body, "stance": stance })),
+    )
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewReview {
+    /// misquoted, duplicate, unclear, unsupported or off-topic.
+    pub reason: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Marks a claim for a moderator's review.
+pub async fn report(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    review: &NewReview,
+) -> Result<i64> {
+    if !REVIEW_REASONS.contains(&review.reason.as_str()) {
+        return Err(Error::invalid(
+            "reason",
+            "misquoted, duplicate, unclear, unsupported or off-topic",
+        ));
+    }
+    let note = review.note.trim();
+    if note.chars().count() > 2000 {
+        return Err(Error::invalid("note", "at most 2000 characters"));
+    }
+    let claim = claim_id(conn, slug, "claim").await?;
+    let id = sqlx::query_scalar!(
+        "insert into claim_reviews (claim_id, reason, note, reported_by) values ($1, $2, $3, $4) returning id",
+        claim,
+        review.reason,
+        note,
+        user.id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    revisions::record(
+        conn,
+        "claim_review",
+        id,
+        "create",
+        Some(user.id),
+        None,
+        Some(json!({ "claim_id": claim, "reason": review.reason, "note": note })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Answers a review: the claim's author or a moderator.
+pub async fn reply(
+    conn: &mut PgConnection,
+    user: &User,
+    review_id: i64,
+    body: &str,
+) -> Result<i64> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 4000 {
+        return Err(Error::invalid(
+            "body",
+            "write a reply of 1 to 4000 characters",
+        ));
+    }
+    let author = sqlx::query_scalar!(
+        "select c.created_by from claim_reviews r join claims c on c.id = r.claim_id where r.id = $1",
+        review_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the review {review_id}")))?;
+    if author != Some(user.id) && user.role < Role::Moderator {
+        return Err(Error::Forbidden(
+            "only the claim's author or a moderator can reply to its review".into(),
+        ));
+    }
+    let id = sqlx::query_scalar!(
+        "insert into review_replies (review_id, user_id, body) values ($1, $2, $3) returning id",
+        review_id,
+        user.id,
+        body
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    revisions::record(
+        conn,
+        "review_reply",
+        id,
+        "create",
+        Some(user.id),
+        None,
+        Some(json!({ "review_id": review_id, "body": body })),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Closes a review without action.
+pub async fn dismiss(conn: &mut PgConnection, user: &User, review_id: i64) -> Result<()> {
+    user.require(Role::Moderator)?;
+    let done = sqlx::query_scalar!(
+        "update claim_reviews set resolution = 'dismissed', resolved_by = $2, resolved_at = now()
+         where id = $1 and resolution is null returning id",
+        review_id,
+        user.id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if done.is_none() {
+        return Err(Error::NotFound(format!("an open review {review_id}")));
+    }
+    revisions::record(
+        conn,
+        "claim_review",
+        review_id,
+        "resolve",
+        Some(user.id),
+        None,
+        Some(json!({ "resolution": "dismissed" })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Hides (`hide = true`) or restores a claim; hiding closes its open reviews.
+pub async fn set_hidden(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    hide: bool,
+) -> Result<()> {
+    user.require(Role::Moderator)?;
+    let id = sqlx::query_scalar!(
+        "update claims set hidden_at = case when $2 then now() end, version = version + 1
+         where slug = $1::text and (hidden_at is null) = $2 and merged_into_id is null
+         returning id",
+        slug,
+        hide
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "a {} claim {slug:?}",
+            if hide { "visible" } else { "hidden" }
+        ))
+    })?;
+    if hide {
+        sqlx::query!(
+            "update claim_reviews set resolution = 'hidden', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+            id,
+            user.id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let (action, before, after): (&str, Value, Value) = if hide {
+        (
+            "hide",
+            json!({ "hidden": false }),
+            json!({ "hidden": true }),
+        )
+    } else {
+        (
+            "restore",
+            json!({ "hidden": true }),
+            json!({ "hidden": false }),
+        )
+    };
+    revisions::record(
+        conn,
+        "claim",
+        id,
+        action,
+        Some(user.id),
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Merges the claim `duplicate` into `survivor`: its quotes, links, evidence and tags move
+/// to the survivor (those the survivor already has are retired), and it is hidden,
+/// pointing at the survivor.
+pub async fn merge(
+    conn: &mut PgConnection,
+    user: &User,
+    duplicate: &str,
+    survivor: &str,
+) -> Result<()> {
+    user.require(Role::Moderator)?;
+    if duplicate == survivor {
+        return Err(Error::invalid(
+            "into",
+            "a claim cannot be merged into itself",
+        ));
+    }
+    let from = claim_id(conn, duplicate, "claim").await?;
+    let into = claim_id(conn, survivor, "into").await?;
+    // Links the survivor already has, or that would point at itself, are retired.
+    sqlx::query!(
+        "update relations r set removed_at = now()
+         where r.removed_at is null and (
+             (r.from_claim_id = $1 and (r.to_claim_id = $2 or exists (
+                 select 1 from relations s where s.from_claim_id = $2 and s.kind = r.kind and s.removed_at is null
+                   and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id))))
+             or (r.to_claim_id = $1 and (r.from_claim_id = $2 or exists (
+                 select 1 from relations s where s.to_claim_id = $2 and s.kind = r.kind and s.from_claim_id = r.from_claim_id
+                   and s.removed_at is null))))",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update relations set from_claim_id = $2 where from_claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update relations set to_claim_id = $2 where to_claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update quotes q set removed_at = now() where q.claim_id = $1 and q.removed_at is null and exists (
+             select 1 from quotes s where s.claim_id = $2 and s.segment_id = q.segment_id and s.start_char = q.start_char and s.end_char = q.end_char)",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update quotes set claim_id = $2 where claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into tension_evidence (proposal_tension_id, claim_id, pole)
+         select proposal_tension_id, $2, pole from tension_evidence where claim_id = $1 and removed_at is null
+         on conflict do nothing",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update tension_evidence set removed_at = now() where claim_id = $1 and removed_at is null",
+        from
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into claim_tags (claim_id, tag_id, created_by)
+         select $2, tag_id, $3 from claim_tags where claim_id = $1 and removed_at is null
+         on conflict (claim_id, tag_id) do update set removed_at = null",
+        from,
+        into,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claim_tags set removed_at = now() where claim_id = $1 and removed_at is null",
+        from
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update annotations set claim_id = $2 where claim_id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claims set merged_into_id = $2, hidden_at = now(), version = version + 1 where id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claim_reviews set resolution = 'merged', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+        from,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    revisions::record(
+        conn,
+        "claim",
+        from,
+        "merge",
+        Some(user.id),
+        None,
+        Some(json!({ "merged_into": survivor })),
+    )
+    .await?;
+    Ok(())
+}

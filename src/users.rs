@@ -1,0 +1,108 @@
+//! Accounts: creating users and changing their roles (pages, API and CLI share these).
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+use crate::auth::{Role, passwords};
+use crate::{Error, Result, revisions};
+
+/// A real Argon2id hash, verified against when an email is unknown so that a sign-in
+/// takes as long whether or not the account exists.
+pub static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password_auth::generate_hash(crate::auth::csrf::random_token()));
+
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+fn validate(new: &NewUser) -> Result<()> {
+    let email = new.email.trim();
+    let valid_email = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.')
+        })
+        && !email.contains(char::is_whitespace);
+    if !valid_email {
+        return Err(Error::invalid(
+            "email",
+            "must be an email address like name@example.org",
+        ));
+    }
+    let name = new.display_name.trim().chars().count();
+    if !(1..=80).contains(&name) {
+        return Err(Error::invalid("display_name", "must be 1 to 80 characters"));
+    }
+    passwords::check_strength(&new.password)
+}
+
+/// Creates an account in the caller's transaction; `by` is the admin making it, if any.
+pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> Result<i64> {
+    validate(new)?;
+    let taken = sqlx::query_scalar!(
+        r#"select exists(select 1 from users where lower(email) = lower($1)) as "taken!""#,
+        new.email
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if taken {
+        return Err(Error::invalid(
+            "email",
+            "an account with this email already exists: sign in instead",
+        ));
+    }
+    let hash = passwords::hash(new.password.clone()).await?;
+    let id = sqlx::query_scalar!(
+        "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4) returning id",
+        new.email.trim(),
+        new.display_name.trim(),
+        hash,
+        new.role.as_str()
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let after = json!({ "email": new.email.trim(), "display_name": new.display_name.trim(), "role": new.role.as_str() });
+    revisions::record(
+        conn,
+        "user",
+        id,
+        "create",
+        by.or(Some(id)),
+        None,
+        Some(after),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Gives the user with `email` a new role.
+pub async fn set_role(
+    conn: &mut PgConnection,
+    email: &str,
+    role: Role,
+    by: Option<i64>,
+) -> Result<i64> {
+    let row = sqlx::query!(
+        r#"with old as (select id, role from users where lower(email) = lower($1))
+           update users u set role = $2, version = u.version + 1 from old where u.id = old.id
+           returning u.id, old.role as "before!""#,
+        email,
+        role.as_str()
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("a user with the email {email:?}")))?;
+    revisions::record(
+        conn,
+        "user",
+        row.id,
+        "edit",
+        by,
+        Some(json!({ "role": row.before })),
+        Some(json!({ "role": role.as_str() })),
+    )
+    .await?;
+    Ok(row.id)
+}

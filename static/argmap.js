@@ -1,0 +1,77 @@
+// argmap's progressive enhancements. Every page works without this file; with it:
+// - on a source page, selecting words in a passage offers to add a claim quoting them;
+// - while a claim is typed, claims already in the map that look like it are shown.
+"use strict";
+
+(function selectToQuote() {
+  const article = document.querySelector("article.source-page[data-source]");
+  if (!article || !article.querySelector("a.add-claim")) return; // signed-in readers only
+  const source = article.dataset.source;
+  const button = document.createElement("a");
+  button.className = "quote-button";
+  button.textContent = "Add a claim quoting this";
+  button.hidden = true;
+  document.body.appendChild(button);
+
+  function update() {
+    const selection = window.getSelection();
+    const text = selection ? selection.toString().trim() : "";
+    if (!text || selection.rangeCount === 0) {
+      button.hidden = true;
+      return;
+    }
+    const range = selection.getRangeAt(0);
+    const start = range.startContainer.parentElement && range.startContainer.parentElement.closest("section.segment");
+    const end = range.endContainer.parentElement && range.endContainer.parentElement.closest("section.segment");
+    if (!start || start !== end) {
+      button.hidden = true; // a quote lies within one passage
+      return;
+    }
+    const params = new URLSearchParams({ segment: start.id, quote: text });
+    button.href = "/sources/" + encodeURIComponent(source) + "/claims/new?" + params.toString();
+    const rect = range.getBoundingClientRect();
+    button.style.top = window.scrollY + rect.bottom + 8 + "px";
+    button.style.left = Math.max(8, Math.min(window.scrollX + rect.left, window.innerWidth - 240)) + "px";
+    button.hidden = false;
+  }
+  document.addEventListener("selectionchange", update);
+})();
+
+(function similarClaims() {
+  const form = document.querySelector("form[data-similar]");
+  const input = form && form.querySelector("#text");
+  const box = form && form.querySelector("#similar");
+  if (!input || !box) return;
+  let timer = null;
+  let last = "";
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = input.value.trim();
+      if (q.length < 12 || q === last) return;
+      last = q;
+      try {
+        const response = await fetch(form.dataset.similar + "?q=" + encodeURIComponent(q), { headers: { accept: "application/json" } });
+        if (!response.ok) return;
+        const claims = await response.json();
+        box.replaceChildren();
+        if (claims.length === 0) return;
+        const heading = document.createElement("p");
+        heading.textContent = "Already in the map, and alike: link to one of these rather than repeating it.";
+        const list = document.createElement("ul");
+        for (const claim of claims) {
+          const item = document.createElement("li");
+          const link = document.createElement("a");
+          link.href = "/claims/" + claim.slug;
+          link.textContent = claim.text;
+          link.target = "_blank";
+          item.appendChild(link);
+          list.appendChild(item);
+        }
+        box.append(heading, list);
+      } catch (_) {
+        /* suggestions are a nicety; the form works without them */
+      }
+    }, 300);
+  });
+})();

@@ -1,0 +1,904 @@
+//! Contributors: accounts, adding and changing claims, moderation, history, and who may
+//! do what, through the pages and the JSON API.
+
+use argmap::auth::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::harness::{PASSWORD, TestApp, Visitor, select, text, text_of};
+
+const SOURCE: &str = "edwards-five-tensions";
+const SEGMENT: &str = "s5-11";
+const QUOTE: &str = "more control increases the probability of blameworthy things";
+const TARGET: &str = "every-reorganisation-seeds-the-next";
+
+fn new_claim<'a>(text: &'a str, quote: &'a str) -> Vec<(&'static str, &'a str)> {
+    new_claim_in(SEGMENT, text, quote)
+}
+
+fn new_claim_in<'a>(
+    segment: &'a str,
+    text: &'a str,
+    quote: &'a str,
+) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("segment", segment),
+        ("quote", quote),
+        ("text", text),
+        ("relation", "attacks"),
+        ("target", TARGET),
+        ("tags", "blame, control"),
+    ]
+}
+
+async fn revisions(app: &TestApp) -> i64 {
+    sqlx::query_scalar("select count(*) from revisions")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sign_up_sign_out_and_sign_in_again() {
+    let app = TestApp::spawn().await;
+    let mut visitor = app.visitor();
+    visitor.fetch_csrf("/signup").await;
+    let response = visitor
+        .post_form(
+            "/signup",
+            &[
+                ("email", "ada@example.org"),
+                ("display_name", "Ada"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/account");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    assert_eq!(text_of(&page, "nav.account a[href='/account']"), "Ada");
+
+    visitor.fetch_csrf("/account").await;
+    assert_eq!(
+        visitor.post_form("/signout", &[]).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    assert_eq!(text_of(&page, "nav.account a"), "Sign in");
+
+    assert_eq!(
+        visitor.sign_in("ADA@example.org", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER,
+        "emails match whatever their case"
+    );
+    let hash: String = sqlx::query_scalar("select password_hash from users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+}
+
+#[tokio::test]
+async fn sign_up_validates_and_refuses_a_taken_email() {
+    let app = TestApp::spawn().await;
+    app.user("taken@example.org", Role::Contributor).await;
+    let mut visitor = app.visitor();
+    visitor.fetch_csrf("/signup").await;
+    for (email, password, says) in [
+        ("not-an-email", PASSWORD, "email: must be an email address"),
+        (
+            "new@example.org",
+            "short",
+            "password: must be at least 10 characters",
+        ),
+        (
+            "taken@example.org",
+            PASSWORD,
+            "email: an account with this email already exists",
+        ),
+    ] {
+        let response = visitor
+            .post_form(
+                "/signup",
+                &[
+                    ("email", email),
+                    ("display_name", "X"),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{email}"
+        );
+        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        assert!(text_of(&page, ".notice").contains(says), "{email}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_then_rate_limited() {
+    let app = TestApp::spawn().await;
+    app.user("bea@example.org", Role::Contributor).await;
+    let mut visitor = app.visitor();
+    for _ in 0..argmap::auth::pages::MAX_FAILURES_PER_EMAIL {
+        let response = visitor.sign_in("bea@example.org", "wrong password!").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = visitor.sign_in("bea@example.org", PASSWORD).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the window"
+    );
+    assert!(response.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn forms_without_the_right_csrf_token_are_refused_with_403() {
+    let app = TestApp::spawn_with_corpus().await;
+    let visitor = app.signed_in("cat@example.org", Role::Contributor).await;
+    let path = format!("/claims/{TARGET}/annotations");
+    let missing = visitor
+        .client
+        .post(visitor.url(&path))
+        .form(&[("body", "hello")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::FORBIDDEN);
+    let wrong = visitor
+        .client
+        .post(visitor.url(&path))
+        .form(&[("csrf", "0".repeat(64).as_str()), ("body", "hello")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let page = scraper::Html::parse_document(&wrong.text().await.unwrap());
+    assert!(text_of(&page, "main").contains("CSRF"));
+    assert_eq!(revisions_of_kind(&app, "annotation").await, 0);
+}
+
+async fn revisions_of_kind(app: &TestApp, kind: &str) -> i64 {
+    sqlx::query_scalar("select count(*) from revisions where object_kind = $1")
+        .bind(kind)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
+    let app = TestApp::spawn_with_corpus().await;
+    let visitor = app.signed_in("dan@example.org", Role::Contributor).await;
+    let before = revisions(&app).await;
+
+    let response = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &new_claim(
+                "More central control only adds to what ministers can be blamed for.",
+                QUOTE,
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let claim_url = location(&response);
+    assert_eq!(
+        claim_url, "/claims/more-central-control-only-adds-to-what-ministers-can-be",
+        "a readable slug, cut at a word"
+    );
+    assert_eq!(revisions(&app).await, before + 1, "one write, one revision");
+
+    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    assert_eq!(text_of(&page, "blockquote"), QUOTE);
+    assert_eq!(
+        text_of(&page, ".kind .actor"),
+        "Nigel Edwards",
+        "the source's author by default"
+    );
+    let target = scraper::Html::parse_document(
+        &visitor
+            .get(&format!("/claims/{TARGET}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        text_of(&target, ".standing-line .standing"),
+        "defeated",
+        "the attacked claim's standing changed"
+    );
+    let source = scraper::Html::parse_document(
+        &visitor
+            .get(&format!("/sources/{SOURCE}"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let marks: Vec<String> = select(&source, &format!("#{SEGMENT} mark"))
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        marks
+            .iter()
+            .any(|m| m.contains("probability of blameworthy")),
+        "{marks:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
+    let app = TestApp::spawn_with_corpus().await;
+    let visitor = app.signed_in("eve@example.org", Role::Contributor).await;
+    let before = revisions(&app).await;
+    let response = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &new_claim(
+                "Ministers love control more than anything else.",
+                "ministers love control",
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    assert!(
+        text_of(&page, ".notice").starts_with("quote: these words are not in 5/11"),
+        "{}",
+        text_of(&page, ".notice")
+    );
+    assert_eq!(
+        select(&page, "textarea#text").first().map(text).as_deref(),
+        Some("Ministers love control more than anything else."),
+        "the form keeps what was typed"
+    );
+    assert_eq!(select(&page, "#quote[aria-invalid=true]").len(), 1);
+    assert_eq!(revisions(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
+    let app = TestApp::spawn_with_corpus().await;
+    let first = app.signed_in("fay@example.org", Role::Contributor).await;
+    let second = app.signed_in("gus@example.org", Role::Contributor).await;
+    let path = format!("/claims/{TARGET}/edit");
+    let version: i32 = sqlx::query_scalar("select version from claims where slug = $1")
+        .bind(TARGET)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let version = version.to_string();
+
+    let saved = first
+        .post_form(
+            &path,
+            &[
+                ("version", &version),
+                (
+                    "text",
+                    "Every reorganisation since 1974 seeded the next one.",
+                ),
+                ("tags", "history"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let before = revisions(&app).await;
+    let stale = second
+        .post_form(
+            &path,
+            &[
+                ("version", &version),
+                (
+                    "text",
+                    "My own rewording of this claim, made at the same time.",
+                ),
+                ("tags", "history"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    assert_eq!(
+        text_of(&page, ".conflict blockquote"),
+        "Every reorganisation since 1974 seeded the next one."
+    );
+    assert_eq!(
+        text_of(&page, "textarea#text"),
+        "My own rewording of this claim, made at the same time.",
+        "the loser's text is kept"
+    );
+    assert_eq!(revisions(&app).await, before, "nothing written");
+    let body: String = sqlx::query_scalar("select body from claims where slug = $1")
+        .bind(TARGET)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(body, "Every reorganisation since 1974 seeded the next one.");
+
+    // Saving again from the conflict page (which now carries the current version) works.
+    let current_version = select(&page, "input[name=version]")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    let retried = second
+        .post_form(
+            &path,
+            &[
+                ("version", &current_version),
+                (
+                    "text",
+                    "My own rewording of this claim, made at the same time.",
+                ),
+                ("tags", ""),
+            ],
+        )
+        .await;
+    assert_eq!(retried.status(), StatusCode::SEE_OTHER);
+    let history = scraper::Html::parse_document(
+        &first
+            .get(&format!("/claims/{TARGET}/history"))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(select(&history, "ol.history li").len() >= 3);
+}
+
+#[tokio::test]
+async fn what_people_write_is_shown_inert() {
+    let app = TestApp::spawn_with_corpus().await;
+    let visitor = app.signed_in("hal@example.org", Role::Contributor).await;
+    let script = "Reform <script>alert('claim')</script> fails <img src=x onerror=alert(1)>.";
+    let response = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &new_claim(script, QUOTE),
+        )
+        .await;
+    let claim_url = location(&response);
+    let note = "A comment <script>alert('note')</script> with [a link](javascript:alert(1)) and <b onclick=alert(2)>bold</b>.";
+    visitor
+        .post_form(
+            &format!("{claim_url}/annotations"),
+            &[("body", note), ("stance", "agree")],
+        )
+        .await;
+    for path in [
+        claim_url.as_str(),
+        "/search?q=reform+fails",
+        &format!("/sources/{SOURCE}"),
+    ] {
+        let body = visitor.get(path).await.text().await.unwrap();
+        let page = scraper::Html::parse_document(&body);
+        assert!(
+            select(
+                &page,
+                "main script, main img, main [onclick], main [onerror]"
+            )
+            .is_empty(),
+            "{path}"
+        );
+        assert!(!body.contains("javascript:"), "{path}");
+    }
+    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    assert_eq!(text_of(&page, "h1.claim-body"), script, "shown as text");
+}
+
+/// Shows the claim the matrix hides again, so the next role can hide it too.
+async fn unhide(app: &TestApp) {
+    sqlx::query(
+        "update claims set hidden_at = null where slug = 'proposals-allow-local-variation'",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
+/// A write route: its path, its form fields, and the least role that may use it.
+type Route = (String, Vec<(&'static str, &'static str)>, Role);
+
+fn page_routes() -> Vec<Route> {
+    vec![
+        (
+            format!("/sources/{SOURCE}/claims"),
+            new_claim("A contributor's claim about blame and control.", QUOTE),
+            Role::Contributor,
+        ),
+        (
+            format!("/claims/{TARGET}/annotations"),
+            vec![("body", "A comment.")],
+            Role::Contributor,
+        ),
+        (
+            format!("/claims/{TARGET}/reports"),
+            vec![("reason", "unclear")],
+            Role::Contributor,
+        ),
+        (
+            "/debates/2021-white-paper/proposals/new".into(),
+            vec![("title", "A proposal from a test")],
+            Role::Contributor,
+        ),
+        (
+            "/tensions/new".into(),
+            vec![
+                ("title", "Speed vs care"),
+                ("pole_a", "Speed"),
+                ("pole_b", "Care"),
+            ],
+            Role::Contributor,
+        ),
+        (
+            "/claims/proposals-allow-local-variation/hide".into(),
+            vec![],
+            Role::Moderator,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_authorisation_matrix_holds_for_pages() {
+    let app = TestApp::spawn_with_corpus().await;
+    let mut visitors: Vec<(Option<Role>, Visitor)> = vec![(None, app.visitor())];
+    visitors[0].1.fetch_csrf("/signin").await;
+    for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
+        .into_iter()
+        .enumerate()
+    {
+        visitors.push((
+            Some(role),
+            app.signed_in(&format!("user{i}@example.org"), role).await,
+        ));
+    }
+    for (route, fields, least) in page_routes() {
+        for (role, visitor) in &visitors {
+            let before = revisions(&app).await;
+            let response = visitor.post_form(&route, &fields).await;
+            let status = response.status();
+            match role {
+                None => {
+                    assert_eq!(status, StatusCode::SEE_OTHER, "anonymous {route}");
+                    assert!(
+                        location(&response).starts_with("/signin"),
+                        "anonymous {route} is sent to sign in"
+                    );
+                }
+                Some(role) if *role < least => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {route}")
+                }
+                Some(role) => assert!(
+                    status == StatusCode::SEE_OTHER,
+                    "{role:?} {route}: {status}"
+                ),
+            }
+            let allowed = role.is_some_and(|r| r >= least);
+            let wrote = revisions(&app).await - before;
+            assert_eq!(
+                wrote,
+                i64::from(allowed),
+                "{role:?} {route}: one revision per allowed write, none otherwise"
+            );
+            unhide(&app).await;
+        }
+    }
+    // The moderators' queue.
+    for (role, visitor) in &visitors {
+        let status = visitor.get("/moderation").await.status();
+        let expected = match role {
+            None => StatusCode::SEE_OTHER,
+            Some(Role::Contributor) => StatusCode::FORBIDDEN,
+            Some(_) => StatusCode::OK,
+        };
+        assert_eq!(status, expected, "{role:?} /moderation");
+    }
+}
+
+#[tokio::test]
+async fn the_authorisation_matrix_holds_for_the_api() {
+    let app = TestApp::spawn_with_corpus().await;
+    let mut tokens: Vec<(Option<Role>, Option<String>)> = vec![(None, None)];
+    for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
+        .into_iter()
+        .enumerate()
+    {
+        tokens.push((
+            Some(role),
+            Some(app.token(&format!("api{i}@example.org"), role).await),
+        ));
+    }
+    let routes: Vec<(&str, Value, Role)> = vec![
+        (
+            "/api/v1/claims",
+            json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "An API claim about blame and control." }),
+            Role::Contributor,
+        ),
+        (
+            "/api/v1/claims/every-reorganisation-seeds-the-next/annotations",
+            json!({ "body": "Through the API." }),
+            Role::Contributor,
+        ),
+        (
+            "/api/v1/claims/every-reorganisation-seeds-the-next/reviews",
+            json!({ "reason": "unclear" }),
+            Role::Contributor,
+        ),
+        (
+            "/api/v1/proposals",
+            json!({ "debate": "2021-white-paper", "title": "An API proposal" }),
+            Role::Contributor,
+        ),
+        (
+            "/api/v1/tensions",
+            json!({ "title": "Speed vs care", "pole_a": "Speed", "pole_b": "Care" }),
+            Role::Contributor,
+        ),
+        (
+            "/api/v1/claims/proposals-allow-local-variation/hide",
+            json!({}),
+            Role::Moderator,
+        ),
+    ];
+    for (route, body, least) in routes {
+        for (role, token) in &tokens {
+            let mut request = app.client.post(app.url(route)).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            match role {
+                None => assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {route}"),
+                Some(role) if *role < least => {
+                    assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {route}")
+                }
+                Some(role) => assert!(
+                    status.is_success(),
+                    "{role:?} {route}: {status} {}",
+                    response.text().await.unwrap()
+                ),
+            }
+            unhide(&app).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() {
+    let app = TestApp::spawn_with_corpus().await;
+    let token = app.token("ivy@example.org", Role::Contributor).await;
+    let post = |path: &str, body: Value| {
+        app.client
+            .post(app.url(path))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+
+    let bad = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": "not in the text at all", "text": "A claim whose quote is wrong." })).await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.headers()["content-type"], "application/problem+json");
+    let problem: Value = bad.json().await.unwrap();
+    assert_eq!(problem["field"], "quote");
+
+    let missing = post("/api/v1/claims", json!({ "source": SOURCE }))
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    let problem: Value = missing.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("missing field"),
+        "{problem}"
+    );
+
+    let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let slug = created.json::<Value>().await.unwrap()["slug"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let claim: Value = app
+        .get(&format!("/api/v1/claims/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        claim["relates_to"],
+        json!([{ "kind": "attacks", "other": TARGET }])
+    );
+    let version = claim["version"].as_i64().unwrap();
+    let patch = |body: Value| {
+        app.client
+            .patch(app.url(&format!("/api/v1/claims/{slug}")))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let edited = patch(
+        json!({ "version": version, "text": "Blame follows control: more control, more blame." }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+    let stale = patch(json!({ "version": version, "text": "A stale edit that must not win." }))
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let problem: Value = stale.json().await.unwrap();
+    assert_eq!(
+        problem["current"]["text"],
+        "Blame follows control: more control, more blame."
+    );
+    let history: Value = app
+        .get(&format!("/api/v1/claims/{slug}/history"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2, "create and edit");
+
+    let tokens: Value = app
+        .client
+        .get(app.url("/api/v1/tokens"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = tokens[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        post(&format!("/api/v1/tokens/{id}/revoke"), json!({}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        post("/api/v1/claims", json!({})).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "a revoked token stops working"
+    );
+    let stored: Vec<Vec<u8>> = sqlx::query_scalar("select token_hash from api_tokens")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        stored.iter().all(|hash| hash.len() == 32
+            && !token
+                .as_bytes()
+                .windows(8)
+                .any(|w| hash.windows(8).any(|h| h == w))),
+        "only hashes are stored"
+    );
+}
+
+#[tokio::test]
+async fn api_writes_with_a_session_need_the_csrf_header() {
+    let app = TestApp::spawn_with_corpus().await;
+    let visitor = app.signed_in("jay@example.org", Role::Contributor).await;
+    let body = json!({ "body": "From a script on our page." });
+    let path = visitor.url(&format!("/api/v1/claims/{TARGET}/annotations"));
+    let without = visitor.client.post(&path).json(&body).send().await.unwrap();
+    assert_eq!(without.status(), StatusCode::FORBIDDEN);
+    let with = visitor
+        .client
+        .post(&path)
+        .header("x-csrf-token", &visitor.csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
+    let app = TestApp::spawn_with_corpus().await;
+    let contributor = app.signed_in("kit@example.org", Role::Contributor).await;
+    let moderator = app.signed_in("lea@example.org", Role::Moderator).await;
+    let response = contributor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &new_claim_in(
+                "s1-11",
+                "Every reorganisation since 1974 plants the seeds of the next.",
+                "every reorganisation since 1974 contains the seeds of the next one",
+            ),
+        )
+        .await;
+    let duplicate = location(&response);
+    let report = contributor
+        .post_form(
+            &format!("{duplicate}/reports"),
+            &[("reason", "duplicate"), ("note", "same as the original")],
+        )
+        .await;
+    assert_eq!(report.status(), StatusCode::SEE_OTHER);
+    let queue =
+        scraper::Html::parse_document(&moderator.get("/moderation").await.text().await.unwrap());
+    assert!(text_of(&queue, "ol.reviews").contains("duplicate"));
+
+    let hidden = moderator.post_form(&format!("{duplicate}/hide"), &[]).await;
+    assert_eq!(hidden.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        contributor.get(&duplicate).await.status(),
+        StatusCode::NOT_FOUND,
+        "hidden from readers"
+    );
+    assert_eq!(
+        moderator.get(&duplicate).await.status(),
+        StatusCode::OK,
+        "moderators still see it"
+    );
+    assert_eq!(
+        moderator
+            .post_form(&format!("{duplicate}/restore"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        contributor.get(&duplicate).await.status(),
+        StatusCode::OK,
+        "the hide was undone"
+    );
+
+    let merged = moderator
+        .post_form(&format!("{duplicate}/merge"), &[("into", TARGET)])
+        .await;
+    assert_eq!(merged.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&merged), format!("/claims/{TARGET}"));
+    let relations: i64 = sqlx::query_scalar(
+        "select count(*) from relations r join claims c on c.id = r.from_claim_id where c.slug = $1 and r.removed_at is null",
+    )
+    .bind(duplicate.trim_start_matches("/claims/"))
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(relations, 0, "the duplicate's links moved");
+    let rows: i64 = sqlx::query_scalar("select count(*) from claims where slug = $1")
+        .bind(duplicate.trim_start_matches("/claims/"))
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1, "nothing is deleted");
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from revisions r join claims c on c.id = r.object_id and r.object_kind = 'claim' where c.slug = $1 order by r.id",
+    )
+    .bind(duplicate.trim_start_matches("/claims/"))
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(actions, ["create", "hide", "restore", "merge"]);
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route_and_has_a_readable_page() {
+    let app = TestApp::spawn().await;
+    let document: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(document["info"]["title"], "argmap API");
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/claims",
+        "/api/v1/claims/{slug}",
+        "/api/v1/claims/similar",
+        "/api/v1/stats",
+        "/api/v1/tokens",
+        "/api/v1/map",
+    ] {
+        assert!(paths.contains_key(path), "{path} is documented");
+    }
+    assert!(document["paths"]["/api/v1/claims/{slug}"]["patch"].is_object());
+    let page = scraper::Html::parse_document(&app.get("/api").await.text().await.unwrap());
+    assert!(select(&page, "table.operations tbody tr").len() >= paths.len());
+}
+
+#[tokio::test]
+async fn similar_claims_are_offered_while_typing() {
+    let app = TestApp::spawn_with_corpus().await;
+    let similar: Value = app
+        .get("/api/v1/claims/similar?q=every%20reorganisation%20since%201974%20carries%20seeds")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(similar[0]["slug"], TARGET, "{similar}");
+}
+
+#[test]
+fn the_user_command_adds_admins_and_changes_roles() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (db, name) = runtime.block_on(crate::harness::fresh_database());
+    let run = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_argmap"))
+            .args(args)
+            .env("DATABASE_URL", crate::harness::database_url(&name))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr),
+        )
+    };
+    let (code, out) = run(
+        &[
+            "user",
+            "add",
+            "--email",
+            "root@example.org",
+            "--role",
+            "admin",
+        ],
+        "a long enough password\n",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = run(
+        &[
+            "user",
+            "role",
+            "--email",
+            "root@example.org",
+            "--role",
+            "moderator",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(0), "{out}");
+    let role: String = runtime
+        .block_on(sqlx::query_scalar("select role from users").fetch_one(&db))
+        .unwrap();
+    assert_eq!(role, "moderator");
+    let (code, out) = run(
+        &[
+            "user",
+            "role",
+            "--email",
+            "nobody@example.org",
+            "--role",
+            "admin",
+        ],
+        "",
+    );
+    assert_eq!(code, Some(1));
+    assert!(out.contains("nobody@example.org"), "{out}");
+}
