@@ -138,7 +138,16 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             return Err(err);
         }
     }
+    // Expired sessions are removed hourly, in the background, for the life of the server.
+    let sessions = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
+    let cleanup = tokio::spawn(
+        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            sessions,
+            tokio::time::Duration::from_secs(3600),
+        ),
+    );
     let result = serve_on(&config, database.pool.clone(), shutdown).await;
+    cleanup.abort();
     if result.is_ok() {
         tracing::info!(uptime = ?started.elapsed(), "stopping");
     }

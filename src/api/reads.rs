@@ -11,7 +11,7 @@ use super::{ApiJson, Writer};
 use crate::auth::{SignedIn, tokens};
 use crate::error::Problem;
 use crate::export::{self, Scope};
-use crate::proposals::write::{self, NewProposal, NewTension};
+use crate::proposals::write::{self, NewProposal, NewTension, ProposalEdit, TensionEdit};
 use crate::stats::Stats;
 use crate::{AppState, Error, Result};
 
@@ -193,5 +193,35 @@ pub async fn revoke_token(
     tokens::revoke(&mut tx, &user, id).await?;
     tx.commit().await?;
     let _ = CreatedId { id };
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Edits a proposal; 409 with the current state if it changed since `version`.
+#[utoipa::path(patch, path = "/api/v1/proposals/{slug}", tag = "map", request_body = ProposalEdit, security(("token" = [])),
+    params(("slug" = String, Path)), responses((status = 204), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit_proposal(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(edit): ApiJson<ProposalEdit>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::edit_proposal(&mut tx, &user, &slug, &edit).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Edits a tension; 409 with the current state if it changed since `version`.
+#[utoipa::path(patch, path = "/api/v1/tensions/{slug}", tag = "map", request_body = TensionEdit, security(("token" = [])),
+    params(("slug" = String, Path)), responses((status = 204), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit_tension(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(edit): ApiJson<TensionEdit>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::edit_tension(&mut tx, &user, &slug, &edit).await?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

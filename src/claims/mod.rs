@@ -348,6 +348,8 @@ struct RevisionRow {
     author: Option<String>,
     created_at: time::OffsetDateTime,
     summary: String,
+    /// For an edit of the text: what it said before.
+    was: Option<String>,
 }
 
 #[derive(Template)]
@@ -374,7 +376,8 @@ async fn history(
     let revisions = sqlx::query_as!(
         RevisionRow,
         r#"select r.action, u.display_name as "author?", r.created_at,
-                  coalesce(r.after->>'body', r.after->>'tag', r.note, '') as "summary!"
+                  coalesce(r.after->>'body', r.after->>'tag', r.after->>'merged_into', r.note, '') as "summary!",
+                  r.before->>'body' as was
            from revisions r left join users u on u.id = r.user_id
            where r.object_kind = 'claim' and r.object_id = $1
            order by r.created_at desc, r.id desc"#,

@@ -902,3 +902,84 @@ fn the_user_command_adds_admins_and_changes_roles() {
     assert_eq!(code, Some(1));
     assert!(out.contains("nobody@example.org"), "{out}");
 }
+
+#[tokio::test]
+async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
+    let app = TestApp::spawn_with_corpus().await;
+    let token = app.token("mo@example.org", Role::Contributor).await;
+    for (kind, slug, fields) in [
+        (
+            "proposals",
+            "ics-statutory-footing",
+            json!({ "title": "Give ICSs a statutory footing", "summary": "Edited." }),
+        ),
+        (
+            "tensions",
+            "organisational-scale",
+            json!({ "title": "Scale", "pole_a": "Small units", "pole_b": "Large units", "description": "Edited." }),
+        ),
+    ] {
+        let version: i32 =
+            sqlx::query_scalar(&format!("select version from {kind} where slug = $1"))
+                .bind(slug)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        let mut body = fields.clone();
+        body["version"] = json!(version);
+        let url = app.url(&format!("/api/v1/{kind}/{slug}"));
+        let first = app
+            .client
+            .patch(&url)
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(first.status(), StatusCode::NO_CONTENT, "{kind}");
+        let again = app
+            .client
+            .patch(&url)
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            again.status(),
+            StatusCode::CONFLICT,
+            "{kind}: a stale version"
+        );
+        let problem: Value = again.json().await.unwrap();
+        assert_eq!(problem["current"]["version"], version + 1, "{kind}");
+    }
+    let visitor = app.signed_in("ned@example.org", Role::Contributor).await;
+    let form = scraper::Html::parse_document(
+        &visitor
+            .get("/proposals/ics-statutory-footing/edit")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        select(&form, "input[name=title]")[0].value().attr("value"),
+        Some("Give ICSs a statutory footing")
+    );
+    let stale = visitor
+        .post_form(
+            "/proposals/ics-statutory-footing/edit",
+            &[
+                ("version", "1"),
+                ("title", "My title, kept after a conflict"),
+                ("summary", ""),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    assert_eq!(
+        select(&page, "input[name=title]")[0].value().attr("value"),
+        Some("My title, kept after a conflict")
+    );
+}
