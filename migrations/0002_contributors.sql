@@ -26,4 +26,4 @@ create trigger review_replies_forbid_delete before delete on review_replies
 alter table revisions drop constraint revisions_object_kind_check;
 alter table revisions add constraint revisions_object_kind_check check (object_kind in (
     'actor', 'debate', 'source', 'proposal', 'tension', 'proposal_tension', 'claim',
-    'quote', 'relation', 'annotation', 'claim_review', 'review_reply', 'user', 'api_token', 'map'));
+    'quote', 'relation', 'annotation', 'claim_review', 'review_reply', 'suggestion', 'user', 'api_token', 'map'));

@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/moderation", get(queue))
         .route("/moderation/reviews/{id}/dismiss", post(dismiss))
         .route("/moderation/reviews/{id}/replies", post(reply))
+        .route("/suggestions/{id}/dismiss", post(dismiss_suggestion))
 }
 
 /// A form field's value and, after a failed submit, what is wrong with it.
@@ -519,6 +520,24 @@ async fn reply(
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     write::reply(&mut tx, &user, id, &form.body).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct BackForm {
+    #[serde(default)]
+    back: Option<String>,
+}
+
+async fn dismiss_suggestion(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<BackForm>,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    write::dismiss_suggestion(&mut tx, &user, id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
 }

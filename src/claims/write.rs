@@ -311,6 +311,17 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             .await?;
     }
     set_tags(conn, id, &tags, user.id).await?;
+    // Suggestions this quote covers have been taken up.
+    sqlx::query!(
+        "update suggestions set status = 'accepted', decided_by = $2, decided_at = now()
+         where segment_id = $1 and status = 'open' and kind = 'claim' and start_char < $4 and $3 < end_char",
+        segment.id,
+        user.id,
+        start as i32,
+        end as i32
+    )
+    .execute(&mut *conn)
+    .await?;
     if let Some(note) = note {
         sqlx::query!(
             "insert into annotations (claim_id, user_id, body) values ($1, $2, $3)",
@@ -808,6 +819,31 @@ pub async fn merge(
         Some(user.id),
         None,
         Some(json!({ "merged_into": survivor })),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Dismisses a suggested claim or tension: nobody needs to look at it again.
+pub async fn dismiss_suggestion(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
+    let done = sqlx::query_scalar!(
+        "update suggestions set status = 'dismissed', decided_by = $2, decided_at = now() where id = $1 and status = 'open' returning id",
+        id,
+        user.id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if done.is_none() {
+        return Err(Error::NotFound(format!("an open suggestion {id}")));
+    }
+    revisions::record(
+        conn,
+        "suggestion",
+        id,
+        "resolve",
+        Some(user.id),
+        None,
+        Some(json!({ "status": "dismissed" })),
     )
     .await?;
     Ok(())

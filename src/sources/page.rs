@@ -48,6 +48,14 @@ struct SegmentView {
     kind: String,
     runs: Vec<Run>,
     claims: Vec<ClaimItem>,
+    /// Candidate claims found on import, for contributors to take up or dismiss.
+    suggestions: Vec<Suggestion>,
+}
+
+struct Suggestion {
+    id: i64,
+    body: String,
+    cues: String,
 }
 
 struct DebateLink {
@@ -146,6 +154,15 @@ async fn show(
     .fetch_all(db)
     .await?;
     let standings = Standings::load(db).await?;
+    let mut suggestions = sqlx::query!(
+        r#"select s.id, s.segment_id, s.body, array_to_string(s.cues, '; ') as "cues!"
+           from suggestions s join segments g on g.id = s.segment_id
+           where g.source_version_id = $1 and s.status = 'open' and s.kind = 'claim'
+           order by s.segment_id, s.start_char"#,
+        source.version_id
+    )
+    .fetch_all(db)
+    .await?;
 
     let mut quoted: BTreeSet<i64> = BTreeSet::new();
     let segments: Vec<SegmentView> = segments
@@ -172,12 +189,22 @@ async fn show(
                     claims.push(claim.clone());
                 }
             }
+            let open: Vec<Suggestion> = suggestions
+                .iter_mut()
+                .filter(|s| s.segment_id == segment.id)
+                .map(|s| Suggestion {
+                    id: s.id,
+                    body: std::mem::take(&mut s.body),
+                    cues: std::mem::take(&mut s.cues),
+                })
+                .collect();
             SegmentView {
                 runs: runs(&segment.body, &spans),
                 anchor: segment.anchor,
                 locator: segment.locator,
                 kind: segment.kind,
                 claims,
+                suggestions: open,
             }
         })
         .collect();

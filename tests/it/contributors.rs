@@ -983,3 +983,71 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
         Some("My title, kept after a conflict")
     );
 }
+
+#[tokio::test]
+async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismiss_them() {
+    let app = TestApp::spawn_with_corpus().await;
+    let anonymous = scraper::Html::parse_document(
+        &app.get("/sources/hudson-success-regimes")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        select(&anonymous, "details.suggestions").is_empty(),
+        "readers are not shown the triage"
+    );
+    let visitor = app.signed_in("ola@example.org", Role::Contributor).await;
+    let page = scraper::Html::parse_document(
+        &visitor
+            .get("/sources/hudson-success-regimes")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    let offered = select(&page, "details.suggestions li").len();
+    assert!(offered > 0);
+    let take_up = select(&page, "details.suggestions li a")[0]
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_owned();
+    let form = scraper::Html::parse_document(&visitor.get(&take_up).await.text().await.unwrap());
+    let quote = text_of(&form, "textarea#quote");
+    assert!(!quote.is_empty(), "the suggestion fills in the quote");
+
+    let dismiss = select(&page, "details.suggestions form")[0]
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
+    let before = revisions(&app).await;
+    assert_eq!(
+        visitor
+            .post_form(&dismiss, &[("back", "/sources/hudson-success-regimes")])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(revisions(&app).await, before + 1);
+    let page = scraper::Html::parse_document(
+        &visitor
+            .get("/sources/hudson-success-regimes")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        select(&page, "details.suggestions li").len(),
+        offered - 1,
+        "a dismissed suggestion is gone"
+    );
+    assert_eq!(
+        visitor.post_form(&dismiss, &[]).await.status(),
+        StatusCode::NOT_FOUND,
+        "and cannot be dismissed twice"
+    );
+}
