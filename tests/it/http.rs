@@ -55,6 +55,8 @@ async fn an_unknown_page_gets_a_helpful_html_404() {
         page.select(&home_link).next().is_some(),
         "the 404 page links home"
     );
+    let search = scraper::Selector::parse("main form[action='/search'] input[name=q]").unwrap();
+    assert!(page.select(&search).next().is_some(), "and offers a search");
 }
 
 #[tokio::test]
