@@ -4,7 +4,8 @@
 //! The layout is layered by distance from the root; a layer wider than [`COLUMNS`] wraps
 //! onto several rows so a map of a hundred claims stays readable at page width rather
 //! than shrinking to illegibility. Every node links to its page and carries its full text
-//! as a tooltip; the SVG has a title and description for screen readers. Colours come as
+//! as a tooltip; the SVG is a labelled group (its title and description) whose links
+//! screen readers can reach one by one. Colours come as
 //! presentation attributes (so a standalone `.svg` looks right) and as classes (so the
 //! page's stylesheet can restyle it, e.g. in dark mode).
 
@@ -117,7 +118,7 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     );
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="argument-map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="12">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="argument-map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="12">"#
     );
     let _ = write!(
         svg,

@@ -1,7 +1,7 @@
 //! The site in a real headless Chromium (Debian's chromium and chromium-driver), driven
 //! over WebDriver: clicking from the home page down to a source, searching from the box,
-//! and every page type at phone and desktop widths, with screenshots saved under
-//! `target/screenshots/`.
+//! and every page type at phone and desktop widths, checked by axe-core for WCAG 2 A/AA
+//! problems, with screenshots saved under `target/screenshots/`.
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -146,6 +146,30 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}-{width}.png")), png).unwrap();
     }
 
+    /// The WCAG 2 A and AA rules axe-core finds broken on the current page.
+    async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(
+            crate::harness::node_tools().join("node_modules/axe-core/axe.min.js"),
+        )
+        .unwrap();
+        self.client
+            .execute(&format!("{axe}; window.axe = axe; return true;"), vec![])
+            .await
+            .unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        serde_json::from_value(result).unwrap()
+    }
+
     /// Fails when the page is wider than the viewport (a horizontal scroll bar).
     async fn assert_no_horizontal_overflow(&self, what: &str) {
         let widths = self
@@ -264,7 +288,7 @@ async fn a_reader_searches_from_the_box_in_the_header() {
 }
 
 #[tokio::test]
-async fn every_page_type_fits_a_phone_and_a_desktop_and_is_screenshotted() {
+async fn every_page_type_fits_a_phone_and_a_desktop_passes_axe_and_is_screenshotted() {
     let app = TestApp::spawn_with_corpus().await;
     let browser = Browser::start().await;
     let pages = [
@@ -276,6 +300,8 @@ async fn every_page_type_fits_a_phone_and_a_desktop_and_is_screenshotted() {
         ("source", "/sources/hudson-success-regimes"),
         ("search", "/search?q=integration"),
         ("not-found", "/proposals/no-such-proposal"),
+        ("sign-in", "/signin"),
+        ("api", "/api"),
     ];
     for width in [1280, 375] {
         browser.set_width(width).await;
@@ -284,6 +310,11 @@ async fn every_page_type_fits_a_phone_and_a_desktop_and_is_screenshotted() {
             browser
                 .assert_no_horizontal_overflow(&format!("{path} at {width} px"))
                 .await;
+            let violations = browser.accessibility_violations().await;
+            assert!(
+                violations.is_empty(),
+                "{path} at {width} px breaks WCAG 2 A/AA rules (axe-core): {violations:#?}"
+            );
             browser.screenshot(name, width).await;
         }
     }

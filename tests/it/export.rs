@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Once;
 
 use argmap::config::Config;
 use argmap::export::{self, Format, MapDocument, Scope};
@@ -37,22 +36,9 @@ fn relation_counts(doc: &MapDocument) -> BTreeMap<String, usize> {
     counts
 }
 
-/// Runs the Argdown parser from npm (installed on first use from the committed lockfile).
+/// Runs the Argdown parser from npm on `file`.
 fn argdown_check(file: &Path) -> serde_json::Value {
-    static INSTALL: Once = Once::new();
-    let dir = manifest("tests/argdown");
-    INSTALL.call_once(|| {
-        if !dir.join("node_modules/@argdown/core").exists() {
-            let status = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status();
-            assert!(
-                status.is_ok_and(|s| s.success()),
-                "npm ci in tests/argdown failed: Node.js and npm are needed"
-            );
-        }
-    });
+    let dir = crate::harness::node_tools();
     let output = Command::new("node")
         .arg(dir.join("check.mjs"))
         .arg(file)

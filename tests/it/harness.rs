@@ -398,3 +398,25 @@ impl Visitor {
             .unwrap()
     }
 }
+
+/// The npm tools the tests run (`tests/node`: the Argdown parser, axe-core), installed
+/// from the committed lockfile on first use.
+pub fn node_tools() -> PathBuf {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    INSTALL.call_once(|| {
+        if !dir.join("node_modules/axe-core").exists()
+            || !dir.join("node_modules/@argdown/core").exists()
+        {
+            let status = std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status();
+            assert!(
+                status.is_ok_and(|s| s.success()),
+                "npm ci in tests/node failed: Node.js and npm are needed"
+            );
+        }
+    });
+    dir
+}

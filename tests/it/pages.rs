@@ -113,7 +113,7 @@ async fn every_link_on_a_proposal_page_resolves() {
         !select(&page, "#claims .standing").is_empty(),
         "each claim's standing"
     );
-    let svg = select(&page, "#map svg[role=img]");
+    let svg = select(&page, "#map svg[role=group]");
     assert_eq!(svg.len(), 1, "an inline SVG map");
     let labelled_by = svg[0].value().attr("aria-labelledby").unwrap();
     for id in labelled_by.split_whitespace() {
