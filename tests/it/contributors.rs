@@ -406,117 +406,371 @@ async fn what_people_write_is_shown_inert() {
     assert_eq!(text_of(&page, "h1.claim-body"), script, "shown as text");
 }
 
-/// Shows the claim the matrix hides again, so the next role can hide it too.
-async fn unhide(app: &TestApp) {
-    sqlx::query(
-        "update claims set hidden_at = null where slug = 'proposals-allow-local-variation'",
-    )
-    .execute(&app.db)
-    .await
-    .unwrap();
+/// Every write route of the pages: a name, the least role that may use it, and what an
+/// allowed request gets.
+const PAGE_WRITES: [(&str, Role, u16); 15] = [
+    ("add claim", Role::Contributor, 303),
+    ("edit claim", Role::Contributor, 303),
+    ("annotate", Role::Contributor, 303),
+    ("report", Role::Contributor, 303),
+    ("new proposal", Role::Contributor, 303),
+    ("edit proposal", Role::Contributor, 303),
+    ("new tension", Role::Contributor, 303),
+    ("edit tension", Role::Contributor, 303),
+    ("dismiss suggestion", Role::Contributor, 303),
+    ("make token", Role::Contributor, 200),
+    ("hide", Role::Moderator, 303),
+    ("restore", Role::Moderator, 303),
+    ("merge", Role::Moderator, 303),
+    ("dismiss review", Role::Moderator, 303),
+    ("reply to review", Role::Moderator, 303),
+];
+
+const VICTIM: &str = "proposals-allow-local-variation";
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
 }
 
-/// A write route: its path, its form fields, and the least role that may use it.
-type Route = (String, Vec<(&'static str, &'static str)>, Role);
-
-fn page_routes() -> Vec<Route> {
-    vec![
-        (
+/// Sets the map up for one attempt at `route` and returns the path and form fields.
+async fn prepare(
+    app: &TestApp,
+    route: &str,
+    attempt: usize,
+) -> (String, Vec<(&'static str, String)>) {
+    let version = |table: &str, slug: &str| {
+        format!("select version::bigint from {table} where slug = '{slug}'")
+    };
+    let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
+    match route {
+        "add claim" => (
             format!("/sources/{SOURCE}/claims"),
-            new_claim("A contributor's claim about blame and control.", QUOTE),
-            Role::Contributor,
+            vec![
+                ("segment", SEGMENT.into()),
+                ("quote", QUOTE.into()),
+                (
+                    "text",
+                    format!("Claim number {attempt} about blame and control."),
+                ),
+            ],
         ),
-        (
+        "edit claim" => {
+            let v = scalar(app, &version("claims", TARGET)).await;
+            (
+                format!("/claims/{TARGET}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    (
+                        "text",
+                        format!("Reorganisations since 1974 seed the next, take {attempt}."),
+                    ),
+                    ("tags", String::new()),
+                ],
+            )
+        }
+        "annotate" => (
             format!("/claims/{TARGET}/annotations"),
-            vec![("body", "A comment.")],
-            Role::Contributor,
+            vec![("body", "A comment.".into())],
         ),
-        (
+        "report" => (
             format!("/claims/{TARGET}/reports"),
-            vec![("reason", "unclear")],
-            Role::Contributor,
+            vec![("reason", "unclear".into())],
         ),
-        (
+        "new proposal" => (
             "/debates/2021-white-paper/proposals/new".into(),
-            vec![("title", "A proposal from a test")],
-            Role::Contributor,
+            vec![("title", format!("A proposal from a test {attempt}"))],
         ),
-        (
+        "edit proposal" => {
+            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            (
+                "/proposals/ics-statutory-footing/edit".into(),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("ICS statutory footing {attempt}")),
+                    ("summary", String::new()),
+                ],
+            )
+        }
+        "new tension" => (
             "/tensions/new".into(),
             vec![
-                ("title", "Speed vs care"),
-                ("pole_a", "Speed"),
-                ("pole_b", "Care"),
+                ("title", format!("Speed vs care {attempt}")),
+                ("pole_a", "Speed".into()),
+                ("pole_b", "Care".into()),
             ],
-            Role::Contributor,
         ),
-        (
-            "/claims/proposals-allow-local-variation/hide".into(),
-            vec![],
-            Role::Moderator,
+        "edit tension" => {
+            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            (
+                "/tensions/organisational-scale/edit".into(),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("Scale {attempt}")),
+                    ("pole_a", "Small".into()),
+                    ("pole_b", "Large".into()),
+                ],
+            )
+        }
+        "dismiss suggestion" => {
+            let id = scalar(app, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
+            (format!("/suggestions/{id}/dismiss"), vec![])
+        }
+        "make token" => (
+            "/account/tokens".into(),
+            vec![("name", format!("token {attempt}"))],
         ),
-    ]
+        "hide" => {
+            scalar(
+                app,
+                &format!(
+                    "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
+                ),
+            )
+            .await;
+            (format!("/claims/{VICTIM}/hide"), vec![])
+        }
+        "restore" => {
+            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            (format!("/claims/{VICTIM}/restore"), vec![])
+        }
+        "merge" => {
+            let slug = format!("duplicate-{attempt}");
+            sqlx::query(
+                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
+            )
+            .bind(&slug)
+            .execute(&app.db)
+            .await
+            .unwrap();
+            (
+                format!("/claims/{slug}/merge"),
+                vec![("into", TARGET.into())],
+            )
+        }
+        "dismiss review" | "reply to review" => {
+            let user = scalar(app, reviewer()).await;
+            let review = scalar(app, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
+            if route == "dismiss review" {
+                (format!("/moderation/reviews/{review}/dismiss"), vec![])
+            } else {
+                (
+                    format!("/moderation/reviews/{review}/replies"),
+                    vec![("body", "A reply.".into())],
+                )
+            }
+        }
+        other => unreachable!("{other}"),
+    }
 }
 
 #[tokio::test]
-async fn the_authorisation_matrix_holds_for_pages() {
+async fn the_authorisation_matrix_holds_for_every_page_write() {
     let app = TestApp::spawn_with_corpus().await;
-    let mut visitors: Vec<(Option<Role>, Visitor)> = vec![(None, app.visitor())];
-    visitors[0].1.fetch_csrf("/signin").await;
-    for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
-        .into_iter()
-        .enumerate()
-    {
-        visitors.push((
-            Some(role),
-            app.signed_in(&format!("user{i}@example.org"), role).await,
-        ));
-    }
-    for (route, fields, least) in page_routes() {
-        for (role, visitor) in &visitors {
+    let mut attempt = 0;
+    for (route, least, allowed_status) in PAGE_WRITES {
+        for role in [
+            None,
+            Some(Role::Contributor),
+            Some(Role::Moderator),
+            Some(Role::Admin),
+        ] {
+            attempt += 1;
+            let visitor = match role {
+                Some(role) => {
+                    app.signed_in(&format!("m{attempt}@example.org"), role)
+                        .await
+                }
+                None => {
+                    let mut visitor = app.visitor();
+                    visitor.fetch_csrf("/signin").await;
+                    visitor
+                }
+            };
+            let (path, fields) = prepare(&app, route, attempt).await;
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let before = revisions(&app).await;
-            let response = visitor.post_form(&route, &fields).await;
-            let status = response.status();
+            let response = visitor.post_form(&path, &fields).await;
+            let status = response.status().as_u16();
+            let allowed = role.is_some_and(|r| r >= least);
             match role {
                 None => {
-                    assert_eq!(status, StatusCode::SEE_OTHER, "anonymous {route}");
+                    assert_eq!(status, 303, "anonymous {route}");
                     assert!(
                         location(&response).starts_with("/signin"),
                         "anonymous {route} is sent to sign in"
                     );
                 }
-                Some(role) if *role < least => {
-                    assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {route}")
-                }
-                Some(role) => assert!(
-                    status == StatusCode::SEE_OTHER,
-                    "{role:?} {route}: {status}"
+                Some(role) if !allowed => assert_eq!(status, 403, "{role:?} {route}"),
+                Some(role) => assert_eq!(
+                    status,
+                    allowed_status,
+                    "{role:?} {route}: {}",
+                    response.text().await.unwrap_or_default()
                 ),
             }
-            let allowed = role.is_some_and(|r| r >= least);
             let wrote = revisions(&app).await - before;
             assert_eq!(
                 wrote,
                 i64::from(allowed),
                 "{role:?} {route}: one revision per allowed write, none otherwise"
             );
-            unhide(&app).await;
         }
     }
-    // The moderators' queue.
-    for (role, visitor) in &visitors {
-        let status = visitor.get("/moderation").await.status();
-        let expected = match role {
-            None => StatusCode::SEE_OTHER,
-            Some(Role::Contributor) => StatusCode::FORBIDDEN,
-            Some(_) => StatusCode::OK,
-        };
-        assert_eq!(status, expected, "{role:?} /moderation");
+    let moderator = app.signed_in("queue@example.org", Role::Moderator).await;
+    let contributor = app
+        .signed_in("noqueue@example.org", Role::Contributor)
+        .await;
+    assert_eq!(moderator.get("/moderation").await.status(), StatusCode::OK);
+    assert_eq!(
+        contributor.get("/moderation").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.visitor().get("/moderation").await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Every write route of the API: method, path (built per attempt), body, least role.
+async fn prepare_api(
+    app: &TestApp,
+    route: &str,
+    attempt: usize,
+    user_token: Option<&str>,
+) -> (reqwest::Method, String, Value) {
+    use reqwest::Method;
+    let version = |table: &str, slug: &str| {
+        format!("select version::bigint from {table} where slug = '{slug}'")
+    };
+    match route {
+        "add claim" => (
+            Method::POST,
+            "/api/v1/claims".into(),
+            json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
+        ),
+        "edit claim" => {
+            let v = scalar(app, &version("claims", TARGET)).await;
+            (
+                Method::PATCH,
+                format!("/api/v1/claims/{TARGET}"),
+                json!({ "version": v, "text": format!("Reorganisations seed the next, API take {attempt}.") }),
+            )
+        }
+        "annotate" => (
+            Method::POST,
+            format!("/api/v1/claims/{TARGET}/annotations"),
+            json!({ "body": "Through the API." }),
+        ),
+        "report" => (
+            Method::POST,
+            format!("/api/v1/claims/{TARGET}/reviews"),
+            json!({ "reason": "unclear" }),
+        ),
+        "new proposal" => (
+            Method::POST,
+            "/api/v1/proposals".into(),
+            json!({ "debate": "2021-white-paper", "title": format!("An API proposal {attempt}") }),
+        ),
+        "edit proposal" => {
+            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            (
+                Method::PATCH,
+                "/api/v1/proposals/ics-statutory-footing".into(),
+                json!({ "version": v, "title": format!("ICS footing {attempt}") }),
+            )
+        }
+        "new tension" => (
+            Method::POST,
+            "/api/v1/tensions".into(),
+            json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
+        ),
+        "edit tension" => {
+            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            (
+                Method::PATCH,
+                "/api/v1/tensions/organisational-scale".into(),
+                json!({ "version": v, "title": format!("Scale {attempt}"), "pole_a": "Small", "pole_b": "Large" }),
+            )
+        }
+        "make token" => (
+            Method::POST,
+            "/api/v1/tokens".into(),
+            json!({ "name": format!("token {attempt}") }),
+        ),
+        "revoke token" => {
+            // The caller's own spare token (or, for the anonymous, any).
+            let owner = match user_token {
+                Some(secret) => format!(
+                    "(select user_id from api_tokens where token_hash = sha256('{secret}'::bytea))"
+                ),
+                None => "(select min(id) from users)".into(),
+            };
+            let id = scalar(app, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
+            (
+                Method::POST,
+                format!("/api/v1/tokens/{id}/revoke"),
+                json!({}),
+            )
+        }
+        "hide" => {
+            scalar(
+                app,
+                &format!(
+                    "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
+                ),
+            )
+            .await;
+            (
+                Method::POST,
+                format!("/api/v1/claims/{VICTIM}/hide"),
+                json!({}),
+            )
+        }
+        "restore" => {
+            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            (
+                Method::POST,
+                format!("/api/v1/claims/{VICTIM}/restore"),
+                json!({}),
+            )
+        }
+        "merge" => {
+            let slug = format!("api-duplicate-{attempt}");
+            sqlx::query(
+                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
+            )
+            .bind(&slug)
+            .execute(&app.db)
+            .await
+            .unwrap();
+            (
+                Method::POST,
+                format!("/api/v1/claims/{slug}/merge"),
+                json!({ "into": TARGET }),
+            )
+        }
+        other => unreachable!("{other}"),
     }
 }
 
+const API_WRITES: [(&str, Role); 13] = [
+    ("add claim", Role::Contributor),
+    ("edit claim", Role::Contributor),
+    ("annotate", Role::Contributor),
+    ("report", Role::Contributor),
+    ("new proposal", Role::Contributor),
+    ("edit proposal", Role::Contributor),
+    ("new tension", Role::Contributor),
+    ("edit tension", Role::Contributor),
+    ("make token", Role::Contributor),
+    ("revoke token", Role::Contributor),
+    ("hide", Role::Moderator),
+    ("restore", Role::Moderator),
+    ("merge", Role::Moderator),
+];
+
 #[tokio::test]
-async fn the_authorisation_matrix_holds_for_the_api() {
+async fn the_authorisation_matrix_holds_for_every_api_write() {
     let app = TestApp::spawn_with_corpus().await;
     let mut tokens: Vec<(Option<Role>, Option<String>)> = vec![(None, None)];
     for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
@@ -528,49 +782,22 @@ async fn the_authorisation_matrix_holds_for_the_api() {
             Some(app.token(&format!("api{i}@example.org"), role).await),
         ));
     }
-    let routes: Vec<(&str, Value, Role)> = vec![
-        (
-            "/api/v1/claims",
-            json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "An API claim about blame and control." }),
-            Role::Contributor,
-        ),
-        (
-            "/api/v1/claims/every-reorganisation-seeds-the-next/annotations",
-            json!({ "body": "Through the API." }),
-            Role::Contributor,
-        ),
-        (
-            "/api/v1/claims/every-reorganisation-seeds-the-next/reviews",
-            json!({ "reason": "unclear" }),
-            Role::Contributor,
-        ),
-        (
-            "/api/v1/proposals",
-            json!({ "debate": "2021-white-paper", "title": "An API proposal" }),
-            Role::Contributor,
-        ),
-        (
-            "/api/v1/tensions",
-            json!({ "title": "Speed vs care", "pole_a": "Speed", "pole_b": "Care" }),
-            Role::Contributor,
-        ),
-        (
-            "/api/v1/claims/proposals-allow-local-variation/hide",
-            json!({}),
-            Role::Moderator,
-        ),
-    ];
-    for (route, body, least) in routes {
+    let mut attempt = 0;
+    for (route, least) in API_WRITES {
         for (role, token) in &tokens {
-            let mut request = app.client.post(app.url(route)).json(&body);
+            attempt += 1;
+            let (method, path, body) = prepare_api(&app, route, attempt, token.as_deref()).await;
+            let mut request = app.client.request(method, app.url(&path)).json(&body);
             if let Some(token) = token {
                 request = request.bearer_auth(token);
             }
+            let before = revisions(&app).await;
             let response = request.send().await.unwrap();
             let status = response.status();
+            let allowed = role.is_some_and(|r| r >= least);
             match role {
                 None => assert_eq!(status, StatusCode::UNAUTHORIZED, "anonymous {route}"),
-                Some(role) if *role < least => {
+                Some(role) if !allowed => {
                     assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {route}")
                 }
                 Some(role) => assert!(
@@ -579,7 +806,18 @@ async fn the_authorisation_matrix_holds_for_the_api() {
                     response.text().await.unwrap()
                 ),
             }
-            unhide(&app).await;
+            if !allowed {
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "application/problem+json",
+                    "{route}"
+                );
+            }
+            assert_eq!(
+                revisions(&app).await - before,
+                i64::from(allowed),
+                "{role:?} {route}: one revision per allowed write, none otherwise"
+            );
         }
     }
 }
