@@ -5,7 +5,7 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{PASSWORD, TestApp, Visitor, select, text, text_of};
+use crate::harness::{PASSWORD, TestApp, select, text, text_of};
 
 const SOURCE: &str = "edwards-five-tensions";
 const SEGMENT: &str = "s5-11";
