@@ -13,6 +13,7 @@ pub mod db;
 pub mod debates;
 pub mod error;
 pub mod export;
+pub mod history;
 pub mod home;
 pub mod http;
 pub mod map;

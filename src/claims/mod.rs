@@ -343,24 +343,6 @@ pub fn short(text: &str) -> String {
     format!("{cut}…")
 }
 
-struct RevisionRow {
-    action: String,
-    author: Option<String>,
-    created_at: time::OffsetDateTime,
-    summary: String,
-    /// For an edit of the text: what it said before.
-    was: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "claims/history.html")]
-struct HistoryPage {
-    chrome: crate::auth::Chrome,
-    crumbs: Vec<Crumb>,
-    claim: Claim,
-    revisions: Vec<RevisionRow>,
-}
-
 async fn history(
     State(state): State<AppState>,
     chrome: crate::auth::Chrome,
@@ -373,31 +355,13 @@ async fn history(
             return Ok(Redirect::permanent(&format!("{canonical}/history")).into_response());
         }
     };
-    let revisions = sqlx::query_as!(
-        RevisionRow,
-        r#"select r.action, u.display_name as "author?", r.created_at,
-                  coalesce(r.after->>'body', r.after->>'tag', r.after->>'merged_into', r.note, '') as "summary!",
-                  r.before->>'body' as was
-           from revisions r left join users u on u.id = r.user_id
-           where r.object_kind = 'claim' and r.object_id = $1
-           order by r.created_at desc, r.id desc"#,
-        claim.id
+    crate::history::page(
+        db,
+        chrome,
+        "claim",
+        claim.id,
+        claim.body,
+        format!("/claims/{}", claim.slug),
     )
-    .fetch_all(db)
-    .await?;
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
-        Crumb::new("History", format!("/claims/{}/history", claim.slug)),
-    ];
-    Ok(Html(
-        HistoryPage {
-            chrome,
-            crumbs,
-            claim,
-            revisions,
-        }
-        .render()?,
-    )
-    .into_response())
+    .await
 }

@@ -55,6 +55,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::claims::forms::router())
         .merge(crate::proposals::forms::router())
         .merge(crate::proposals::forms::edit_router())
+        .merge(crate::history::router())
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
         .layer(sessions(&state))
