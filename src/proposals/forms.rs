@@ -135,6 +135,26 @@ async fn create_tension(
     }
 }
 
+/// Why an edit was not saved, for the form shown again: a stale version (409) or a bad
+/// field (422); None when it was saved.
+fn why_not_saved(outcome: Result<()>) -> Result<Option<(StatusCode, Failure)>> {
+    match outcome {
+        Ok(()) => Ok(None),
+        Err(Error::Conflict { message, .. }) => Ok(Some((
+            StatusCode::CONFLICT,
+            Failure {
+                field: "version".into(),
+                message,
+            },
+        ))),
+        Err(Error::Invalid { field, message }) => Ok(Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Failure { field, message },
+        ))),
+        Err(err) => Err(err),
+    }
+}
+
 pub fn edit_router() -> Router<AppState> {
     Router::new()
         .route(
@@ -225,22 +245,9 @@ async fn edit_proposal(
     };
     let mut tx = state.db.begin().await?;
     let outcome = write::edit_proposal(&mut tx, &user, &slug, &edit).await;
-    let (status, failure) = match outcome {
-        Ok(()) => {
-            tx.commit().await?;
-            return Ok(Redirect::to(&format!("/proposals/{slug}")).into_response());
-        }
-        Err(Error::Conflict { message, .. }) => (
-            StatusCode::CONFLICT,
-            Failure {
-                field: "version".into(),
-                message,
-            },
-        ),
-        Err(Error::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Failure { field, message })
-        }
-        Err(err) => return Err(err),
+    let Some((status, failure)) = why_not_saved(outcome)? else {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/proposals/{slug}")).into_response());
     };
     drop(tx);
     // After a conflict the form carries the current version and keeps what was typed.
@@ -351,22 +358,9 @@ async fn edit_tension(
     };
     let mut tx = state.db.begin().await?;
     let outcome = write::edit_tension(&mut tx, &user, &slug, &edit).await;
-    let (status, failure) = match outcome {
-        Ok(()) => {
-            tx.commit().await?;
-            return Ok(Redirect::to(&format!("/tensions/{slug}")).into_response());
-        }
-        Err(Error::Conflict { message, .. }) => (
-            StatusCode::CONFLICT,
-            Failure {
-                field: "version".into(),
-                message,
-            },
-        ),
-        Err(Error::Invalid { field, message }) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, Failure { field, message })
-        }
-        Err(err) => return Err(err),
+    let Some((status, failure)) = why_not_saved(outcome)? else {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/tensions/{slug}")).into_response());
     };
     drop(tx);
     let current = tension_as_it_is(&state, &slug).await?;
