@@ -106,3 +106,49 @@ pub async fn set_role(
     .await?;
     Ok(row.id)
 }
+
+/// Changes a user's role, by id (the admin page).
+pub async fn set_role_by_id(conn: &mut PgConnection, id: i64, role: Role, by: i64) -> Result<()> {
+    let email = sqlx::query_scalar!("select email from users where id = $1", id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::NotFound(format!("the user {id}")))?;
+    set_role(conn, &email, role, Some(by)).await.map(|_| ())
+}
+
+/// Disables (`disable = true`) or re-enables an account. A disabled account cannot sign
+/// in, and its sessions and API tokens stop working at once.
+pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i64) -> Result<()> {
+    if id == by && disable {
+        return Err(Error::invalid(
+            "user",
+            "you cannot disable your own account",
+        ));
+    }
+    let changed = sqlx::query_scalar!(
+        "update users set disabled_at = case when $2 then now() end, version = version + 1
+         where id = $1 and (disabled_at is null) = $2 returning id",
+        id,
+        disable
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if changed.is_none() {
+        return Err(Error::NotFound(format!(
+            "an {} user {id}",
+            if disable { "active" } else { "disabled" }
+        )));
+    }
+    let action = if disable { "hide" } else { "restore" };
+    revisions::record(
+        conn,
+        "user",
+        id,
+        action,
+        Some(by),
+        Some(json!({ "disabled": !disable })),
+        Some(json!({ "disabled": disable })),
+    )
+    .await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@
 //! bound to the session; API writes with a token need none (no cookie is involved), and
 //! API writes with a session need the `x-csrf-token` header.
 
+pub mod admin;
 pub mod csrf;
 pub mod pages;
 pub mod passwords;
@@ -239,6 +240,10 @@ impl Chrome {
         self.user
             .as_ref()
             .is_some_and(|u| u.role >= Role::Moderator)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
 }
 

@@ -52,6 +52,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::export::routes::router())
         .merge(crate::auth::pages::router())
+        .merge(crate::auth::admin::router())
         .merge(crate::claims::forms::router())
         .merge(crate::proposals::forms::router())
         .merge(crate::proposals::forms::edit_router())

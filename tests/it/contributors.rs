@@ -408,7 +408,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 15] = [
+const PAGE_WRITES: [(&str, Role, u16); 18] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -424,6 +424,9 @@ const PAGE_WRITES: [(&str, Role, u16); 15] = [
     ("merge", Role::Moderator, 303),
     ("dismiss review", Role::Moderator, 303),
     ("reply to review", Role::Moderator, 303),
+    ("set role", Role::Admin, 303),
+    ("disable account", Role::Admin, 303),
+    ("enable account", Role::Admin, 303),
 ];
 
 const VICTIM: &str = "proposals-allow-local-variation";
@@ -557,6 +560,22 @@ async fn prepare(
                     format!("/moderation/reviews/{review}/replies"),
                     vec![("body", "A reply.".into())],
                 )
+            }
+        }
+        "set role" | "disable account" | "enable account" => {
+            let disabled = if route == "enable account" {
+                "now()"
+            } else {
+                "null"
+            };
+            let id = scalar(app, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
+            match route {
+                "set role" => (
+                    format!("/admin/users/{id}/role"),
+                    vec![("role", "moderator".into())],
+                ),
+                "disable account" => (format!("/admin/users/{id}/disable"), vec![]),
+                _ => (format!("/admin/users/{id}/enable"), vec![]),
             }
         }
         other => unreachable!("{other}"),
@@ -1287,5 +1306,64 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
         visitor.post_form(&dismiss, &[]).await.status(),
         StatusCode::NOT_FOUND,
         "and cannot be dismissed twice"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_once() {
+    let app = TestApp::spawn_with_corpus().await;
+    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let user = app.signed_in("pat@example.org", Role::Contributor).await;
+    let token = app.token("pat-bot@example.org", Role::Contributor).await;
+    let page =
+        scraper::Html::parse_document(&admin.get("/admin/users").await.text().await.unwrap());
+    assert!(text_of(&page, "table").contains("pat@example.org"));
+    for email in ["pat@example.org", "pat-bot@example.org"] {
+        let id: i64 = sqlx::query_scalar("select id from users where email = $1")
+            .bind(email)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            admin
+                .post_form(&format!("/admin/users/{id}/disable"), &[])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    assert_eq!(
+        user.get("/account").await.status(),
+        StatusCode::SEE_OTHER,
+        "the session no longer signs anyone in"
+    );
+    let api = app
+        .client
+        .get(app.url("/api/v1/tokens"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.status(),
+        StatusCode::UNAUTHORIZED,
+        "the token no longer works"
+    );
+    let mut again = app.visitor();
+    assert_eq!(
+        again.sign_in("pat@example.org", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let own: i64 = sqlx::query_scalar("select id from users where email = 'admin@example.org'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        admin
+            .post_form(&format!("/admin/users/{own}/disable"), &[])
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not yourself"
     );
 }

@@ -1,0 +1,120 @@
+//! The admins' page of accounts: roles, disabling and re-enabling.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::csrf::CsrfForm;
+use super::{Chrome, Role, SignedIn};
+use crate::users;
+use crate::views::Crumb;
+use crate::{AppState, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/users", get(list))
+        .route("/admin/users/{id}/role", post(role))
+        .route("/admin/users/{id}/disable", post(disable))
+        .route("/admin/users/{id}/enable", post(enable))
+}
+
+struct Account {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    created_at: time::OffsetDateTime,
+    disabled: bool,
+    claims: i64,
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    accounts: Vec<Account>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    chrome: Chrome,
+) -> Result<Response> {
+    user.require(Role::Admin)?;
+    let accounts = sqlx::query_as!(
+        Account,
+        r#"select u.id, u.email, u.display_name, u.role, u.created_at, u.disabled_at is not null as "disabled!",
+                  (select count(*) from claims c where c.created_by = u.id) as "claims!"
+           from users u order by u.created_at, u.id"#
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
+    Ok(Html(
+        UsersPage {
+            chrome,
+            crumbs,
+            accounts,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+async fn role(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<RoleForm>,
+) -> Result<Response> {
+    user.require(Role::Admin)?;
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|message: String| crate::Error::invalid("role", message))?;
+    let mut tx = state.db.begin().await?;
+    users::set_role_by_id(&mut tx, id, role, user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn set_disabled(
+    state: &AppState,
+    admin: &super::User,
+    id: i64,
+    disable: bool,
+) -> Result<Response> {
+    admin.require(Role::Admin)?;
+    let mut tx = state.db.begin().await?;
+    users::set_disabled(&mut tx, id, disable, admin.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response> {
+    set_disabled(&state, &user, id, true).await
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response> {
+    set_disabled(&state, &user, id, false).await
+}
