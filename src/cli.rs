@@ -476,10 +476,9 @@ async fn user(config: Config, command: UserCommand) -> Result<(), CliError> {
         UserCommand::Add { email, name, role } => {
             let role: Role = role.parse().map_err(CliError::Usage)?;
             let mut line = String::new();
-            let given = std::io::IsTerminal::is_terminal(&std::io::stdin())
-                .then_some(())
-                .is_none()
-                && std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0);
+            // A password piped in (never prompted for, so it stays out of shell history).
+            let piped = !std::io::IsTerminal::is_terminal(&std::io::stdin());
+            let given = piped && std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0);
             let password = if given {
                 line.trim_end_matches(['\n', '\r']).to_owned()
             } else {
