@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::claims::{Created, CreatedId};
+use super::claims::Created;
 use super::{ApiJson, Writer};
 use crate::auth::{SignedIn, tokens};
 use crate::error::Problem;
@@ -192,7 +192,6 @@ pub async fn revoke_token(
     let mut tx = state.db.begin().await?;
     tokens::revoke(&mut tx, &user, id).await?;
     tx.commit().await?;
-    let _ = CreatedId { id };
     Ok(StatusCode::NO_CONTENT)
 }
 

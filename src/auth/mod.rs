@@ -171,20 +171,30 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        if let Some(secret) = bearer(&parts.headers) {
-            return match user_by_token(&state.db, secret).await? {
-                Some(user) => Ok(MaybeUser(Some(user))),
-                None => Err(Error::Unauthorized),
-            };
+        // A handler often asks twice (`SignedIn` and `Chrome`): look the user up once.
+        if let Some(known) = parts.extensions.get::<MaybeUser>() {
+            return Ok(known.clone());
         }
-        let Ok(session) = Session::from_request_parts(parts, state).await else {
-            return Ok(MaybeUser(None));
+        let user = find_user(parts, state).await?;
+        parts.extensions.insert(user.clone());
+        Ok(user)
+    }
+}
+
+async fn find_user(parts: &mut Parts, state: &AppState) -> Result<MaybeUser> {
+    if let Some(secret) = bearer(&parts.headers) {
+        return match user_by_token(&state.db, secret).await? {
+            Some(user) => Ok(MaybeUser(Some(user))),
+            None => Err(Error::Unauthorized),
         };
-        let id: Option<i64> = session.get(SESSION_USER).await.map_err(session_error)?;
-        match id {
-            Some(id) => Ok(MaybeUser(user_by_id(&state.db, id).await?)),
-            None => Ok(MaybeUser(None)),
-        }
+    }
+    let Ok(session) = Session::from_request_parts(parts, state).await else {
+        return Ok(MaybeUser(None));
+    };
+    let id: Option<i64> = session.get(SESSION_USER).await.map_err(session_error)?;
+    match id {
+        Some(id) => Ok(MaybeUser(user_by_id(&state.db, id).await?)),
+        None => Ok(MaybeUser(None)),
     }
 }
 

@@ -387,10 +387,7 @@ async fn hide(
     Path(key): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &key, true).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}")).into_response())
+    set_hidden(&state, &user, &key, true).await
 }
 
 async fn restore(
@@ -399,8 +396,18 @@ async fn restore(
     Path(key): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Response> {
+    set_hidden(&state, &user, &key, false).await
+}
+
+/// Hides or restores a claim, then shows it.
+async fn set_hidden(
+    state: &AppState,
+    user: &crate::auth::User,
+    key: &str,
+    hide: bool,
+) -> Result<Response> {
     let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &key, false).await?;
+    write::set_hidden(&mut tx, user, key, hide).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/claims/{key}")).into_response())
 }

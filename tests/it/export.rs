@@ -359,7 +359,7 @@ async fn the_debate_summary_reads_as_a_cited_briefing_in_markdown_and_print_read
 
 #[tokio::test]
 async fn dump_then_restore_into_an_empty_instance_dumps_identically() {
-    let (source, source_name) = corpus_database().await;
+    let (_source, source_name) = corpus_database().await;
     let (_, target_name) = fresh_database().await;
     let run = |args: &[&str], database: &str| {
         let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
@@ -393,12 +393,11 @@ async fn dump_then_restore_into_an_empty_instance_dumps_identically() {
     let (ok, stdout, stderr) = run(&["restore", "--merge", file], &source_name);
     assert!(ok, "{stderr}");
     assert!(String::from_utf8_lossy(&stdout).contains("already present"));
-    drop(source);
 }
 
 #[tokio::test]
 async fn a_truncated_or_invalid_dump_is_refused_and_nothing_is_written() {
-    let (db, name) = corpus_database().await;
+    let (db, _) = corpus_database().await;
     let mut dump = Vec::new();
     export::dump::dump(&db, &mut dump).await.unwrap();
     let (empty, empty_name) = fresh_database().await;
@@ -441,7 +440,6 @@ async fn a_truncated_or_invalid_dump_is_refused_and_nothing_is_written() {
             .unwrap();
         assert_eq!(rows, 0, "{file:?} wrote something");
     }
-    let _ = name;
 }
 
 /// A fresh database with the shipped sources imported (their texts are not part of a
