@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod debates;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod history;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use sqlx::PgExecutor;
 
-use crate::standing::{Framework, Standing};
+use crate::standing::{Framework, Standing, StandingLabel};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -13,7 +13,7 @@ pub struct ClaimItem {
     pub slug: String,
     pub body: String,
     pub actor: Option<String>,
-    pub standing: &'static str,
+    pub standing: StandingLabel,
 }
 
 impl ClaimItem {
@@ -74,22 +74,8 @@ impl Standings {
         self.0.get(&claim)
     }
 
-    pub fn label(&self, claim: i64) -> &'static str {
-        self.of(claim).map_or("stands", Standing::label)
+    pub fn label(&self, claim: i64) -> StandingLabel {
+        self.of(claim)
+            .map_or(StandingLabel::Stands, Standing::label)
     }
-}
-
-/// How a relation reads from the claim that makes it.
-pub fn relation_verb(kind: &str) -> &'static str {
-    match kind {
-        "supports" => "supports",
-        "attacks" => "attacks",
-        "undercuts" => "undercuts",
-        _ => "relates to",
-    }
-}
-
-/// Whether a claim relating to a proposal or claim this way argues for it.
-pub fn is_for(kind: &str) -> bool {
-    kind == "supports"
 }

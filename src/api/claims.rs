@@ -20,7 +20,7 @@ pub struct ClaimJson {
     /// The speaker (an actor's slug).
     pub actor: Option<String>,
     /// stands, defeated or contested.
-    pub standing: String,
+    pub standing: crate::standing::StandingLabel,
     /// For edits: send it back unchanged (optimistic locking).
     pub version: i32,
     pub tags: Vec<String>,
@@ -118,7 +118,7 @@ pub async fn show(
         slug: claim.slug,
         text: claim.body,
         actor: claim.actor,
-        standing: standings.label(claim.id).to_owned(),
+        standing: standings.label(claim.id),
         version: claim.version,
         tags: claim.tags,
         quotes,

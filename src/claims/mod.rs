@@ -12,6 +12,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
 
+use crate::domain::{ReviewReason, Stance};
 use crate::standing::Standing;
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
@@ -49,7 +50,7 @@ struct Related {
     href: String,
     text: String,
     actor: Option<String>,
-    standing: Option<&'static str>,
+    standing: Option<crate::standing::StandingLabel>,
 }
 
 struct Evidence {

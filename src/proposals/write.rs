@@ -5,7 +5,8 @@ use sqlx::PgConnection;
 
 use crate::auth::User;
 use crate::claims::write::fresh_slug_for;
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewProposal {
@@ -53,16 +54,11 @@ pub async fn create_proposal(
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "proposal",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary })),
-    )
-    .await?;
+    Revision::new(ObjectKind::Proposal, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary }))
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -102,16 +98,11 @@ pub async fn create_tension(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "slug": slug, "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, id, RevisionAction::Create)
+        .by(user.id)
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -180,16 +171,12 @@ pub async fn edit_proposal(
         json!({ "title": before.title, "summary": before.summary }),
         json!({ "title": title, "summary": summary }),
     );
-    revisions::record(
-        conn,
-        "proposal",
-        before.id,
-        "edit",
-        Some(user.id),
-        Some(old),
-        Some(new),
-    )
-    .await?;
+    Revision::new(ObjectKind::Proposal, before.id, RevisionAction::Edit)
+        .by(user.id)
+        .before(old)
+        .after(new)
+        .record(conn)
+        .await?;
     Ok(())
 }
 
@@ -239,15 +226,11 @@ pub async fn edit_tension(
     }
     let new =
         json!({ "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        before.id,
-        "edit",
-        Some(user.id),
-        Some(old),
-        Some(new),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, before.id, RevisionAction::Edit)
+        .by(user.id)
+        .before(old)
+        .after(new)
+        .record(conn)
+        .await?;
     Ok(())
 }
