@@ -54,7 +54,7 @@ vocabulary! {
 /// One write to record: `by` did `action` to object `id` of kind `object`, which was
 /// `before` and became `after`.
 ///
-/// ```ignore
+/// ```text
 /// Revision::new(ObjectKind::Claim, id, RevisionAction::Edit)
 ///     .by(user.id)
 ///     .before(old)

@@ -315,3 +315,59 @@ async fn candidate_claims_find_most_of_the_mapped_quotes() {
     assert!(scores.precision() >= 0.75, "{scores}");
     assert!(scores.recall() >= 0.70, "{scores}");
 }
+
+/// The shipped map's reading of its five documents: every tension is raised by some
+/// proposal with the claims that show it, reported speech belongs to whoever the text says
+/// said it, and the documents are linked where they make the same or opposite point.
+#[tokio::test]
+async fn the_shipped_map_raises_every_tension_attributes_reported_speech_and_links_documents() {
+    let (pool, _) = fresh_database().await;
+    load_shipped(&pool).await;
+    assert_eq!(
+        scalar(&pool, "select count(*) from tensions t where not exists (select 1 from proposal_tensions r where r.tension_id = t.id)").await,
+        0,
+        "a tension no proposal raises"
+    );
+    assert_eq!(
+        scalar(&pool, "select count(*) from proposal_tensions r where not exists (select 1 from tension_evidence e where e.proposal_tension_id = r.id)").await,
+        0,
+        "a raised tension no claim shows"
+    );
+
+    for (claim, actor) in [
+        ("timing-of-change-questioned", "many-people"),
+        ("competition-rules-block-local-redesign", "nhs-bosses"),
+        (
+            "constant-reorganisation-is-disruptive",
+            "chartered-society-of-physiotherapy",
+        ),
+        ("liberate-the-front-line", "reformers"),
+        ("ministers-blamed-without-control", "government-ministers"),
+        ("outcomes-too-hard-to-measure-fairly", "royal-colleges"),
+        ("success-regimes-whole-system-approach", "simon-stevens"),
+        ("monitor-new-duty-to-support-integration", "prime-minister"),
+    ] {
+        let by: String = sqlx::query_scalar(
+            "select a.slug from claims c join actors a on a.id = c.actor_id where c.slug = $1",
+        )
+        .bind(claim)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(by, actor, "who says {claim}");
+    }
+
+    let across = scalar(
+        &pool,
+        "with claim_source as (
+             select distinct q.claim_id, v.source_id from quotes q
+             join segments g on g.id = q.segment_id
+             join source_versions v on v.id = g.source_version_id)
+         select count(*) from relations r
+         join claim_source f on f.claim_id = r.from_claim_id
+         join claim_source t on t.claim_id = r.to_claim_id
+         where r.kind in ('supports', 'attacks') and f.source_id <> t.source_id",
+    )
+    .await;
+    assert!(across >= 25, "only {across} links between documents");
+}

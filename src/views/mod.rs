@@ -1,4 +1,7 @@
-//! Small view types shared by the pages: claims as listed, breadcrumbs, relation names.
+//! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
+//! holds what every form page shares.
+
+pub(crate) mod form;
 
 use std::collections::BTreeMap;
 
@@ -78,4 +81,15 @@ impl Standings {
         self.of(claim)
             .map_or(StandingLabel::Stands, Standing::label)
     }
+}
+
+/// A claim's text cut for a breadcrumb.
+pub(crate) fn short(text: &str) -> String {
+    const MAX: usize = 48;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
