@@ -188,30 +188,109 @@ async fn a_misquote_is_refused_naming_file_line_and_quote_and_nothing_is_written
 }
 
 #[tokio::test]
-async fn a_reference_to_nothing_and_a_bad_leaning_are_both_reported() {
+async fn a_reference_to_nothing_is_reported_naming_file_and_line() {
     let (_, name) = fresh_database().await;
-    let map = edited_map("map.toml", |text| {
-        text.replacen("leaning = \"a\"", "leaning = \"left\"", 1)
+    let map = edited_map("claims/hudson-success-regimes.toml", |text| {
+        text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1)
     });
     let claims = map.path().join("claims/hudson-success-regimes.toml");
-    let text = std::fs::read_to_string(&claims).unwrap();
-    let edited = text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1);
-    std::fs::write(&claims, edited).unwrap();
 
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
-    let map_line = line_containing(&map.path().join("map.toml"), "leaning = \"left\"");
     let claim_line = line_containing(&claims, "no-such-claim");
-    assert!(
-        stderr.contains(&format!("map.toml:{map_line}: leaning must be")),
-        "{stderr}"
-    );
     assert!(
         stderr.contains(&format!(
             "hudson-success-regimes.toml:{claim_line}: no claim has the slug \"no-such-claim\""
         )),
         "{stderr}"
     );
+}
+
+/// Loads the shipped map with `from` replaced by `to` once in `file`, and checks that the
+/// load fails naming the file, the edited line and `message`.
+async fn a_bad_value_is_refused_at_its_line(file: &str, from: &str, to: &str, message: &str) {
+    let (pool, name) = fresh_database().await;
+    let map = edited_map(file, |text| text.replacen(from, to, 1));
+    let path = map.path().join(file);
+    let line = line_containing(&path, to);
+
+    let (ok, stderr) = run_load_map(&name, map.path());
+    assert!(!ok, "{file}: {to} was accepted");
+    let expected = format!("{}:{line}: {message}", path.display());
+    assert!(
+        stderr.contains(&expected),
+        "{stderr}\nshould contain\n{expected}"
+    );
+    assert_eq!(scalar(&pool, "select count(*) from revisions").await, 0);
+}
+
+#[tokio::test]
+async fn a_bad_leaning_is_refused_naming_file_line_and_the_choices() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "leaning = \"a\"",
+        "leaning = \"left\"",
+        "unknown variant `left`, expected one of `a`, `b`, `balanced`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_pole_is_refused_naming_file_and_line() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "pole = \"b\"",
+        "pole = \"c\"",
+        "unknown variant `c`, expected `a` or `b`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_actor_kind_is_refused_naming_file_and_line() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "kind = \"person\"",
+        "kind = \"robot\"",
+        "unknown variant `robot`, expected one of `person`, `organisation`, `office`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_source_kind_is_refused_naming_file_and_line() {
+    let file = "claims/hudson-success-regimes.toml";
+    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
+    let kind = text
+        .lines()
+        .find(|l| l.starts_with("kind = "))
+        .expect("the source names its kind")
+        .to_owned();
+    a_bad_value_is_refused_at_its_line(
+        file,
+        &kind,
+        "kind = \"podcast\"",
+        "unknown variant `podcast`, expected one of `thread`, `article`, `blog`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_claim_text_under_ten_characters_is_refused_naming_file_and_line() {
+    let file = "claims/hudson-success-regimes.toml";
+    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
+    let claim = text
+        .lines()
+        .find(|l| l.starts_with("text = "))
+        .expect("a claim has a text")
+        .to_owned();
+    a_bad_value_is_refused_at_its_line(
+        file,
+        &claim,
+        "text = \"Too short\"",
+        "a claim is one sentence of 10 to 400 characters (this is 9)",
+    )
+    .await;
 }
 
 #[tokio::test]
