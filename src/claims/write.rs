@@ -60,6 +60,16 @@ pub struct NewClaim {
 fn check_text(text: &str) -> Result<String> {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let length = text.chars().count();
+    // Zero-width characters count toward neither limit: a claim must be seen to be read.
+    let visible = crate::slug::visible_chars(&text);
+    if visible < MIN_CLAIM_CHARS {
+        return Err(Error::invalid(
+            "text",
+            format!(
+                "a claim is one sentence of {MIN_CLAIM_CHARS} to {MAX_CLAIM_CHARS} visible characters (this has {visible})"
+            ),
+        ));
+    }
     if !(MIN_CLAIM_CHARS..=MAX_CLAIM_CHARS).contains(&length) {
         return Err(Error::invalid(
             "text",
@@ -715,6 +725,30 @@ pub async fn merge(
     }
     let from = claim_id(conn, duplicate, "claim").await?;
     let into = claim_id(conn, survivor, "into").await?;
+    // Two moderators merging A into B and B into A at once: both rows are locked, always
+    // in id order, and checked again once held, so the second merge sees the first and
+    // stops instead of hiding both.
+    let still_shown = sqlx::query_scalar!(
+        "select id from claims where id = any($1) order by id for update",
+        &[from, into][..]
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    debug_assert_eq!(still_shown.len(), 2);
+    let hidden = sqlx::query_scalar!(
+        r#"select slug::text as "slug!" from claims where id = any($1) and hidden_at is not null"#,
+        &[from, into][..]
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(slug) = hidden {
+        return Err(Error::Conflict {
+            message: format!(
+                "the claim {slug:?} was hidden or merged meanwhile: nothing was merged"
+            ),
+            current: None,
+        });
+    }
     // Links the survivor already has, or that would point at itself, are retired.
     sqlx::query!(
         "update relations r set removed_at = now()

@@ -20,7 +20,7 @@ pub struct NewProposal {
 fn check(field: &'static str, text: &str, min: usize, max: usize) -> Result<String> {
     let text = text.trim().to_owned();
     let length = text.chars().count();
-    if length < min || length > max {
+    if length < min || length > max || crate::slug::visible_chars(&text) < min {
         return Err(Error::invalid(
             field,
             format!("must be {min} to {max} characters"),

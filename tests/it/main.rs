@@ -6,6 +6,7 @@ mod browser;
 mod contributors;
 mod corpus;
 mod export;
+mod hardening;
 mod harness;
 mod http;
 mod import;
