@@ -101,8 +101,10 @@ pub async fn create_tension(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words to find (web search syntax: "phrase", or, -word).
+    #[param(max_length = 200)]
     q: String,
 }
 

@@ -34,6 +34,7 @@ pub struct NewClaim {
     /// The exact words quoted from that segment.
     pub quote: String,
     /// The claim, in one sentence.
+    #[schema(min_length = 10, max_length = 400)]
     pub text: String,
     /// Who makes the claim (an actor's slug); by default the source's author.
     #[serde(default)]
