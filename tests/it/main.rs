@@ -14,3 +14,4 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod visibility;

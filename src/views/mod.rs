@@ -1,10 +1,13 @@
-//! Small view types shared by the pages: claims as listed, breadcrumbs, relation names.
+//! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
+//! holds what every form page shares.
+
+pub(crate) mod form;
 
 use std::collections::BTreeMap;
 
 use sqlx::PgExecutor;
 
-use crate::standing::{Framework, Standing};
+use crate::standing::{Framework, Standing, StandingLabel};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -13,7 +16,7 @@ pub struct ClaimItem {
     pub slug: String,
     pub body: String,
     pub actor: Option<String>,
-    pub standing: &'static str,
+    pub standing: StandingLabel,
 }
 
 impl ClaimItem {
@@ -74,22 +77,19 @@ impl Standings {
         self.0.get(&claim)
     }
 
-    pub fn label(&self, claim: i64) -> &'static str {
-        self.of(claim).map_or("stands", Standing::label)
+    pub fn label(&self, claim: i64) -> StandingLabel {
+        self.of(claim)
+            .map_or(StandingLabel::Stands, Standing::label)
     }
 }
 
-/// How a relation reads from the claim that makes it.
-pub fn relation_verb(kind: &str) -> &'static str {
-    match kind {
-        "supports" => "supports",
-        "attacks" => "attacks",
-        "undercuts" => "undercuts",
-        _ => "relates to",
+/// A claim's text cut for a breadcrumb.
+pub(crate) fn short(text: &str) -> String {
+    const MAX: usize = 48;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
     }
-}
-
-/// Whether a claim relating to a proposal or claim this way argues for it.
-pub fn is_for(kind: &str) -> bool {
-    kind == "supports"
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
