@@ -60,6 +60,16 @@ pub struct GlobalArgs {
     /// Send session cookies only over HTTPS (set when serving behind TLS).
     #[arg(long, env = "ARGMAP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub secure_cookies: bool,
+    /// The header a trusted reverse proxy sets to the client's address (e.g.
+    /// x-forwarded-for or x-real-ip); only set this behind a proxy that always sets it.
+    #[arg(long, env = "ARGMAP_TRUSTED_PROXY_HEADER", global = true)]
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// Sign-ups allowed per client address per hour.
+    #[arg(long, env = "ARGMAP_SIGNUPS_PER_HOUR", default_value_t = crate::http::limits::LimitConfig::default().signups_per_hour, global = true)]
+    pub signups_per_hour: u32,
+    /// Writes (any POST/PUT/PATCH/DELETE) allowed per client address, and per account, per minute.
+    #[arg(long, env = "ARGMAP_WRITES_PER_MINUTE", default_value_t = crate::http::limits::LimitConfig::default().writes_per_minute, global = true)]
+    pub writes_per_minute: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +212,12 @@ impl GlobalArgs {
             },
             open_signup: self.open_signup,
             secure_cookies: self.secure_cookies,
+            trusted_proxy_header: self.trusted_proxy_header.clone(),
+            header_read_timeout: Config::HEADER_READ_TIMEOUT,
+            limits: crate::http::limits::LimitConfig {
+                signups_per_hour: self.signups_per_hour,
+                writes_per_minute: self.writes_per_minute,
+            },
         }
     }
 }
@@ -416,8 +432,20 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
     }
     .await;
     database.close().await?;
-    print!("{}", result?);
-    Ok(())
+    write_stdout(result?.as_bytes())
+}
+
+/// Writes to standard output; a reader that stopped early (`argmap export json | head`)
+/// is not an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Usage(format!(
+            "cannot write to standard output: {err}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 async fn import_map(config: Config, args: ImportMapArgs) -> Result<(), CliError> {
@@ -451,16 +479,26 @@ async fn dump(config: Config) -> Result<(), CliError> {
     let mut stdout = tokio::io::stdout();
     let result = crate::export::dump::dump(&database.pool, &mut stdout).await;
     database.close().await?;
-    Ok(result?)
+    match result {
+        // A reader that stopped early (`argmap dump | head`) is not an error.
+        Err(crate::export::dump::DumpError::Write(err))
+            if err.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            Ok(())
+        }
+        result => Ok(result?),
+    }
 }
 
 async fn restore(config: Config, args: RestoreArgs) -> Result<(), CliError> {
-    let text = std::fs::read(&args.file).map_err(|err| {
+    // Read as it is restored, never whole.
+    let file = std::fs::File::open(&args.file).map_err(|err| {
         CliError::Usage(format!("{}: cannot read it: {err}", args.file.display()))
     })?;
+    let reader = std::io::BufReader::with_capacity(256 * 1024, file);
     let origin = args.file.display().to_string();
     let summary = in_transaction(&config, async |conn| {
-        Ok(crate::export::dump::restore(conn, &origin, &text, args.merge).await?)
+        Ok(crate::export::dump::restore_from(conn, &origin, reader, args.merge).await?)
     })
     .await?;
     println!("{summary}");

@@ -18,8 +18,17 @@ pub struct Config {
     pub seed_map: Option<PathBuf>,
     /// Whether anyone may create an account (otherwise admins add users from the CLI).
     pub open_signup: bool,
-    /// Mark session cookies `Secure` (serve over HTTPS, e.g. behind a proxy).
+    /// Mark session cookies `Secure` (serve over HTTPS, e.g. behind a proxy); also sends
+    /// `Strict-Transport-Security`.
     pub secure_cookies: bool,
+    /// The request header a trusted reverse proxy puts the client's address in (e.g.
+    /// `x-forwarded-for`, whose last entry is taken, or `x-real-ip`). Unset: the address is
+    /// the connection's peer, and no header is believed.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// How long a client may take to send a request's headers (slowloris defence).
+    pub header_read_timeout: std::time::Duration,
+    /// Rate limits, per client address and per account (see `http::limits`).
+    pub limits: crate::http::limits::LimitConfig,
 }
 
 impl Config {
@@ -33,11 +42,17 @@ impl Config {
             seed_map: None,
             open_signup: true,
             secure_cookies: false,
+            trusted_proxy_header: None,
+            header_read_timeout: Self::HEADER_READ_TIMEOUT,
+            limits: crate::http::limits::LimitConfig::default(),
         }
     }
 }
 
 impl Config {
+    /// The default time a client has to send a request's headers.
+    pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
     /// The static folder of the source tree argmap was built from.
     pub fn default_static_dir() -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/static"))

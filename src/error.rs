@@ -36,6 +36,9 @@ pub enum Error {
     /// Too many attempts: try again after this many seconds.
     #[error("too many attempts: try again in {retry_after} seconds")]
     TooManyRequests { retry_after: u64 },
+    /// The request body is larger than we accept.
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
     /// The database cannot be reached or is overloaded.
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -47,11 +50,49 @@ pub enum Error {
 
 impl From<sqlx::Error> for Error {
     fn from(err: sqlx::Error) -> Self {
-        match err {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                Error::Unavailable(err)
-            }
-            err => Error::Database(err),
+        if is_unavailable(&err) {
+            Error::Unavailable(err)
+        } else {
+            Error::Database(err)
+        }
+    }
+}
+
+/// Whether `err` says the database is out of reach (down, restarting, shutting down, the
+/// connection cut) rather than that the statement was wrong: those are 503s, not 500s.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // Class 08: connection exceptions; 57P01–57P05: the server is shutting down,
+            // crashed, not yet accepting connections, or the connection went idle too long.
+            code.starts_with("08") || code.starts_with("57P") || code == "53300"
+        }),
+        _ => false,
+    }
+}
+
+/// Logs an outage at most once a second, saying how many similar errors were not logged:
+/// a minute without the database must not write thousands of lines.
+fn log_unavailable(err: &Error) {
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+    static LAST: Mutex<Option<(Instant, u64)>> = Mutex::new(None);
+    let Ok(mut last) = LAST.lock() else { return };
+    let now = Instant::now();
+    match &mut *last {
+        Some((at, suppressed)) if now.duration_since(*at) < Duration::from_secs(1) => {
+            *suppressed += 1;
+        }
+        state => {
+            let suppressed = state.as_ref().map_or(0, |(_, n)| *n);
+            tracing::error!(error = ?err, suppressed, "the database is unavailable");
+            *state = Some((now, 0));
         }
     }
 }
@@ -73,6 +114,7 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -120,7 +162,9 @@ impl Problem {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if matches!(self, Error::Unavailable(_)) {
+            log_unavailable(&self);
+        } else if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
         let mut problem = Problem::new(status, None);
@@ -128,6 +172,7 @@ impl IntoResponse for Error {
             Error::NotFound(_)
             | Error::BadRequest(_)
             | Error::Unauthorized
+            | Error::PayloadTooLarge { .. }
             | Error::Forbidden(_) => problem.detail = Some(self.to_string()),
             Error::TooManyRequests { retry_after } => {
                 problem.detail = Some(self.to_string());

@@ -127,33 +127,33 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
            select kind as "kind!", href as "href!", title as "title!", snippet as "snippet!"
            from (
                select 'claim' as kind, '/claims/' || c.slug as href, c.body as title,
-                      ts_headline('english', c.body, q.query, $2) as snippet, ts_rank(c.search, q.query) * 1.2 as rank
+                      ts_headline('english', translate(c.body, chr(1) || chr(2), ''), q.query, $2) as snippet, ts_rank(c.search, q.query) * 1.2 as rank
                from claims c, q where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
              union all
                select 'quote', '/claims/' || c.slug, c.body,
-                      ts_headline('english', qt.body, q.query, $2), ts_rank(qt.search, q.query)
+                      ts_headline('english', translate(qt.body, chr(1) || chr(2), ''), q.query, $2), ts_rank(qt.search, q.query)
                from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
                where qt.search @@ q.query and qt.removed_at is null
              union all
                select 'proposal', '/proposals/' || p.slug, p.title,
-                      ts_headline('english', p.title || '. ' || p.summary, q.query, $2), ts_rank(p.search, q.query) * 1.5
+                      ts_headline('english', translate(p.title || '. ' || p.summary, chr(1) || chr(2), ''), q.query, $2), ts_rank(p.search, q.query) * 1.5
                from proposals p, q where p.search @@ q.query and p.hidden_at is null
              union all
                select 'tension', '/tensions/' || t.slug, t.title,
-                      ts_headline('english', t.pole_a || ' vs ' || t.pole_b || '. ' || t.description, q.query, $2),
+                      ts_headline('english', translate(t.pole_a || ' vs ' || t.pole_b || '. ' || t.description, chr(1) || chr(2), ''), q.query, $2),
                       ts_rank(t.search, q.query) * 1.5
                from tensions t, q where t.search @@ q.query and t.hidden_at is null
              union all
                select 'debate', '/debates/' || d.slug, d.title,
-                      ts_headline('english', d.title || '. ' || d.summary, q.query, $2), ts_rank(d.search, q.query) * 1.5
+                      ts_headline('english', translate(d.title || '. ' || d.summary, chr(1) || chr(2), ''), q.query, $2), ts_rank(d.search, q.query) * 1.5
                from debates d, q where d.search @@ q.query and d.hidden_at is null
              union all
                select 'source', '/sources/' || s.slug, s.title,
-                      ts_headline('english', s.title, q.query, $2), ts_rank(s.search, q.query) * 1.3
+                      ts_headline('english', translate(s.title, chr(1) || chr(2), ''), q.query, $2), ts_rank(s.search, q.query) * 1.3
                from sources s, q where s.search @@ q.query and s.hidden_at is null
              union all
                select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator,
-                      ts_headline('english', g.body, q.query, $2), ts_rank(g.search, q.query) * 0.8
+                      ts_headline('english', translate(g.body, chr(1) || chr(2), ''), q.query, $2), ts_rank(g.search, q.query) * 0.8
                from segments g
                join current_source_versions v on v.id = g.source_version_id
                join sources s on s.id = v.source_id and s.hidden_at is null, q
@@ -180,9 +180,21 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
 
 /// Escapes a snippet, then turns the match delimiters into `<mark>` elements.
 pub fn mark(snippet: &str) -> String {
-    crate::map_svg::escape(snippet)
-        .replace(START, "<mark>")
-        .replace(STOP, "</mark>")
+    use crate::map_svg::escape;
+    let mut out = String::with_capacity(snippet.len() + 32);
+    for (i, part) in snippet.split(START).enumerate() {
+        match part.split_once(STOP) {
+            Some((marked, rest)) if i > 0 => {
+                out.push_str("<mark>");
+                out.push_str(&escape(marked));
+                out.push_str("</mark>");
+                out.push_str(&escape(rest));
+            }
+            // A delimiter without its pair marks nothing (escaping drops it).
+            _ => out.push_str(&escape(part)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

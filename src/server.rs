@@ -169,8 +169,7 @@ async fn serve_on(
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!("listening on http://{addr}");
     let app = app(AppState::new(pool, config.clone()));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
+    crate::http::serve::serve(listener, app, config.header_read_timeout, shutdown)
         .await
         .map_err(ServeError::Serve)
 }

@@ -26,12 +26,40 @@ pub fn slugify(text: &str, max_chars: usize) -> String {
             word.push(c.to_ascii_lowercase());
         } else if c == '\'' || c == '’' {
             // "NHS’s" → "nhss": an apostrophe does not split a word.
+        } else if c.is_alphanumeric() {
+            // Other scripts are transliterated ("Здоровье" → "zdorove", "café" → "cafe"),
+            // so their slugs say something rather than falling back to a generic word.
+            for t in deunicode::deunicode_char(c).unwrap_or_default().chars() {
+                if t.is_ascii_alphanumeric() {
+                    word.push(t.to_ascii_lowercase());
+                } else if t.is_whitespace() && !flush(&mut word, &mut slug) {
+                    return slug;
+                }
+            }
         } else if !flush(&mut word, &mut slug) {
             return slug;
         }
     }
     flush(&mut word, &mut slug);
     slug
+}
+
+/// Characters that take no room on screen: zero-width spaces and joiners, bidi controls,
+/// the soft hyphen, variation selectors, the byte-order mark, tag characters.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+        || c.is_control()
+}
+
+/// How many characters of `text` can be seen (neither whitespace nor invisible).
+pub fn visible_chars(text: &str) -> usize {
+    text.chars()
+        .filter(|&c| !c.is_whitespace() && !is_invisible(c))
+        .count()
 }
 
 /// Whether `text` is a well-formed slug (the database's `slug` domain says the same).
@@ -134,6 +162,13 @@ mod tests {
             slugify("  Monitor’s duty -- to integrate  ", 80),
             "monitors-duty-to-integrate"
         );
+    }
+
+    #[test]
+    fn titles_in_other_scripts_are_transliterated() {
+        assert_eq!(slugify("Здоровье нации", 80), "zdorove-natsii");
+        assert_eq!(slugify("Café à la carte", 80), "cafe-a-la-carte");
+        assert_eq!(slugify("国民保健", 80), "guo-min-bao-jian");
     }
 
     #[test]

@@ -43,6 +43,7 @@ fn validate(new: &NewUser) -> Result<()> {
 /// Creates an account in the caller's transaction; `by` is the admin making it, if any.
 pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> Result<i64> {
     validate(new)?;
+    // Hashed before the insert, so a taken email answers no faster than a free one.
     let hash = passwords::hash(new.password.clone()).await?;
     let id = sqlx::query_scalar!(
         "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4) returning id",
@@ -105,7 +106,8 @@ pub async fn set_role_by_id(conn: &mut PgConnection, id: i64, role: Role, by: i6
 }
 
 /// Disables (`disable = true`) or re-enables an account. A disabled account cannot sign
-/// in, and its sessions and API tokens stop working at once.
+/// in, and its sessions and API tokens stop working at once, for good: re-enabling it does
+/// not bring them back (the sessions' epoch moves on; the tokens are revoked).
 pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i64) -> Result<()> {
     if id == by && disable {
         return Err(Error::invalid(
@@ -114,7 +116,8 @@ pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i
         ));
     }
     let changed = sqlx::query_scalar!(
-        "update users set disabled_at = case when $2 then now() end, version = version + 1
+        "update users set disabled_at = case when $2 then now() end, version = version + 1,
+                session_epoch = session_epoch + case when $2 then 1 else 0 end
          where id = $1 and (disabled_at is null) = $2 returning id",
         id,
         disable
@@ -126,6 +129,14 @@ pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i
             "an {} user {id}",
             if disable { "active" } else { "disabled" }
         )));
+    }
+    if disable {
+        sqlx::query!(
+            "update api_tokens set revoked_at = now() where user_id = $1 and revoked_at is null",
+            id
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     let action = if disable {
         RevisionAction::Disable

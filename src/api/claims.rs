@@ -179,8 +179,10 @@ pub async fn edit(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SimilarQuery {
     /// The text being typed.
+    #[param(max_length = 400)]
     q: String,
 }
 

@@ -77,7 +77,92 @@ fn api() -> OpenApiRouter<AppState> {
 }
 
 /// The OpenAPI document, built once.
-pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| api().split_for_parts().1);
+pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
+    let mut document = api().split_for_parts().1;
+    declare_errors(&mut document);
+    document
+});
+
+/// Declares, on every operation, the errors any of them can answer, all as
+/// `application/problem+json`: 400 (malformed input), 401 (a bad token), 404 (for paths
+/// naming an object), 413 (body too large), 422 (a field is wrong, control characters
+/// included), 429 (rate limits), 503 (the database is unavailable). Errors a handler
+/// declared as plain JSON are moved to problem+json.
+fn declare_errors(document: &mut Document) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = || {
+        ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("Problem")))
+            .build()
+    };
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", problem())
+                .build(),
+        )
+    };
+    for (path, item) in document.paths.paths.iter_mut() {
+        let names_object = path.contains('{');
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let writes = operation.request_body.is_some() || operation.security.is_some();
+            let responses = &mut operation.responses.responses;
+            for response in responses.values_mut() {
+                if let RefOr::T(response) = response {
+                    if let Some(json) = response.content.shift_remove("application/json") {
+                        let is_problem = matches!(&json.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"));
+                        let key = if is_problem {
+                            "application/problem+json"
+                        } else {
+                            "application/json"
+                        };
+                        response.content.insert(key.to_owned(), json);
+                    }
+                }
+            }
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(description));
+            };
+            add(
+                "400",
+                "the request is malformed (e.g. an unreadable body or query)",
+            );
+            add(
+                "401",
+                "the API token is not valid (or, for writes, missing)",
+            );
+            if names_object {
+                add(
+                    "404",
+                    "nothing has this slug or id (or it is hidden from you)",
+                );
+            }
+            add("422", "a field is wrong; `field` names it");
+            add("503", "the database is unavailable; try again shortly");
+            if writes {
+                add("413", "the body is larger than 2 MiB");
+                add("429", "too many writes: see Retry-After");
+                add(
+                    "403",
+                    "your role does not allow this, or the CSRF header is missing",
+                );
+                add("409", "the object changed meanwhile");
+            }
+        }
+    }
+}
 
 pub(crate) fn router() -> Router<AppState> {
     let (router, _) = api().split_for_parts();

@@ -9,8 +9,10 @@ use crate::error::Problem;
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words to find (web search syntax: "phrase", or, -word).
+    #[param(max_length = 200)]
     q: String,
 }
 

@@ -23,6 +23,8 @@ use tower_sessions::Session;
 use crate::{AppState, Error, Result};
 
 pub const SESSION_USER: &str = "user_id";
+/// The account's `session_epoch` when this session signed in.
+pub const SESSION_EPOCH: &str = "epoch";
 
 crate::domain::vocabulary! {
     /// What a user may do, each role including the ones before it.
@@ -122,11 +124,15 @@ async fn user_by_token(db: &PgPool, secret: &str) -> Result<Option<User>> {
     Ok(row.map(|r| r.into_user(Via::Token)))
 }
 
-pub async fn user_by_id(db: &PgPool, id: i64) -> Result<Option<User>> {
+/// The active user `id`, if their account has not been disabled since `epoch` (a session
+/// signed in before a disable stays signed out after the account is re-enabled).
+pub async fn user_by_id(db: &PgPool, id: i64, epoch: i32) -> Result<Option<User>> {
     let row = sqlx::query_as!(
         UserRow,
-        "select id, email, display_name, role from users where id = $1 and disabled_at is null",
-        id
+        "select id, email, display_name, role from users
+         where id = $1 and disabled_at is null and session_epoch = $2",
+        id,
+        epoch
     )
     .fetch_optional(db)
     .await?;
@@ -158,10 +164,15 @@ async fn find_user(parts: &mut Parts, state: &AppState) -> Result<MaybeUser> {
         return Ok(MaybeUser(None));
     };
     let id: Option<i64> = session.get(SESSION_USER).await.map_err(session_error)?;
-    match id {
-        Some(id) => Ok(MaybeUser(user_by_id(&state.db, id).await?)),
-        None => Ok(MaybeUser(None)),
-    }
+    let Some(id) = id else {
+        return Ok(MaybeUser(None));
+    };
+    let epoch: i32 = session
+        .get(SESSION_EPOCH)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
+    Ok(MaybeUser(user_by_id(&state.db, id, epoch).await?))
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -169,7 +180,13 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         match MaybeUser::from_request_parts(parts, state).await?.0 {
-            Some(user) => Ok(SignedIn(user)),
+            Some(user) => {
+                // Writes are limited per account too, wherever the account writes from.
+                if !parts.method.is_safe() {
+                    state.limits.write_by_account(user.id)?;
+                }
+                Ok(SignedIn(user))
+            }
             None => Err(Error::Unauthorized),
         }
     }
@@ -194,10 +211,18 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
-/// Only local paths may be returned to after signing in (no open redirect).
+/// Only local paths may be returned to after signing in (no open redirect): a path of
+/// printable ASCII starting with one `/`. Browsers drop tabs and newlines from URLs and
+/// read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` would leave the site;
+/// anything else (controls, spaces, non-ASCII) falls back to the home page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && path.bytes().all(|b| b.is_ascii_graphic())
+                && !path.contains('\\')
+                && !path[1..].starts_with('/') =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -234,5 +259,29 @@ impl FromRequestParts<AppState> for Chrome {
             _ => String::new(),
         };
         Ok(Chrome { user, csrf })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(safe_next(Some("/claims/a?x=1#p")), "/claims/a?x=1#p");
+        for evil in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /evil.example",
+            "/\u{1}",
+            "/é",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -10,7 +10,10 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
-use super::{Chrome, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens};
+use super::{
+    Chrome, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
+};
+use crate::http::limits::ClientAddr;
 use crate::users::{self, NewUser};
 use crate::views::Crumb;
 use crate::{AppState, Error, Result};
@@ -95,52 +98,28 @@ struct SigninForm {
 
 async fn signin(
     State(state): State<AppState>,
-    connect: Option<axum::Extension<ConnectInfo<std::net::SocketAddr>>>,
+    client: ClientAddr,
     chrome: Chrome,
     session: Session,
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response> {
-    let client = connect.map_or_else(|| "unknown".to_owned(), |c| c.0.0.ip().to_string());
+    let client = client.label();
     let email = form.email.trim().to_owned();
-    let failures = sqlx::query!(
-        r#"select
-             count(*) filter (where lower(email) = lower($1)) as "email!",
-             count(*) filter (where ip = $2) as "client!"
-           from sign_in_attempts
-           where not succeeded and created_at > now() - make_interval(mins => $3::int)"#,
-        email,
-        client,
-        FAILURE_WINDOW_MINUTES as i32
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if failures.email >= MAX_FAILURES_PER_EMAIL || failures.client >= MAX_FAILURES_PER_CLIENT {
-        return Err(Error::TooManyRequests {
-            retry_after: (FAILURE_WINDOW_MINUTES * 60) as u64,
-        });
-    }
+    let attempt = record_attempt(&state, &email, &client).await?;
 
     let user = sqlx::query!(
-        "select id, password_hash from users where lower(email) = lower($1) and disabled_at is null",
+        "select id, password_hash, session_epoch from users where lower(email) = lower($1) and disabled_at is null",
         email
     )
     .fetch_optional(&state.db)
     .await?;
     // Verify against a real hash even for unknown emails, so timing says nothing.
-    let (id, hash) = match user {
-        Some(user) => (Some(user.id), user.password_hash),
+    let (account, hash) = match user {
+        Some(user) => (Some((user.id, user.session_epoch)), user.password_hash),
         None => (None, users::DUMMY_HASH.clone()),
     };
-    let ok = passwords::verify(form.password.clone(), hash).await && id.is_some();
-    sqlx::query!(
-        "insert into sign_in_attempts (email, ip, succeeded) values ($1, $2, $3)",
-        email,
-        client,
-        ok
-    )
-    .execute(&state.db)
-    .await?;
-    if !ok {
+    let ok = passwords::verify(form.password.clone(), hash).await && account.is_some();
+    let Some((id, epoch)) = account.filter(|_| ok) else {
         let chrome = anonymous_chrome(chrome, &session).await?;
         let page = SigninPage {
             chrome,
@@ -151,16 +130,72 @@ async fn signin(
             open_signup: state.config.open_signup,
         };
         return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
-    }
-    start_session(&session, id.expect("checked")).await?;
+    };
+    sqlx::query!(
+        "update sign_in_attempts set succeeded = true where id = $1",
+        attempt
+    )
+    .execute(&state.db)
+    .await?;
+    start_session(&session, id, epoch).await?;
     Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
 }
 
+/// Counts the recent failures for `email` and for `client` and, under the limits, records
+/// this attempt as a failure until its password is found right. Attempts on one email (and
+/// from one client) queue on advisory locks, so simultaneous guesses are each counted
+/// against the ones before them: 40 at once get 5 tries, not 40.
+async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i64> {
+    let mut tx = state.db.begin().await?;
+    // Always the email's lock first, then the client's: no two attempts wait on each other
+    // in opposite orders.
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended('sign-in email ' || lower($1), 0)),
+                pg_advisory_xact_lock(hashtextextended('sign-in client ' || $2, 0))",
+        email,
+        client
+    )
+    .execute(&mut *tx)
+    .await?;
+    let failures = sqlx::query!(
+        r#"select
+             count(*) filter (where lower(email) = lower($1)) as "email!",
+             count(*) filter (where ip = $2) as "client!"
+           from sign_in_attempts
+           where not succeeded and created_at > now() - make_interval(mins => $3::int)"#,
+        email,
+        client,
+        FAILURE_WINDOW_MINUTES as i32
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if failures.email >= MAX_FAILURES_PER_EMAIL || failures.client >= MAX_FAILURES_PER_CLIENT {
+        return Err(Error::TooManyRequests {
+            retry_after: (FAILURE_WINDOW_MINUTES * 60) as u64,
+        });
+    }
+    // Long inputs are cut to what the table holds: the attempt still counts.
+    let stored_email: String = email.chars().take(254).collect();
+    let id = sqlx::query_scalar!(
+        "insert into sign_in_attempts (email, ip, succeeded) values ($1, $2, false) returning id",
+        stored_email,
+        client
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Signs `user_id` in, under a fresh session id (so a planted session id is worthless).
-async fn start_session(session: &Session, user_id: i64) -> Result<()> {
+async fn start_session(session: &Session, user_id: i64, epoch: i32) -> Result<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(SESSION_USER, user_id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SESSION_EPOCH, epoch)
         .await
         .map_err(session_error)?;
     Ok(())
@@ -203,6 +238,7 @@ struct SignupForm {
 
 async fn signup(
     State(state): State<AppState>,
+    client: ClientAddr,
     chrome: Chrome,
     session: Session,
     CsrfForm(form): CsrfForm<SignupForm>,
@@ -212,6 +248,9 @@ async fn signup(
             "sign-up is closed on this site: ask an administrator for an account".into(),
         ));
     }
+    // Every try counts, taken emails included: finding out which emails have accounts
+    // costs an hour per handful.
+    state.limits.signup(client.0)?;
     let new = NewUser {
         email: form.email.trim().to_owned(),
         display_name: form.display_name.trim().to_owned(),
@@ -222,7 +261,7 @@ async fn signup(
     match users::create(&mut tx, &new, None).await {
         Ok(id) => {
             tx.commit().await?;
-            start_session(&session, id).await?;
+            start_session(&session, id, 0).await?;
             Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
         }
         Err(Error::Invalid { field, message }) => {

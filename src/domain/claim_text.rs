@@ -29,6 +29,11 @@ impl ClaimText {
     pub fn parse(text: &str) -> Result<ClaimText, ClaimTextError> {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = text.chars().count();
+        // Zero-width characters do not make a claim: it must be seen to be read.
+        let visible = crate::slug::visible_chars(&text);
+        if visible < Self::MIN_CHARS {
+            return Err(ClaimTextError { length: visible });
+        }
         if (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&length) {
             Ok(ClaimText(text))
         } else {

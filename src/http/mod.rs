@@ -2,6 +2,9 @@
 
 mod errors;
 mod health;
+pub mod input;
+pub mod limits;
+pub mod serve;
 
 use std::time::Duration;
 
@@ -60,7 +63,19 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/static", static_files)
         .fallback(errors::not_found)
         .layer(sessions(&state))
-        .with_state(state);
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::writes,
+        ));
+    let secure = state.config.secure_cookies;
+    let mut routes = routes.with_state(state);
+    if secure {
+        // Served over HTTPS: browsers should never try plain HTTP again.
+        routes = routes.layer(security_header(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        ));
+    }
     with_middleware(routes)
 }
 
@@ -71,7 +86,12 @@ pub fn app(state: AppState) -> Router {
 /// 4. responses are compressed;
 /// 5. errors from anything below become our HTML or problem+json pages;
 /// 6. slow requests time out (503), large bodies are refused (413), and a panic becomes a
-///    500 instead of a dropped connection.
+///    500 instead of a dropped connection;
+/// 7. control characters in the path, query or a form/JSON body are refused (422), and a
+///    chunked body over the limit gets its 413 too (`input`).
+///
+/// Inside the routes: writes are rate-limited per client address (`limits::writes`), and
+/// `Strict-Transport-Security` is sent when the site is served over HTTPS.
 fn with_middleware(router: Router) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     router.layer(
@@ -95,6 +115,7 @@ fn with_middleware(router: Router) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(errors::render))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(input::guard))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CatchPanicLayer::custom(errors::panic_response)),
     )

@@ -248,6 +248,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     for file in &claim_files {
         let source = &file.value.source;
         let source_path = dir.join(source.file.get_ref());
+        if let Err(message) = inside(dir, &source_path) {
+            problems.push(file.problem(&source.file, message));
+            continue;
+        }
         let text = match crate::sources::read_file(&source_path) {
             Ok(text) => text,
             Err(err) => {
@@ -572,4 +576,30 @@ fn check_claim(
             None => {}
         }
     }
+}
+
+/// Refuses a source file outside the map folder (`../../etc/hostname`, an absolute path,
+/// or a symbolic link leading out): a map is a folder, and loading it reads only that.
+fn inside(dir: &Path, path: &Path) -> Result<(), String> {
+    use std::path::Component;
+    let named = path.strip_prefix(dir).unwrap_or(path);
+    if named
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(format!(
+            "{}: a source file must be a path inside the map folder",
+            named.display()
+        ));
+    }
+    if let (Ok(dir), Ok(real)) = (dir.canonicalize(), path.canonicalize()) {
+        if !real.starts_with(&dir) {
+            return Err(format!(
+                "{}: leads outside the map folder (to {})",
+                named.display(),
+                real.display()
+            ));
+        }
+    }
+    Ok(())
 }

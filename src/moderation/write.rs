@@ -146,6 +146,29 @@ pub async fn merge(
     }
     let from = claim_id(conn, duplicate, "claim").await?;
     let into = claim_id(conn, survivor, "into").await?;
+    // Two moderators merging A into B and B into A at once: both rows are locked, always
+    // in id order, and checked again once held, so the second merge sees the first and
+    // stops instead of hiding both.
+    sqlx::query_scalar!(
+        "select id from claims where id = any($1) order by id for update",
+        &[from, into][..]
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let hidden = sqlx::query_scalar!(
+        r#"select slug::text as "slug!" from claims where id = any($1) and hidden_at is not null"#,
+        &[from, into][..]
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(slug) = hidden {
+        return Err(Error::Conflict {
+            message: format!(
+                "the claim {slug:?} was hidden or merged meanwhile: nothing was merged"
+            ),
+            current: None,
+        });
+    }
     // Links the survivor already has, or that would point at itself, are retired.
     sqlx::query!(
         "update relations r set removed_at = now()

@@ -196,14 +196,24 @@ impl TestApp {
 
     /// The app on a pool of our choosing (e.g. one whose database is unreachable).
     pub async fn spawn_with_pool(db: PgPool) -> Self {
+        Self::spawn_with_config(db, |_| {}).await
+    }
+
+    /// The app on `db`, its default test configuration changed by `configure`.
+    pub async fn spawn_with_config(db: PgPool, configure: impl FnOnce(&mut Config)) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config::for_addr(addr);
+        let mut config = Config::for_addr(addr);
+        configure(&mut config);
+        let header_read_timeout = config.header_read_timeout;
         let app = app(AppState::new(db.clone(), config));
-        tokio::spawn(async move {
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, app).await.unwrap()
-        });
+        // Served the way `argmap serve` serves (connect info, header read timeout).
+        tokio::spawn(argmap::http::serve::serve(
+            listener,
+            app,
+            header_read_timeout,
+            std::future::pending(),
+        ));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)

@@ -6,6 +6,8 @@ mod browser;
 mod contributors;
 mod corpus;
 mod export;
+mod fuzz;
+mod hardening;
 mod harness;
 mod http;
 mod import;

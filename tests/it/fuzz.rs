@@ -1,0 +1,173 @@
+//! Fuzzing on stable Rust: the loaders fed real documents with random edits (bytes
+//! inserted, deleted, replaced; control characters, CR-only endings, cut files) and
+//! random text. Each must answer `Ok` or a clear error, never panic and never fail
+//! with a database error it should have caught. `cargo test` runs a short bounded
+//! round; `ARGMAP_FUZZ_CASES=2000 cargo test --test it fuzz::` runs a long one
+//! (docs/reliability.md). A failing input is printed, to be kept as a test.
+
+use argmap::config::Config;
+use argmap::export::{self, dump};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+
+use crate::harness::{corpus_database, fresh_database};
+
+/// How many inputs each target gets (`ARGMAP_FUZZ_CASES`, default a quick round).
+fn cases(default: usize) -> usize {
+    std::env::var("ARGMAP_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Random edits of `seed`: the inputs most likely to reach deep into a parser.
+fn mutants(seed: &[u8], count: usize) -> Vec<Vec<u8>> {
+    let edits = proptest::collection::vec(
+        (
+            any::<prop::sample::Index>(),
+            0u8..5,
+            prop::sample::select(vec![
+                0u8, 1, 2, b'\r', b'\n', b'"', b'{', b'}', b'[', b']', b',', b':', b'#', b'>',
+                b'-', b'+', b'\\', b'=', 0xff, 0xe2, b'a', b'0', b'9',
+            ]),
+        ),
+        1..6,
+    );
+    let mut runner = TestRunner::deterministic();
+    (0..count)
+        .map(|_| {
+            let mut bytes = seed.to_vec();
+            for (at, op, byte) in edits.new_tree(&mut runner).unwrap().current() {
+                let i = at.index(bytes.len().max(1));
+                match op {
+                    0 => bytes.insert(i.min(bytes.len()), byte),
+                    1 if !bytes.is_empty() => {
+                        bytes.remove(i.min(bytes.len() - 1));
+                    }
+                    2 if !bytes.is_empty() => {
+                        let last = bytes.len() - 1;
+                        bytes[i.min(last)] = byte;
+                    }
+                    3 => bytes.truncate(i),
+                    _ => {
+                        // A chunk repeated: deep nesting, duplicated keys.
+                        let end = (i + 40).min(bytes.len());
+                        let chunk = bytes[i.min(end)..end].to_vec();
+                        bytes.splice(i.min(end)..i.min(end), chunk);
+                    }
+                }
+            }
+            bytes
+        })
+        .collect()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_source_importer_survives_any_text() {
+    let seed =
+        std::fs::read(Config::shipped_map().join("sources/000_9f35564ce0f09d0a.txt")).unwrap();
+    let mut inputs = mutants(&seed[..seed.len().min(6000)], cases(200));
+    inputs.push(b"a\rb\rc\r".to_vec());
+    inputs.push(vec![0u8; 100]);
+    for input in inputs {
+        let input = text(&input);
+        let result = std::panic::catch_unwind(|| argmap::sources::parse(&input, None));
+        assert!(result.is_ok(), "sources::parse panicked on {input:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_map_importers_survive_mutated_exports() {
+    let (corpus, _) = corpus_database().await;
+    let document = export::load(&corpus, export::Scope::Debate("2021-white-paper".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let (db, _) = corpus_database().await;
+    for (format, name) in [("json", "json"), ("argdown", "argdown"), ("kialo", "kialo")] {
+        let seed = name.parse::<export::Format>().unwrap().write(&document);
+        let seed = &seed.as_bytes()[..seed.len().min(8000)];
+        for input in mutants(seed, cases(6)) {
+            let input = text(&input);
+            let mut tx = db.begin().await.unwrap();
+            let result =
+                export::import::import(&mut tx, "fuzz", &input, format, Some("2021-white-paper"))
+                    .await;
+            tx.rollback().await.unwrap();
+            if let Err(err) = result {
+                let message = err.to_string();
+                assert!(
+                    !message.contains("database error") && !message.is_empty(),
+                    "{format}: {message}\ninput: {input:?}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn restore_survives_mutated_dumps() {
+    let (source, _) = fresh_database().await;
+    // A small instance: one user with a token, so every code path has rows.
+    let mut conn = source.acquire().await.unwrap();
+    let user = argmap::users::NewUser {
+        email: "fuzz@example.org".into(),
+        display_name: "Fuzz".into(),
+        password: "fuzz password 123".into(),
+        role: argmap::auth::Role::Contributor,
+    };
+    argmap::users::create(&mut conn, &user, None).await.unwrap();
+    drop(conn);
+    let mut seed = Vec::new();
+    dump::dump(&source, &mut seed).await.unwrap();
+    let (db, _) = fresh_database().await;
+    for (i, input) in mutants(&seed, cases(6)).into_iter().enumerate() {
+        for merge in [false, true] {
+            let mut tx = db.begin().await.unwrap();
+            let result = dump::restore(&mut tx, "fuzz.json", &input, merge).await;
+            tx.rollback().await.unwrap();
+            if let Err(err) = result {
+                assert!(
+                    !matches!(err, dump::DumpError::Database(_)),
+                    "case {i} (merge {merge}): {err}\ninput: {:?}",
+                    text(&input)
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_map_loader_survives_mutated_claim_files() {
+    let (db, _) = fresh_database().await;
+    let original =
+        std::fs::read(Config::shipped_map().join("claims/edwards-five-tensions.toml")).unwrap();
+    for input in mutants(&original, cases(3)) {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&Config::shipped_map(), dir.path());
+        std::fs::write(dir.path().join("claims/edwards-five-tensions.toml"), &input).unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let result = argmap::map::load_map(&mut tx, dir.path()).await;
+        tx.rollback().await.unwrap();
+        if let Err(err) = result {
+            assert!(!err.to_string().is_empty());
+        }
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
