@@ -29,16 +29,18 @@ impl ClaimText {
     pub fn parse(text: &str) -> Result<ClaimText, ClaimTextError> {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let length = text.chars().count();
+        if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&length) {
+            return Err(ClaimTextError { length });
+        }
         // Zero-width characters do not make a claim: it must be seen to be read.
-        let visible = crate::slug::visible_chars(&text);
-        if visible < Self::MIN_CHARS {
-            return Err(ClaimTextError { length: visible });
+        let seen = text
+            .chars()
+            .filter(|&c| !crate::slug::is_invisible(c))
+            .count();
+        if seen < Self::MIN_CHARS || crate::slug::visible_chars(&text) == 0 {
+            return Err(ClaimTextError { length: seen });
         }
-        if (Self::MIN_CHARS..=Self::MAX_CHARS).contains(&length) {
-            Ok(ClaimText(text))
-        } else {
-            Err(ClaimTextError { length })
-        }
+        Ok(ClaimText(text))
     }
 
     pub fn as_str(&self) -> &str {
