@@ -20,6 +20,8 @@ pub struct Config {
     pub open_signup: bool,
     /// Mark session cookies `Secure` (serve over HTTPS, e.g. behind a proxy).
     pub secure_cookies: bool,
+    /// Reuse rendered pages for anonymous visitors until the map changes.
+    pub page_cache: bool,
 }
 
 impl Config {
@@ -33,6 +35,8 @@ impl Config {
             seed_map: None,
             open_signup: true,
             secure_cookies: false,
+            // Tests turn it on where they mean to check reuse.
+            page_cache: false,
         }
     }
 }

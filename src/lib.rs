@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod claims;
 pub mod cli;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod db;
 pub mod debates;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub mod history;
 pub mod home;
 pub mod http;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::cache::{self, Caches};
 use crate::config::Config;
 
 /// Shared, cheaply cloned application state.
@@ -11,13 +12,19 @@ use crate::config::Config;
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    /// What this instance reuses until the map changes (pages, standings).
+    pub caches: Arc<Caches>,
 }
 
 impl AppState {
+    /// The state for `db`; starts listening for map changes (so call it in a runtime).
     pub fn new(db: PgPool, config: Config) -> Self {
+        let caches = Arc::new(Caches::new(config.page_cache));
+        cache::listen(caches.clone(), db.clone());
         Self {
             db,
             config: Arc::new(config),
+            caches,
         }
     }
 }

@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiJson, Writer};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
-use crate::views::Standings;
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,7 +99,7 @@ pub async fn show(
     )
     .fetch_all(db)
     .await?;
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
     for r in relations {
         let relation = RelationJson {

@@ -13,7 +13,7 @@ use axum::routing::get;
 use sqlx::PgPool;
 
 use crate::standing::Standing;
-use crate::views::{ClaimItem, Crumb, Standings};
+use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -157,7 +157,7 @@ async fn show(
         Ok(claim) => claim,
         Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
     };
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let named: Vec<i64> = match &standing {
         Standing::Stands => Vec::new(),

@@ -11,4 +11,5 @@ mod http;
 mod import;
 mod map;
 mod pages;
+mod perf;
 mod queries;
