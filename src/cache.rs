@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
+use crate::stats::Stats;
 use crate::views::Standings;
 
 /// The channel the map version is announced on.
@@ -62,6 +63,7 @@ pub struct Caches {
     pages: RwLock<HashMap<Key, Arc<Page>>>,
     bytes: AtomicUsize,
     standings: Mutex<Option<(i64, Arc<Standings>)>>,
+    stats: Mutex<Option<(i64, Stats)>>,
 }
 
 impl Caches {
@@ -73,6 +75,7 @@ impl Caches {
             pages: RwLock::default(),
             bytes: AtomicUsize::new(0),
             standings: Mutex::new(None),
+            stats: Mutex::new(None),
         }
     }
 
@@ -115,9 +118,7 @@ impl Caches {
     /// Every visible claim's standing at the database's current map version: computed once
     /// per version, one statement (reading the version) when it is already known.
     pub async fn standings(&self, db: &PgPool) -> Result<Arc<Standings>, sqlx::Error> {
-        let version = sqlx::query_scalar!("select version from map_version")
-            .fetch_one(db)
-            .await?;
+        let version = map_version(db).await?;
         if let Some((known, standings)) = &*self.standings.lock().expect("the standings lock") {
             if *known == version {
                 return Ok(standings.clone());
@@ -132,6 +133,30 @@ impl Caches {
         }
         Ok(standings)
     }
+}
+
+impl Caches {
+    /// The map's figures at the current map version: counted once per version.
+    pub async fn stats(&self, db: &PgPool) -> Result<Stats, sqlx::Error> {
+        let version = map_version(db).await?;
+        if let Some((known, stats)) = &*self.stats.lock().expect("the stats lock") {
+            if *known == version {
+                return Ok(*stats);
+            }
+        }
+        let stats = crate::stats::stats(db).await?;
+        let mut slot = self.stats.lock().expect("the stats lock");
+        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
+            *slot = Some((version, stats));
+        }
+        Ok(stats)
+    }
+}
+
+async fn map_version(db: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("select version from map_version")
+        .fetch_one(db)
+        .await
 }
 
 /// Listens for map announcements for as long as the process runs, reconnecting when the

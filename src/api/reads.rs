@@ -16,7 +16,8 @@ use crate::stats::Stats;
 use crate::{AppState, Error, Result};
 
 async fn document(state: &AppState, scope: Scope, what: String) -> Result<Json<serde_json::Value>> {
-    let doc = export::load(&state.db, scope)
+    let standings = state.caches.standings(&state.db).await?;
+    let doc = export::load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     Ok(Json(
@@ -144,7 +145,7 @@ pub async fn search(
 /// Counts of what the map holds.
 #[utoipa::path(get, path = "/api/v1/stats", tag = "map", responses((status = 200, body = Stats)))]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>> {
-    Ok(Json(crate::stats::stats(&state.db).await?))
+    Ok(Json(state.caches.stats(&state.db).await?))
 }
 
 /// Your API tokens.
