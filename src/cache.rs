@@ -204,7 +204,8 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     Ok(listener)
 }
 
-fn is_anonymous(headers: &HeaderMap) -> bool {
+/// Whether a request carries no session cookie and no API token.
+pub fn is_anonymous(headers: &HeaderMap) -> bool {
     !headers.contains_key(header::AUTHORIZATION)
         && !headers
             .get_all(header::COOKIE)

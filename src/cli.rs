@@ -63,6 +63,16 @@ pub struct GlobalArgs {
     /// every request from the database).
     #[arg(long, env = "ARGMAP_PAGE_CACHE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub page_cache: bool,
+    /// A PostgreSQL streaming replica of the database for anonymous reads (repeatable;
+    /// the environment variable takes a comma-separated list).
+    #[arg(
+        long = "replica-url",
+        env = "ARGMAP_REPLICA_URLS",
+        value_delimiter = ',',
+        global = true,
+        hide_env_values = true
+    )]
+    pub replica_urls: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,6 +228,7 @@ impl GlobalArgs {
             open_signup: self.open_signup,
             secure_cookies: self.secure_cookies,
             page_cache: self.page_cache,
+            replica_urls: self.replica_urls.clone(),
         }
     }
 }

@@ -22,6 +22,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Reuse rendered pages for anonymous visitors until the map changes.
     pub page_cache: bool,
+    /// PostgreSQL streaming replicas that answer anonymous reads (`http::replicas`).
+    pub replica_urls: Vec<String>,
 }
 
 impl Config {
@@ -37,6 +39,7 @@ impl Config {
             secure_cookies: false,
             // Tests turn it on where they mean to check reuse.
             page_cache: false,
+            replica_urls: Vec::new(),
         }
     }
 }

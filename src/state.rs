@@ -27,4 +27,15 @@ impl AppState {
             caches,
         }
     }
+
+    /// The state of a read-only replica's application: it reuses no pages (a standby
+    /// cannot LISTEN, and its lag would let a page outlive the drop that should end it);
+    /// standings are still kept per map version, read from the replica itself.
+    pub fn replica(db: PgPool, config: Config) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            caches: Arc::new(Caches::new(false)),
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 mod errors;
 mod health;
+pub mod replicas;
 
 use std::time::Duration;
 
