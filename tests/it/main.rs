@@ -13,3 +13,5 @@ mod map;
 mod pages;
 mod perf;
 mod queries;
+mod races;
+mod visibility;
