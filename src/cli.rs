@@ -70,6 +70,20 @@ pub struct GlobalArgs {
     /// Writes (any POST/PUT/PATCH/DELETE) allowed per client address, and per account, per minute.
     #[arg(long, env = "ARGMAP_WRITES_PER_MINUTE", default_value_t = crate::http::limits::LimitConfig::default().writes_per_minute, global = true)]
     pub writes_per_minute: u32,
+    /// Reuse rendered pages for anonymous visitors until the map changes (false renders
+    /// every request from the database).
+    #[arg(long, env = "ARGMAP_PAGE_CACHE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub page_cache: bool,
+    /// A PostgreSQL streaming replica of the database for anonymous reads (repeatable;
+    /// the environment variable takes a comma-separated list).
+    #[arg(
+        long = "replica-url",
+        env = "ARGMAP_REPLICA_URLS",
+        value_delimiter = ',',
+        global = true,
+        hide_env_values = true
+    )]
+    pub replica_urls: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +112,18 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Add a synthetic map N times the shipped one (for measuring argmap at size).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many times the shipped map's objects to add (1000 makes 86,000 claims).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::generate::MAX_SCALE)))]
+    pub scale: u32,
+    /// The same seed makes the same map; each seed can be added to a database once.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -218,6 +244,8 @@ impl GlobalArgs {
                 signups_per_hour: self.signups_per_hour,
                 writes_per_minute: self.writes_per_minute,
             },
+            page_cache: self.page_cache,
+            replica_urls: self.replica_urls.clone(),
         }
     }
 }
@@ -257,6 +285,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Dump => dump(config).await,
             Command::Restore(args) => restore(config, args).await,
             Command::User(command) => user(config, command).await,
+            Command::Generate(args) => generate(config, args).await,
         }
     });
     match result {
@@ -352,8 +381,15 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
 }
 
 async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
-    let summary =
-        in_transaction(&config, async |conn| Ok(map::load_map(conn, &path).await?)).await?;
+    let summary = in_transaction(&config, async |conn| {
+        let summary = map::load_map(conn, &path).await?;
+        // In the transaction, so the load and its statistics land together.
+        crate::db::analyze(&mut *conn)
+            .await
+            .map_err(ServeError::Connect)?;
+        Ok(summary)
+    })
+    .await?;
     if summary.changed_anything() {
         println!(
             "loaded {}: {} sources imported, {} objects created, {} changed, {} links added",
@@ -366,6 +402,18 @@ async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
     } else {
         println!("loaded {}: nothing changed", path.display());
     }
+    Ok(())
+}
+
+async fn generate(config: Config, args: GenerateArgs) -> Result<(), CliError> {
+    let database = Database::open(&config).await?;
+    let options = crate::generate::Options {
+        scale: args.scale,
+        seed: args.seed,
+    };
+    let result = crate::generate::generate(&database.pool, options).await;
+    database.close().await?;
+    println!("{}", result?);
     Ok(())
 }
 
@@ -498,7 +546,11 @@ async fn restore(config: Config, args: RestoreArgs) -> Result<(), CliError> {
     let reader = std::io::BufReader::with_capacity(256 * 1024, file);
     let origin = args.file.display().to_string();
     let summary = in_transaction(&config, async |conn| {
-        Ok(crate::export::dump::restore_from(conn, &origin, reader, args.merge).await?)
+        let summary = crate::export::dump::restore_from(conn, &origin, reader, args.merge).await?;
+        crate::db::analyze(&mut *conn)
+            .await
+            .map_err(ServeError::Connect)?;
+        Ok(summary)
     })
     .await?;
     println!("{summary}");
@@ -564,4 +616,6 @@ pub enum CliError {
     Import(#[from] sources::ImportError),
     #[error("{0}")]
     Map(#[from] map::LoadError),
+    #[error(transparent)]
+    Generate(#[from] crate::generate::GenerateError),
 }

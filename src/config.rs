@@ -29,6 +29,10 @@ pub struct Config {
     pub header_read_timeout: std::time::Duration,
     /// Rate limits, per client address and per account (see `http::limits`).
     pub limits: crate::http::limits::LimitConfig,
+    /// Reuse rendered pages for anonymous visitors until the map changes.
+    pub page_cache: bool,
+    /// PostgreSQL streaming replicas that answer anonymous reads (`http::replicas`).
+    pub replica_urls: Vec<String>,
 }
 
 impl Config {
@@ -45,6 +49,9 @@ impl Config {
             trusted_proxy_header: None,
             header_read_timeout: Self::HEADER_READ_TIMEOUT,
             limits: crate::http::limits::LimitConfig::default(),
+            // Tests turn it on where they mean to check reuse.
+            page_cache: false,
+            replica_urls: Vec::new(),
         }
     }
 }

@@ -6,8 +6,11 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 
-use crate::stats::{Stats, stats};
+use crate::stats::Stats;
 use crate::{AppState, Result};
+
+/// The most of each list the home page shows; the figures say how many there are.
+const LISTED: i64 = 30;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
@@ -56,7 +59,9 @@ async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Res
                   (select count(*) from proposals p where p.debate_id = d.id and p.hidden_at is null) as "proposals!"
            from debates d
            where d.hidden_at is null
-           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title"#
+           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title
+           limit $1"#,
+        LISTED
     )
     .fetch_all(db)
     .await?;
@@ -70,7 +75,9 @@ async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Res
            left join proposals p on p.id = pt.proposal_id and p.hidden_at is null
            where t.hidden_at is null
            group by t.id
-           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title"#
+           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title
+           limit $1"#,
+        LISTED
     )
     .fetch_all(db)
     .await?;
@@ -79,11 +86,13 @@ async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Res
         r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author
            from sources s left join actors a on a.id = s.author_id
            where s.hidden_at is null
-           order by s.published_on desc nulls last, s.title"#
+           order by s.published_on desc nulls last, s.title
+           limit $1"#,
+        LISTED
     )
     .fetch_all(db)
     .await?;
-    let stats = stats(db).await?;
+    let stats = state.caches.stats(db).await?;
     Ok(Html(
         HomePage {
             chrome,

@@ -6,6 +6,7 @@
 
 pub(crate) mod api;
 pub mod auth;
+pub mod cache;
 pub(crate) mod claims;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod domain;
 pub(crate) mod edits;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub(crate) mod history;
 pub(crate) mod home;
 pub mod http;

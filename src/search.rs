@@ -122,45 +122,53 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
     let options = format!(
         "StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
     );
+    // Each kind is ranked and cut to the page's size first; only the hits shown are then
+    // highlighted (ts_headline re-parses the text, by far the costliest step).
     let rows = sqlx::query!(
-        r#"with q as (select websearch_to_tsquery('english', $1) as query)
-           select kind as "kind!", href as "href!", title as "title!", snippet as "snippet!"
-           from (
-               select 'claim' as kind, '/claims/' || c.slug as href, c.body as title,
-                      ts_headline('english', translate(c.body, chr(1) || chr(2), ''), q.query, $2) as snippet, ts_rank(c.search, q.query) * 1.2 as rank
-               from claims c, q where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
+        r#"with q as (select websearch_to_tsquery('english', $1) as query),
+           hits as (
+               (select 'claim' as kind, '/claims/' || c.slug as href, c.body as title, c.body as doc,
+                       ts_rank(c.search, q.query) * 1.2 as rank
+                from claims c, q where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
+                order by rank desc limit $3)
              union all
-               select 'quote', '/claims/' || c.slug, c.body,
-                      ts_headline('english', translate(qt.body, chr(1) || chr(2), ''), q.query, $2), ts_rank(qt.search, q.query)
-               from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
-               where qt.search @@ q.query and qt.removed_at is null
+               (select 'quote', '/claims/' || c.slug, c.body, qt.body, ts_rank(qt.search, q.query) as rank
+                from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
+                where qt.search @@ q.query and qt.removed_at is null
+                order by rank desc limit $3)
              union all
-               select 'proposal', '/proposals/' || p.slug, p.title,
-                      ts_headline('english', translate(p.title || '. ' || p.summary, chr(1) || chr(2), ''), q.query, $2), ts_rank(p.search, q.query) * 1.5
-               from proposals p, q where p.search @@ q.query and p.hidden_at is null
+               (select 'proposal', '/proposals/' || p.slug, p.title, p.title || '. ' || p.summary,
+                       ts_rank(p.search, q.query) * 1.5 as rank
+                from proposals p, q where p.search @@ q.query and p.hidden_at is null
+                order by rank desc limit $3)
              union all
-               select 'tension', '/tensions/' || t.slug, t.title,
-                      ts_headline('english', translate(t.pole_a || ' vs ' || t.pole_b || '. ' || t.description, chr(1) || chr(2), ''), q.query, $2),
-                      ts_rank(t.search, q.query) * 1.5
-               from tensions t, q where t.search @@ q.query and t.hidden_at is null
+               (select 'tension', '/tensions/' || t.slug, t.title, t.pole_a || ' vs ' || t.pole_b || '. ' || t.description,
+                       ts_rank(t.search, q.query) * 1.5 as rank
+                from tensions t, q where t.search @@ q.query and t.hidden_at is null
+                order by rank desc limit $3)
              union all
-               select 'debate', '/debates/' || d.slug, d.title,
-                      ts_headline('english', translate(d.title || '. ' || d.summary, chr(1) || chr(2), ''), q.query, $2), ts_rank(d.search, q.query) * 1.5
-               from debates d, q where d.search @@ q.query and d.hidden_at is null
+               (select 'debate', '/debates/' || d.slug, d.title, d.title || '. ' || d.summary,
+                       ts_rank(d.search, q.query) * 1.5 as rank
+                from debates d, q where d.search @@ q.query and d.hidden_at is null
+                order by rank desc limit $3)
              union all
-               select 'source', '/sources/' || s.slug, s.title,
-                      ts_headline('english', translate(s.title, chr(1) || chr(2), ''), q.query, $2), ts_rank(s.search, q.query) * 1.3
-               from sources s, q where s.search @@ q.query and s.hidden_at is null
+               (select 'source', '/sources/' || s.slug, s.title, s.title, ts_rank(s.search, q.query) * 1.3 as rank
+                from sources s, q where s.search @@ q.query and s.hidden_at is null
+                order by rank desc limit $3)
              union all
-               select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator,
-                      ts_headline('english', translate(g.body, chr(1) || chr(2), ''), q.query, $2), ts_rank(g.search, q.query) * 0.8
-               from segments g
-               join current_source_versions v on v.id = g.source_version_id
-               join sources s on s.id = v.source_id and s.hidden_at is null, q
-               where g.search @@ q.query
-           ) hits
-           order by rank desc, kind, title
-           limit $3"#,
+               (select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator, g.body,
+                       ts_rank(g.search, q.query) * 0.8 as rank
+                from segments g
+                join current_source_versions v on v.id = g.source_version_id
+                join sources s on s.id = v.source_id and s.hidden_at is null, q
+                where g.search @@ q.query
+                order by rank desc limit $3)
+           ),
+           top as (select * from hits order by rank desc, kind, title limit $3)
+           select kind as "kind!", href as "href!", title as "title!",
+                  ts_headline('english', translate(doc, chr(1) || chr(2), ''), (select query from q), $2) as "snippet!"
+           from top
+           order by rank desc, kind, title"#,
         query,
         options,
         MAX_RESULTS

@@ -168,7 +168,18 @@ async fn serve_on(
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     tracing::info!("listening on http://{addr}");
-    let app = app(AppState::new(pool, config.clone()));
+    let mut replicas = Vec::new();
+    for url in &config.replica_urls {
+        let replica = db::pool(url.parse().map_err(ServeError::Connect)?)
+            .await
+            .map_err(ServeError::Connect)?;
+        replicas.push(app(AppState::replica(replica, config.clone())));
+    }
+    if !replicas.is_empty() {
+        tracing::info!("anonymous reads go to {} replicas", replicas.len());
+    }
+    let app =
+        crate::http::replicas::with_replicas(app(AppState::new(pool, config.clone())), replicas);
     crate::http::serve::serve(listener, app, config.header_read_timeout, shutdown)
         .await
         .map_err(ServeError::Serve)

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::cache::{self, Caches};
 use crate::config::Config;
 use crate::http::limits::Limits;
 
@@ -14,14 +15,32 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// This instance's rate limiters.
     pub limits: Arc<Limits>,
+    /// What this instance reuses until the map changes (pages, standings).
+    pub caches: Arc<Caches>,
 }
 
 impl AppState {
+    /// The state for `db`; starts listening for map changes (so call it in a runtime).
     pub fn new(db: PgPool, config: Config) -> Self {
+        let caches = Arc::new(Caches::new(config.page_cache));
+        cache::listen(caches.clone(), db.clone());
         Self {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
             config: Arc::new(config),
+            caches,
+        }
+    }
+
+    /// The state of a read-only replica's application: it reuses no pages (a standby
+    /// cannot LISTEN, and its lag would let a page outlive the drop that should end it);
+    /// standings are still kept per map version, read from the replica itself.
+    pub fn replica(db: PgPool, config: Config) -> Self {
+        Self {
+            db,
+            limits: Arc::new(Limits::new(&config.limits)),
+            config: Arc::new(config),
+            caches: Arc::new(Caches::new(false)),
         }
     }
 }

@@ -11,7 +11,6 @@ use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Found, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
-use crate::views::Standings;
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,7 +97,7 @@ pub async fn show(
             related_from.push(relation)
         }
     }
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     Ok(Json(ClaimJson {
         url: format!("/claims/{}", claim.slug),
         standing: standings.label(claim.id),

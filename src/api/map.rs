@@ -16,7 +16,8 @@ pub(super) async fn document(
     scope: Scope,
     what: String,
 ) -> Result<Json<serde_json::Value>> {
-    let doc = export::load(&state.db, scope)
+    let standings = state.caches.standings(&state.db).await?;
+    let doc = export::load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     Ok(Json(
@@ -70,5 +71,5 @@ pub async fn debate(
     )
 )]
 pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>> {
-    Ok(Json(crate::stats::stats(&state.db).await?))
+    Ok(Json(state.caches.stats(&state.db).await?))
 }

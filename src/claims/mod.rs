@@ -114,7 +114,7 @@ async fn show(
             return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
         }
     };
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let (outgoing, incoming) = related(db, claim.id, &standings).await?;
     ClaimPage {

@@ -14,13 +14,28 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 /// The name of argmap's database in its embedded cluster.
 pub const DATABASE: &str = "argmap";
 
+/// Connections in the application's pool: PostgreSQL does most with about two busy
+/// backends per core; more only queue inside the database (and a slow query then starves
+/// the rest), fewer leave cores idle while a backend waits on the network.
+pub fn pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get) as u32;
+    (cores * 4).clamp(8, 64)
+}
+
 /// Opens the application's pool.
 pub async fn pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
     PgPoolOptions::new()
-        .max_connections(16)
+        .max_connections(pool_size())
         .acquire_timeout(Duration::from_secs(5))
         .connect_with(options)
         .await
+}
+
+/// Refreshes the planner's statistics of every table: run after a bulk load, since until
+/// autovacuum gets to them queries are planned for the tables' old sizes (50-100x slower).
+pub async fn analyze(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql("analyze").execute(db).await?;
+    Ok(())
 }
 
 /// Creates `name` on the server `admin` is connected to, unless it exists.

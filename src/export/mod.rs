@@ -17,7 +17,7 @@ pub mod table;
 
 use std::str::FromStr;
 
-pub use model::{MapDocument, Scope, load};
+pub use model::{MapDocument, Scope, load, load_with};
 
 /// A map export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

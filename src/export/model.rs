@@ -207,6 +207,15 @@ impl MapDocument {
 
 /// Loads the part of the map `scope` names; None when its debate or proposal does not exist.
 pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx::Error> {
+    load_with(db, scope, None).await
+}
+
+/// [`load`] with the standings already known (the server keeps them per map version).
+pub async fn load_with(
+    db: &PgPool,
+    scope: Scope,
+    standings: Option<std::sync::Arc<Standings>>,
+) -> Result<Option<MapDocument>, sqlx::Error> {
     let (title, proposal_ids) = match &scope {
         Scope::All => {
             let ids = sqlx::query_scalar!("select id from proposals where hidden_at is null")
@@ -274,7 +283,10 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         .await?
     };
 
-    let standings = Standings::load(db).await?;
+    let standings = match standings {
+        Some(known) => known,
+        None => std::sync::Arc::new(Standings::load(db).await?),
+    };
     let claim_rows = sqlx::query!(
         r#"select c.id, c.slug as "slug!: String", c.body, a.slug as "actor?: String",
                   coalesce(array_agg(t.slug::text order by t.slug) filter (where t.id is not null), '{}') as "tags!"

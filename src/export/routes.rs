@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{Format, Scope, load, summary};
+use super::{Format, Scope, load_with, summary};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -58,7 +58,8 @@ async fn export(state: &AppState, scope: Scope, file: &str, name: &str) -> Resul
         Scope::Debate(slug) => format!("the debate {slug:?}"),
         Scope::Proposal(slug) => format!("the proposal {slug:?}"),
     };
-    let doc = load(&state.db, scope)
+    let standings = state.caches.standings(&state.db).await?;
+    let doc = load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     Ok(document(
@@ -105,7 +106,8 @@ async fn debate_file(
 }
 
 pub async fn summary_markdown(state: &AppState, slug: &str, base: &str) -> Result<String> {
-    let all = load(&state.db, Scope::All)
+    let standings = state.caches.standings(&state.db).await?;
+    let all = load_with(&state.db, Scope::All, Some(standings))
         .await?
         .expect("the whole map always exists");
     let today = time::OffsetDateTime::now_utc().date();

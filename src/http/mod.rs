@@ -4,6 +4,7 @@ mod errors;
 mod health;
 pub mod input;
 pub mod limits;
+pub mod replicas;
 pub mod serve;
 
 use std::time::Duration;
@@ -12,6 +13,7 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use tower::ServiceBuilder;
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -68,6 +70,7 @@ pub fn app(state: AppState) -> Router {
             limits::writes,
         ));
     let secure = state.config.secure_cookies;
+    let caches = state.caches.clone();
     let mut routes = routes.with_state(state);
     if secure {
         // Served over HTTPS: browsers should never try plain HTTP again.
@@ -76,23 +79,28 @@ pub fn app(state: AppState) -> Router {
             "max-age=31536000; includeSubDomains",
         ));
     }
-    with_middleware(routes)
+    with_middleware(routes, caches)
 }
 
 /// The middleware stack, outermost first:
 /// 1. a request id is set (or kept from the client) and returned, so logs and reports match;
 /// 2. every request is traced in a span with its id and matched route;
-/// 3. security headers are added to every response;
-/// 4. responses are compressed;
-/// 5. errors from anything below become our HTML or problem+json pages;
-/// 6. slow requests time out (503), large bodies are refused (413), and a panic becomes a
+/// 3. anonymous pages are answered from the page cache when the map has not changed since
+///    they were rendered, reusable responses get an ETag (304 when the client has it), and
+///    writes drop the cache (`cache::reuse`); it sits above the headers and compression so
+///    a reused page is the finished response, compressed once;
+/// 4. security headers are added to every response;
+/// 5. responses are compressed (gzip at its fastest level: on a 50 KB page the best level
+///    costs more CPU than the bytes it saves on a local network);
+/// 6. errors from anything below become our HTML or problem+json pages;
+/// 7. slow requests time out (503), large bodies are refused (413), and a panic becomes a
 ///    500 instead of a dropped connection;
-/// 7. control characters in the path, query or a form/JSON body are refused (422), and a
+/// 8. control characters in the path, query or a form/JSON body are refused (422), and a
 ///    chunked body over the limit gets its 413 too (`input`).
 ///
 /// Inside the routes: writes are rate-limited per client address (`limits::writes`), and
 /// `Strict-Transport-Security` is sent when the site is served over HTTPS.
-fn with_middleware(router: Router) -> Router {
+fn with_middleware(router: Router, caches: std::sync::Arc<crate::cache::Caches>) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     router.layer(
         ServiceBuilder::new()
@@ -103,6 +111,7 @@ fn with_middleware(router: Router) -> Router {
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), route, id)
         }))
         .layer(PropagateRequestIdLayer::new(x_request_id))
+        .layer(axum::middleware::from_fn_with_state(caches, crate::cache::reuse))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
@@ -112,7 +121,7 @@ fn with_middleware(router: Router) -> Router {
             "camera=(), microphone=(), geolocation=(), interest-cohort=()",
         ))
         .layer(security_header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(axum::middleware::from_fn(errors::render))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, REQUEST_TIMEOUT))
         .layer(axum::middleware::from_fn(input::guard))

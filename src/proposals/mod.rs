@@ -197,7 +197,7 @@ async fn show(
 ) -> Result<Html<String>> {
     let db = &state.db;
     let proposal = find(db, &slug).await?;
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let tree = claim_tree(db, proposal.id).await?;
 
     let evidence = sqlx::query!(

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 
-use crate::views::{ClaimItem, Crumb, Standings};
+use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -153,7 +153,7 @@ async fn show(
     )
     .fetch_all(db)
     .await?;
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let mut suggestions = sqlx::query!(
         r#"select s.id, s.segment_id, s.body, array_to_string(s.cues, '; ') as "cues!"
            from suggestions s join segments g on g.id = s.segment_id

@@ -11,7 +11,7 @@ use axum::response::Html;
 use axum::routing::get;
 
 use crate::domain::{Leaning, Pole};
-use crate::views::{ClaimItem, Crumb, Standings};
+use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Error, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -96,7 +96,7 @@ async fn show(
     .fetch_all(db)
     .await?;
 
-    let standings = Standings::load(db).await?;
+    let standings = state.caches.standings(db).await?;
     let evidence = sqlx::query!(
         r#"select e.pole as "pole: Pole", c.id, c.slug as "slug!: String", c.body, a.name as "actor?",
                   p.slug as "proposal_slug!: String", p.title as proposal_title

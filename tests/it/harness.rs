@@ -138,6 +138,12 @@ fn remove_clusters_of_finished_runs() {
     }
 }
 
+/// The folder of the test cluster's Unix socket.
+#[allow(dead_code)] // for the replica test
+pub fn socket_dir() -> PathBuf {
+    cluster().socket_dir.clone()
+}
+
 /// A URL for a database of the test cluster, for the `argmap` binary.
 pub fn database_url(name: &str) -> String {
     format!(

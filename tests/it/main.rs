@@ -13,6 +13,7 @@ mod http;
 mod import;
 mod map;
 mod pages;
+mod perf;
 mod queries;
 mod races;
 mod visibility;

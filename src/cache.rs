@@ -1,0 +1,337 @@
+//! Reusing what was computed from the map until the map changes: rendered pages for
+//! anonymous visitors, and every claim's standing.
+//!
+//! The database keeps a map version (`map_version`), bumped in the same transaction as
+//! every write to anything a page shows (triggers, migration 0010) and announced at commit
+//! on the channel `argmap_map`. Each instance listens there and drops its reused pages on
+//! every announcement; it also drops them itself after any write request it served, so the
+//! writer's next page is fresh even before the announcement arrives. A page is reused only
+//! if no drop happened while it was being rendered, and only while the listener is
+//! connected (a lost connection could lose announcements).
+//!
+//! Only anonymous requests (no session cookie, no API token) are answered from the cache:
+//! signed-in pages carry user-specific chrome. Every reusable response carries an `ETag`
+//! (a hash of its bytes) and `Cache-Control: no-cache`, so browsers and proxies revalidate
+//! and get a 304 when nothing changed.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+
+use crate::stats::Stats;
+use crate::views::Standings;
+
+/// The channel the map version is announced on.
+pub const CHANNEL: &str = "argmap_map";
+/// Reused pages are dropped wholesale when they would take more than this.
+const MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Responses larger than this are neither hashed nor kept.
+const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// The session cookie's name (see `http::sessions`).
+const SESSION_COOKIE: &str = "argmap_session=";
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    path: String,
+    gzip: bool,
+}
+
+struct Page {
+    headers: HeaderMap,
+    body: Bytes,
+    etag: HeaderValue,
+}
+
+/// An instance's reusable computations.
+pub struct Caches {
+    /// Whether rendered pages are reused (`--page-cache`); standings always are.
+    pub pages_enabled: bool,
+    /// Bumped on every drop; a render that straddles one is not kept.
+    generation: AtomicU64,
+    /// Whether the listener is connected, so announcements reach us.
+    listening: AtomicBool,
+    pages: RwLock<HashMap<Key, Arc<Page>>>,
+    bytes: AtomicUsize,
+    standings: Mutex<Option<(i64, Arc<Standings>)>>,
+    stats: Mutex<Option<(i64, Stats)>>,
+}
+
+impl Caches {
+    pub fn new(pages_enabled: bool) -> Self {
+        Self {
+            pages_enabled,
+            generation: AtomicU64::new(0),
+            listening: AtomicBool::new(false),
+            pages: RwLock::default(),
+            bytes: AtomicUsize::new(0),
+            standings: Mutex::new(None),
+            stats: Mutex::new(None),
+        }
+    }
+
+    /// Forgets every reused page.
+    pub fn drop_pages(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let mut pages = self.pages.write().expect("the page cache lock");
+        pages.clear();
+        self.bytes.store(0, Ordering::SeqCst);
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<Page>> {
+        if !self.listening.load(Ordering::SeqCst) {
+            return None;
+        }
+        self.pages
+            .read()
+            .expect("the page cache lock")
+            .get(key)
+            .cloned()
+    }
+
+    fn keep(&self, key: Key, page: Page, generation: u64) {
+        let size = page.body.len() + key.path.len();
+        let mut pages = self.pages.write().expect("the page cache lock");
+        // Checked under the lock, so a drop cannot slip between the check and the insert.
+        if self.generation.load(Ordering::SeqCst) != generation
+            || !self.listening.load(Ordering::SeqCst)
+        {
+            return;
+        }
+        if self.bytes.load(Ordering::SeqCst) + size > MAX_BYTES {
+            pages.clear();
+            self.bytes.store(0, Ordering::SeqCst);
+        }
+        self.bytes.fetch_add(size, Ordering::SeqCst);
+        pages.insert(key, Arc::new(page));
+    }
+
+    /// Every visible claim's standing at the database's current map version: computed once
+    /// per version, one statement (reading the version) when it is already known.
+    pub async fn standings(&self, db: &PgPool) -> Result<Arc<Standings>, sqlx::Error> {
+        let version = map_version(db).await?;
+        if let Some((known, standings)) = &*self.standings.lock().expect("the standings lock") {
+            if *known == version {
+                return Ok(standings.clone());
+            }
+        }
+        // Read after the version, so it is at least that new; a newer one only makes the
+        // next request compute again.
+        let standings = Arc::new(Standings::load(db).await?);
+        let mut slot = self.standings.lock().expect("the standings lock");
+        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
+            *slot = Some((version, standings.clone()));
+        }
+        Ok(standings)
+    }
+}
+
+impl Caches {
+    /// The map's figures at the current map version: counted once per version.
+    pub async fn stats(&self, db: &PgPool) -> Result<Stats, sqlx::Error> {
+        let version = map_version(db).await?;
+        if let Some((known, stats)) = &*self.stats.lock().expect("the stats lock") {
+            if *known == version {
+                return Ok(*stats);
+            }
+        }
+        let stats = crate::stats::stats(db).await?;
+        let mut slot = self.stats.lock().expect("the stats lock");
+        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
+            *slot = Some((version, stats));
+        }
+        Ok(stats)
+    }
+}
+
+async fn map_version(db: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!("select version from map_version")
+        .fetch_one(db)
+        .await
+}
+
+/// Listens for map announcements for as long as the process runs, reconnecting when the
+/// connection drops; while it is down no page is reused.
+pub fn listen(caches: Arc<Caches>, pool: PgPool) {
+    tokio::spawn(async move {
+        loop {
+            match subscribe(&pool).await {
+                Ok(mut listener) => {
+                    caches.drop_pages();
+                    caches.listening.store(true, Ordering::SeqCst);
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(_)) => caches.drop_pages(),
+                            // The connection was lost (and is re-established on the next
+                            // call): anything may have changed meanwhile.
+                            Ok(None) => caches.drop_pages(),
+                            Err(err) => {
+                                tracing::warn!("map listener: {err}");
+                                break;
+                            }
+                        }
+                    }
+                    caches.listening.store(false, Ordering::SeqCst);
+                    caches.drop_pages();
+                }
+                Err(err) => {
+                    if pool.is_closed() {
+                        return;
+                    }
+                    tracing::warn!("cannot listen for map changes: {err}");
+                }
+            }
+            if pool.is_closed() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+}
+
+async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    Ok(listener)
+}
+
+/// Whether a request carries no session cookie and no API token.
+pub fn is_anonymous(headers: &HeaderMap) -> bool {
+    !headers.contains_key(header::AUTHORIZATION)
+        && !headers
+            .get_all(header::COOKIE)
+            .iter()
+            .any(|c| c.to_str().is_ok_and(|c| c.contains(SESSION_COOKIE)))
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.contains("gzip")))
+}
+
+fn matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
+fn not_modified(etag: &HeaderValue, cache_control: &'static str) -> Response {
+    (
+        StatusCode::NOT_MODIFIED,
+        [
+            (header::ETAG, etag.clone()),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static(cache_control),
+            ),
+        ],
+    )
+        .into_response()
+}
+
+fn reusable_type(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.starts_with("text/html")
+                || t.starts_with("image/svg+xml")
+                || t.starts_with("application/json")
+                || t.starts_with("text/markdown")
+                || t.starts_with("text/plain")
+        })
+}
+
+const PUBLIC: &str = "public, no-cache";
+const PRIVATE: &str = "private, no-cache";
+
+/// The middleware: answers anonymous GETs from reused pages, tags reusable responses with
+/// an ETag (answering 304 when the client has them), and drops reused pages after writes.
+pub async fn reuse(State(caches): State<Arc<Caches>>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        let response = next.run(request).await;
+        // The write (if any) has committed by now: this instance's next page shows it.
+        caches.drop_pages();
+        return response;
+    }
+    let anonymous = is_anonymous(request.headers());
+    let use_cache = anonymous && caches.pages_enabled;
+    let key = Key {
+        path: request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.uri().path().to_owned(), ToString::to_string),
+        gzip: accepts_gzip(request.headers()),
+    };
+    let request_headers = request.headers().clone();
+    if use_cache {
+        if let Some(page) = caches.get(&key) {
+            if matches(&request_headers, &page.etag) {
+                return not_modified(&page.etag, PUBLIC);
+            }
+            let mut response = Response::new(Body::from(page.body.clone()));
+            *response.headers_mut() = page.headers.clone();
+            return response;
+        }
+    }
+    let generation = caches.generation.load(Ordering::SeqCst);
+    let response = next.run(request).await;
+    let exact_size = axum::body::HttpBody::size_hint(response.body()).exact();
+    if response.status() != StatusCode::OK
+        || !reusable_type(response.headers())
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response.headers().contains_key(header::ETAG)
+        || exact_size.is_none_or(|n| n as usize > MAX_PAGE_BYTES)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::warn!("cannot read a response to reuse it: {err}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut hasher = std::hash::DefaultHasher::new();
+    body.hash(&mut hasher);
+    let etag = HeaderValue::from_str(&format!("\"{:016x}\"", hasher.finish()))
+        .expect("hex is a valid header value");
+    parts.headers.insert(header::ETAG, etag.clone());
+    let cache_control = if anonymous { PUBLIC } else { PRIVATE };
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    if matches(&request_headers, &etag) {
+        return not_modified(&etag, cache_control);
+    }
+    if use_cache && method == Method::GET {
+        caches.keep(
+            key,
+            Page {
+                headers: parts.headers.clone(),
+                body: body.clone(),
+                etag,
+            },
+            generation,
+        );
+    }
+    Response::from_parts(parts, Body::from(body))
+}
