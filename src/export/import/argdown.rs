@@ -430,20 +430,12 @@ fn relation_prefix(line: &str) -> (Option<(&'static str, bool)>, &str) {
 mod tests {
     use super::*;
 
-    fn relations(parsed: &Parsed) -> Vec<(String, String, String)> {
-        parsed
-            .relations
-            .iter()
-            .map(|r| (r.kind.clone(), r.from.clone(), r.to.clone()))
-            .collect()
-    }
-
     #[test]
     fn nested_relations_and_their_arrow_spellings_relate_the_right_statements() {
         let text = "[a]: The first statement here.\n  + [b]: The second statement here.\n    - [c]: The third statement.\n  <_ [d]: An undercutting one.\n  +> [e]: What a supports here.\n";
         let parsed = parse("x.argdown", text).unwrap();
         assert_eq!(
-            relations(&parsed),
+            parsed.relation_triples(),
             [
                 ("supports".into(), "b".into(), "a".into()),
                 ("attacks".into(), "c".into(), "b".into()),
@@ -484,7 +476,7 @@ mod tests {
         assert_eq!(parsed.raises[0].note.as_deref(), Some("A note."));
         assert_eq!(parsed.raises[0].evidence[0].pole, "b");
         assert_eq!(parsed.raises[1].note, None, "a tag says no note");
-        assert_eq!(relations(&parsed)[0].2, "proposal:p");
+        assert_eq!(parsed.relation_triples()[0].2, "proposal:p");
     }
 
     #[test]
@@ -506,7 +498,7 @@ mod tests {
         .unwrap();
         assert_eq!(parsed.claims.len(), 1);
         assert_eq!(
-            relations(&parsed),
+            parsed.relation_triples(),
             [("supports".into(), "n".into(), "existing-claim".into())]
         );
     }

@@ -174,14 +174,6 @@ fn claim(parsed: &mut Parsed, text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn relations(parsed: &Parsed) -> Vec<(String, String, String)> {
-        parsed
-            .relations
-            .iter()
-            .map(|r| (r.kind.clone(), r.from.clone(), r.to.clone()))
-            .collect()
-    }
-
     #[test]
     fn each_discussion_hangs_its_claims_on_its_own_thesis() {
         let text = "Discussion Title: First plan\n\n1. First plan\n1.1. Pro: The first plan saves money.\n\
@@ -189,7 +181,7 @@ mod tests {
         let parsed = parse("all.txt", text).unwrap();
         assert_eq!(parsed.proposals.len(), 2);
         assert_eq!(
-            relations(&parsed),
+            parsed.relation_triples(),
             [
                 (
                     "supports".into(),
@@ -219,14 +211,14 @@ mod tests {
                 .all(|c| c.named == Named::ByText && c.actor.is_none())
         );
         assert_eq!(
-            relations(&parsed)[2],
+            parsed.relation_triples()[2],
             (
                 "attacks".into(),
                 "money-is-short-this-year".into(),
                 "staff-are-short-this-year".into()
             )
         );
-        assert_eq!(relations(&parsed)[3].1, "money-is-short-this-year");
+        assert_eq!(parsed.relation_triples()[3].1, "money-is-short-this-year");
     }
 
     #[test]

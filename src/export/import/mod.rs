@@ -11,7 +11,7 @@ mod argdown;
 mod json;
 mod kialo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use sqlx::PgConnection;
@@ -134,6 +134,17 @@ pub(crate) struct ParsedRaise {
     pub evidence: Vec<Evidence>,
 }
 
+#[cfg(test)]
+impl Parsed {
+    /// The relations as (kind, from, to), for tests.
+    pub(crate) fn relation_triples(&self) -> Vec<(String, String, String)> {
+        self.relations
+            .iter()
+            .map(|r| (r.kind.clone(), r.from.clone(), r.to.clone()))
+            .collect()
+    }
+}
+
 /// Whitespace runs as single spaces, trimmed: how Kialo texts are compared.
 pub(crate) fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -194,7 +205,7 @@ async fn write(
     let mut writer = Writer {
         store,
         ids,
-        claims: BTreeMap::new(),
+        claims: HashMap::new(),
         notes,
     };
     writer.sources(&parsed.sources).await?;
@@ -396,54 +407,61 @@ fn valid_claim(slug: &str, text: &str, notes: &mut Vec<String>) -> bool {
 struct Writer<'a> {
     store: Store<'a>,
     ids: DefinitionIds,
-    claims: BTreeMap<String, i64>,
+    claims: HashMap<String, i64>,
     notes: Vec<String>,
 }
 
+/// What the write path looks up by slug.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Actor,
+    Debate,
+    Tension,
+    Proposal,
+    Claim,
+}
+
 impl Writer<'_> {
-    async fn actor(&mut self, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(&id) = self.ids.actors.get(slug) {
+    /// The id of the `kind` named `slug`: written from the file, or already here.
+    async fn id(&mut self, kind: Kind, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+        let written = match kind {
+            Kind::Actor => &self.ids.actors,
+            Kind::Debate => &self.ids.debates,
+            Kind::Tension => &self.ids.tensions,
+            Kind::Proposal => &self.ids.proposals,
+            Kind::Claim => &self.claims,
+        };
+        if let Some(&id) = written.get(slug) {
             return Ok(Some(id));
         }
-        sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
-            .fetch_optional(&mut *self.store.conn)
-            .await
-    }
-
-    async fn debate(&mut self, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(&id) = self.ids.debates.get(slug) {
-            return Ok(Some(id));
+        let conn = &mut *self.store.conn;
+        match kind {
+            Kind::Actor => {
+                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            }
+            Kind::Debate => {
+                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            }
+            Kind::Tension => {
+                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            }
+            Kind::Proposal => {
+                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            }
+            Kind::Claim => {
+                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            }
         }
-        sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
-            .fetch_optional(&mut *self.store.conn)
-            .await
-    }
-
-    async fn tension(&mut self, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(&id) = self.ids.tensions.get(slug) {
-            return Ok(Some(id));
-        }
-        sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
-            .fetch_optional(&mut *self.store.conn)
-            .await
-    }
-
-    async fn proposal(&mut self, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(&id) = self.ids.proposals.get(slug) {
-            return Ok(Some(id));
-        }
-        sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
-            .fetch_optional(&mut *self.store.conn)
-            .await
-    }
-
-    async fn claim(&mut self, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-        if let Some(&id) = self.claims.get(slug) {
-            return Ok(Some(id));
-        }
-        sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
-            .fetch_optional(&mut *self.store.conn)
-            .await
     }
 
     /// A source's description, author and debates; its text is in no map format, so a
@@ -452,7 +470,7 @@ impl Writer<'_> {
         for source in sources {
             let author = match &source.author {
                 Some(slug) => {
-                    let id = self.actor(slug).await?;
+                    let id = self.id(Kind::Actor, slug).await?;
                     if id.is_none() {
                         self.notes.push(format!(
                             "source {}: its author {slug:?} is neither in the file nor here",
@@ -473,7 +491,7 @@ impl Writer<'_> {
             };
             let mut debates = Vec::new();
             for slug in &source.debates {
-                match self.debate(slug).await? {
+                match self.id(Kind::Debate, slug).await? {
                     Some(debate) => debates.push((debate, slug.as_str())),
                     None => self.notes.push(format!(
                         "source {}: its debate {slug:?} is neither in the file nor here",
@@ -500,7 +518,7 @@ impl Writer<'_> {
                 }
                 Some(None) => None,
                 Some(Some(slug)) => {
-                    let id = self.actor(slug).await?;
+                    let id = self.id(Kind::Actor, slug).await?;
                     if id.is_none() {
                         self.notes.push(format!(
                             "claim {}: its speaker {slug:?} is neither in the file nor here",
@@ -583,7 +601,7 @@ impl Writer<'_> {
         cons_may_be_undercuts: bool,
     ) -> Result<(), sqlx::Error> {
         for r in relations {
-            let Some(from) = self.claim(&r.from).await? else {
+            let Some(from) = self.id(Kind::Claim, &r.from).await? else {
                 self.notes.push(format!(
                     "relation {} {} {}: the claim {:?} is neither in the file nor here",
                     r.from, r.kind, r.to, r.from
@@ -591,11 +609,11 @@ impl Writer<'_> {
                 continue;
             };
             let (to_claim, to_proposal) = match r.to_proposal() {
-                Some(slug) => (None, self.proposal(slug).await?),
-                None => match self.claim(&r.to).await? {
+                Some(slug) => (None, self.id(Kind::Proposal, slug).await?),
+                None => match self.id(Kind::Claim, &r.to).await? {
                     Some(id) => (Some(id), None),
                     // An Argdown reference to a proposal by its bare slug.
-                    None => (None, self.proposal(&r.to).await?),
+                    None => (None, self.id(Kind::Proposal, &r.to).await?),
                 },
             };
             if to_claim.is_none() && to_proposal.is_none() {
@@ -636,8 +654,8 @@ impl Writer<'_> {
     async fn raises(&mut self, raises: &[ParsedRaise]) -> Result<(), sqlx::Error> {
         for raise in raises {
             let (Some(proposal), Some(tension)) = (
-                self.proposal(&raise.proposal).await?,
-                self.tension(&raise.tension).await?,
+                self.id(Kind::Proposal, &raise.proposal).await?,
+                self.id(Kind::Tension, &raise.tension).await?,
             ) else {
                 self.notes.push(format!(
                     "{} raises {}: not both in the file or here",
@@ -661,7 +679,7 @@ impl Writer<'_> {
                 .raise(proposal, tension, &raise.leaning, &note)
                 .await?;
             for evidence in &raise.evidence {
-                match self.claim(&evidence.claim).await? {
+                match self.id(Kind::Claim, &evidence.claim).await? {
                     Some(claim) => self.store.evidence(link, claim, &evidence.pole).await?,
                     None => self.notes.push(format!(
                         "evidence {} for {} raising {}: the claim is neither in the file nor here",
