@@ -13,3 +13,4 @@ mod map;
 mod pages;
 mod queries;
 mod roundtrip;
+mod visibility;
