@@ -4,7 +4,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::{Role, passwords};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 /// A real Argon2id hash, verified against when an email is unknown so that a sign-in
 /// takes as long whether or not the account exists.
@@ -64,16 +65,11 @@ pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> 
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "email": new.email.trim(), "display_name": new.display_name.trim(), "role": new.role.as_str() });
-    revisions::record(
-        conn,
-        "user",
-        id,
-        "create",
-        by.or(Some(id)),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::User, id, RevisionAction::Create)
+        .by(by.or(Some(id)))
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(id)
 }
 
@@ -94,16 +90,12 @@ pub async fn set_role(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::NotFound(format!("a user with the email {email:?}")))?;
-    revisions::record(
-        conn,
-        "user",
-        row.id,
-        "edit",
-        by,
-        Some(json!({ "role": row.before })),
-        Some(json!({ "role": role.as_str() })),
-    )
-    .await?;
+    Revision::new(ObjectKind::User, row.id, RevisionAction::Edit)
+        .by(by)
+        .before(json!({ "role": row.before }))
+        .after(json!({ "role": role.as_str() }))
+        .record(conn)
+        .await?;
     Ok(row.id)
 }
 
@@ -139,16 +131,16 @@ pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i
             if disable { "active" } else { "disabled" }
         )));
     }
-    let action = if disable { "hide" } else { "restore" };
-    revisions::record(
-        conn,
-        "user",
-        id,
-        action,
-        Some(by),
-        Some(json!({ "disabled": !disable })),
-        Some(json!({ "disabled": disable })),
-    )
-    .await?;
+    let action = if disable {
+        RevisionAction::Disable
+    } else {
+        RevisionAction::Enable
+    };
+    Revision::new(ObjectKind::User, id, action)
+        .by(by)
+        .before(json!({ "disabled": !disable }))
+        .after(json!({ "disabled": disable }))
+        .record(conn)
+        .await?;
     Ok(())
 }

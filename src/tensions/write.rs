@@ -6,7 +6,8 @@ use sqlx::PgConnection;
 use crate::auth::User;
 use crate::claims::write::fresh_slug_for;
 use crate::edits::{bounded_text, stale_edit};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewTension {
@@ -44,16 +45,11 @@ pub async fn create_tension(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "slug": slug, "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, id, RevisionAction::Create)
+        .by(user.id)
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -114,15 +110,11 @@ pub async fn edit_tension(
     }
     let new =
         json!({ "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        before.id,
-        "edit",
-        Some(user.id),
-        Some(old),
-        Some(new),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, before.id, RevisionAction::Edit)
+        .by(user.id)
+        .before(old)
+        .after(new)
+        .record(conn)
+        .await?;
     Ok(())
 }

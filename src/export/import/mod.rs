@@ -17,6 +17,7 @@ use std::fmt;
 use sqlx::PgConnection;
 
 use super::model::{self, Evidence, Quote, Relation};
+use crate::domain::ClaimText;
 use crate::map::LoadSummary;
 use crate::map::quotes::locate;
 use crate::map::store::{DefinitionIds, Store};
@@ -388,13 +389,15 @@ async fn complete_proposals(
 }
 
 fn valid_claim(slug: &str, text: &str, notes: &mut Vec<String>) -> bool {
-    let length = text.trim().chars().count();
     if !is_slug(slug) {
         notes.push(format!("claim {slug:?}: not a valid slug"));
         false
-    } else if !(10..=400).contains(&length) {
+    } else if let Err(err) = ClaimText::parse(text) {
         notes.push(format!(
-            "claim {slug}: its text is {length} characters; argmap's claims are 10 to 400"
+            "claim {slug}: its text is {} characters; argmap's claims are {} to {}",
+            err.length,
+            ClaimText::MIN_CHARS,
+            ClaimText::MAX_CHARS
         ));
         false
     } else {
