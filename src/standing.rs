@@ -34,6 +34,13 @@ crate::domain::vocabulary! {
     }
 }
 
+impl Default for StandingLabel {
+    /// A claim nothing attacks stands.
+    fn default() -> Self {
+        StandingLabel::Stands
+    }
+}
+
 impl Standing {
     pub fn label(&self) -> StandingLabel {
         match self {

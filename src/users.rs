@@ -4,6 +4,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::{Role, passwords};
+use crate::error::ResultExt;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -42,18 +43,6 @@ fn validate(new: &NewUser) -> Result<()> {
 /// Creates an account in the caller's transaction; `by` is the admin making it, if any.
 pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> Result<i64> {
     validate(new)?;
-    let taken = sqlx::query_scalar!(
-        r#"select exists(select 1 from users where lower(email) = lower($1)) as "taken!""#,
-        new.email
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(Error::invalid(
-            "email",
-            "an account with this email already exists: sign in instead",
-        ));
-    }
     let hash = passwords::hash(new.password.clone()).await?;
     let id = sqlx::query_scalar!(
         "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4) returning id",
@@ -63,7 +52,14 @@ pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> 
         new.role.as_str()
     )
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    // The unique index decides, so two sign-ups racing for one address end in a 422.
+    .on_constraint("users_email_key", || {
+        Error::invalid(
+            "email",
+            "an account with this email already exists: sign in instead",
+        )
+    })?;
     let after = json!({ "email": new.email.trim(), "display_name": new.display_name.trim(), "role": new.role.as_str() });
     Revision::new(ObjectKind::User, id, RevisionAction::Create)
         .by(by.or(Some(id)))

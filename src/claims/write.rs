@@ -10,7 +10,7 @@ use crate::auth::User;
 use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
 use crate::map::quotes::locate;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
-use crate::slug::{is_slug, slugify};
+use crate::slug::{SlugTable, fresh_slug, is_slug};
 use crate::{Error, Result};
 
 pub const MAX_NOTE_CHARS: usize = 10_000;
@@ -75,37 +75,6 @@ pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
         return Err(Error::invalid("tags", "at most 12 tags"));
     }
     Ok(out)
-}
-
-/// A slug for new text, unique among claims.
-async fn fresh_slug(conn: &mut PgConnection, table: &str, text: &str) -> Result<String> {
-    let base = slugify(text, 60);
-    let base = if base.is_empty() {
-        "claim".to_owned()
-    } else {
-        base
-    };
-    let taken: Vec<String> = sqlx::query_scalar(&format!(
-        "select slug::text from {table} where slug::text like $1 || '%'"
-    ))
-    .bind(&base)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut slug = base.clone();
-    let mut n = 2;
-    while taken.contains(&slug) {
-        slug = format!("{base}-{n}");
-        n += 1;
-    }
-    Ok(slug)
-}
-
-pub async fn fresh_slug_for(
-    conn: &mut PgConnection,
-    table: &'static str,
-    text: &str,
-) -> Result<String> {
-    fresh_slug(conn, table, text).await
 }
 
 pub(crate) async fn claim_id(conn: &mut PgConnection, slug: &str, field: &str) -> Result<i64> {
@@ -250,7 +219,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         ));
     }
 
-    let slug = fresh_slug(conn, "claims", text.as_str()).await?;
+    let slug = fresh_slug(conn, SlugTable::Claims, text.as_str()).await?;
     let id = sqlx::query_scalar!(
         "insert into claims (slug, body, actor_id, created_by) values ($1::text, $2, $3, $4) returning id",
         slug,

@@ -16,6 +16,7 @@ use std::fmt::Write;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Evidence, MapDocument, Quote};
+use crate::domain::{Leaning, RelationKind};
 
 /// The data argmap writes after a statement (and reads back).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -41,7 +42,7 @@ pub struct StatementData {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RaiseData {
     pub tension: String,
-    pub leaning: String,
+    pub leaning: Leaning,
     #[serde(default)]
     pub note: String,
     #[serde(default)]
@@ -95,11 +96,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub fn sign(kind: &str) -> &'static str {
+pub fn sign(kind: RelationKind) -> &'static str {
     match kind {
-        "supports" => "+",
-        "attacks" => "-",
-        _ => "_",
+        RelationKind::Supports => "+",
+        RelationKind::Attacks => "-",
+        RelationKind::Undercuts => "_",
     }
 }
 
@@ -137,7 +138,7 @@ impl Writer<'_> {
         let relations: Vec<_> = self.doc.relations_to(target).cloned().collect();
         for relation in relations {
             let indent = "  ".repeat(depth);
-            let sign = sign(&relation.kind);
+            let sign = sign(relation.kind);
             if self.defined.contains(&relation.from) {
                 let _ = writeln!(self.out, "{indent}{sign} [{}]", relation.from);
             } else {
@@ -177,7 +178,7 @@ pub fn write(doc: &MapDocument) -> String {
             let _ = write!(line, " #(raises {} {})", raise.tension, raise.leaning);
             extra.raises.push(RaiseData {
                 tension: raise.tension.clone(),
-                leaning: raise.leaning.clone(),
+                leaning: raise.leaning,
                 note: raise.note.clone(),
                 evidence: raise.evidence.clone(),
             });

@@ -36,12 +36,7 @@ pub fn write(doc: &MapDocument) -> String {
                 label: claim.text.clone(),
                 href: format!("/claims/{}", claim.slug),
                 kind: NodeKind::Claim,
-                standing: Some(
-                    claim
-                        .standing
-                        .parse()
-                        .unwrap_or(crate::standing::StandingLabel::Stands),
-                ),
+                standing: Some(claim.standing),
                 depth,
             });
             next.push(claim.slug.clone());
@@ -55,7 +50,7 @@ pub fn write(doc: &MapDocument) -> String {
             Some(MapEdge {
                 from: *index.get(&r.from)?,
                 to: *index.get(&r.to)?,
-                kind: r.kind.clone(),
+                kind: r.kind.to_string(),
             })
         })
         .collect();

@@ -201,7 +201,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         .map(|a| model::Actor {
             slug: a.slug.get_ref().clone(),
             name: a.name.clone(),
-            kind: a.kind.get_ref().as_str().to_owned(),
+            kind: *a.kind.get_ref(),
             handle: a.handle.clone(),
             about: a.about.clone(),
         })

@@ -111,7 +111,7 @@ impl Store<'_> {
                 .actor(
                     &a.slug,
                     &a.name,
-                    &a.kind,
+                    a.kind.as_str(),
                     a.handle.as_deref(),
                     a.about.as_deref(),
                 )
@@ -172,7 +172,7 @@ impl Store<'_> {
                      is distinct from ($2, $3, $4, $5, $6, $7)
                returning (select row from old) as before, to_jsonb(sources) - 'search' as after"#,
             id,
-            source.kind,
+            source.kind.as_str(),
             source.title,
             source.author_name,
             source.outlet,

@@ -4,9 +4,9 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::claims::write::fresh_slug_for;
 use crate::edits::{bounded_text, stale_edit};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -33,7 +33,7 @@ pub async fn create_proposal(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::invalid("debate", format!("no debate has the slug {:?}", new.debate)))?;
-    let slug = fresh_slug_for(conn, "proposals", &title).await?;
+    let slug = fresh_slug(conn, SlugTable::Proposals, &title).await?;
     let id = sqlx::query_scalar!(
         "insert into proposals (slug, debate_id, title, summary) values ($1::text, $2, $3, $4) returning id",
         slug,

@@ -4,9 +4,9 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::claims::write::fresh_slug_for;
 use crate::edits::{bounded_text, stale_edit};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -33,7 +33,7 @@ pub async fn create_tension(
         ));
     }
     let description = bounded_text("description", &new.description, 0, 4000)?;
-    let slug = fresh_slug_for(conn, "tensions", &title).await?;
+    let slug = fresh_slug(conn, SlugTable::Tensions, &title).await?;
     let id = sqlx::query_scalar!(
         "insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5) returning id",
         slug,

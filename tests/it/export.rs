@@ -155,14 +155,14 @@ async fn the_aif_export_validates_against_the_aifdb_shape_and_links_every_node()
         count("RA"),
         doc.relations
             .iter()
-            .filter(|r| r.kind == "supports")
+            .filter(|r| r.kind.as_str() == "supports")
             .count()
     );
     assert_eq!(
         count("CA"),
         doc.relations
             .iter()
-            .filter(|r| r.kind != "supports")
+            .filter(|r| r.kind.as_str() != "supports")
             .count()
     );
     assert!(

@@ -205,7 +205,7 @@ async fn the_whole_map_in_kialo_hangs_each_claim_on_its_own_proposal() {
     let direct = |doc: &MapDocument, proposal: &str| {
         doc.relations_to(&format!("proposal:{proposal}"))
             .map(|r| {
-                let sign = if r.kind == "supports" { "pro" } else { "con" };
+                let sign = if r.kind.is_attack() { "con" } else { "pro" };
                 (sign, doc.claim(&r.from).unwrap().text.clone())
             })
             .collect::<BTreeSet<_>>()
@@ -351,7 +351,7 @@ async fn the_csv_files_open_in_a_spreadsheet_as_utf8_with_relations_absolute_lin
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), doc.relations.len(), "a row per relation");
     for (row, relation) in rows.iter().zip(&doc.relations) {
-        assert_eq!(&row[0], relation.kind);
+        assert_eq!(&row[0], relation.kind.as_str());
         assert_eq!(row[2], format!("{base}/claims/{}", relation.from));
         let to = match relation.to_proposal() {
             Some(slug) => format!("{base}/proposals/{slug}"),

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{ImportMapError, Named, Parsed, ParsedClaim, ParsedProposal, ParsedRaise, parse_error};
+use crate::domain::{Leaning, RelationKind};
 use crate::export::argdown::{SPECIAL, StatementData};
 use crate::export::model::Relation;
 use crate::slug::{is_slug, slugify};
@@ -234,11 +235,7 @@ impl Parser<'_> {
                     key.clone(),
                 )
             };
-            self.parsed.relations.push(Relation {
-                kind: kind.to_owned(),
-                from,
-                to,
-            });
+            self.parsed.relations.push(Relation { kind, from, to });
         }
         self.stack.push((indent, key));
         Ok(())
@@ -317,11 +314,18 @@ impl Parser<'_> {
             .filter_map(|t| t.strip_prefix("raises "))
             .filter_map(|t| t.split_once(' '))
         {
+            let Ok(leaning) = leaning.parse::<Leaning>() else {
+                self.parsed.notes.push(format!(
+                    "{}: {slug} raises {tension}: the leaning {leaning:?} is not one argmap knows",
+                    self.origin
+                ));
+                continue;
+            };
             if !all.iter().any(|r| r.tension == tension) {
                 all.push(ParsedRaise {
                     proposal: slug.to_owned(),
                     tension: tension.to_owned(),
-                    leaning: leaning.to_owned(),
+                    leaning,
                     note: None,
                     evidence: Vec::new(),
                 });
@@ -410,8 +414,12 @@ fn split_tags(text: &str) -> (String, Vec<String>) {
 
 /// `+ `, `- `, `_ ` and `<+`, `<-`, `<_` (incoming: the line's statement relates to the
 /// one above), `+>`, `->`, `_>` (outgoing: the statement above relates to this one).
-fn relation_prefix(line: &str) -> (Option<(&'static str, bool)>, &str) {
-    let kinds = [("+", "supports"), ("-", "attacks"), ("_", "undercuts")];
+fn relation_prefix(line: &str) -> (Option<(RelationKind, bool)>, &str) {
+    let kinds = [
+        ("+", RelationKind::Supports),
+        ("-", RelationKind::Attacks),
+        ("_", RelationKind::Undercuts),
+    ];
     for (sign, kind) in kinds {
         for (prefix, incoming) in [
             (format!("<{sign}"), true),
@@ -429,6 +437,7 @@ fn relation_prefix(line: &str) -> (Option<(&'static str, bool)>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Pole;
 
     #[test]
     fn nested_relations_and_their_arrow_spellings_relate_the_right_statements() {
@@ -474,7 +483,7 @@ mod tests {
         assert_eq!(proposal.summary.as_deref(), Some("In law."));
         assert_eq!(parsed.raises.len(), 2);
         assert_eq!(parsed.raises[0].note.as_deref(), Some("A note."));
-        assert_eq!(parsed.raises[0].evidence[0].pole, "b");
+        assert_eq!(parsed.raises[0].evidence[0].pole, Pole::B);
         assert_eq!(parsed.raises[1].note, None, "a tag says no note");
         assert_eq!(parsed.relation_triples()[0].2, "proposal:p");
     }

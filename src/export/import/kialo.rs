@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{ImportMapError, Named, Parsed, ParsedClaim, ParsedProposal, normalise, parse_error};
+use crate::domain::RelationKind;
 use crate::export::model::Relation;
 use crate::slug::slugify;
 
@@ -65,9 +66,9 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> 
             ));
         };
         let (kind, body) = if let Some(body) = rest.strip_prefix("Pro:") {
-            ("supports", body.trim())
+            (RelationKind::Supports, body.trim())
         } else if let Some(body) = rest.strip_prefix("Con:") {
-            ("attacks", body.trim())
+            (RelationKind::Attacks, body.trim())
         } else {
             return Err(parse_error(origin, line_no, "expected Pro: or Con:"));
         };
@@ -88,7 +89,7 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> 
             continue;
         }
         parsed.relations.push(Relation {
-            kind: kind.to_owned(),
+            kind,
             from: from.clone(),
             to: parent,
         });

@@ -17,7 +17,7 @@ use std::fmt;
 use sqlx::PgConnection;
 
 use super::model::{self, Evidence, Quote, Relation};
-use crate::domain::ClaimText;
+use crate::domain::{ClaimText, Leaning};
 use crate::map::LoadSummary;
 use crate::map::quotes::locate;
 use crate::map::store::{DefinitionIds, Store};
@@ -129,7 +129,7 @@ pub(crate) struct ParsedClaim {
 pub(crate) struct ParsedRaise {
     pub proposal: String,
     pub tension: String,
-    pub leaning: String,
+    pub leaning: Leaning,
     /// None: the file does not say (an existing link keeps its note).
     pub note: Option<String>,
     pub evidence: Vec<Evidence>,
@@ -141,7 +141,7 @@ impl Parsed {
     pub(crate) fn relation_triples(&self) -> Vec<(String, String, String)> {
         self.relations
             .iter()
-            .map(|r| (r.kind.clone(), r.from.clone(), r.to.clone()))
+            .map(|r| (r.kind.as_str().to_owned(), r.from.clone(), r.to.clone()))
             .collect()
     }
 }
@@ -679,11 +679,15 @@ impl Writer<'_> {
             };
             let link = self
                 .store
-                .raise(proposal, tension, &raise.leaning, &note)
+                .raise(proposal, tension, raise.leaning.as_str(), &note)
                 .await?;
             for evidence in &raise.evidence {
                 match self.id(Kind::Claim, &evidence.claim).await? {
-                    Some(claim) => self.store.evidence(link, claim, &evidence.pole).await?,
+                    Some(claim) => {
+                        self.store
+                            .evidence(link, claim, evidence.pole.as_str())
+                            .await?
+                    }
                     None => self.notes.push(format!(
                         "evidence {} for {} raising {}: the claim is neither in the file nor here",
                         evidence.claim, raise.proposal, raise.tension
