@@ -150,7 +150,7 @@ pub enum UserCommand {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// json, argdown, aif, dot, svg, kialo, iccma, csv, or summary (needs --debate).
+    /// json, argdown, aif, dot, svg, kialo, iccma, csv, csv-relations, or summary (needs --debate).
     pub format: String,
     #[arg(long, conflicts_with = "proposal")]
     pub debate: Option<String>,
@@ -159,7 +159,7 @@ pub struct ExportArgs {
     /// For summary: md or html.
     #[arg(long = "as", value_name = "md|html", default_value = "md")]
     pub summary_format: String,
-    /// Base URL for the links in a summary.
+    /// The site's address, for the links in a summary and the CSV files.
     #[arg(long, default_value = "http://127.0.0.1:3000")]
     pub base_url: String,
 }
@@ -476,7 +476,9 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
             .ok_or_else(|| {
                 CliError::Usage(format!("nothing to export: {scope:?} does not exist"))
             })?;
-        Ok(format.expect("not a summary").write(&doc))
+        Ok(format
+            .expect("not a summary")
+            .write(&doc, args.base_url.trim_end_matches('/')))
     }
     .await;
     database.close().await?;

@@ -2,12 +2,84 @@
 //! attack (`-`) and undercut (`_`) relations nested under what they relate to, tags, and
 //! a section per proposal. Each statement is defined once and referenced by its slug
 //! after that, so each relation appears exactly once.
+//!
+//! What Argdown has no syntax for travels as Argdown data, so that `import-map` brings the
+//! map back whole: the actors, debates, tensions and sources in the front matter (YAML;
+//! an `argmap:` block with one JSON object per item), a claim's speaker and quotes and a
+//! proposal's summary and tension links in the statement's `{…}` data. The data is
+//! compact JSON (valid YAML, as Argdown reads it) with `{`, `}` and `=` inside strings
+//! written as `\u` escapes, so that no text can end the data or the front matter early.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use super::model::MapDocument;
-use crate::domain::RelationKind;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Evidence, MapDocument, Quote};
+use crate::domain::{Leaning, RelationKind};
+
+/// The data argmap writes after a statement (and reads back).
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatementData {
+    /// The claim's text, when Argdown's one-line statement cannot hold it (a line break).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The claim's speaker (an actor's slug).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<Quote>,
+    /// A proposal's summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The tensions a proposal raises, with their notes and evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub raises: Vec<RaiseData>,
+}
+
+/// A tension a proposal raises, as its statement's data holds it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RaiseData {
+    pub tension: String,
+    pub leaning: Leaning,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+}
+
+/// Compact JSON whose strings hold no `{`, `}` or `=`: Argdown's lexer ends data at a
+/// brace and front matter at `===`, wherever they are.
+struct Guarded;
+
+impl serde_json::ser::Formatter for Guarded {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if matches!(c, '{' | '}' | '=') {
+                writer.write_all(&fragment.as_bytes()[start..i])?;
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = i + 1;
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+}
+
+/// `value` as guarded compact JSON.
+pub fn data<T: Serialize>(value: &T) -> String {
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Guarded);
+    value
+        .serialize(&mut serializer)
+        .expect("the model serialises");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
 
 /// Characters with a meaning in Argdown text, written with a backslash.
 pub const SPECIAL: &[char] = &['[', ']', '<', '>', '#', '@', '*', '_', '{', '}', '/'];
@@ -48,6 +120,15 @@ impl Writer<'_> {
         for tag in &claim.tags {
             let _ = write!(line, " #{tag}");
         }
+        let extra = StatementData {
+            text: claim.text.contains('\n').then(|| claim.text.clone()),
+            speaker: claim.actor.clone(),
+            quotes: claim.quotes.clone(),
+            ..StatementData::default()
+        };
+        if extra.text.is_some() || extra.speaker.is_some() || !extra.quotes.is_empty() {
+            let _ = write!(line, " {}", data(&extra));
+        }
         line
     }
 
@@ -76,11 +157,7 @@ pub fn write(doc: &MapDocument) -> String {
         out: String::new(),
         defined: BTreeSet::new(),
     };
-    let _ = writeln!(
-        writer.out,
-        "===\ntitle: {}\ngenerator: argmap\n===",
-        doc.title.replace('\n', " ")
-    );
+    front_matter(&mut writer.out, doc);
     for proposal in &doc.proposals {
         let _ = writeln!(writer.out, "\n# {}\n", escape(&proposal.title));
         let mut line = format!(
@@ -89,10 +166,24 @@ pub fn write(doc: &MapDocument) -> String {
             escape(&proposal.title),
             proposal.debate
         );
+        let mut extra = StatementData {
+            text: proposal
+                .title
+                .contains('\n')
+                .then(|| proposal.title.clone()),
+            summary: Some(proposal.summary.clone()),
+            ..StatementData::default()
+        };
         for raise in doc.raises.iter().filter(|r| r.proposal == proposal.slug) {
             let _ = write!(line, " #(raises {} {})", raise.tension, raise.leaning);
+            extra.raises.push(RaiseData {
+                tension: raise.tension.clone(),
+                leaning: raise.leaning,
+                note: raise.note.clone(),
+                evidence: raise.evidence.clone(),
+            });
         }
-        let _ = writeln!(writer.out, "{line}");
+        let _ = writeln!(writer.out, "{line} {}", data(&extra));
         writer.children(&format!("proposal:{}", proposal.slug), 1);
     }
     let rest: Vec<String> = doc
@@ -116,6 +207,29 @@ pub fn write(doc: &MapDocument) -> String {
     writer.out
 }
 
+/// The title, and argmap's objects that are not statements, as YAML front matter.
+fn front_matter(out: &mut String, doc: &MapDocument) {
+    let _ = writeln!(
+        out,
+        "===\ntitle: {}\ngenerator: argmap\nargmap:",
+        data(&doc.title)
+    );
+    fn list<T: Serialize>(out: &mut String, name: &str, items: &[T]) {
+        if items.is_empty() {
+            return;
+        }
+        let _ = writeln!(out, "  {name}:");
+        for item in items {
+            let _ = writeln!(out, "    - {}", data(item));
+        }
+    }
+    list(out, "actors", &doc.actors);
+    list(out, "debates", &doc.debates);
+    list(out, "tensions", &doc.tensions);
+    list(out, "sources", &doc.sources);
+    out.push_str("===\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +239,14 @@ mod tests {
         assert_eq!(
             escape("#NHSBill [x] <y> @who a_b 1/2"),
             r"\#NHSBill \[x\] \<y\> \@who a\_b 1\/2"
+        );
+    }
+
+    #[test]
+    fn data_strings_hold_no_braces_or_equals_signs() {
+        assert_eq!(
+            data(&vec!["a {b} == c"]),
+            r#"["a \u007bb\u007d \u003d\u003d c"]"#
         );
     }
 }

@@ -30,10 +30,12 @@ pub enum Format {
     Kialo,
     Iccma,
     Csv,
+    /// The relations, as CSV beside the claims' CSV.
+    CsvRelations,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Json,
         Format::Argdown,
         Format::Aif,
@@ -42,6 +44,7 @@ impl Format {
         Format::Kialo,
         Format::Iccma,
         Format::Csv,
+        Format::CsvRelations,
     ];
 
     /// The file extension, as used in export URLs (`/debates/{slug}/map.{extension}`).
@@ -55,6 +58,7 @@ impl Format {
             Format::Kialo => "kialo.txt",
             Format::Iccma => "i23",
             Format::Csv => "csv",
+            Format::CsvRelations => "relations.csv",
         }
     }
 
@@ -68,7 +72,8 @@ impl Format {
             Format::Svg => "SVG",
             Format::Kialo => "Kialo",
             Format::Iccma => "ICCMA",
-            Format::Csv => "CSV",
+            Format::Csv => "CSV of claims",
+            Format::CsvRelations => "CSV of relations",
         }
     }
 
@@ -82,6 +87,7 @@ impl Format {
             Format::Kialo => "Kialo text",
             Format::Iccma => "ICCMA i23",
             Format::Csv => "CSV",
+            Format::CsvRelations => "CSV of relations",
         }
     }
 
@@ -91,7 +97,7 @@ impl Format {
             Format::Argdown | Format::Kialo | Format::Iccma => "text/plain; charset=utf-8",
             Format::Dot => "text/vnd.graphviz; charset=utf-8",
             Format::Svg => "image/svg+xml; charset=utf-8",
-            Format::Csv => "text/csv; charset=utf-8",
+            Format::Csv | Format::CsvRelations => "text/csv; charset=utf-8",
         }
     }
 
@@ -99,8 +105,10 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.extension() == extension)
     }
 
-    /// Writes `doc` in this format.
-    pub fn write(self, doc: &MapDocument) -> String {
+    /// Writes `doc` in this format; `base` (the site's address, `https://argmap.example`)
+    /// makes the links of the CSV files absolute.
+    pub fn write(self, doc: &MapDocument, base: &str) -> String {
+        let base = base.trim_end_matches('/');
         match self {
             Format::Json => serde_json::to_string_pretty(doc).expect("the model serialises") + "\n",
             Format::Argdown => argdown::write(doc),
@@ -117,7 +125,10 @@ impl Format {
             Format::Svg => svg::write(doc),
             Format::Kialo => kialo::write(doc),
             Format::Iccma => iccma::write(doc),
-            Format::Csv => table::write(doc).expect("writing CSV to memory cannot fail"),
+            Format::Csv => table::write(doc, base).expect("writing CSV to memory cannot fail"),
+            Format::CsvRelations => {
+                table::write_relations(doc, base).expect("writing CSV to memory cannot fail")
+            }
         }
     }
 }
@@ -134,8 +145,9 @@ impl FromStr for Format {
             "kialo" => Ok(Format::Kialo),
             "iccma" | "i23" => Ok(Format::Iccma),
             "csv" => Ok(Format::Csv),
+            "csv-relations" => Ok(Format::CsvRelations),
             other => Err(format!(
-                "unknown format {other:?}: json, argdown, aif, dot, svg, kialo, iccma or csv"
+                "unknown format {other:?}: json, argdown, aif, dot, svg, kialo, iccma, csv or csv-relations"
             )),
         }
     }

@@ -38,7 +38,7 @@ pub fn base_url(headers: &HeaderMap) -> String {
 fn format_of(file: &str) -> Result<Format> {
     file.strip_prefix("map.")
         .and_then(Format::from_extension)
-        .ok_or_else(|| Error::NotFound(format!("the export {file:?} (try map.json, map.argdown, map.aif.json, map.dot, map.svg, map.kialo.txt, map.i23 or map.csv)")))
+        .ok_or_else(|| Error::NotFound(format!("the export {file:?} (try map.json, map.argdown, map.aif.json, map.dot, map.svg, map.kialo.txt, map.i23, map.csv or map.relations.csv)")))
 }
 
 fn document(body: String, content_type: &'static str, filename: &str) -> Response {
@@ -51,7 +51,13 @@ fn document(body: String, content_type: &'static str, filename: &str) -> Respons
     response
 }
 
-async fn export(state: &AppState, scope: Scope, file: &str, name: &str) -> Result<Response> {
+async fn export(
+    state: &AppState,
+    scope: Scope,
+    file: &str,
+    name: &str,
+    headers: &HeaderMap,
+) -> Result<Response> {
     let format = format_of(file)?;
     let what = match &scope {
         Scope::All => "the map".to_owned(),
@@ -63,21 +69,33 @@ async fn export(state: &AppState, scope: Scope, file: &str, name: &str) -> Resul
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     Ok(document(
-        format.write(&doc),
+        format.write(&doc, &base_url(headers)),
         format.content_type(),
         &format!("{name}.{}", format.extension()),
     ))
 }
 
-async fn everything(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {
-    export(&state, Scope::All, &file, "argmap").await
+async fn everything(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    export(&state, Scope::All, &file, "argmap", &headers).await
 }
 
 async fn proposal_file(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response> {
-    export(&state, Scope::Proposal(slug.clone()), &file, &slug).await
+    export(
+        &state,
+        Scope::Proposal(slug.clone()),
+        &file,
+        &slug,
+        &headers,
+    )
+    .await
 }
 
 async fn debate_file(
@@ -89,7 +107,7 @@ async fn debate_file(
         "summary.md" | "summary.html" => {
             summary_markdown(&state, &slug, &base_url(&headers)).await?
         }
-        _ => return export(&state, Scope::Debate(slug.clone()), &file, &slug).await,
+        _ => return export(&state, Scope::Debate(slug.clone()), &file, &slug, &headers).await,
     };
     if file == "summary.md" {
         return Ok(document(

@@ -12,8 +12,9 @@ use toml::Spanned;
 
 use super::format::{ClaimDef, ClaimsFile, Located, MapFile};
 use super::quotes::locate;
-use super::store::Store;
+use super::store::{DefinitionIds, Store};
 use crate::domain::RelationKind;
+use crate::export::model;
 use crate::slug::is_slug;
 use crate::sources::{ImportError, SourceInput, import_source};
 
@@ -194,53 +195,59 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         summary: &mut summary,
     };
     let m = &map.value;
-    let mut actors = HashMap::new();
-    for a in &m.actors {
-        let id = writer
-            .actor(
-                a.slug.get_ref(),
-                &a.name,
-                a.kind.get_ref().as_str(),
-                a.handle.as_deref(),
-                a.about.as_deref(),
-            )
-            .await?;
-        actors.insert(a.slug.get_ref().clone(), id);
-    }
-    let mut debates = HashMap::new();
-    for d in &m.debates {
-        let started = d.started.as_ref().and_then(|d| to_date(d.get_ref()));
-        let ended = d.ended.as_ref().and_then(|d| to_date(d.get_ref()));
-        let id = writer
-            .debate(d.slug.get_ref(), &d.title, &d.summary, started, ended)
-            .await?;
-        debates.insert(d.slug.get_ref().clone(), id);
-    }
-    let mut tensions = HashMap::new();
-    for t in &m.tensions {
-        let id = writer
-            .tension(
-                t.slug.get_ref(),
-                &t.title,
-                &t.pole_a,
-                &t.pole_b,
-                &t.description,
-            )
-            .await?;
-        tensions.insert(t.slug.get_ref().clone(), id);
-    }
-    let mut proposals = HashMap::new();
-    for p in &m.proposals {
-        let id = writer
-            .proposal(
-                p.slug.get_ref(),
-                debates[p.debate.get_ref()],
-                &p.title,
-                &p.summary,
-            )
-            .await?;
-        proposals.insert(p.slug.get_ref().clone(), id);
-    }
+    let actor_defs: Vec<model::Actor> = m
+        .actors
+        .iter()
+        .map(|a| model::Actor {
+            slug: a.slug.get_ref().clone(),
+            name: a.name.clone(),
+            kind: *a.kind.get_ref(),
+            handle: a.handle.clone(),
+            about: a.about.clone(),
+        })
+        .collect();
+    let debate_defs: Vec<model::Debate> = m
+        .debates
+        .iter()
+        .map(|d| model::Debate {
+            slug: d.slug.get_ref().clone(),
+            title: d.title.clone(),
+            summary: d.summary.clone(),
+            started: d.started.as_ref().and_then(|d| to_date(d.get_ref())),
+            ended: d.ended.as_ref().and_then(|d| to_date(d.get_ref())),
+        })
+        .collect();
+    let tension_defs: Vec<model::Tension> = m
+        .tensions
+        .iter()
+        .map(|t| model::Tension {
+            slug: t.slug.get_ref().clone(),
+            title: t.title.clone(),
+            pole_a: t.pole_a.clone(),
+            pole_b: t.pole_b.clone(),
+            description: t.description.clone(),
+        })
+        .collect();
+    let proposal_defs: Vec<model::Proposal> = m
+        .proposals
+        .iter()
+        .map(|p| model::Proposal {
+            slug: p.slug.get_ref().clone(),
+            debate: p.debate.get_ref().clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+        })
+        .collect();
+    // Every proposal's debate is in the map: check_references said so.
+    let (ids, _) = writer
+        .definitions(&actor_defs, &debate_defs, &tension_defs, &proposal_defs)
+        .await?;
+    let DefinitionIds {
+        actors,
+        debates,
+        tensions,
+        proposals,
+    } = ids;
 
     // Sources first: quotes are checked against their segments.
     let mut claims: HashMap<String, i64> = HashMap::new();

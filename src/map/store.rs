@@ -2,11 +2,23 @@
 //! revision when it creates or changes something, and changes nothing when the stored
 //! object already matches. Shared by the map loader and `import-map`.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 use super::load::LoadSummary;
+use crate::export::model;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+
+/// The ids of the definitions a map or an imported file wrote, by slug.
+#[derive(Debug, Default)]
+pub struct DefinitionIds {
+    pub actors: HashMap<String, i64>,
+    pub debates: HashMap<String, i64>,
+    pub tensions: HashMap<String, i64>,
+    pub proposals: HashMap<String, i64>,
+}
 
 /// Writes objects, recording a revision for each that it creates or changes.
 pub struct Store<'a> {
@@ -81,6 +93,103 @@ impl Store<'_> {
             }
         };
         Ok(id)
+    }
+
+    /// Writes what a map defines before its claims: actors, debates, tensions, then the
+    /// proposals (whose debate is one just written or one already here). Returns their ids,
+    /// and the proposals left out because their debate is neither.
+    pub async fn definitions<'p>(
+        &mut self,
+        actors: &[model::Actor],
+        debates: &[model::Debate],
+        tensions: &[model::Tension],
+        proposals: &'p [model::Proposal],
+    ) -> Result<(DefinitionIds, Vec<&'p model::Proposal>), sqlx::Error> {
+        let mut ids = DefinitionIds::default();
+        for a in actors {
+            let id = self
+                .actor(
+                    &a.slug,
+                    &a.name,
+                    a.kind.as_str(),
+                    a.handle.as_deref(),
+                    a.about.as_deref(),
+                )
+                .await?;
+            ids.actors.insert(a.slug.clone(), id);
+        }
+        for d in debates {
+            let id = self
+                .debate(&d.slug, &d.title, &d.summary, d.started, d.ended)
+                .await?;
+            ids.debates.insert(d.slug.clone(), id);
+        }
+        for t in tensions {
+            let id = self
+                .tension(&t.slug, &t.title, &t.pole_a, &t.pole_b, &t.description)
+                .await?;
+            ids.tensions.insert(t.slug.clone(), id);
+        }
+        let mut orphans = Vec::new();
+        for p in proposals {
+            let debate = match ids.debates.get(&p.debate) {
+                Some(&id) => Some(id),
+                None => {
+                    sqlx::query_scalar!("select id from debates where slug = $1::text", p.debate)
+                        .fetch_optional(&mut *self.conn)
+                        .await?
+                }
+            };
+            let Some(debate) = debate else {
+                orphans.push(p);
+                continue;
+            };
+            let id = self.proposal(&p.slug, debate, &p.title, &p.summary).await?;
+            ids.proposals.insert(p.slug.clone(), id);
+        }
+        Ok((ids, orphans))
+    }
+
+    /// Brings an existing source's description (not its text, nor its author and debates:
+    /// see `source_links`) in line with `source`; None when this instance has no source
+    /// with its slug.
+    pub async fn source_description(
+        &mut self,
+        source: &model::Source,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        let Some(id) =
+            sqlx::query_scalar!("select id from sources where slug = $1::text", source.slug)
+                .fetch_optional(&mut *self.conn)
+                .await?
+        else {
+            return Ok(None);
+        };
+        let changed = sqlx::query!(
+            r#"with old as (select to_jsonb(s) - 'search' as row from sources s where id = $1)
+               update sources set kind = $2, title = $3, author_name = $4, outlet = $5, url = $6,
+                                  published_on = $7, version = version + 1
+               where id = $1 and (kind, title, author_name, outlet, url, published_on)
+                     is distinct from ($2, $3, $4, $5, $6, $7)
+               returning (select row from old) as before, to_jsonb(sources) - 'search' as after"#,
+            id,
+            source.kind.as_str(),
+            source.title,
+            source.author_name,
+            source.outlet,
+            source.url,
+            source.published,
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        if let Some(row) = changed {
+            self.summary.objects_changed += 1;
+            Revision::new(ObjectKind::Source, id, RevisionAction::Edit)
+                .before(row.before)
+                .after(row.after)
+                .record(self.conn)
+                .await?;
+        }
+        Ok(Some(id))
     }
 
     pub async fn actor(

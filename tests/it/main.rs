@@ -16,4 +16,5 @@ mod pages;
 mod perf;
 mod queries;
 mod races;
+mod roundtrip;
 mod visibility;
