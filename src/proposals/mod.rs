@@ -1,9 +1,9 @@
 //! A proposal's page: what it is, the tensions it raises with the claims behind each, the
 //! claims for and against it as a tree with their standing, its map, and its sources.
 
-pub mod forms;
-pub mod tree;
-pub mod write;
+pub(crate) mod forms;
+pub(crate) mod tree;
+pub(crate) mod write;
 
 use std::collections::BTreeMap;
 
@@ -19,8 +19,10 @@ use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/proposals/{slug}", get(show))
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals/{slug}", get(show))
+        .merge(forms::router())
 }
 
 struct Proposal {
@@ -114,7 +116,6 @@ async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTree> {
         tree.claims
             .entry(row.claim_id)
             .or_insert_with(|| TreeClaim {
-                id: row.claim_id,
                 slug: row.slug,
                 body: row.body,
                 actor: row.actor,

@@ -3,7 +3,8 @@
 
 pub mod import;
 pub mod metadata;
-pub mod page;
+pub(crate) mod page;
+pub(crate) mod suggestions;
 pub mod text;
 
 pub use import::{

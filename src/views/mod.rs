@@ -1,4 +1,7 @@
-//! Small view types shared by the pages: claims as listed, breadcrumbs, relation names.
+//! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
+//! holds what every form page shares.
+
+pub(crate) mod form;
 
 use std::collections::BTreeMap;
 
@@ -79,17 +82,13 @@ impl Standings {
     }
 }
 
-/// How a relation reads from the claim that makes it.
-pub fn relation_verb(kind: &str) -> &'static str {
-    match kind {
-        "supports" => "supports",
-        "attacks" => "attacks",
-        "undercuts" => "undercuts",
-        _ => "relates to",
+/// A claim's text cut for a breadcrumb.
+pub(crate) fn short(text: &str) -> String {
+    const MAX: usize = 48;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
     }
-}
-
-/// Whether a claim relating to a proposal or claim this way argues for it.
-pub fn is_for(kind: &str) -> bool {
-    kind == "supports"
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }
