@@ -74,8 +74,14 @@ pub enum Command {
         /// The map folder, e.g. data/nhs-reform.
         path: PathBuf,
     },
-    /// Measure the candidate-claim suggestions against the claims' quotes in the database.
-    EvalSuggestions,
+    /// Measure the candidate-claim suggestions: against the claims' quotes in the database,
+    /// or with --fixtures against the main points marked by hand in a folder of documents.
+    EvalSuggestions {
+        /// A folder of NAME.txt documents with their main points in NAME.expected.toml
+        /// (e.g. tests/fixtures/unseen); needs no database.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+    },
     /// Write the map (or a debate's or proposal's part) in a format, or a debate summary, to stdout.
     Export(ExportArgs),
     /// Read a map in argmap JSON, Argdown or Kialo text back into the database.
@@ -239,7 +245,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Migrate => migrate(config).await,
             Command::Import(args) => import(config, args).await,
             Command::LoadMap { path } => load_map(config, path).await,
-            Command::EvalSuggestions => eval_suggestions(config).await,
+            Command::EvalSuggestions { fixtures } => eval_suggestions(config, fixtures).await,
             Command::Export(args) => export(config, args).await,
             Command::ImportMap(args) => import_map(config, args).await,
             Command::Dump => dump(config).await,
@@ -316,8 +322,16 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
         }
         return Ok(());
     }
-    let outcome = in_seeded_transaction(&config, async |conn| {
-        Ok(sources::import_source(conn, &input).await?)
+    let (outcome, resemblances) = in_seeded_transaction(&config, async |conn| {
+        let outcome = sources::import_source(conn, &input).await?;
+        let resemblances = if outcome.changed {
+            suggest::resemblances(conn, outcome.source_id)
+                .await
+                .map_err(ServeError::Connect)?
+        } else {
+            Vec::new()
+        };
+        Ok((outcome, resemblances))
     })
     .await?;
     if !outcome.changed {
@@ -349,6 +363,19 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
                     outcome.slug
                 );
             }
+        }
+    }
+    for (suggestion, claims) in resemblances {
+        println!(
+            "\nsuggested: {suggestion}\n  resembles claims already in the map (link rather than duplicate):"
+        );
+        for claim in claims {
+            println!(
+                "  /claims/{} ({:.0}% alike): {}",
+                claim.slug,
+                claim.similarity * 100.0,
+                claim.text
+            );
         }
     }
     Ok(())
@@ -389,7 +416,15 @@ async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn eval_suggestions(config: Config) -> Result<(), CliError> {
+async fn eval_suggestions(config: Config, fixtures: Option<PathBuf>) -> Result<(), CliError> {
+    if let Some(dir) = fixtures {
+        let (each, total) = suggest::evaluate_fixtures(&dir).map_err(CliError::Usage)?;
+        for (name, scores) in each {
+            println!("{name}: {scores}");
+        }
+        println!("all: {total}");
+        return Ok(());
+    }
     let scores = in_transaction(&config, async |conn| {
         Ok(suggest::evaluate(conn).await.map_err(ServeError::Connect)?)
     })

@@ -12,4 +12,5 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod unseen;
 mod visibility;
