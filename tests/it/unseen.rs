@@ -141,6 +141,9 @@ fn windows_and_old_mac_line_endings_give_the_same_result() {
     }
 }
 
+/// How a post's number is written, or its anchor.
+type Numbered = fn(usize) -> String;
+
 #[test]
 fn every_common_thread_numbering_is_taken_out_of_the_text_into_the_anchor() {
     let posts = [
@@ -148,7 +151,7 @@ fn every_common_thread_numbering_is_taken_out_of_the_text_into_the_anchor() {
         "Boards cannot hire staff who were never trained.",
         "So the plan for people has to come first.",
     ];
-    let forms: [(&str, fn(usize) -> String, fn(usize) -> String); 5] = [
+    let forms: [(&str, Numbered, Numbered); 5] = [
         ("1/", |n| format!("{n}/"), |n| format!("s{n}")),
         ("1/3", |n| format!("{n}/3"), |n| format!("s{n}-3")),
         ("(1)", |n| format!("({n})"), |n| format!("s{n}")),
