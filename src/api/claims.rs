@@ -22,7 +22,7 @@ pub struct ClaimJson {
     /// The speaker (an actor's slug).
     pub actor: Option<String>,
     /// stands, defeated or contested.
-    pub standing: String,
+    pub standing: crate::standing::StandingLabel,
     /// Hidden by a moderator (only moderators see hidden claims).
     pub hidden: bool,
     /// For edits: send it back unchanged (optimistic locking).
@@ -45,7 +45,7 @@ pub struct QuoteJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelationJson {
-    pub kind: String,
+    pub kind: crate::domain::RelationKind,
     /// A claim's slug or "proposal:SLUG".
     pub other: String,
 }
@@ -101,7 +101,7 @@ pub async fn show(
     let standings = Standings::load(db).await?;
     Ok(Json(ClaimJson {
         url: format!("/claims/{}", claim.slug),
-        standing: standings.label(claim.id).to_owned(),
+        standing: standings.label(claim.id),
         tags: read::tags(db, claim.id).await?,
         slug: claim.slug,
         text: claim.body,

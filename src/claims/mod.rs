@@ -16,6 +16,7 @@ use sqlx::PgPool;
 
 use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
+use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::standing::Standing;
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
@@ -29,11 +30,11 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// A claim or proposal this claim relates to, or one relating to it.
 struct Related {
-    kind: String,
+    kind: RelationKind,
     href: String,
     text: String,
     actor: Option<String>,
-    standing: Option<&'static str>,
+    standing: Option<crate::standing::StandingLabel>,
 }
 
 struct Evidence {
@@ -123,7 +124,7 @@ async fn show(
         ],
         explained_by: explained_by(db, &standing, &standings).await?,
         quotes: read::quotes(db, claim.id).await?,
-        attacked: incoming.iter().any(|r| r.kind != "supports"),
+        attacked: incoming.iter().any(|r| r.kind.is_attack()),
         outgoing,
         incoming,
         evidence: evidence(db, claim.id).await?,

@@ -6,6 +6,7 @@
 use sqlx::PgPool;
 
 use crate::auth::viewer::Viewer;
+use crate::domain::RelationKind;
 use crate::{Error, Result};
 
 pub(crate) struct Claim {
@@ -99,7 +100,7 @@ pub(crate) enum Other {
 
 /// A link from (`outgoing`) or to the claim.
 pub(crate) struct Link {
-    pub kind: String,
+    pub kind: RelationKind,
     pub outgoing: bool,
     pub other: Other,
 }
@@ -107,7 +108,7 @@ pub(crate) struct Link {
 /// The claim's live links whose other end is visible, by kind.
 pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
     let rows = sqlx::query!(
-        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
+        r#"select r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!",
                   oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
                   oa.name as "other_actor?",
                   p.slug as "proposal_slug?: String", p.title as "proposal_title?"

@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::model::MapDocument;
+use crate::domain::{ActorKind, RelationKind};
 
 #[derive(Debug, Serialize)]
 pub struct Aif {
@@ -112,10 +113,10 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
         ) else {
             continue;
         };
-        let (text, kind) = match relation.kind.as_str() {
-            "supports" => ("Default Inference", "RA"),
-            "attacks" => ("Default Conflict", "CA"),
-            _ => ("Undercut", "CA"),
+        let (text, kind) = match relation.kind {
+            RelationKind::Supports => ("Default Inference", "RA"),
+            RelationKind::Attacks => ("Default Conflict", "CA"),
+            RelationKind::Undercuts => ("Undercut", "CA"),
         };
         let scheme = node(&mut aif, &mut ids, text, kind);
         edge(&mut aif, &mut ids, &from, &scheme);
@@ -126,7 +127,9 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
     for actor in &doc.actors {
         let id = ids.next();
         let (firstname, surname) = match actor.name.rsplit_once(' ') {
-            Some((first, last)) if actor.kind == "person" => (first.to_owned(), last.to_owned()),
+            Some((first, last)) if actor.kind == ActorKind::Person => {
+                (first.to_owned(), last.to_owned())
+            }
             _ => (actor.name.clone(), String::new()),
         };
         aif.participants.push(Participant {

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use super::model::MapDocument;
+use crate::domain::RelationKind;
 
 /// Characters with a meaning in Argdown text, written with a backslash.
 pub const SPECIAL: &[char] = &['[', ']', '<', '>', '#', '@', '*', '_', '{', '}', '/'];
@@ -23,11 +24,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub fn sign(kind: &str) -> &'static str {
+pub fn sign(kind: RelationKind) -> &'static str {
     match kind {
-        "supports" => "+",
-        "attacks" => "-",
-        _ => "_",
+        RelationKind::Supports => "+",
+        RelationKind::Attacks => "-",
+        RelationKind::Undercuts => "_",
     }
 }
 
@@ -56,7 +57,7 @@ impl Writer<'_> {
         let relations: Vec<_> = self.doc.relations_to(target).cloned().collect();
         for relation in relations {
             let indent = "  ".repeat(depth);
-            let sign = sign(&relation.kind);
+            let sign = sign(relation.kind);
             if self.defined.contains(&relation.from) {
                 let _ = writeln!(self.out, "{indent}{sign} [{}]", relation.from);
             } else {

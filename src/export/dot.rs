@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 use super::model::MapDocument;
+use crate::domain::RelationKind;
+use crate::standing::StandingLabel;
 
 fn quote(text: &str) -> String {
     let mut out = String::from("\"");
@@ -59,10 +61,10 @@ pub fn write(doc: &MapDocument) -> String {
         );
     }
     for claim in &doc.claims {
-        let fill = match claim.standing.as_str() {
-            "defeated" => "#eeeeee",
-            "contested" => "#fff6e0",
-            _ => "#ffffff",
+        let fill = match claim.standing {
+            StandingLabel::Defeated => "#eeeeee",
+            StandingLabel::Contested => "#fff6e0",
+            StandingLabel::Stands => "#ffffff",
         };
         let _ = writeln!(
             out,
@@ -74,17 +76,17 @@ pub fn write(doc: &MapDocument) -> String {
         );
     }
     for relation in &doc.relations {
-        let style = match relation.kind.as_str() {
-            "supports" => "color=\"#2f6f3e\"",
-            "attacks" => "color=\"#b3261e\", style=dashed",
-            _ => "color=\"#a06800\", style=dotted",
+        let style = match relation.kind {
+            RelationKind::Supports => "color=\"#2f6f3e\"",
+            RelationKind::Attacks => "color=\"#b3261e\", style=dashed",
+            RelationKind::Undercuts => "color=\"#a06800\", style=dotted",
         };
         let _ = writeln!(
             out,
             "  {} -> {} [{style}, label={}];",
             quote(&relation.from),
             quote(&relation.to),
-            quote(&relation.kind)
+            quote(relation.kind.as_str())
         );
     }
     out.push_str("}\n");

@@ -27,7 +27,7 @@ pub fn write(doc: &MapDocument) -> String {
     let mut attacks: Vec<(usize, usize)> = doc
         .relations
         .iter()
-        .filter(|r| r.kind != "supports")
+        .filter(|r| r.kind.is_attack())
         .filter_map(|r| Some((*numbers.get(r.from.as_str())?, *numbers.get(r.to_claim()?)?)))
         .collect();
     attacks.sort();

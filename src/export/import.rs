@@ -143,7 +143,7 @@ async fn import_document(
                     .actor(
                         &a.slug,
                         &a.name,
-                        &a.kind,
+                        a.kind.as_str(),
                         a.handle.as_deref(),
                         a.about.as_deref(),
                     )
@@ -246,7 +246,9 @@ async fn import_document(
                 ));
                 continue;
             }
-            store.relation(&r.kind, from, to_claim, to_proposal).await?;
+            store
+                .relation(r.kind.as_str(), from, to_claim, to_proposal)
+                .await?;
         }
         for raise in &doc.raises {
             let (Some(&proposal), Some(&tension)) =
@@ -259,11 +261,11 @@ async fn import_document(
                 continue;
             };
             let link = store
-                .raise(proposal, tension, &raise.leaning, &raise.note)
+                .raise(proposal, tension, raise.leaning.as_str(), &raise.note)
                 .await?;
             for evidence in &raise.evidence {
                 match claims.get(&evidence.claim) {
-                    Some(&claim) => store.evidence(link, claim, &evidence.pole).await?,
+                    Some(&claim) => store.evidence(link, claim, evidence.pole.as_str()).await?,
                     None => missing.push(format!(
                         "evidence {} for {}: the claim is not in the file",
                         evidence.claim, raise.tension
@@ -280,13 +282,15 @@ async fn import_document(
 }
 
 fn valid_claim(slug: &str, text: &str, missing: &mut Vec<String>) -> bool {
-    let length = text.trim().chars().count();
     if !is_slug(slug) {
         missing.push(format!("claim {slug:?}: not a valid slug"));
         false
-    } else if !(10..=400).contains(&length) {
+    } else if let Err(err) = crate::domain::ClaimText::parse(text) {
         missing.push(format!(
-            "claim {slug}: its text is {length} characters; argmap's claims are 10 to 400"
+            "claim {slug}: its text is {} characters; argmap's claims are {} to {}",
+            err.length,
+            crate::domain::ClaimText::MIN_CHARS,
+            crate::domain::ClaimText::MAX_CHARS
         ));
         false
     } else {

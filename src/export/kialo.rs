@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::model::MapDocument;
+use crate::domain::RelationKind;
 
-fn side(kind: &str) -> &'static str {
-    if kind == "supports" { "Pro" } else { "Con" }
+fn side(kind: RelationKind) -> &'static str {
+    if kind.is_attack() { "Con" } else { "Pro" }
 }
 
 struct Writer<'a> {
@@ -22,7 +23,7 @@ impl Writer<'_> {
         let relations: Vec<_> = self.doc.relations_to(target).cloned().collect();
         for (i, relation) in relations.iter().enumerate() {
             let child = format!("{number}{}.", i + 1);
-            let side = side(&relation.kind);
+            let side = side(relation.kind);
             if let Some(first) = self.numbered.get(&relation.from) {
                 let _ = writeln!(self.out, "{child} {side}: -> See {first}");
                 continue;

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use crate::standing::Standing;
+use crate::domain::{ActorKind, Leaning, Pole, RelationKind};
+use crate::sources::SourceKind;
+use crate::standing::{Standing, StandingLabel};
 use crate::views::Standings;
 
 pub const FORMAT: &str = "argmap-map";
@@ -52,7 +54,7 @@ pub struct MapDocument {
 pub struct Actor {
     pub slug: String,
     pub name: String,
-    pub kind: String,
+    pub kind: ActorKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +99,7 @@ pub struct Proposal {
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub slug: String,
-    pub kind: String,
+    pub kind: SourceKind,
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -122,9 +124,9 @@ pub struct Claim {
     pub actor: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Computed on export ("stands", "defeated", "contested"); ignored on import.
+    /// Computed on export; ignored on import.
     #[serde(default)]
-    pub standing: String,
+    pub standing: StandingLabel,
     #[serde(default)]
     pub quotes: Vec<Quote>,
 }
@@ -141,7 +143,7 @@ pub struct Quote {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
-    pub kind: String,
+    pub kind: RelationKind,
     pub from: String,
     /// `"claim-slug"` or `"proposal:slug"`.
     pub to: String,
@@ -166,7 +168,7 @@ impl Relation {
 pub struct Raise {
     pub proposal: String,
     pub tension: String,
-    pub leaning: String,
+    pub leaning: Leaning,
     #[serde(default)]
     pub note: String,
     #[serde(default)]
@@ -177,7 +179,7 @@ pub struct Raise {
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     pub claim: String,
-    pub pole: String,
+    pub pole: Pole,
 }
 
 impl MapDocument {
@@ -313,8 +315,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         .map(|row| Claim {
             standing: standings
                 .of(row.id)
-                .map_or("stands", Standing::label)
-                .to_owned(),
+                .map_or(StandingLabel::Stands, Standing::label),
             quotes: quotes.remove(&row.id).unwrap_or_default(),
             slug: row.slug,
             text: row.body,
@@ -324,7 +325,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         .collect();
 
     let mut relations: Vec<Relation> = sqlx::query!(
-        r#"select r.kind as "kind!", f.slug as "from!: String",
+        r#"select r.kind as "kind!: RelationKind", f.slug as "from!: String",
                   coalesce(t.slug::text, 'proposal:' || p.slug::text) as "to!"
            from relations r
            join claims f on f.id = r.from_claim_id
@@ -344,7 +345,9 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         to: r.to,
     })
     .collect();
-    relations.sort();
+    // By kind as spelled, then from and to: the order exports have always had.
+    relations
+        .sort_by(|a, b| (a.kind.as_str(), &a.from, &a.to).cmp(&(b.kind.as_str(), &b.from, &b.to)));
 
     let proposals: Vec<Proposal> = sqlx::query!(
         r#"select p.slug as "slug!: String", d.slug as "debate!: String", p.title, p.summary
@@ -365,8 +368,8 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
 
     let included: BTreeSet<&str> = claims.iter().map(|c| c.slug.as_str()).collect();
     let raise_rows = sqlx::query!(
-        r#"select p.slug as "proposal!: String", t.slug as "tension!: String", pt.leaning, pt.note,
-                  c.slug as "claim?: String", e.pole as "pole?"
+        r#"select p.slug as "proposal!: String", t.slug as "tension!: String", pt.leaning as "leaning: Leaning", pt.note,
+                  c.slug as "claim?: String", e.pole as "pole?: Pole"
            from proposal_tensions pt
            join proposals p on p.id = pt.proposal_id
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
@@ -448,7 +451,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         .into_iter()
         .collect();
     let sources: Vec<Source> = sqlx::query!(
-        r#"select s.slug as "slug!: String", s.kind, s.title, a.slug as "author?: String", s.author_name, s.outlet,
+        r#"select s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title, a.slug as "author?: String", s.author_name, s.outlet,
                   s.url, s.published_on,
                   coalesce(array_agg(d.slug::text order by d.slug) filter (where d.id is not null), '{}') as "debates!"
            from sources s
@@ -481,7 +484,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
     actor_slugs.extend(sources.iter().filter_map(|s| s.author.clone()));
     let actor_slugs: Vec<String> = actor_slugs.into_iter().collect();
     let actors: Vec<Actor> = sqlx::query!(
-        r#"select slug as "slug!: String", name, kind, handle, about from actors
+        r#"select slug as "slug!: String", name, kind as "kind: ActorKind", handle, about from actors
            where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
         everything,
         &actor_slugs

@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::model::{Claim, MapDocument, Proposal};
+use crate::domain::RelationKind;
+use crate::standing::StandingLabel;
 
 /// How many claims of each side a summary shows.
 pub const STRONGEST: usize = 3;
@@ -33,11 +35,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn standing_rank(standing: &str) -> u8 {
+fn standing_rank(standing: StandingLabel) -> u8 {
     match standing {
-        "stands" => 0,
-        "contested" => 1,
-        _ => 2,
+        StandingLabel::Stands => 0,
+        StandingLabel::Contested => 1,
+        StandingLabel::Defeated => 2,
     }
 }
 
@@ -52,11 +54,11 @@ impl<'a> Summary<'a> {
     fn standing_supporters(&self, claim: &str) -> usize {
         self.doc
             .relations_to(claim)
-            .filter(|r| r.kind == "supports")
+            .filter(|r| r.kind == RelationKind::Supports)
             .filter(|r| {
                 self.doc
                     .claim(&r.from)
-                    .is_some_and(|c| c.standing == "stands")
+                    .is_some_and(|c| c.standing == StandingLabel::Stands)
             })
             .count()
     }
@@ -67,12 +69,12 @@ impl<'a> Summary<'a> {
         let doc = self.doc;
         let mut claims: Vec<&Claim> = doc
             .relations_to(&target)
-            .filter(|r| (r.kind == "supports") == supporting)
+            .filter(|r| (r.kind == RelationKind::Supports) == supporting)
             .filter_map(|r| doc.claim(&r.from))
             .collect();
         claims.sort_by_key(|c| {
             (
-                standing_rank(&c.standing),
+                standing_rank(c.standing),
                 std::cmp::Reverse(self.standing_supporters(&c.slug)),
                 std::cmp::Reverse(c.quotes.len()),
                 c.slug.clone(),
@@ -137,11 +139,11 @@ impl<'a> Summary<'a> {
                 let Some(tension) = doc.tensions.iter().find(|t| t.slug == raise.tension) else {
                     continue;
                 };
-                let leaning = match raise.leaning.as_str() {
-                    "a" => format!("leans towards *{}*", escape(&tension.pole_a.to_lowercase())),
-                    "b" => format!("leans towards *{}*", escape(&tension.pole_b.to_lowercase())),
-                    _ => "holds the balance".to_owned(),
-                };
+                let leaning = raise
+                    .leaning
+                    .phrase_with(&tension.pole_a, &tension.pole_b, |name| {
+                        format!("*{}*", escape(name))
+                    });
                 let note = if raise.note.is_empty() {
                     String::new()
                 } else {
@@ -185,7 +187,7 @@ impl<'a> Summary<'a> {
         let contested: Vec<&Claim> = self
             .tree(proposal)
             .into_iter()
-            .filter(|c| c.standing == "contested")
+            .filter(|c| c.standing == StandingLabel::Contested)
             .collect();
         let _ = writeln!(self.out, "**Unresolved.** ");
         if contested.is_empty() {

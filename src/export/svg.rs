@@ -36,11 +36,7 @@ pub fn write(doc: &MapDocument) -> String {
                 label: claim.text.clone(),
                 href: format!("/claims/{}", claim.slug),
                 kind: NodeKind::Claim,
-                standing: Some(match claim.standing.as_str() {
-                    "defeated" => "defeated",
-                    "contested" => "contested",
-                    _ => "stands",
-                }),
+                standing: Some(claim.standing),
                 depth,
             });
             next.push(claim.slug.clone());
@@ -54,7 +50,7 @@ pub fn write(doc: &MapDocument) -> String {
             Some(MapEdge {
                 from: *index.get(&r.from)?,
                 to: *index.get(&r.to)?,
-                kind: r.kind.clone(),
+                kind: r.kind.to_string(),
             })
         })
         .collect();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use sqlx::PgExecutor;
 
-use crate::standing::{Framework, Standing};
+use crate::standing::{Framework, Standing, StandingLabel};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -16,7 +16,7 @@ pub struct ClaimItem {
     pub slug: String,
     pub body: String,
     pub actor: Option<String>,
-    pub standing: &'static str,
+    pub standing: StandingLabel,
 }
 
 impl ClaimItem {
@@ -77,8 +77,9 @@ impl Standings {
         self.0.get(&claim)
     }
 
-    pub fn label(&self, claim: i64) -> &'static str {
-        self.of(claim).map_or("stands", Standing::label)
+    pub fn label(&self, claim: i64) -> StandingLabel {
+        self.of(claim)
+            .map_or(StandingLabel::Stands, Standing::label)
     }
 }
 

@@ -138,14 +138,14 @@ async fn the_aif_export_validates_against_the_aifdb_shape_and_links_every_node()
         count("RA"),
         doc.relations
             .iter()
-            .filter(|r| r.kind == "supports")
+            .filter(|r| r.kind.as_str() == "supports")
             .count()
     );
     assert_eq!(
         count("CA"),
         doc.relations
             .iter()
-            .filter(|r| r.kind != "supports")
+            .filter(|r| r.kind.as_str() != "supports")
             .count()
     );
     assert!(
@@ -564,7 +564,7 @@ async fn argdown_and_kialo_exports_import_back_with_their_claims_and_relations()
     let supports = |doc: &MapDocument| {
         doc.relations
             .iter()
-            .filter(|r| r.kind == "supports")
+            .filter(|r| r.kind.as_str() == "supports")
             .count()
     };
     assert_eq!(supports(&back), supports(&one));
