@@ -99,8 +99,14 @@ pub enum Command {
         /// The map folder, e.g. data/nhs-reform.
         path: PathBuf,
     },
-    /// Measure the candidate-claim suggestions against the claims' quotes in the database.
-    EvalSuggestions,
+    /// Measure the candidate-claim suggestions: against the claims' quotes in the database,
+    /// or with --fixtures against the main points marked by hand in a folder of documents.
+    EvalSuggestions {
+        /// A folder of NAME.txt documents with their main points in NAME.expected.toml
+        /// (e.g. tests/fixtures/unseen); needs no database.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+    },
     /// Write the map (or a debate's or proposal's part) in a format, or a debate summary, to stdout.
     Export(ExportArgs),
     /// Read a map in argmap JSON, Argdown or Kialo text back into the database.
@@ -208,9 +214,14 @@ pub struct ImportArgs {
     /// Slug of the debate the source belongs to.
     #[arg(long)]
     pub debate: Option<String>,
-    /// Show how the file would be cleaned and segmented, and write nothing.
+    /// Show how the file would be cleaned and segmented, and write nothing. It refuses
+    /// exactly what the import would.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: print the cleaned source as JSON (title, author, outlet, url,
+    /// published, segments with anchor, kind and text, suggested claims).
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
 }
 
 fn parse_date(text: &str) -> Result<time::Date, String> {
@@ -279,7 +290,7 @@ pub fn run(cli: Cli) -> ExitCode {
             Command::Migrate => migrate(config).await,
             Command::Import(args) => import(config, args).await,
             Command::LoadMap { path } => load_map(config, path).await,
-            Command::EvalSuggestions => eval_suggestions(config).await,
+            Command::EvalSuggestions { fixtures } => eval_suggestions(config, fixtures).await,
             Command::Export(args) => export(config, args).await,
             Command::ImportMap(args) => import_map(config, args).await,
             Command::Dump => dump(config).await,
@@ -322,9 +333,13 @@ async fn in_transaction<T>(
 }
 
 async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
+    use crate::sources::import::{NewVersionOf, find_debate, prepare};
+    let origin = args.file.display().to_string();
+    // The file is read and checked before the database is touched, for a dry run and an
+    // import alike: both go through `prepare`, so they accept the same documents.
     let input = SourceInput {
-        origin: args.file.display().to_string(),
-        text: String::new(),
+        text: sources::read_file(&args.file)?,
+        origin: origin.clone(),
         kind: args.kind,
         slug: args.slug,
         title: args.title,
@@ -334,50 +349,96 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
         published: args.published,
         debate: args.debate,
     };
+    let prepared = prepare(&input)?;
     if args.dry_run {
-        let text = sources::read_file(&args.file)?;
-        let parsed = sources::parse(&text, input.kind);
-        println!("kind: {}", parsed.kind.as_str());
-        println!("detected: {:?}", parsed.detected);
-        println!("dropped {} lines of page chrome", parsed.dropped_lines);
-        for segment in &parsed.segments {
-            println!(
-                "\n[{}] #{} ({})\n{}",
-                segment.locator,
-                segment.anchor,
-                segment.kind.as_str(),
-                segment.body
-            );
+        // The one check that needs the database: the debate named exists.
+        if let Some(debate) = &input.debate {
+            in_seeded_transaction(&config, async |conn| {
+                Ok(find_debate(conn, &origin, debate).await?)
+            })
+            .await?;
+        }
+        if args.json {
+            println!("{:#}", prepared.to_json());
+        } else {
+            print!("{}", prepared.describe());
         }
         return Ok(());
     }
-    // The file is checked before the database is touched.
-    let input = SourceInput {
-        text: sources::read_file(&args.file)?,
-        ..input
-    };
-    let outcome = in_transaction(&config, async |conn| {
-        Ok(sources::import_source(conn, &input).await?)
+    let (outcome, resemblances) = in_seeded_transaction(&config, async |conn| {
+        let outcome = sources::import_source(conn, &input).await?;
+        let resemblances = if outcome.changed {
+            suggest::resemblances(conn, outcome.source_id)
+                .await
+                .map_err(ServeError::Connect)?
+        } else {
+            Vec::new()
+        };
+        Ok((outcome, resemblances))
     })
     .await?;
-    if outcome.changed {
+    if !outcome.changed {
         println!(
-            "imported {} as /sources/{} version {}: {} segments, {} suggestions",
-            args.file.display(),
-            outcome.slug,
-            outcome.version,
-            outcome.segments,
-            outcome.suggestions
+            "{origin} is unchanged: /sources/{} version {} already has this text",
+            outcome.slug, outcome.version
         );
-    } else {
+        return Ok(());
+    }
+    match &outcome.new_version_of {
+        Some(why) => {
+            let because = match why {
+                NewVersionOf::Slug => "--slug names it".to_owned(),
+                NewVersionOf::Url(url) => format!("its URL is the same ({url})"),
+            };
+            println!(
+                "imported {origin} as version {} of the existing source /sources/{}, because {because}: {} segments, {} suggestions",
+                outcome.version, outcome.slug, outcome.segments, outcome.suggestions
+            );
+        }
+        None => {
+            println!(
+                "imported {origin} as /sources/{} version {}: {} segments, {} suggestions",
+                outcome.slug, outcome.version, outcome.segments, outcome.suggestions
+            );
+            if let Some(taken) = &outcome.slug_taken {
+                println!(
+                    "/sources/{taken} is another source, so this one is /sources/{}; to make it a new version of {taken} instead, import it with --slug {taken}",
+                    outcome.slug
+                );
+            }
+        }
+    }
+    for (suggestion, claims) in resemblances {
         println!(
-            "{} is unchanged: /sources/{} version {} already has this text",
-            args.file.display(),
-            outcome.slug,
-            outcome.version
+            "\nsuggested: {suggestion}\n  resembles claims already in the map (link rather than duplicate):"
         );
+        for claim in claims {
+            println!(
+                "  /claims/{} ({:.0}% alike): {}",
+                claim.slug,
+                claim.similarity * 100.0,
+                claim.text
+            );
+        }
     }
     Ok(())
+}
+
+/// [`in_transaction`], on a database that gets the seed map first if it is a fresh one.
+async fn in_seeded_transaction<T>(
+    config: &Config,
+    work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let database = Database::open_seeded(config).await?;
+    let result = async {
+        let mut tx = database.pool.begin().await.map_err(ServeError::Connect)?;
+        let value = work(&mut tx).await?;
+        tx.commit().await.map_err(ServeError::Connect)?;
+        Ok(value)
+    }
+    .await;
+    database.close().await?;
+    result
 }
 
 async fn load_map(config: Config, path: PathBuf) -> Result<(), CliError> {
@@ -417,7 +478,15 @@ async fn generate(config: Config, args: GenerateArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn eval_suggestions(config: Config) -> Result<(), CliError> {
+async fn eval_suggestions(config: Config, fixtures: Option<PathBuf>) -> Result<(), CliError> {
+    if let Some(dir) = fixtures {
+        let (each, total) = suggest::evaluate_fixtures(&dir).map_err(CliError::Usage)?;
+        for (name, scores) in each {
+            println!("{name}: {scores}");
+        }
+        println!("all: {total}");
+        return Ok(());
+    }
     let scores = in_transaction(&config, async |conn| {
         Ok(suggest::evaluate(conn).await.map_err(ServeError::Connect)?)
     })

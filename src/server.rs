@@ -60,6 +60,21 @@ impl Database {
         Ok(database)
     }
 
+    /// Opens the database as [`Database::open`] does, then, for the embedded database with
+    /// a seed map configured, loads that map if the database is still empty: whichever
+    /// command touches a fresh data folder first (`serve` or `import`), the shipped map is
+    /// there, as it would be had `serve` come first.
+    pub async fn open_seeded(config: &Config) -> Result<Self, ServeError> {
+        let database = Self::open(config).await?;
+        if let (Some(_), Some(map)) = (&database.postgres, &config.seed_map) {
+            if let Err(err) = database.seed(map).await {
+                let _ = database.close().await;
+                return Err(err);
+            }
+        }
+        Ok(database)
+    }
+
     /// Loads `map` when the database holds no source yet: the first start of the embedded
     /// default gets the shipped map, later starts keep what people have done since.
     pub async fn seed(&self, map: &Path) -> Result<(), ServeError> {
@@ -129,15 +144,9 @@ impl Database {
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let started = Instant::now();
     let shutdown = shutdown_signal();
-    let database = Database::open(&config).await?;
     // The shipped map goes into a new embedded instance; an external database is the
     // operator's to fill.
-    if let (Some(_), Some(map)) = (&database.postgres, &config.seed_map) {
-        if let Err(err) = database.seed(map).await {
-            let _ = database.close().await;
-            return Err(err);
-        }
-    }
+    let database = Database::open_seeded(&config).await?;
     // Expired sessions are removed hourly, in the background, for the life of the server.
     let sessions = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
     let cleanup = tokio::spawn(

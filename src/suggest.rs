@@ -82,6 +82,11 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
             r"not|no|never|nothing|isn't|aren't|doesn't|don't|won't",
         ),
         cue(
+            "generalisation",
+            1,
+            r"every|always|never|nobody|no one|the real|actually|tends? to",
+        ),
+        cue(
             "tension or test",
             2,
             r"tensions?|trade-?offs?|tests?|dilemma|opposite|versus|vs",
@@ -101,6 +106,8 @@ static TENSION_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .map(|p| Regex::new(p).unwrap())
     .collect()
 });
+
+static SO_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:so)[ ,]").unwrap());
 
 /// The sentences of `text` as char ranges: split after `.`, `?` or `!` followed by
 /// whitespace, and at line breaks.
@@ -145,6 +152,11 @@ pub fn suggest(body: &str) -> Vec<Suggestion> {
         if sentence.split_whitespace().count() >= MIN_CLAIM_WORDS {
             let mut score = 0;
             let mut cues = Vec::new();
+            // "So ..." opening a sentence draws a conclusion (inside one it rarely does).
+            if SO_OPENING.is_match(&sentence) {
+                score += 1;
+                cues.push("conclusion: so".to_owned());
+            }
             for cue in CUES.iter() {
                 if let Some(m) = cue.pattern.find(&sentence) {
                     score += cue.weight;
@@ -217,6 +229,101 @@ pub async fn store(
     .execute(conn)
     .await?;
     Ok(ids.len())
+}
+
+/// An existing claim a suggested claim resembles: link to it rather than duplicate it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct SimilarClaim {
+    pub slug: String,
+    pub text: String,
+    /// 0 to 1: the larger of trigram similarity (pg_trgm) and the share of stemmed words
+    /// the two have in common (PostgreSQL full text, Dice coefficient).
+    pub similarity: f32,
+}
+
+/// How alike a claim must be to be shown as a resemblance.
+pub const MIN_SIMILARITY: f32 = 0.3;
+/// Resemblances shown per suggestion.
+pub const MAX_SIMILAR: i64 = 3;
+
+/// For every open suggested claim of a source version, the visible claims it resembles,
+/// best first (one query for the whole version). Candidates come from the trigram and
+/// full-text indexes: claims sharing trigrams or any stemmed word.
+pub async fn similar_claims(
+    db: impl sqlx::PgExecutor<'_>,
+    source_version_id: i64,
+) -> Result<std::collections::HashMap<i64, Vec<SimilarClaim>>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"with s as (
+             select s.id, s.body, to_tsvector('english', s.body) as words,
+                    nullif(replace(plainto_tsquery('english', s.body)::text, '&', '|'), '') as any_word
+             from suggestions s join segments g on g.id = s.segment_id
+             where g.source_version_id = $1 and s.status = 'open' and s.kind = 'claim'
+           )
+           select s.id as "suggestion_id!", c.slug as "slug!: String", c.body as "text!",
+                  c.score as "similarity!"
+           from s cross join lateral (
+             select c.slug, c.body, greatest(
+                      similarity(c.body, s.body),
+                      2 * (select count(*) from unnest(tsvector_to_array(s.words)) w
+                            where w = any(tsvector_to_array(c.search)))::real
+                        / greatest(1, length(s.words) + length(c.search))::real
+                    )::real as score
+             from claims c
+             where c.hidden_at is null and c.merged_into_id is null
+               and (c.body % s.body
+                    or (s.any_word is not null and c.search @@ to_tsquery('english', s.any_word)))
+             order by score desc, c.slug
+             limit $3
+           ) c
+           where c.score >= $2
+           order by s.id, c.score desc, c.slug"#,
+        source_version_id,
+        MIN_SIMILARITY,
+        MAX_SIMILAR,
+    )
+    .fetch_all(db)
+    .await?;
+    let mut by_suggestion: std::collections::HashMap<i64, Vec<SimilarClaim>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        by_suggestion
+            .entry(row.suggestion_id)
+            .or_default()
+            .push(SimilarClaim {
+                slug: row.slug,
+                text: row.text,
+                similarity: row.similarity,
+            });
+    }
+    Ok(by_suggestion)
+}
+
+/// The suggested claims of a source's current version that resemble existing claims,
+/// with those claims, in the order of the text.
+pub async fn resemblances(
+    conn: &mut PgConnection,
+    source_id: i64,
+) -> Result<Vec<(String, Vec<SimilarClaim>)>, sqlx::Error> {
+    let version_id = sqlx::query_scalar!(
+        r#"select id as "id!" from current_source_versions where source_id = $1"#,
+        source_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut similar = similar_claims(&mut *conn, version_id).await?;
+    let rows = sqlx::query!(
+        r#"select s.id, s.body from suggestions s join segments g on g.id = s.segment_id
+           where g.source_version_id = $1 and s.status = 'open' and s.kind = 'claim'
+           order by g.position, s.start_char"#,
+        version_id
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| similar.remove(&row.id).map(|claims| (row.body, claims)))
+        .collect())
 }
 
 #[cfg(test)]
@@ -340,4 +447,137 @@ pub async fn evaluate(conn: &mut PgConnection) -> Result<Scores, sqlx::Error> {
     )
     .fetch_one(conn)
     .await
+}
+
+// Measured on documents with their main points marked by hand --------------------------
+
+/// How the candidate claims of some documents match the main points marked in them by
+/// hand: a candidate is a hit when it covers at least half of a main point; a main point
+/// is found when some candidate does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct PointScores {
+    pub candidates: usize,
+    pub hits: usize,
+    pub points: usize,
+    pub found: usize,
+}
+
+impl PointScores {
+    pub fn precision(&self) -> f64 {
+        ratio(self.hits as i64, self.candidates as i64)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.found as i64, self.points as i64)
+    }
+
+    fn add(&mut self, other: PointScores) {
+        self.candidates += other.candidates;
+        self.hits += other.hits;
+        self.points += other.points;
+        self.found += other.found;
+    }
+}
+
+impl std::fmt::Display for PointScores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} candidate claims, {} on a main point: precision {:.2}; {} main points, {} found: recall {:.2}",
+            self.candidates,
+            self.hits,
+            self.precision(),
+            self.points,
+            self.found,
+            self.recall()
+        )
+    }
+}
+
+/// Scores the candidate claims of one document against its main points (exact spans of
+/// its text). A point that is not in any segment is an error in the marking.
+pub fn score_points(segments: &[Segment], points: &[String]) -> Result<PointScores, String> {
+    let candidates: Vec<(usize, Suggestion)> = segments
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| {
+            suggest(&s.body)
+                .into_iter()
+                .filter(|c| c.kind == SuggestionKind::Claim)
+                .map(move |c| (i, c))
+        })
+        .collect();
+    let mut marked: Vec<(usize, usize, usize)> = Vec::new();
+    for point in points {
+        let (segment, start) = segments
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| s.body.find(point.as_str()).map(|at| (i, at)))
+            .ok_or_else(|| format!("the main point {point:?} is in no segment"))?;
+        let body = &segments[segment].body;
+        let start = body[..start].chars().count();
+        marked.push((segment, start, start + point.chars().count()));
+    }
+    let covers = |(segment, c): &(usize, Suggestion), (ps, start, end): &(usize, usize, usize)| {
+        let overlap = c
+            .end_char
+            .min(*end)
+            .saturating_sub(c.start_char.max(*start));
+        segment == ps && overlap * 2 >= end - start
+    };
+    Ok(PointScores {
+        candidates: candidates.len(),
+        hits: candidates
+            .iter()
+            .filter(|c| marked.iter().any(|p| covers(c, p)))
+            .count(),
+        points: marked.len(),
+        found: marked
+            .iter()
+            .filter(|p| candidates.iter().any(|c| covers(c, p)))
+            .count(),
+    })
+}
+
+/// What a fixture's `NAME.expected.toml` says about `NAME.txt`, as far as suggestions go.
+#[derive(Debug, Default, serde::Deserialize)]
+struct Marked {
+    #[serde(default)]
+    main_points: Vec<String>,
+}
+
+/// Scores every `*.txt` in `dir` that has main points marked in its `.expected.toml`:
+/// each document's scores, then the total.
+pub fn evaluate_fixtures(
+    dir: &std::path::Path,
+) -> Result<(Vec<(String, PointScores)>, PointScores), String> {
+    let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|err| format!("{}: cannot read it: {err}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".expected.toml"))
+        .collect();
+    names.sort();
+    let mut each = Vec::new();
+    let mut total = PointScores::default();
+    for expected in names {
+        let bytes = crate::sources::import::read_bounded(&expected, 1024 * 1024)
+            .map_err(|err| format!("{}: {err}", expected.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| format!("{}: not UTF-8 text", expected.display()))?;
+        let marked: Marked = toml::from_str(&text)
+            .map_err(|err| format!("{}: {}", expected.display(), err.message()))?;
+        if marked.main_points.is_empty() {
+            continue;
+        }
+        let name = expected.to_string_lossy().replace(".expected.toml", ".txt");
+        let text = crate::sources::read_file(std::path::Path::new(&name))
+            .map_err(|err| err.to_string())?;
+        let parsed = crate::sources::parse(&text, None);
+        let scores = score_points(&parsed.segments, &marked.main_points)
+            .map_err(|err| format!("{}: {err}", expected.display()))?;
+        total.add(scores);
+        each.push((name, scores));
+    }
+    Ok((each, total))
 }

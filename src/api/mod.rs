@@ -10,6 +10,7 @@ mod map;
 mod moderation;
 mod proposals;
 mod search;
+mod sources;
 mod tensions;
 mod tokens;
 
@@ -35,6 +36,7 @@ use crate::{AppState, Error, Result};
     modifiers(&Security),
     tags(
         (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate"),
+        (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
         (name = "map", description = "The map and its parts, as argmap JSON documents"),
         (name = "account", description = "API tokens"),
     )
@@ -72,6 +74,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tensions::create_tension))
         .routes(routes!(tensions::edit_tension))
         .routes(routes!(search::search))
+        .routes(routes!(sources::suggestions))
         .routes(routes!(tokens::tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
 }

@@ -38,7 +38,7 @@ pub enum LoadError {
     Invalid { problems: Vec<Problem> },
     #[error(transparent)]
     Import(#[from] ImportError),
-    #[error("database error while loading the map: {0}")]
+    #[error("cannot load the map: {}", crate::sources::import::describe_db_error(.0))]
     Database(#[from] sqlx::Error),
 }
 
@@ -128,17 +128,25 @@ fn line_of(text: &str, byte: usize) -> usize {
         .count()
 }
 
+/// The largest map file read (the shipped map's largest is a few tens of KB).
+const MAX_MAP_FILE_BYTES: usize = 16 * 1024 * 1024;
+
 fn read_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
     problems: &mut Vec<Problem>,
 ) -> Option<Parsed<T>> {
-    let text = match std::fs::read_to_string(path) {
+    // Bounded, and never a pipe or device (which would hang or never end).
+    let text = match crate::sources::import::read_bounded(path, MAX_MAP_FILE_BYTES)
+        .map_err(|err| err.to_string())
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| "cannot read it: not UTF-8 text".to_owned())
+        }) {
         Ok(text) => text,
-        Err(err) => {
+        Err(message) => {
             problems.push(Problem {
                 file: path.to_owned(),
                 line: 0,
-                message: format!("cannot read it: {err}"),
+                message,
             });
             return None;
         }

@@ -46,8 +46,30 @@ pub enum ImportError {
     },
     #[error("{origin}: no debate has the slug {slug:?}")]
     UnknownDebate { origin: String, slug: String },
-    #[error("{origin}: {source}")]
+    #[error("{origin}: {}", describe_db_error(source))]
     Database { origin: String, source: sqlx::Error },
+}
+
+/// What a database error means for whoever imported, in words: never a constraint's or
+/// table's name (the error itself stays the `source`, for logs).
+pub fn describe_db_error(err: &sqlx::Error) -> &'static str {
+    use sqlx::error::ErrorKind;
+    match err {
+        sqlx::Error::Database(db) => match db.kind() {
+            ErrorKind::UniqueViolation => {
+                "it clashes with a record stored meanwhile (try the import again)"
+            }
+            ErrorKind::CheckViolation | ErrorKind::NotNullViolation => {
+                "a value is outside what the database accepts"
+            }
+            ErrorKind::ForeignKeyViolation => "it refers to a record that is not there",
+            _ => "the database refused it",
+        },
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            "the database is unavailable"
+        }
+        _ => "the database failed",
+    }
 }
 
 /// A document to import, with what the importer says about it (overriding detection).
@@ -66,47 +88,94 @@ pub struct SourceInput {
     pub debate: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportOutcome {
-    pub source_id: i64,
-    pub slug: String,
-    pub version: i32,
-    pub segments: usize,
-    pub suggestions: usize,
-    /// False when the same text was already stored: nothing was written.
-    pub changed: bool,
-}
-
 /// Reads and checks a file, for [`import_source`].
 pub fn read_file(path: &Path) -> Result<String, ImportError> {
     let origin = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|err| ImportError::Read {
-        origin: origin.clone(),
-        reason: describe_io(&err),
-    })?;
-    if metadata.is_dir() {
-        return Err(ImportError::Read {
-            origin,
-            reason: "it is a folder, not a file".into(),
-        });
-    }
-    if metadata.len() > MAX_SOURCE_BYTES as u64 {
-        return Err(ImportError::TooLarge {
-            origin,
-            size: metadata.len() as usize,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|err| ImportError::Read {
-        origin: origin.clone(),
-        reason: describe_io(&err),
+    let bytes = read_bounded(path, MAX_SOURCE_BYTES).map_err(|err| match err {
+        ReadError::TooLarge(size) => ImportError::TooLarge {
+            origin: origin.clone(),
+            size: size as usize,
+        },
+        ReadError::Unreadable(reason) => ImportError::Read {
+            origin: origin.clone(),
+            reason,
+        },
     })?;
     decode(&origin, bytes)
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Its size in bytes (or the bytes read before giving up), over the limit.
+    TooLarge(u64),
+    /// A plain reason: "no such file", "it is a named pipe, not a file".
+    Unreadable(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::TooLarge(size) => write!(f, "{size} bytes is over the limit"),
+            ReadError::Unreadable(reason) => write!(f, "cannot read it: {reason}"),
+        }
+    }
+}
+
+/// Reads a regular file of at most `max` bytes. Named pipes, devices (`/dev/zero`),
+/// sockets and folders are refused before anything is read (a pipe would block and a
+/// device never ends); the size is checked first, and the read is bounded too, in case
+/// the file grows or reports no size (`/proc`).
+pub fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+
+    let unreadable = |err: std::io::Error| ReadError::Unreadable(describe_io(&err));
+    let check = |metadata: &std::fs::Metadata| -> Result<(), ReadError> {
+        let kind = metadata.file_type();
+        let what = if kind.is_file() {
+            return if metadata.len() > max as u64 {
+                Err(ReadError::TooLarge(metadata.len()))
+            } else {
+                Ok(())
+            };
+        } else if kind.is_dir() {
+            "a folder"
+        } else if kind.is_fifo() {
+            "a named pipe"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        Err(ReadError::Unreadable(format!("it is {what}, not a file")))
+    };
+    check(&std::fs::metadata(path).map_err(unreadable)?)?;
+    // Non-blocking, so a file swapped for a pipe since the check cannot hang the open;
+    // the open file is checked again.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+        .map_err(unreadable)?;
+    check(&file.metadata().map_err(unreadable)?)?;
+    let mut bytes = Vec::new();
+    file.take(max as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() > max {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn describe_io(err: &std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
         _ => err.to_string(),
     }
 }
@@ -147,23 +216,67 @@ pub fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
     Ok(text)
 }
 
-/// The metadata a source will be stored with: flags first, then what the text shows.
+/// The longest segment the database stores.
+const MAX_SEGMENT_CHARS: usize = 100_000;
+
+/// A document checked and cleaned, ready to store. `--dry-run` shows exactly this, so a
+/// dry run and an import accept the same documents.
 #[derive(Debug, Clone)]
-struct Metadata {
-    slug: String,
-    title: String,
-    author_name: Option<String>,
-    outlet: Option<String>,
-    url: Option<String>,
-    published: Option<time::Date>,
+pub struct Prepared {
+    pub parsed: Parsed,
+    /// The slug asked for (`--slug`), or one made from the title; another source may hold it.
+    pub slug: String,
+    /// Whether the importer named the slug (only then may an existing source get a new
+    /// version by slug).
+    pub slug_named: bool,
+    pub title: String,
+    pub author_name: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<time::Date>,
+    hash: Vec<u8>,
 }
 
-fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportError> {
+/// Checks and cleans `input` without touching the database: everything an import would
+/// refuse (but an unknown `--debate`, which needs the database) is refused here.
+pub fn prepare(input: &SourceInput) -> Result<Prepared, ImportError> {
+    let origin = input.origin.clone();
     let invalid = |field, message: String| ImportError::Invalid {
         origin: input.origin.clone(),
         field,
         message,
     };
+    if input.text.len() > MAX_SOURCE_BYTES {
+        return Err(ImportError::TooLarge {
+            origin,
+            size: input.text.len(),
+        });
+    }
+    if input.text.contains('\0') {
+        let nul = input.text.find('\0').unwrap_or(0);
+        let line = 1 + input.text[..nul].matches('\n').count();
+        return Err(ImportError::Binary { origin, line });
+    }
+    if input.text.trim().is_empty() {
+        return Err(ImportError::Empty { origin });
+    }
+    let parsed = parse(&input.text, input.kind);
+    if parsed.segments.is_empty() {
+        return Err(ImportError::NoText { origin });
+    }
+    if let Some(long) = parsed
+        .segments
+        .iter()
+        .find(|s| s.body.chars().count() > MAX_SEGMENT_CHARS)
+    {
+        return Err(invalid(
+            "text",
+            format!(
+                "{} is over {MAX_SEGMENT_CHARS} characters: split it into paragraphs",
+                long.locator
+            ),
+        ));
+    }
     let title = input
         .title
         .clone()
@@ -173,15 +286,15 @@ fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportErro
     if title.is_empty() || title.chars().count() > 300 {
         return Err(invalid("title", "must be 1 to 300 characters".into()));
     }
-    let slug = match &input.slug {
-        Some(slug) if is_slug(slug) => slug.clone(),
+    let (slug, slug_named) = match &input.slug {
+        Some(slug) if is_slug(slug) => (slug.clone(), true),
         Some(slug) => {
             return Err(invalid(
                 "slug",
                 format!("{slug:?} is not lowercase words joined by hyphens"),
             ));
         }
-        None => slugify(&title, 60),
+        None => (slugify(&title, 60), false),
     };
     if slug.is_empty() {
         return Err(invalid(
@@ -190,13 +303,15 @@ fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportErro
         ));
     }
     if let Some(url) = &input.url {
-        if !(url.starts_with("https://") || url.starts_with("http://"))
-            || url.len() > 2000
-            || url.contains(char::is_whitespace)
-        {
+        if !is_http_url(url) {
             return Err(invalid("url", format!("{url:?} is not an http(s) URL")));
         }
     }
+    // A URL the page names is kept only when it is one.
+    let url = input
+        .url
+        .clone()
+        .or_else(|| parsed.detected.url.clone().filter(|u| is_http_url(u)));
     let author_name = input
         .author
         .clone()
@@ -215,61 +330,182 @@ fn metadata(input: &SourceInput, parsed: &Parsed) -> Result<Metadata, ImportErro
     if outlet.as_ref().is_some_and(|o| o.chars().count() > 200) {
         return Err(invalid("outlet", "must be at most 200 characters".into()));
     }
-    Ok(Metadata {
+    Ok(Prepared {
         slug,
+        slug_named,
         title,
         author_name,
         outlet,
-        url: input.url.clone(),
+        url,
         published: input.published.or(parsed.detected.published),
+        hash: Sha256::digest(input.text.as_bytes()).to_vec(),
+        parsed,
     })
 }
 
+impl Prepared {
+    /// The cleaned source as JSON, for other tools (`argmap import FILE --dry-run --json`).
+    pub fn to_json(&self) -> serde_json::Value {
+        let segments: Vec<serde_json::Value> = self
+            .parsed
+            .segments
+            .iter()
+            .map(|s| {
+                json!({"anchor": s.anchor, "kind": s.kind.as_str(), "locator": s.locator, "text": s.body})
+            })
+            .collect();
+        let suggestions: Vec<serde_json::Value> = self
+            .parsed
+            .segments
+            .iter()
+            .flat_map(|segment| {
+                suggest::suggest(&segment.body).into_iter().map(|s| {
+                    json!({
+                        "anchor": segment.anchor, "kind": s.kind.as_str(), "text": s.body,
+                        "start": s.start_char, "end": s.end_char, "cues": s.cues,
+                    })
+                })
+            })
+            .collect();
+        json!({
+            "title": self.title,
+            "author": self.author_name,
+            "outlet": self.outlet,
+            "url": self.url,
+            "published": self.published.map(|d| d.to_string()),
+            "kind": self.parsed.kind.as_str(),
+            "label": self.parsed.detected.label,
+            "slug": self.slug,
+            "dropped_lines": self.parsed.dropped_lines,
+            "metadata_lines": self.parsed.metadata_lines,
+            "segments": segments,
+            "suggestions": suggestions,
+        })
+    }
+
+    /// The cleaned source as text for a person (`argmap import FILE --dry-run`).
+    pub fn describe(&self) -> String {
+        use std::fmt::Write;
+        let none = || "-".to_owned();
+        let mut out = String::new();
+        let _ = writeln!(out, "kind: {}", self.parsed.kind.as_str());
+        let _ = writeln!(out, "title: {}", self.title);
+        let _ = writeln!(
+            out,
+            "author: {}",
+            self.author_name.clone().unwrap_or_else(none)
+        );
+        let _ = writeln!(out, "outlet: {}", self.outlet.clone().unwrap_or_else(none));
+        let _ = writeln!(out, "url: {}", self.url.clone().unwrap_or_else(none));
+        let _ = writeln!(
+            out,
+            "published: {}",
+            self.published.map_or_else(none, |d| d.to_string())
+        );
+        let _ = writeln!(out, "slug: {}", self.slug);
+        let _ = writeln!(
+            out,
+            "{} metadata lines taken into the fields above; {} lines of page chrome dropped",
+            self.parsed.metadata_lines, self.parsed.dropped_lines
+        );
+        for segment in &self.parsed.segments {
+            let _ = write!(
+                out,
+                "\n[{}] #{} ({})\n{}\n",
+                segment.locator,
+                segment.anchor,
+                segment.kind.as_str(),
+                segment.body
+            );
+        }
+        out
+    }
+}
+
+fn is_http_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && url.len() <= 2000
+        && !url.contains(char::is_whitespace)
+}
+
+/// A URL as compared to tell the same page: scheme, `www.`, fragment, a trailing slash
+/// and letter case do not count. (The SQL in [`import_source`] says the same.)
+pub fn url_key(url: &str) -> String {
+    let lower = url.trim().to_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let rest = rest.split('#').next().unwrap_or(rest);
+    rest.trim_end_matches('/').to_owned()
+}
+
+/// Why an import became a new version of an existing source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewVersionOf {
+    /// The importer named its slug.
+    Slug,
+    /// Its URL is the existing source's URL.
+    Url(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub source_id: i64,
+    pub slug: String,
+    pub version: i32,
+    pub segments: usize,
+    pub suggestions: usize,
+    /// False when the same text was already stored: nothing was written.
+    pub changed: bool,
+    /// Set when this import is a new version of a source that was already there.
+    pub new_version_of: Option<NewVersionOf>,
+    /// The slug made from the title when another source holds it (a fresh one was used).
+    pub slug_taken: Option<String>,
+}
+
 /// Imports `input` in the caller's transaction. Validates everything before writing.
+///
+/// A document becomes a new version of an existing source only when the importer names
+/// that source's slug or the document's URL is that source's URL; otherwise it is a new
+/// source, under a fresh slug when the one made from its title is taken.
 pub async fn import_source(
     conn: &mut PgConnection,
     input: &SourceInput,
 ) -> Result<ImportOutcome, ImportError> {
+    let prepared = prepare(input)?;
     let origin = input.origin.clone();
     let db = |source: sqlx::Error| ImportError::Database {
         origin: origin.clone(),
         source,
     };
-    if input.text.len() > MAX_SOURCE_BYTES {
-        return Err(ImportError::TooLarge {
-            origin,
-            size: input.text.len(),
-        });
-    }
-    if input.text.trim().is_empty() {
-        return Err(ImportError::Empty { origin });
-    }
-    let parsed = parse(&input.text, input.kind);
-    if parsed.segments.is_empty() {
-        return Err(ImportError::NoText { origin });
-    }
-    let meta = metadata(input, &parsed)?;
     let debate_id = match &input.debate {
-        Some(slug) => Some(
-            sqlx::query_scalar!("select id from debates where slug = $1", slug)
-                .fetch_optional(&mut *conn)
-                .await
-                .map_err(db)?
-                .ok_or_else(|| ImportError::UnknownDebate {
-                    origin: origin.clone(),
-                    slug: slug.clone(),
-                })?,
-        ),
+        Some(slug) => Some(find_debate(&mut *conn, &origin, slug).await?),
         None => None,
     };
-    let hash = Sha256::digest(input.text.as_bytes()).to_vec();
+    let Prepared {
+        parsed,
+        slug,
+        slug_named,
+        title,
+        author_name,
+        outlet,
+        url,
+        published,
+        hash,
+    } = prepared;
 
+    // The same text again changes nothing: under the slug named, or anywhere.
     let existing = sqlx::query!(
         r#"select s.id, s.slug as "slug: String", v.number
            from source_versions v join sources s on s.id = v.source_id
-           where v.content_hash = $1 and s.slug = $2"#,
+           where v.content_hash = $1 and (s.slug = $2 or not $3)
+           order by s.id limit 1"#,
         hash,
-        meta.slug,
+        slug,
+        slug_named,
     )
     .fetch_optional(&mut *conn)
     .await
@@ -291,52 +527,84 @@ pub async fn import_source(
             segments: segments as usize,
             suggestions: 0,
             changed: false,
+            new_version_of: None,
+            slug_taken: None,
         });
     }
 
-    let source = sqlx::query!(
-        r#"select id, coalesce((select max(number) from source_versions where source_id = sources.id), 0) as "latest!"
-           from sources where slug = $1 for update"#,
-        meta.slug
-    )
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    let (source_id, version) = match source {
-        Some(source) => {
-            sqlx::query!(
-                "update sources set kind = $2, title = $3, author_name = $4, outlet = $5, url = coalesce($6, url),
-                        published_on = coalesce($7, published_on), version = version + 1
-                 where id = $1",
-                source.id,
-                parsed.kind.as_str(),
-                meta.title,
-                meta.author_name,
-                meta.outlet,
-                meta.url,
-                meta.published,
-            )
-            .execute(&mut *conn)
+    // Which source this is a new version of, if any.
+    let by_slug = if slug_named {
+        sqlx::query_scalar!("select id from sources where slug = $1 for update", slug)
+            .fetch_optional(&mut *conn)
             .await
-            .map_err(db)?;
-            (source.id, source.latest + 1)
-        }
-        None => {
-            let id = sqlx::query_scalar!(
-                "insert into sources (slug, kind, title, author_name, outlet, url, published_on)
-                 values ($1::text, $2, $3, $4, $5, $6, $7) returning id",
-                meta.slug,
-                parsed.kind.as_str(),
-                meta.title,
-                meta.author_name,
-                meta.outlet,
-                meta.url,
-                meta.published,
+            .map_err(db)?
+            .map(|id| (id, slug.clone(), NewVersionOf::Slug))
+    } else {
+        None
+    };
+    let target = match (by_slug, &url) {
+        (Some(target), _) => Some(target),
+        (None, Some(url)) if !slug_named => sqlx::query!(
+            r#"select id, slug as "slug!: String", url as "url!" from sources
+               where url is not null
+                 and rtrim(split_part(regexp_replace(lower(btrim(url)), '^https?://(www\.)?', ''), '#', 1), '/') = $1
+               order by id limit 1 for update"#,
+            url_key(url)
+        )
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .map(|row| (row.id, row.slug, NewVersionOf::Url(row.url))),
+        _ => None,
+    };
+
+    let mut slug_taken = None;
+    let (source_id, slug, version, new_version_of) = match target {
+        Some((id, slug, why)) => {
+            let latest = sqlx::query_scalar!(
+                r#"select coalesce(max(number), 0) as "latest!" from source_versions where source_id = $1"#,
+                id
             )
             .fetch_one(&mut *conn)
             .await
             .map_err(db)?;
-            (id, 1)
+            sqlx::query!(
+                "update sources set kind = $2, title = $3, author_name = $4, outlet = $5, url = coalesce($6, url),
+                        published_on = coalesce($7, published_on), version = version + 1
+                 where id = $1",
+                id,
+                parsed.kind.as_str(),
+                title,
+                author_name,
+                outlet,
+                url,
+                published,
+            )
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+            (id, slug, latest + 1, Some(why))
+        }
+        None => {
+            let fresh = fresh_slug(&mut *conn, &slug).await.map_err(db)?;
+            if fresh != slug {
+                slug_taken = Some(slug.clone());
+            }
+            let id = sqlx::query_scalar!(
+                "insert into sources (slug, kind, title, author_name, outlet, url, published_on)
+                 values ($1::text, $2, $3, $4, $5, $6, $7) returning id",
+                fresh,
+                parsed.kind.as_str(),
+                title,
+                author_name,
+                outlet,
+                url,
+                published,
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(db)?;
+            (id, fresh, 1, None)
         }
     };
 
@@ -393,8 +661,8 @@ pub async fn import_source(
     }
 
     let after = json!({
-        "slug": meta.slug, "kind": parsed.kind.as_str(), "title": meta.title, "author": meta.author_name,
-        "outlet": meta.outlet, "url": meta.url, "published": meta.published.map(|d| d.to_string()),
+        "slug": slug, "kind": parsed.kind.as_str(), "title": title, "author": author_name,
+        "outlet": outlet, "url": url, "published": published.map(|d| d.to_string()),
         "version": version, "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
     });
     let action = if version == 1 {
@@ -410,10 +678,49 @@ pub async fn import_source(
 
     Ok(ImportOutcome {
         source_id,
-        slug: meta.slug,
+        slug,
         version,
         segments: parsed.segments.len(),
         suggestions,
         changed: true,
+        new_version_of,
+        slug_taken,
     })
+}
+
+/// Checks the debate a source is to belong to exists; its id.
+pub async fn find_debate(
+    conn: &mut PgConnection,
+    origin: &str,
+    slug: &str,
+) -> Result<i64, ImportError> {
+    sqlx::query_scalar!("select id from debates where slug = $1", slug)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(|source| ImportError::Database {
+            origin: origin.to_owned(),
+            source,
+        })?
+        .ok_or_else(|| ImportError::UnknownDebate {
+            origin: origin.to_owned(),
+            slug: slug.to_owned(),
+        })
+}
+
+/// `slug`, or `slug-2`, `slug-3`... whichever no source holds yet.
+async fn fresh_slug(conn: &mut PgConnection, slug: &str) -> Result<String, sqlx::Error> {
+    let taken: Vec<String> = sqlx::query_scalar!(
+        r#"select slug as "slug!: String" from sources where slug = $1 or slug like $1 || '-%'"#,
+        slug
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if !taken.iter().any(|t| t == slug) {
+        return Ok(slug.to_owned());
+    }
+    let base = crate::slug::slugify(slug, 74);
+    Ok((2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some number is free"))
 }

@@ -2,9 +2,13 @@
 //! importing them from raw scraped text.
 
 pub mod import;
+pub mod metadata;
 pub(crate) mod page;
 pub(crate) mod suggestions;
 pub mod text;
 
-pub use import::{ImportError, ImportOutcome, SourceInput, import_source, read_file};
+pub use import::{
+    ImportError, ImportOutcome, NewVersionOf, Prepared, SourceInput, import_source, prepare,
+    read_file,
+};
 pub use text::{Parsed, Segment, SegmentKind, SourceKind, parse};

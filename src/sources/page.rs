@@ -56,6 +56,8 @@ struct Suggestion {
     id: i64,
     body: String,
     cues: String,
+    /// Claims already in the map that it resembles: link to one instead of duplicating.
+    similar: Vec<crate::suggest::SimilarClaim>,
 }
 
 struct DebateLink {
@@ -164,6 +166,8 @@ async fn show(
     .fetch_all(db)
     .await?;
 
+    let mut similar = crate::suggest::similar_claims(db, source.version_id).await?;
+
     let mut quoted: BTreeSet<i64> = BTreeSet::new();
     let segments: Vec<SegmentView> = segments
         .into_iter()
@@ -196,6 +200,7 @@ async fn show(
                     id: s.id,
                     body: std::mem::take(&mut s.body),
                     cues: std::mem::take(&mut s.cues),
+                    similar: similar.remove(&s.id).unwrap_or_default(),
                 })
                 .collect();
             SegmentView {

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::metadata;
+
 crate::domain::vocabulary! {
     /// What kind of document a source is.
     pub enum SourceKind ("kind") {
@@ -54,7 +56,10 @@ pub struct Detected {
     pub author_name: Option<String>,
     pub handle: Option<String>,
     pub outlet: Option<String>,
+    pub url: Option<String>,
     pub published: Option<time::Date>,
+    /// The page's content-type label, lowercased ("press release", "blog post").
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,30 +69,58 @@ pub struct Parsed {
     pub segments: Vec<Segment>,
     /// How many non-blank lines of the raw text were dropped as chrome.
     pub dropped_lines: usize,
+    /// How many lines were metadata (source URL, byline, dates, labels), now in `detected`.
+    pub metadata_lines: usize,
+}
+
+/// The text with every line break as `\n`: Windows (`\r\n`), old Mac (`\r`) and Unicode
+/// line and paragraph separators alike.
+pub fn normalize_line_breaks(raw: &str) -> String {
+    raw.replace("\r\n", "\n").replace(
+        ['\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{c}', '\u{b}'],
+        "\n",
+    )
 }
 
 /// Cleans and segments `raw`; `kind` overrides the detected kind.
 pub fn parse(raw: &str, kind: Option<SourceKind>) -> Parsed {
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
-    let all_lines: Vec<&str> = raw.lines().map(str::trim_end).collect();
-    let content_lines = strip_chrome(&all_lines);
-    let kind = kind.unwrap_or_else(|| detect_kind(raw, &content_lines));
+    let normalized = normalize_line_breaks(raw);
+    let all_lines: Vec<&str> = normalized.split('\n').map(str::trim_end).collect();
+    let (lines, meta) = metadata::take(&all_lines, |line| {
+        leading_mark(line).is_some() || trailing_mark(line).is_some()
+    });
+    let content_lines = strip_chrome(&lines);
+    let numbering = Numbering::find(&content_lines);
+    let kind = kind.unwrap_or_else(|| detect_kind(&normalized, &content_lines, numbering, &meta));
     let mut detected = Detected {
-        handle: detect_handle(raw),
-        published: detect_date(&all_lines),
-        ..Detected::default()
+        title: meta.title.clone(),
+        author_name: meta.author.clone(),
+        handle: meta.handle.clone().or_else(|| detect_handle(&normalized)),
+        outlet: meta.outlet.clone(),
+        url: meta.url.clone(),
+        published: meta
+            .published
+            .or_else(|| metadata::find_date_in_prose(&head_text(&lines))),
+        label: meta.label.clone(),
     };
     let segments = match kind {
         SourceKind::Thread => {
-            detected.outlet = detect_thread_outlet(raw);
-            segment_thread(&content_lines)
+            if detected.outlet.is_none() {
+                detected.outlet = detect_thread_outlet(&normalized, detected.url.as_deref());
+            }
+            segment_thread(&content_lines, numbering)
         }
         SourceKind::Article | SourceKind::Blog => {
-            let (header, title, body) = split_article_header(&content_lines);
-            detected.title = title;
-            detected.outlet = header.outlet;
-            detected.author_name = header.author;
-            segment_article(&body)
+            let (head, body) = read_article_head(&content_lines);
+            detected.title = detected.title.or(head.title);
+            detected.outlet = detected.outlet.or(head.outlet);
+            detected.author_name = detected.author_name.or(head.author);
+            let segments = segment_article(&paragraph_blocks(&body));
+            if detected.author_name.is_none() {
+                detected.author_name = detect_speaker(&segments);
+            }
+            segments
         }
     };
     if detected.title.is_none() {
@@ -96,17 +129,24 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> Parsed {
             .find(|s| s.kind != SegmentKind::Heading)
             .map(|s| title_from(&s.body));
     }
-    let kept: usize = content_lines
-        .iter()
-        .filter(|l| !l.trim().is_empty())
-        .count();
-    let total: usize = all_lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let non_blank = |lines: &[&str]| lines.iter().filter(|l| !l.trim().is_empty()).count();
     Parsed {
         kind,
         detected,
         segments,
-        dropped_lines: total - kept,
+        dropped_lines: non_blank(&lines) - non_blank(&content_lines),
+        metadata_lines: non_blank(&all_lines) - non_blank(&lines),
     }
+}
+
+/// The opening lines, where a publication date written in words may be found.
+fn head_text(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .take(12)
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 // Chrome ----------------------------------------------------------------------------------
@@ -127,6 +167,12 @@ static FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
           | you\ can\ share\ this
           | share\ this(\ (post|article|story|page))?:?$
           | (leave\ a\ (comment|reply)|comments?:?$)
+          | read\ \d+\ tweets?$
+          | -*\ ?ends\ ?-*$
+          | notes?\ (to|for)\ editors?:?$ | editor'?s?’?\ notes?:?$
+          | (for\ )?(further|more)\ information:?$
+          | (media|press)\ (contacts?|enquiries|office):?$
+          | like\ this:?$
         )",
     )
     .unwrap()
@@ -222,14 +268,6 @@ fn ends_sentence(text: &str) -> bool {
 
 // Detection -------------------------------------------------------------------------------
 
-/// `3/11`, `10/`, `15/END`, `1/16 (sorry)` at the end of a post.
-static POST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|\s)(?P<n>\d{1,3})/(?P<of>\d{1,3}|END|end|End)?(?:\s*\([^)]{0,20}\))?\s*$")
-        .unwrap()
-});
-/// `1. ` opening a numbered point.
-static NUMBERED_POINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,2})\.\s+\S").unwrap());
 static HANDLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bfollow @(?P<handle>[A-Za-z0-9_]{1,15})\b").unwrap());
 
@@ -238,94 +276,106 @@ const MAX_POST_CHARS: usize = 320;
 
 static BLOG_SIGNS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?im)^posted (on|by)\b|\bthis blog\b|\bblog post\b").unwrap());
-static TWITTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b").unwrap());
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(By )?(?P<name>[A-Z][a-z'’-]+( [A-Z][a-z'’.-]+){1,3})$").unwrap()
+static TWITTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b|https?://(www\.)?(twitter|x)\.com/",
+    )
+    .unwrap()
+});
+/// What marks a text as written for social media: mentions, hashtags, the thread emoji.
+static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(^|\s)[@#][A-Za-z0-9_]{2,}|🧵|\bthread\b|\b(twitter|tweets?)\b").unwrap()
+});
+/// "Jane Smith, director of policy at X, said:" opening a statement.
+static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|,\s+|\.\s+)(?P<name>(?:(?:Dr|Prof|Professor|Sir|Dame|Lord|Lady|Baroness|Mr|Mrs|Ms|Cllr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?:,\s+[^,:]{2,150},)?\s+(?:said|says|commented|added|responded|warned|explained)\s*:\s*$",
+    )
+    .unwrap()
 });
 
-fn detect_kind(raw: &str, lines: &[&str]) -> SourceKind {
+fn detect_kind(
+    raw: &str,
+    lines: &[&str],
+    numbering: Option<Numbering>,
+    meta: &metadata::Metadata,
+) -> SourceKind {
     let text: Vec<&str> = lines
         .iter()
         .copied()
         .filter(|l| !l.trim().is_empty())
         .collect();
-    let marked = text.iter().filter(|l| POST_MARKER.is_match(l)).count();
+    let is_blog = meta
+        .label
+        .as_deref()
+        .map_or(BLOG_SIGNS.is_match(raw), |label| {
+            label.contains("blog") || label.contains("post")
+        });
+    let prose_kind = if is_blog {
+        SourceKind::Blog
+    } else {
+        SourceKind::Article
+    };
+    if numbering.is_some_and(|n| n.marks_a_thread(text.len())) {
+        return SourceKind::Thread;
+    }
     let has_blank_separators = lines.iter().any(|l| l.trim().is_empty());
     let short = text
         .iter()
         .filter(|l| l.chars().count() <= MAX_POST_CHARS)
         .count();
-    let looks_like_thread = (text.len() >= 3 && marked * 3 >= text.len())
-        || (!has_blank_separators && text.len() >= 3 && short * 10 >= text.len() * 9);
-    if looks_like_thread {
-        SourceKind::Thread
-    } else if BLOG_SIGNS.is_match(raw) {
-        SourceKind::Blog
-    } else {
-        SourceKind::Article
+    let post_per_line = !has_blank_separators && text.len() >= 3 && short * 10 >= text.len() * 9;
+    if !post_per_line {
+        return prose_kind;
     }
+    // A page whose paragraphs are separated by single line breaks (a press statement)
+    // looks like a thread with a post per line; what it says about itself tells them apart.
+    let social = SOCIAL.is_match(raw)
+        || meta.handle.is_some()
+        || meta.url.as_deref().is_some_and(|u| TWITTER.is_match(u));
+    let written_as_prose = meta.label.is_some()
+        || meta.title.is_some()
+        || meta.published.is_some()
+        || meta.author.is_some()
+        || text.first().is_some_and(|first| is_title_line(first))
+        || text.iter().take(4).any(|l| ATTRIBUTION.is_match(l.trim()));
+    if written_as_prose && !social {
+        prose_kind
+    } else {
+        SourceKind::Thread
+    }
+}
+
+/// A short line that does not end a sentence: a title or heading.
+fn is_title_line(line: &str) -> bool {
+    let line = line.trim();
+    let words = word_count(line);
+    (1..=MAX_TITLE_WORDS).contains(&words)
+        && !line.ends_with(['.', ':', ';', ',', '…'])
+        && line.chars().next().is_some_and(|c| !c.is_lowercase())
 }
 
 fn detect_handle(raw: &str) -> Option<String> {
     HANDLE.captures(raw).map(|c| format!("@{}", &c["handle"]))
 }
 
-fn detect_thread_outlet(raw: &str) -> Option<String> {
-    TWITTER.is_match(raw).then(|| "Twitter".to_owned())
+fn detect_thread_outlet(raw: &str, url: Option<&str>) -> Option<String> {
+    (TWITTER.is_match(raw) || url.is_some_and(|u| TWITTER.is_match(u)))
+        .then(|| "Twitter".to_owned())
 }
 
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(
-            (?P<iso>\d{4}-\d{2}-\d{2})
-          | (?P<d1>\d{1,2})(st|nd|rd|th)?\ (?P<m1>january|february|march|april|may|june|july|august|september|october|november|december)\ (?P<y1>\d{4})
-          | (?P<m2>january|february|march|april|may|june|july|august|september|october|november|december)\ (?P<d2>\d{1,2}),?\ (?P<y2>\d{4})
-        )\b",
-    )
-    .unwrap()
-});
-
-/// A publication date in the first lines ("12 February 2021", "February 12, 2021", ISO).
-fn detect_date(lines: &[&str]) -> Option<time::Date> {
-    let head = lines
+/// The speaker a press statement quotes, when no byline names an author: "Responding to
+/// X, Jane Smith, director of policy at Y, said:" in its opening paragraphs.
+fn detect_speaker(segments: &[Segment]) -> Option<String> {
+    segments
         .iter()
-        .take(12)
-        .copied()
-        .collect::<Vec<_>>()
-        .join("\n");
-    let captures = DATE.captures(&head)?;
-    if let Some(iso) = captures.name("iso") {
-        return time::Date::parse(
-            iso.as_str(),
-            &time::macros::format_description!("[year]-[month]-[day]"),
-        )
-        .ok();
-    }
-    let (day, month, year) = match captures.name("d1") {
-        Some(day) => (day, &captures["m1"], &captures["y1"]),
-        None => (captures.name("d2")?, &captures["m2"], &captures["y2"]),
-    };
-    let month: time::Month = month.to_ascii_lowercase().parse().ok().or_else(|| {
-        let index = [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ]
-        .iter()
-        .position(|m| m.eq_ignore_ascii_case(month))?;
-        time::Month::try_from(index as u8 + 1).ok()
-    })?;
-    time::Date::from_calendar_date(year.parse().ok()?, month, day.as_str().parse().ok()?).ok()
+        .filter(|s| s.kind == SegmentKind::Paragraph)
+        .take(3)
+        .find_map(|s| {
+            let c = ATTRIBUTION.captures(s.body.trim())?;
+            let name = c["name"].trim();
+            metadata::is_person_name(name).then(|| name.to_owned())
+        })
 }
 
 /// A title from the opening sentence of a document that has none.
@@ -359,64 +409,246 @@ fn truncate_words(text: &str, max_chars: usize) -> String {
     out
 }
 
+// Thread numbering ------------------------------------------------------------------------
+
+/// How a thread writes its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `3/`, `3/11`, `3/END`, `[3/11]`
+    Slash,
+    /// `(3)`
+    Paren,
+    /// `3.` (only at the start of a post)
+    Dot,
+    /// `3)` (only at the start of a post)
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Leading,
+    Trailing,
+}
+
+/// A post number found on a line, and the line's text without it.
+#[derive(Debug, Clone, Copy)]
+struct Mark<'a> {
+    n: u32,
+    of: Option<&'a str>,
+    form: Form,
+    text: &'a str,
+}
+
+impl Mark<'_> {
+    fn locator(&self) -> String {
+        match (self.form, self.of) {
+            (Form::Slash, Some(of)) => format!("{}/{of}", self.n),
+            (Form::Slash, None) => format!("{}/", self.n),
+            (Form::Paren, _) => format!("({})", self.n),
+            (Form::Dot, _) => format!("{}.", self.n),
+            (Form::Close, _) => format!("{})", self.n),
+        }
+    }
+
+    fn anchor(&self) -> String {
+        match self.of {
+            Some(of) => format!("s{}-{}", self.n, of.to_ascii_lowercase()),
+            None => format!("s{}", self.n),
+        }
+    }
+
+    /// `N/N` and `N/END` close a thread.
+    fn is_last(&self) -> bool {
+        self.of
+            .is_some_and(|of| of.eq_ignore_ascii_case("end") || of.parse::<u32>() == Ok(self.n))
+    }
+}
+
+/// `3/11`, `10/`, `15/END`, `1/16 (sorry)`, `[3/11]`, `(3)` at the end of a post.
+static TRAILING_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:^|\s)(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?(?:\s*\([^)]{0,20}\))?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\))\s*$",
+    )
+    .unwrap()
+});
+/// `3/ `, `3/11 `, `[3/11] `, `(3) `, `3. `, `3) ` opening a post.
+static LEADING_MARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\)|(?P<dn>\d{1,3})\.|(?P<cn>\d{1,3})\))\s+(?P<text>\S.*)$",
+    )
+    .unwrap()
+});
+
+fn mark_of<'a>(c: &regex::Captures<'a>, text: &'a str) -> Option<Mark<'a>> {
+    let number = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (n, of, form) = if let Some(n) = number("n") {
+        (n, c.name("of").map(|m| m.as_str()), Form::Slash)
+    } else if let Some(n) = number("bn") {
+        (n, c.name("bof").map(|m| m.as_str()), Form::Slash)
+    } else if let Some(n) = number("pn") {
+        (n, None, Form::Paren)
+    } else if let Some(n) = number("dn") {
+        (n, None, Form::Dot)
+    } else {
+        (number("cn")?, None, Form::Close)
+    };
+    (n > 0).then_some(Mark { n, of, form, text })
+}
+
+fn trailing_mark(line: &str) -> Option<Mark<'_>> {
+    let c = TRAILING_MARK.captures(line)?;
+    let text = line[..c.get(0)?.start()].trim();
+    mark_of(&c, text)
+}
+
+fn leading_mark(line: &str) -> Option<Mark<'_>> {
+    let c = LEADING_MARK.captures(line)?;
+    let text = c.name("text")?.as_str().trim();
+    mark_of(&c, text)
+}
+
+/// The numbering a thread uses: where its marks sit and their form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Numbering {
+    place: Place,
+    form: Form,
+    /// Lines with a mark of this kind.
+    marked: usize,
+    /// Marks in increasing order before the numbering starts again.
+    run: usize,
+    /// The position among non-blank lines of the first mark.
+    first: usize,
+}
+
+impl Numbering {
+    fn mark(self, line: &str) -> Option<Mark<'_>> {
+        let mark = match self.place {
+            Place::Leading => leading_mark(line),
+            Place::Trailing => trailing_mark(line),
+        }?;
+        (mark.form == self.form).then_some(mark)
+    }
+
+    /// The numbering most of the lines follow, if any.
+    fn find(lines: &[&str]) -> Option<Numbering> {
+        let text: Vec<&str> = lines
+            .iter()
+            .copied()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        let mut best: Option<Numbering> = None;
+        for place in [Place::Trailing, Place::Leading] {
+            for form in [Form::Slash, Form::Paren, Form::Dot, Form::Close] {
+                let mut candidate = Numbering {
+                    place,
+                    form,
+                    marked: 0,
+                    run: 0,
+                    first: 0,
+                };
+                let mut last = 0;
+                let mut running = true;
+                for (i, line) in text.iter().enumerate() {
+                    let Some(mark) = candidate.mark(line) else {
+                        continue;
+                    };
+                    if candidate.marked == 0 {
+                        candidate.first = i;
+                    }
+                    candidate.marked += 1;
+                    if running && mark.n > last {
+                        candidate.run += 1;
+                        last = mark.n;
+                    } else {
+                        running = false;
+                    }
+                }
+                if candidate.run > 0 && best.is_none_or(|b| candidate.run > b.run) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        best.filter(|n| n.usable(text.len()))
+    }
+
+    /// Whether a thread's posts can be split by these marks. `1.` and `1)` also number
+    /// the points of a list, so they must number most of the lines, from the start.
+    fn usable(self, lines: usize) -> bool {
+        match self.form {
+            Form::Slash => true,
+            Form::Paren => self.run >= 2,
+            Form::Dot | Form::Close => {
+                self.place == Place::Leading
+                    && self.run >= 3
+                    && self.marked * 5 >= lines * 3
+                    && self.first <= 1
+            }
+        }
+    }
+
+    /// Whether the marks are enough to call the document a thread.
+    fn marks_a_thread(self, lines: usize) -> bool {
+        lines >= 3 && self.run >= 2 && self.marked * 3 >= lines && self.usable(lines)
+    }
+}
+
 // Threads ---------------------------------------------------------------------------------
 
-/// A thread's posts. With numbering markers (`3/11`), a post runs until the line that ends
-/// with its marker, and the thread ends at `N/N`, `N/END` or when the numbering starts
-/// again (an appended thread). Without markers, each line is a post.
-fn segment_thread(lines: &[&str]) -> Vec<Segment> {
+/// `1. ` opening a numbered point of an unnumbered thread.
+static NUMBERED_POINT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,2})\.\s+\S").unwrap());
+
+/// A thread's posts. With numbering, a post runs from its number to the next (numbers at
+/// the start) or until the line that ends with its number (numbers at the end); the
+/// thread ends at `N/N`, `N/END` or when the numbering starts again (an appended thread).
+/// Without numbering, each line is a post.
+fn segment_thread(lines: &[&str], numbering: Option<Numbering>) -> Vec<Segment> {
     let text: Vec<&str> = lines
         .iter()
         .copied()
         .filter(|l| !l.trim().is_empty())
         .collect();
-    let numbered = text.iter().any(|l| POST_MARKER.is_match(l));
-    if !numbered {
-        return text
+    match numbering {
+        None => text
             .iter()
             .enumerate()
             .map(|(i, line)| unnumbered_post(i + 1, line.trim()))
-            .collect();
+            .collect(),
+        Some(numbering) if numbering.place == Place::Trailing => segment_trailing(&text, numbering),
+        Some(numbering) => segment_leading(lines, numbering),
     }
+}
+
+fn numbered_post(mark: &Mark<'_>, body: String) -> Segment {
+    Segment {
+        kind: SegmentKind::Post,
+        locator: mark.locator(),
+        anchor: mark.anchor(),
+        body,
+    }
+}
+
+fn segment_trailing(text: &[&str], numbering: Numbering) -> Vec<Segment> {
     let mut posts = Vec::new();
     let mut pending: Vec<&str> = Vec::new();
     let mut last_number = 0u32;
     for line in text {
-        let Some(marker) = POST_MARKER.captures(line) else {
+        let Some(mark) = numbering.mark(line) else {
             pending.push(line.trim());
             continue;
         };
-        let number: u32 = marker["n"].parse().unwrap_or(0);
-        if number <= last_number {
+        if mark.n <= last_number {
             break; // numbering starts again: another thread was appended
         }
-        last_number = number;
-        let whole = marker.get(0).unwrap();
-        let before = line[..whole.start()].trim();
-        if !before.is_empty() {
-            pending.push(before);
+        last_number = mark.n;
+        if !mark.text.is_empty() {
+            pending.push(mark.text);
         }
-        let of = marker.name("of").map(|m| m.as_str());
-        let locator = match of {
-            Some(of) => format!("{number}/{of}"),
-            None => format!("{number}/"),
-        };
-        let anchor = match of {
-            Some(of) => format!("s{number}-{}", of.to_ascii_lowercase()),
-            None => format!("s{number}"),
-        };
         if !pending.is_empty() {
-            posts.push(Segment {
-                kind: SegmentKind::Post,
-                locator,
-                anchor,
-                body: pending.join("\n"),
-            });
+            posts.push(numbered_post(&mark, pending.join("\n")));
         }
         pending.clear();
-        let is_last =
-            of.is_some_and(|of| of.eq_ignore_ascii_case("end") || of.parse::<u32>() == Ok(number));
-        if is_last {
+        if mark.is_last() {
             return posts;
         }
     }
@@ -426,6 +658,45 @@ fn segment_thread(lines: &[&str]) -> Vec<Segment> {
         posts.push(unnumbered_post(position, &pending.join("\n")));
     }
     posts
+}
+
+fn segment_leading(lines: &[&str], numbering: Numbering) -> Vec<Segment> {
+    let mut posts = Vec::new();
+    let mut intro: Vec<&str> = Vec::new();
+    let mut current: Option<(Mark<'_>, Vec<&str>)> = None;
+    let mut last_number = 0u32;
+    for line in lines {
+        if line.trim().is_empty() {
+            // The closing post (`N/N`) ends at the first blank line after it.
+            if current.as_ref().is_some_and(|(mark, _)| mark.is_last()) {
+                break;
+            }
+            continue;
+        }
+        match numbering.mark(line) {
+            Some(mark) if mark.n <= last_number => break, // an appended thread
+            Some(mark) => {
+                last_number = mark.n;
+                if let Some((done, body)) = current.replace((mark, vec![mark.text])) {
+                    posts.push(numbered_post(&done, body.join("\n")));
+                }
+            }
+            None => match &mut current {
+                Some((_, body)) => body.push(line.trim()),
+                None => intro.push(line.trim()),
+            },
+        }
+    }
+    if let Some((done, body)) = current {
+        posts.push(numbered_post(&done, body.join("\n")));
+    }
+    let mut intro_posts: Vec<Segment> = intro
+        .iter()
+        .enumerate()
+        .map(|(i, line)| unnumbered_post(i + 1, line))
+        .collect();
+    intro_posts.extend(posts);
+    intro_posts
 }
 
 fn unnumbered_post(position: usize, line: &str) -> Segment {
@@ -449,56 +720,128 @@ fn unnumbered_post(position: usize, line: &str) -> Segment {
 
 // Articles --------------------------------------------------------------------------------
 
+/// What an article's opening lines say: its title, and the outlet and byline around it.
 #[derive(Debug, Default)]
-struct Header {
+struct Head {
+    title: Option<String>,
     outlet: Option<String>,
     author: Option<String>,
 }
 
+/// A segment's locator is at most this long (a heading's is its text, shortened).
+const MAX_LOCATOR_CHARS: usize = 40;
 /// Headings and header lines are short.
 const MAX_HEADING_WORDS: usize = 8;
 const MAX_TITLE_WORDS: usize = 25;
+/// An article's header runs at most this many lines before its prose.
+const MAX_HEAD_LINES: usize = 10;
 
-/// Splits off a page's header block (outlet, section, byline: short lines before the first
-/// blank line) and its title (a short first paragraph that is not a sentence).
-fn split_article_header<'a>(lines: &[&'a str]) -> (Header, Option<String>, Vec<Vec<&'a str>>) {
-    let mut blocks = blocks(lines);
-    let mut header = Header::default();
-    let is_header_block = |block: &Vec<&str>| {
-        block.len() >= 2
-            && block
-                .iter()
-                .all(|l| word_count(l) <= MAX_HEADING_WORDS && !l.trim_end().ends_with('.'))
-    };
-    if blocks.first().is_some_and(is_header_block) {
-        let block = blocks.remove(0);
-        header = read_header(&block);
-    }
-    let mut title = None;
-    if let Some(first) = blocks.first() {
-        if first.len() == 1
-            && word_count(first[0]) <= MAX_TITLE_WORDS
-            && !first[0].trim_end().ends_with('.')
-        {
-            title = Some(first[0].trim().to_owned());
-            blocks.remove(0);
+/// Splits off a page's header: the short lines before the first line of prose. The
+/// longest of them that is not a sentence is the title; lines before it are the outlet
+/// and section, a person's name is the byline. Lines after the title that are neither
+/// stay in the text.
+fn read_article_head<'a>(lines: &[&'a str]) -> (Head, Vec<&'a str>) {
+    let mut head: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
         }
+        if head.len() == MAX_HEAD_LINES
+            || metadata::is_prose(line)
+            || word_count(line) > MAX_TITLE_WORDS
+        {
+            break;
+        }
+        head.push(i);
     }
-    (header, title, blocks)
+    let text = |i: usize| lines[i].trim();
+    let candidates: Vec<usize> = head
+        .iter()
+        .copied()
+        .filter(|&i| is_title_line(text(i)) && !metadata::is_person_name(text(i)))
+        .collect();
+    // A site's name ("The Daily Paper - UK", often twice) and a section ("Health") are
+    // not the title, unless nothing else can be.
+    let site_like = |i: usize| {
+        let line = text(i);
+        word_count(line) <= 2
+            || [" - ", " – ", " | "].iter().any(|sep| line.contains(sep))
+            || head.iter().filter(|&&j| text(j) == line).count() > 1
+    };
+    let longest = |lines: &mut dyn Iterator<Item = usize>| {
+        lines.max_by_key(|&i| (word_count(text(i)), std::cmp::Reverse(i)))
+    };
+    let Some(title_at) = longest(&mut candidates.iter().copied().filter(|&i| !site_like(i)))
+        .or_else(|| longest(&mut candidates.iter().copied()))
+    else {
+        return (Head::default(), lines.to_vec());
+    };
+    let before: Vec<&str> = head
+        .iter()
+        .copied()
+        .filter(|&i| i < title_at)
+        .map(text)
+        .collect();
+    let repeated = before.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]);
+    let author = head
+        .iter()
+        .copied()
+        .filter(|&i| i != title_at)
+        .map(text)
+        .find(|l| metadata::is_person_name(l))
+        .map(str::to_owned);
+    let outlet = repeated
+        .or_else(|| before.iter().copied().find(|l| l.contains(" - ")))
+        .map(|l| l.split(" - ").next().unwrap_or(l).trim().to_owned())
+        .or_else(|| {
+            before
+                .iter()
+                .copied()
+                .find(|l| word_count(l) <= 6 && !metadata::is_person_name(l))
+                .map(str::to_owned)
+        });
+    // Everything up to the title goes; after it, only a byline.
+    let body: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|&(i, line)| {
+            i > title_at && !(head.contains(&i) && author.as_deref() == Some(line.trim()))
+        })
+        .map(|(_, line)| *line)
+        .collect();
+    let head = Head {
+        title: Some(text(title_at).to_owned()),
+        outlet,
+        author,
+    };
+    (head, body)
 }
 
-fn read_header(block: &[&str]) -> Header {
-    let lines: Vec<&str> = block.iter().map(|l| l.trim()).collect();
-    let repeated = lines.windows(2).find(|w| w[0] == w[1]).map(|w| w[0]);
-    let outlet = repeated
-        .or_else(|| lines.iter().copied().find(|l| l.contains(" - ")))
-        .map(|l| l.split(" - ").next().unwrap_or(l).trim().to_owned());
-    let author = lines
+/// The article's text as blocks of lines, one block a paragraph. Blank lines always
+/// separate paragraphs; a single line break does too, unless the text is hard-wrapped
+/// (most of its long lines break mid-sentence), as in e-mail or plain-text pages.
+fn paragraph_blocks<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
+    let mut pairs = 0;
+    let mut wrapped = 0;
+    for pair in lines.windows(2) {
+        let (line, next) = (pair[0].trim(), pair[1].trim());
+        if next.is_empty() || word_count(line) <= MAX_HEADING_WORDS {
+            continue;
+        }
+        pairs += 1;
+        if !ends_sentence(line) || next.chars().next().is_some_and(char::is_lowercase) {
+            wrapped += 1;
+        }
+    }
+    if pairs > 0 && wrapped * 2 >= pairs {
+        return blocks(lines);
+    }
+    lines
         .iter()
-        .rev()
-        .filter(|l| Some(**l) != repeated && !l.contains(" - "))
-        .find_map(|l| BYLINE.captures(l).map(|c| c["name"].to_owned()));
-    Header { outlet, author }
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| vec![l])
+        .collect()
 }
 
 fn blocks<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
@@ -543,12 +886,15 @@ fn segment_article(blocks: &[Vec<&str>]) -> Vec<Segment> {
     for text in texts {
         if word_count(&text) <= MAX_HEADING_WORDS && !ends_sentence(&text) {
             let mut anchor = format!("h-{}", crate::slug::slugify(&text, 30));
+            if anchor == "h-" {
+                anchor.push_str("heading");
+            }
             while !used_anchors.insert(anchor.clone()) {
                 anchor.push_str("-2");
             }
             segments.push(Segment {
                 kind: SegmentKind::Heading,
-                locator: text.clone(),
+                locator: truncate_words(&text, MAX_LOCATOR_CHARS),
                 anchor,
                 body: text,
             });
@@ -630,19 +976,25 @@ mod tests {
 
     #[test]
     fn dates_are_detected_in_the_opening_lines() {
+        let published = |head: &str| {
+            let raw = format!(
+                "{head}\n\nThe reform will fail, because it ignores the lessons of every earlier reform."
+            );
+            parse(&raw, None).detected.published
+        };
         assert_eq!(
-            detect_date(&["Posted on 12 February 2021"]),
+            published("Posted on 12 February 2021"),
             Some(time::macros::date!(2021 - 02 - 12))
         );
         assert_eq!(
-            detect_date(&["March 3, 2015"]),
+            published("March 3, 2015"),
             Some(time::macros::date!(2015 - 03 - 03))
         );
         assert_eq!(
-            detect_date(&["2012-03-27"]),
+            published("2012-03-27"),
             Some(time::macros::date!(2012 - 03 - 27))
         );
-        assert_eq!(detect_date(&["no date here"]), None);
+        assert_eq!(published("no date here"), None);
     }
 
     #[test]

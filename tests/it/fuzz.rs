@@ -90,7 +90,10 @@ async fn the_map_importers_survive_mutated_exports() {
         .unwrap();
     let (db, _) = corpus_database().await;
     for (format, name) in [("json", "json"), ("argdown", "argdown"), ("kialo", "kialo")] {
-        let seed = name.parse::<export::Format>().unwrap().write(&document);
+        let seed = name
+            .parse::<export::Format>()
+            .unwrap()
+            .write(&document, "http://127.0.0.1");
         let seed = &seed.as_bytes()[..seed.len().min(8000)];
         for input in mutants(seed, cases(6)) {
             let input = text(&input);

@@ -17,4 +17,5 @@ mod perf;
 mod queries;
 mod races;
 mod roundtrip;
+mod unseen;
 mod visibility;
