@@ -1264,7 +1264,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
             .await
             .unwrap(),
     );
-    let offered = select(&page, "details.suggestions li").len();
+    let offered = select(&page, "details.suggestions > ul > li").len();
     assert!(offered > 0);
     let take_up = select(&page, "details.suggestions li a")[0]
         .value()
@@ -1298,7 +1298,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
             .unwrap(),
     );
     assert_eq!(
-        select(&page, "details.suggestions li").len(),
+        select(&page, "details.suggestions > ul > li").len(),
         offered - 1,
         "a dismissed suggestion is gone"
     );
