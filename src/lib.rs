@@ -16,6 +16,7 @@ pub mod export;
 pub mod history;
 pub mod home;
 pub mod http;
+pub mod inference;
 pub mod map;
 pub mod map_svg;
 pub mod markdown;

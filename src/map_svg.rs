@@ -43,8 +43,15 @@ pub struct MapNode {
 #[derive(Debug, Clone)]
 pub struct MapEdge {
     pub from: usize,
+    /// The node it points at; for an undercut, the node the undercut inference points at
+    /// (for the layout), with `onto` naming the inference.
     pub to: usize,
     pub kind: String,
+    /// For an undercut: the edge (index into the edges, an earlier one) whose inference it
+    /// undercuts; the line ends on that edge's midpoint.
+    pub onto: Option<usize>,
+    /// Whether an undercut that stands disables it (drawn faint).
+    pub disabled: bool,
 }
 
 struct Placed {
@@ -136,23 +143,45 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     svg.push_str("</defs>");
 
     svg.push_str(r#"<g class="edges">"#);
+    // Each edge's end points, so an undercut can end on the middle of an earlier one.
+    let mut ends: Vec<(i32, i32, i32, i32)> = Vec::with_capacity(edges.len());
     for edge in edges {
-        let (from, to) = (&placed[edge.from], &placed[edge.to]);
-        let (x1, x2) = (from.x + NODE_WIDTH / 2, to.x + NODE_WIDTH / 2);
-        let (y1, y2) = if from.y > to.y {
-            (from.y, to.y + NODE_HEIGHT)
-        } else {
-            (from.y + NODE_HEIGHT, to.y)
+        let from = &placed[edge.from];
+        let (x1, x2, y1, y2) = match edge.onto.and_then(|k| ends.get(k)) {
+            Some(&(ox1, oy1, ox2, oy2)) => {
+                let (mx, my) = ((ox1 + ox2) / 2, (oy1 + oy2) / 2);
+                let y1 = if from.y > my {
+                    from.y
+                } else {
+                    from.y + NODE_HEIGHT
+                };
+                (from.x + NODE_WIDTH / 2, mx, y1, my)
+            }
+            None => {
+                let to = &placed[edge.to];
+                let (y1, y2) = if from.y > to.y {
+                    (from.y, to.y + NODE_HEIGHT)
+                } else {
+                    (from.y + NODE_HEIGHT, to.y)
+                };
+                (from.x + NODE_WIDTH / 2, to.x + NODE_WIDTH / 2, y1, y2)
+            }
         };
+        ends.push((x1, y1, x2, y2));
         let colour = edge_colour(&edge.kind);
         let dash = match edge.kind.as_str() {
             "attacks" => r#" stroke-dasharray="6 4""#,
             "undercuts" => r#" stroke-dasharray="2 3""#,
             _ => "",
         };
+        let (disabled, opacity) = if edge.disabled {
+            (" disabled", r#" stroke-opacity="0.35""#)
+        } else {
+            ("", "")
+        };
         let _ = write!(
             svg,
-            r#"<line class="edge {kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#{id}-arrow-{kind})"/>"#,
+            r#"<line class="edge {kind}{disabled}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash}{opacity} marker-end="url(#{id}-arrow-{kind})"/>"#,
             kind = escape(&edge.kind)
         );
     }
@@ -330,6 +359,8 @@ mod tests {
                 from: i,
                 to: 0,
                 kind: "supports".into(),
+                onto: None,
+                disabled: false,
             });
         }
         let (placed, width, _) = layout(&nodes, &edges);
@@ -348,5 +379,36 @@ mod tests {
             101,
             "every node links to its page"
         );
+    }
+
+    #[test]
+    fn an_undercut_ends_on_the_middle_of_the_inference_it_undercuts() {
+        let nodes = vec![node(0, "b"), node(1, "a"), node(1, "u")];
+        let edges = vec![
+            MapEdge {
+                from: 1,
+                to: 0,
+                kind: "supports".into(),
+                onto: None,
+                disabled: true,
+            },
+            MapEdge {
+                from: 2,
+                to: 0,
+                kind: "undercuts".into(),
+                onto: Some(0),
+                disabled: false,
+            },
+        ];
+        let (placed, _, _) = layout(&nodes, &edges);
+        let svg = render("t", "t", &nodes, &edges);
+        let (a, b) = (&placed[1], &placed[0]);
+        let mid_x = (a.x + NODE_WIDTH / 2 + b.x + NODE_WIDTH / 2) / 2;
+        let mid_y = (a.y + b.y + NODE_HEIGHT) / 2;
+        assert!(
+            svg.contains(&format!(r#"x2="{mid_x}" y2="{mid_y}""#)),
+            "the undercut ends mid-edge: {svg}"
+        );
+        assert!(svg.contains(r#"class="edge supports disabled""#));
     }
 }

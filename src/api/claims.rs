@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiJson, Writer};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
+use crate::inference::Inferences;
 use crate::views::Standings;
 use crate::{AppState, Error, Result};
 
@@ -25,9 +26,9 @@ pub struct ClaimJson {
     pub version: i32,
     pub tags: Vec<String>,
     pub quotes: Vec<QuoteJson>,
-    /// What this claim supports, attacks or undercuts.
+    /// What this claim supports or attacks, and the inferences it undercuts.
     pub relates_to: Vec<RelationJson>,
-    /// What supports, attacks or undercuts it.
+    /// What supports or attacks it.
     pub related_from: Vec<RelationJson>,
 }
 
@@ -41,9 +42,20 @@ pub struct QuoteJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelationJson {
+    /// The relation's id: an undercut names the inference it denies as "relation:ID".
+    pub id: i64,
     pub kind: String,
-    /// A claim's slug or "proposal:SLUG".
+    /// The claim at the other end (its slug), or "proposal:SLUG"; for an undercut this
+    /// claim makes, "relation:ID" of the inference it undercuts.
     pub other: String,
+    /// For an undercut this claim makes: the inference it undercuts, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference: Option<String>,
+    /// holds, disabled (an undercut that stands disables it: it no longer carries its
+    /// support or attack) or contested.
+    pub standing: String,
+    /// The claims (slugs) undercutting this relation.
+    pub undercut_by: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -88,8 +100,12 @@ pub async fn show(
     .fetch_all(db)
     .await?;
     let relations = sqlx::query!(
-        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
-                  case when r.from_claim_id = $1 then coalesce(tc.slug::text, 'proposal:' || p.slug::text) else fc.slug::text end as "other!"
+        r#"select r.id, r.kind, r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
+                  case when r.from_claim_id = $1 then coalesce(tc.slug::text, 'proposal:' || p.slug::text, 'relation:' || r.to_relation_id)
+                       else fc.slug::text end as "other!",
+                  coalesce((select array_agg(uc.slug::text order by uc.slug) from relations u
+                            join claims uc on uc.id = u.from_claim_id and uc.hidden_at is null
+                            where u.to_relation_id = r.id and u.removed_at is null), '{}') as "undercut_by!"
            from relations r
            join claims fc on fc.id = r.from_claim_id
            left join claims tc on tc.id = r.to_claim_id
@@ -101,11 +117,17 @@ pub async fn show(
     .fetch_all(db)
     .await?;
     let standings = Standings::load(db).await?;
+    let undercut: Vec<i64> = relations.iter().filter_map(|r| r.to_relation_id).collect();
+    let inferences = Inferences::load(db, &undercut).await?;
     let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
     for r in relations {
         let relation = RelationJson {
+            id: r.id,
             kind: r.kind,
             other: r.other,
+            inference: r.to_relation_id.map(|id| inferences.text(id)),
+            standing: standings.relation_label(r.id).to_owned(),
+            undercut_by: r.undercut_by,
         };
         if r.outgoing {
             relates_to.push(relation)

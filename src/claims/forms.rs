@@ -165,6 +165,29 @@ async fn new_claim_page(
             .into_iter()
             .map(|c| Choice { value: c.slug, label: c.body }),
     );
+    // Inferences an undercut can name: every live relation between visible claims.
+    let inference_ids = sqlx::query_scalar!(
+        "select r.id from relations r
+         join claims f on f.id = r.from_claim_id and f.hidden_at is null
+         left join claims t on t.id = r.to_claim_id
+         left join proposals p on p.id = r.to_proposal_id
+         where r.removed_at is null and r.to_relation_id is null
+           and (t.hidden_at is null and t.id is not null or p.hidden_at is null and p.id is not null)
+         order by r.id"
+    )
+    .fetch_all(db)
+    .await?;
+    let inferences = crate::inference::Inferences::load(db, &inference_ids).await?;
+    targets.extend(inference_ids.into_iter().map(|id| {
+        let mut label = inferences.text(id);
+        if let Some(first) = label.get(..1) {
+            label = first.to_uppercase() + &label[1..];
+        }
+        Choice {
+            value: format!("relation:{id}"),
+            label,
+        }
+    }));
     let tensions = sqlx::query!(
         r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title || ' (a: ' || t.pole_a || ', b: ' || t.pole_b || ')' as "label!"
            from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id

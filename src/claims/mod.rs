@@ -12,7 +12,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
 
-use crate::standing::Standing;
+use std::collections::BTreeMap;
+
+use crate::inference::{Inferences, Piece};
+use crate::standing::{Node, Standing};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
@@ -43,13 +46,42 @@ struct Quote {
     latest_version: i32,
 }
 
-/// A claim or proposal this claim relates to, or one relating to it.
+/// A claim, proposal or inference this claim relates to, or a claim relating to it.
 struct Related {
     kind: String,
-    href: String,
-    text: String,
+    target: Target,
     actor: Option<String>,
     standing: Option<&'static str>,
+    /// Whether the relation carries its inference: "holds", "disabled" or "contested".
+    status: &'static str,
+    /// The claims undercutting this relation.
+    undercut_by: Vec<Undercutter>,
+}
+
+/// What a related item links to.
+enum Target {
+    Node {
+        href: String,
+        text: String,
+    },
+    /// "the inference from A to B", for an undercut.
+    Inference(Vec<Piece>),
+}
+
+/// A step of a standing's explanation.
+enum Explained {
+    Claim(ClaimItem),
+    /// An inference in a cycle, with whether it holds.
+    Inference(Vec<Piece>, &'static str),
+}
+
+/// A claim undercutting one of this claim's relations.
+struct Undercutter {
+    href: String,
+    text: String,
+    standing: &'static str,
+    /// Whether the undercut itself holds.
+    status: &'static str,
 }
 
 struct Evidence {
@@ -90,13 +122,15 @@ struct ClaimPage {
     crumbs: Vec<Crumb>,
     claim: Claim,
     standing: Standing,
-    /// The claims named by the standing's explanation.
-    explained_by: Vec<ClaimItem>,
+    /// The claims (and inferences) named by the standing's explanation.
+    explained_by: Vec<Explained>,
     quotes: Vec<Quote>,
     outgoing: Vec<Related>,
     incoming: Vec<Related>,
-    /// Whether anything attacks or undercuts it.
+    /// Whether anything attacks it.
     attacked: bool,
+    /// Whether an attack on it is disabled by an undercut that stands.
+    disabled_attacks: bool,
     evidence: Vec<Evidence>,
     tags: Vec<String>,
     annotations: Vec<Annotation>,
@@ -161,8 +195,14 @@ async fn show(
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let named: Vec<i64> = match &standing {
         Standing::Stands => Vec::new(),
-        Standing::Defeated { by } => vec![*by],
-        Standing::Contested { cycle } => cycle.clone(),
+        Standing::Defeated { by, .. } => vec![*by],
+        Standing::Contested { cycle } => cycle
+            .iter()
+            .filter_map(|n| match n {
+                Node::Claim(c) => Some(*c),
+                Node::Relation(_) => None,
+            })
+            .collect(),
     };
 
     let quotes = sqlx::query_as!(
@@ -181,8 +221,14 @@ async fn show(
     .fetch_all(db)
     .await?;
 
+    // The relations from and to this claim, and the undercuts of any of them.
     let relations = sqlx::query!(
-        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
+        r#"with mine as (
+               select r.id from relations r
+               where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           )
+           select r.id, r.kind, r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
+                  r.id not in (select id from mine) as "undercut_of_mine!",
                   oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
                   oa.name as "other_actor?",
                   p.slug as "proposal_slug?: String", p.title as "proposal_title?"
@@ -191,34 +237,79 @@ async fn show(
                               and oc.hidden_at is null
            left join actors oa on oa.id = oc.actor_id
            left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
-           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           where r.removed_at is null
+             and (r.id in (select id from mine)
+                  or (r.to_relation_id in (select id from mine) and r.from_claim_id <> $1))
            order by r.kind, r.id"#,
         claim.id
     )
     .fetch_all(db)
     .await?;
+    let described: Vec<i64> = relations.iter().filter_map(|r| r.to_relation_id).collect();
+    let inferences = Inferences::load(db, &described).await?;
+    let mut undercuts: BTreeMap<i64, Vec<Undercutter>> = BTreeMap::new();
+    for row in relations.iter().filter(|r| r.undercut_of_mine) {
+        if let (Some(target), Some(id), Some(slug), Some(body)) = (
+            row.to_relation_id,
+            row.other_id,
+            row.other_slug.as_ref(),
+            row.other_body.as_ref(),
+        ) {
+            undercuts.entry(target).or_default().push(Undercutter {
+                href: format!("/claims/{slug}"),
+                text: body.clone(),
+                standing: standings.label(id),
+                status: standings.relation_label(row.id),
+            });
+        }
+    }
     let (mut outgoing, mut incoming) = (Vec::new(), Vec::new());
-    for row in relations {
+    for row in relations.into_iter().filter(|r| !r.undercut_of_mine) {
+        let status = standings.relation_label(row.id);
+        let undercut_by = undercuts.remove(&row.id).unwrap_or_default();
         let related = match (
+            row.to_relation_id,
             row.other_id,
             row.other_slug,
             row.other_body,
             row.proposal_slug,
             row.proposal_title,
         ) {
-            (Some(id), Some(slug), Some(body), _, _) => Related {
+            (Some(target), ..) => {
+                let pieces = inferences.pieces(target);
+                if pieces.is_empty() {
+                    continue;
+                }
+                Related {
+                    kind: row.kind,
+                    target: Target::Inference(pieces),
+                    actor: None,
+                    standing: None,
+                    status,
+                    undercut_by,
+                }
+            }
+            (None, Some(id), Some(slug), Some(body), _, _) => Related {
                 kind: row.kind,
-                href: format!("/claims/{slug}"),
-                text: body,
+                target: Target::Node {
+                    href: format!("/claims/{slug}"),
+                    text: body,
+                },
                 actor: row.other_actor,
                 standing: Some(standings.label(id)),
+                status,
+                undercut_by,
             },
-            (_, _, _, Some(slug), Some(title)) => Related {
+            (None, _, _, _, Some(slug), Some(title)) => Related {
                 kind: row.kind,
-                href: format!("/proposals/{slug}"),
-                text: title,
+                target: Target::Node {
+                    href: format!("/proposals/{slug}"),
+                    text: title,
+                },
                 actor: None,
                 standing: None,
+                status,
+                undercut_by,
             },
             _ => continue, // the other end is hidden
         };
@@ -237,16 +328,36 @@ async fn show(
     )
     .fetch_all(db)
     .await?;
-    // In the order the explanation gives them.
-    let explained_by: Vec<ClaimItem> = named
+    let nodes: Vec<Node> = match &standing {
+        Standing::Stands => Vec::new(),
+        Standing::Defeated { by, .. } => vec![Node::Claim(*by)],
+        Standing::Contested { cycle } => cycle.clone(),
+    };
+    let cycle_relations: Vec<i64> = nodes
         .iter()
-        .filter_map(|id| explained_by.iter().find(|c| c.id == *id))
-        .map(|c| ClaimItem {
-            id: c.id,
-            slug: c.slug.clone(),
-            body: c.body.clone(),
-            actor: c.actor.clone(),
-            standing: standings.label(c.id),
+        .filter_map(|n| match n {
+            Node::Relation(r) => Some(*r),
+            Node::Claim(_) => None,
+        })
+        .collect();
+    let cycle_inferences = Inferences::load(db, &cycle_relations).await?;
+    // In the order the explanation gives them.
+    let explained_by: Vec<Explained> = nodes
+        .iter()
+        .filter_map(|node| match node {
+            Node::Claim(id) => explained_by.iter().find(|c| c.id == *id).map(|c| {
+                Explained::Claim(ClaimItem {
+                    id: c.id,
+                    slug: c.slug.clone(),
+                    body: c.body.clone(),
+                    actor: c.actor.clone(),
+                    standing: standings.label(c.id),
+                })
+            }),
+            Node::Relation(id) => Some(Explained::Inference(
+                cycle_inferences.pieces(*id),
+                standings.relation_label(*id),
+            )),
         })
         .collect();
 
@@ -313,6 +424,9 @@ async fn show(
         Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
     ];
     let attacked = incoming.iter().any(|r| r.kind != "supports");
+    let disabled_attacks = incoming
+        .iter()
+        .any(|r| r.kind == "attacks" && r.status == "disabled");
     let page = ClaimPage {
         chrome,
         crumbs,
@@ -323,6 +437,7 @@ async fn show(
         outgoing,
         incoming,
         attacked,
+        disabled_attacks,
         evidence,
         tags,
         annotations,

@@ -41,7 +41,8 @@ pub struct NewClaim {
     /// "supports", "attacks" or "undercuts", with `target`.
     #[serde(default)]
     pub relation: Option<String>,
-    /// A claim's slug, or "proposal:SLUG".
+    /// A claim's slug, or "proposal:SLUG"; for an undercut, the inference it denies as
+    /// "relation:ID" (a relation's id, as claims list them).
     #[serde(default)]
     pub target: Option<String>,
     /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
@@ -125,6 +126,26 @@ pub async fn fresh_slug_for(
     text: &str,
 ) -> Result<String> {
     fresh_slug(conn, table, text).await
+}
+
+/// A live relation between visible claims (or to a visible proposal), which an undercut
+/// may name: its id as given in "relation:ID".
+async fn inference_id(conn: &mut PgConnection, id: &str) -> Result<i64> {
+    let unknown = || Error::invalid("target", format!("no inference has the id {id:?}"));
+    let id: i64 = id.trim().parse().map_err(|_| unknown())?;
+    sqlx::query_scalar!(
+        "select r.id from relations r
+         join claims f on f.id = r.from_claim_id and f.hidden_at is null
+         left join claims t on t.id = r.to_claim_id
+         left join proposals p on p.id = r.to_proposal_id
+         where r.id = $1 and r.removed_at is null
+           and (t.hidden_at is null and t.id is not null or p.hidden_at is null and p.id is not null
+                or r.to_relation_id is not null)",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(unknown)
 }
 
 async fn claim_id(conn: &mut PgConnection, slug: &str, field: &str) -> Result<i64> {
@@ -214,27 +235,46 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             ));
         }
     };
-    let (to_claim, to_proposal) = match relation {
-        None => (None, None),
-        Some((_, target)) => match target.strip_prefix("proposal:") {
-            Some(slug) => (
-                None,
-                Some(
-                    sqlx::query_scalar!(
-                        "select id from proposals where slug = $1::text and hidden_at is null",
-                        slug
-                    )
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| {
-                        Error::invalid("target", format!("no proposal has the slug {slug:?}"))
-                    })?,
+    let (to_claim, to_proposal, to_relation) = match relation {
+        None => (None, None, None),
+        Some((kind, target)) => match (kind, target.strip_prefix("relation:")) {
+            ("undercuts", Some(id)) => (None, None, Some(inference_id(conn, id).await?)),
+            ("undercuts", None) => {
+                return Err(Error::invalid(
+                    "target",
+                    "an undercut names the inference it denies (relation:ID), not a claim or proposal",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(Error::invalid(
+                    "target",
+                    format!(
+                        "a claim {kind} a claim or proposal; only an undercut targets an inference"
+                    ),
+                ));
+            }
+            (_, None) => match target.strip_prefix("proposal:") {
+                Some(slug) => (
+                    None,
+                    Some(
+                        sqlx::query_scalar!(
+                            "select id from proposals where slug = $1::text and hidden_at is null",
+                            slug
+                        )
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .ok_or_else(|| {
+                            Error::invalid("target", format!("no proposal has the slug {slug:?}"))
+                        })?,
+                    ),
+                    None,
                 ),
-            ),
-            None => (
-                Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
-                None,
-            ),
+                None => (
+                    Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
+                    None,
+                    None,
+                ),
+            },
         },
     };
     let evidence = match new.shows_tension.as_deref().filter(|t| !t.is_empty()) {
@@ -295,11 +335,13 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             return Err(Error::invalid("target", "a claim cannot relate to itself"));
         }
         sqlx::query!(
-            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by) values ($1, $2, $3, $4, $5)",
+            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id, created_by)
+             values ($1, $2, $3, $4, $5, $6)",
             kind,
             id,
             to_claim,
             to_proposal,
+            to_relation,
             user.id
         )
         .execute(&mut *conn)
@@ -721,7 +763,8 @@ pub async fn merge(
          where r.removed_at is null and (
              (r.from_claim_id = $1 and (r.to_claim_id = $2 or exists (
                  select 1 from relations s where s.from_claim_id = $2 and s.kind = r.kind and s.removed_at is null
-                   and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id))))
+                   and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id
+                        or s.to_relation_id = r.to_relation_id))))
              or (r.to_claim_id = $1 and (r.from_claim_id = $2 or exists (
                  select 1 from relations s where s.to_claim_id = $2 and s.kind = r.kind and s.from_claim_id = r.from_claim_id
                    and s.removed_at is null))))",

@@ -1,11 +1,12 @@
 //! The Argument Interchange Format in the JSON shape of AIFdb: I-nodes for claims and
 //! proposals, an RA-node for each support, a CA-node for each attack or undercut, the
-//! edges between them, and for each quote an L-node (the locution, with its speaker and
+//! edges between them (an undercut's CA-node points into the RA- or CA-node of the
+//! inference it undercuts, as AIF has it: it attacks the inference, not its premise), and for each quote an L-node (the locution, with its speaker and
 //! words) asserting its claim through a YA-node.
 
 use serde::Serialize;
 
-use super::model::MapDocument;
+use super::model::{Inference, MapDocument, Relation, RelationTarget};
 
 #[derive(Debug, Serialize)]
 pub struct Aif {
@@ -105,11 +106,19 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
         let id = node(&mut aif, &mut ids, &claim.text, "I");
         i_nodes.insert(claim.slug.clone(), id);
     }
-    for relation in &doc.relations {
-        let (Some(from), Some(to)) = (
-            i_nodes.get(&relation.from).cloned(),
-            i_nodes.get(&relation.to).cloned(),
-        ) else {
+    // Supports and attacks first, then undercuts from the shallowest: an undercut's
+    // CA-node points into the RA- or CA-node of the inference it undercuts, which is
+    // drawn by then.
+    let mut relations: Vec<&Relation> = doc.relations.iter().collect();
+    relations.sort_by_key(|r| r.to.depth());
+    let mut schemes: std::collections::BTreeMap<Inference, String> =
+        std::collections::BTreeMap::new();
+    for relation in relations {
+        let target = match &relation.to {
+            RelationTarget::Node(node) => i_nodes.get(node),
+            RelationTarget::Inference(inference) => schemes.get(inference.as_ref()),
+        };
+        let (Some(from), Some(to)) = (i_nodes.get(&relation.from).cloned(), target.cloned()) else {
             continue;
         };
         let (text, kind) = match relation.kind.as_str() {
@@ -120,6 +129,7 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
         let scheme = node(&mut aif, &mut ids, text, kind);
         edge(&mut aif, &mut ids, &from, &scheme);
         edge(&mut aif, &mut ids, &scheme, &to);
+        schemes.insert(relation.inference(), scheme);
     }
 
     let mut people = std::collections::BTreeMap::new();

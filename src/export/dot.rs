@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::model::MapDocument;
+use super::model::{Inference, MapDocument, RelationTarget};
 
 fn quote(text: &str) -> String {
     let mut out = String::from("\"");
@@ -73,19 +73,54 @@ pub fn write(doc: &MapDocument) -> String {
             quote(&format!("/claims/{}", claim.slug))
         );
     }
+    // An inference that is undercut gets a small point in the middle of its edge, which
+    // the undercut points at; disabled inferences are drawn faint.
+    let undercut: std::collections::BTreeSet<&Inference> = doc
+        .relations
+        .iter()
+        .filter_map(|r| r.to.inference())
+        .collect();
+    let point = |inference: &Inference| quote(&format!("inference: {inference}"));
     for relation in &doc.relations {
-        let style = match relation.kind.as_str() {
-            "supports" => "color=\"#2f6f3e\"",
-            "attacks" => "color=\"#b3261e\", style=dashed",
-            _ => "color=\"#a06800\", style=dotted",
+        let mut style = match relation.kind.as_str() {
+            "supports" => "color=\"#2f6f3e\"".to_owned(),
+            "attacks" => "color=\"#b3261e\", style=dashed".to_owned(),
+            _ => "color=\"#a06800\", style=dotted".to_owned(),
         };
-        let _ = writeln!(
-            out,
-            "  {} -> {} [{style}, label={}];",
-            quote(&relation.from),
-            quote(&relation.to),
-            quote(&relation.kind)
-        );
+        if !relation.carries() {
+            style = style.replace("color=\"#", "color=\"#80");
+            style.push_str(&format!(
+                ", tooltip={}",
+                quote(&format!("{} (disabled)", relation.kind))
+            ));
+        }
+        let to = match &relation.to {
+            RelationTarget::Node(node) => quote(node),
+            RelationTarget::Inference(inference) => point(inference),
+        };
+        let inference = relation.inference();
+        if undercut.contains(&inference) {
+            let mid = point(&inference);
+            let _ = writeln!(
+                out,
+                "  {mid} [shape=point, width=0.06, label=\"\", tooltip={}];",
+                quote(&format!("the inference: {inference}"))
+            );
+            let _ = writeln!(
+                out,
+                "  {} -> {mid} [{style}, arrowhead=none, label={}];",
+                quote(&relation.from),
+                quote(&relation.kind)
+            );
+            let _ = writeln!(out, "  {mid} -> {to} [{style}];");
+        } else {
+            let _ = writeln!(
+                out,
+                "  {} -> {to} [{style}, label={}];",
+                quote(&relation.from),
+                quote(&relation.kind)
+            );
+        }
     }
     out.push_str("}\n");
     out

@@ -6,13 +6,13 @@
 //! cannot represent (Argdown arguments, a quote of a source this instance lacks, ...) is
 //! listed in the report, never silently dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use sqlx::PgConnection;
 
 use super::argdown::SPECIAL;
-use super::model::MapDocument;
+use super::model::{Inference, MapDocument, Relation, RelationTarget};
 use crate::map::LoadSummary;
 use crate::map::quotes::locate;
 use crate::map::store::Store;
@@ -227,26 +227,54 @@ async fn import_document(
                 }
             }
         }
-        for r in &doc.relations {
-            let (Some(&from), to_claim, to_proposal) = (
-                claims.get(&r.from),
-                r.to_claim().and_then(|s| claims.get(s)).copied(),
-                r.to_proposal().and_then(|s| proposals.get(s)).copied(),
-            ) else {
+        // Supports and attacks first, then undercuts from the shallowest: each names an
+        // inference made before it.
+        let mut relations: Vec<&Relation> = doc.relations.iter().collect();
+        relations.sort_by_key(|r| r.to.depth());
+        let mut made: HashMap<Inference, i64> = HashMap::new();
+        for r in relations {
+            let Some(&from) = claims.get(&r.from) else {
                 missing.push(format!(
                     "relation {} {} {}: its claim is not in the file",
                     r.from, r.kind, r.to
                 ));
                 continue;
             };
-            if to_claim.is_none() && to_proposal.is_none() {
+            let (to_claim, to_proposal, to_relation) = match &r.to {
+                RelationTarget::Node(_) if r.kind == "undercuts" => {
+                    missing.push(format!(
+                        "relation {} undercuts {}: an undercut names the inference it denies, not a claim",
+                        r.from, r.to
+                    ));
+                    continue;
+                }
+                RelationTarget::Node(_) => (
+                    r.to_claim().and_then(|s| claims.get(s)).copied(),
+                    r.to_proposal().and_then(|s| proposals.get(s)).copied(),
+                    None,
+                ),
+                RelationTarget::Inference(_) if r.kind != "undercuts" => {
+                    missing.push(format!(
+                        "relation {} {} {}: only an undercut targets an inference",
+                        r.from, r.kind, r.to
+                    ));
+                    continue;
+                }
+                RelationTarget::Inference(inference) => {
+                    (None, None, made.get(inference.as_ref()).copied())
+                }
+            };
+            if to_claim.is_none() && to_proposal.is_none() && to_relation.is_none() {
                 missing.push(format!(
                     "relation {} {} {}: its target is not in the file",
                     r.from, r.kind, r.to
                 ));
                 continue;
             }
-            store.relation(&r.kind, from, to_claim, to_proposal).await?;
+            let id = store
+                .relation(&r.kind, from, to_claim, to_proposal, to_relation)
+                .await?;
+            made.insert(r.inference(), id);
         }
         for raise in &doc.raises {
             let (Some(&proposal), Some(&tension)) =
@@ -372,10 +400,33 @@ async fn write_parsed(
             .await?;
         claims.insert(c.slug.clone(), id);
     }
-    for (kind, from, to) in &parsed.relations {
+    // Inferences by the title argmap gives them (`a supports b`), so undercuts, written
+    // beneath the inference's argument, can name them; undercuts come last, shallowest
+    // first.
+    let mut inferences: BTreeMap<String, i64> = BTreeMap::new();
+    let mut relations: Vec<&(String, String, String)> = parsed.relations.iter().collect();
+    relations.sort_by_key(|(_, _, to)| {
+        to.strip_prefix("inference:")
+            .map_or(0, |t| 1 + t.matches('(').count())
+    });
+    for (kind, from, to) in relations {
         let Some(&from_id) = claims.get(from) else {
             continue;
         };
+        if let Some(title) = to.strip_prefix("inference:") {
+            match inferences.get(title) {
+                Some(&target) if kind == "undercuts" => {
+                    let id = store
+                        .relation(kind, from_id, None, None, Some(target))
+                        .await?;
+                    inferences.insert(format!("{from} undercuts ({title})"), id);
+                }
+                _ => notes.push(format!(
+                    "relation {from} {kind} <{title}>: no such inference was imported"
+                )),
+            }
+            continue;
+        }
         let (to_claim, to_proposal) = match to.strip_prefix("proposal:") {
             Some(slug) => (None, proposals.get(slug).copied()),
             None => (claims.get(to).copied(), None),
@@ -392,7 +443,16 @@ async fn write_parsed(
             ));
             continue;
         }
-        store.relation(kind, from_id, to_claim, to_proposal).await?;
+        if kind == "undercuts" {
+            notes.push(format!(
+                "relation {from} undercuts {to}: an undercut names the inference it denies, not a statement"
+            ));
+            continue;
+        }
+        let id = store
+            .relation(kind, from_id, to_claim, to_proposal, None)
+            .await?;
+        inferences.insert(format!("{from} {kind} {to}"), id);
     }
     report.not_represented = notes;
     Ok(report)
@@ -495,6 +555,18 @@ fn parse_argdown(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
         }
         let indent = raw_line.len() - raw_line.trim_start().len();
         let (relation, rest) = relation_prefix(trimmed);
+        // An argument argmap wrote for an undercut inference: `<a supports b>: words`,
+        // its undercuts nested beneath it.
+        if let Some(title) = rest
+            .strip_prefix('<')
+            .and_then(|r| r.split_once(">:"))
+            .map(|(title, _)| title.trim())
+            .filter(|title| relation.is_none() && is_inference_title(title))
+        {
+            stack.clear();
+            stack.push((indent, format!("inference:{title}")));
+            continue;
+        }
         if rest.starts_with('<') {
             let name = rest.split('>').next().unwrap_or(rest);
             parsed.not_represented.push(format!("{origin}:{line_no}: argument {name}> skipped: argmap maps statements, not arguments"));
@@ -582,6 +654,14 @@ fn parse_argdown(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
             };
             let (from, to) = if incoming {
                 (slug.clone(), parent)
+            } else if parent.starts_with("inference:") {
+                return Err(ImportMapError::Parse {
+                    origin: origin.into(),
+                    line: line_no,
+                    message:
+                        "an inference relates to nothing: only undercuts (`_`) of it go beneath it"
+                            .into(),
+                });
             } else {
                 (
                     parent.trim_start_matches("proposal:").to_owned(),
@@ -593,6 +673,20 @@ fn parse_argdown(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
         stack.push((indent, key(&slug, &parsed)));
     }
     Ok(parsed)
+}
+
+/// Whether `title` names an inference the way argmap writes it: `from kind to`, where
+/// `to` is a slug, `proposal:slug` or another such title in parentheses.
+fn is_inference_title(title: &str) -> bool {
+    let mut words = title.splitn(3, ' ');
+    let (Some(from), Some(kind), Some(to)) = (words.next(), words.next(), words.next()) else {
+        return false;
+    };
+    let to_ok = match to.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        Some(inner) => kind == "undercuts" && is_inference_title(inner),
+        None => kind != "undercuts" && is_slug(to.strip_prefix("proposal:").unwrap_or(to)),
+    };
+    is_slug(from) && ["supports", "attacks", "undercuts"].contains(&kind) && to_ok
 }
 
 /// `+ `, `- `, `_ ` and `<+`, `<-`, `<_` (incoming: the line's statement relates to the

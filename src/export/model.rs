@@ -143,21 +143,93 @@ pub struct Quote {
 pub struct Relation {
     pub kind: String,
     pub from: String,
+    /// `"claim-slug"` or `"proposal:slug"`; for an undercut, the inference it undercuts.
+    pub to: RelationTarget,
+    /// Computed on export ("holds", "disabled" by an undercut that stands, "contested");
+    /// ignored on import.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub standing: String,
+}
+
+/// What a relation points at: a claim or proposal, or (for an undercut) an inference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RelationTarget {
     /// `"claim-slug"` or `"proposal:slug"`.
-    pub to: String,
+    Node(String),
+    Inference(Box<Inference>),
+}
+
+/// A relation named by what it relates: `{"kind", "from", "to"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    pub kind: String,
+    pub from: String,
+    pub to: RelationTarget,
+}
+
+impl RelationTarget {
+    /// The claim slug or `proposal:slug`, unless it is an inference.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            RelationTarget::Node(node) => Some(node),
+            RelationTarget::Inference(_) => None,
+        }
+    }
+
+    pub fn inference(&self) -> Option<&Inference> {
+        match self {
+            RelationTarget::Node(_) => None,
+            RelationTarget::Inference(inference) => Some(inference),
+        }
+    }
+
+    /// How many undercuts deep the target is: 0 for a claim or proposal.
+    pub fn depth(&self) -> usize {
+        match self {
+            RelationTarget::Node(_) => 0,
+            RelationTarget::Inference(inference) => 1 + inference.to.depth(),
+        }
+    }
+}
+
+impl std::fmt::Display for RelationTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RelationTarget::Node(node) => f.write_str(node),
+            RelationTarget::Inference(inference) => write!(f, "({inference})"),
+        }
+    }
+}
+
+impl std::fmt::Display for Inference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.from, self.kind, self.to)
+    }
 }
 
 impl Relation {
     pub fn to_proposal(&self) -> Option<&str> {
-        self.to.strip_prefix("proposal:")
+        self.to.node()?.strip_prefix("proposal:")
     }
 
     pub fn to_claim(&self) -> Option<&str> {
-        if self.to.starts_with("proposal:") {
-            None
-        } else {
-            Some(&self.to)
+        self.to.node().filter(|to| !to.starts_with("proposal:"))
+    }
+
+    /// This relation as an undercut names it.
+    pub fn inference(&self) -> Inference {
+        Inference {
+            kind: self.kind.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
         }
+    }
+
+    /// Whether it carries its support or attack: not disabled by an undercut that stands.
+    pub fn carries(&self) -> bool {
+        self.standing != "disabled"
     }
 }
 
@@ -199,7 +271,21 @@ impl MapDocument {
 
     /// Relations pointing at `target` ("slug" or "proposal:slug").
     pub fn relations_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Relation> + 'a {
-        self.relations.iter().filter(move |r| r.to == target)
+        self.relations
+            .iter()
+            .filter(move |r| r.to.node() == Some(target))
+    }
+
+    /// The undercuts of `relation`.
+    pub fn undercuts_of<'a>(
+        &'a self,
+        relation: &'a Relation,
+    ) -> impl Iterator<Item = &'a Relation> + 'a {
+        self.relations.iter().filter(move |r| {
+            r.to.inference().is_some_and(|i| {
+                i.kind == relation.kind && i.from == relation.from && i.to == relation.to
+            })
+        })
     }
 }
 
@@ -323,27 +409,59 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         })
         .collect();
 
-    let mut relations: Vec<Relation> = sqlx::query!(
-        r#"select r.kind as "kind!", f.slug as "from!: String",
-                  coalesce(t.slug::text, 'proposal:' || p.slug::text) as "to!"
+    // Relations among the included claims and proposals, and undercuts of those.
+    let rows = sqlx::query!(
+        r#"select r.id, r.kind as "kind!", f.slug as "from!: String",
+                  coalesce(t.slug::text, 'proposal:' || p.slug::text) as "to?", r.to_relation_id
            from relations r
            join claims f on f.id = r.from_claim_id
            left join claims t on t.id = r.to_claim_id
            left join proposals p on p.id = r.to_proposal_id
            where r.removed_at is null and r.from_claim_id = any($1)
-             and (r.to_claim_id = any($1) or r.to_proposal_id = any($2))"#,
+             and (r.to_claim_id = any($1) or r.to_proposal_id = any($2) or r.to_relation_id is not null)"#,
         &claim_ids,
         &proposal_ids
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|r| Relation {
-        kind: r.kind,
-        from: r.from,
-        to: r.to,
-    })
-    .collect();
+    .await?;
+    // An undercut is included when what it undercuts is: resolve them outwards.
+    let mut named: BTreeMap<i64, Inference> = BTreeMap::new();
+    loop {
+        let before = named.len();
+        for row in &rows {
+            if named.contains_key(&row.id) {
+                continue;
+            }
+            let to = match (&row.to, row.to_relation_id) {
+                (Some(node), _) => RelationTarget::Node(node.clone()),
+                (None, Some(target)) => match named.get(&target) {
+                    Some(inference) => RelationTarget::Inference(Box::new(inference.clone())),
+                    None => continue,
+                },
+                (None, None) => continue,
+            };
+            named.insert(
+                row.id,
+                Inference {
+                    kind: row.kind.clone(),
+                    from: row.from.clone(),
+                    to,
+                },
+            );
+        }
+        if named.len() == before {
+            break;
+        }
+    }
+    let mut relations: Vec<Relation> = named
+        .into_iter()
+        .map(|(id, i)| Relation {
+            kind: i.kind,
+            from: i.from,
+            to: i.to,
+            standing: standings.relation_label(id).to_owned(),
+        })
+        .collect();
     relations.sort();
 
     let proposals: Vec<Proposal> = sqlx::query!(

@@ -6,16 +6,17 @@
 //! then the tensions that recur across debates, and the sources. Every point is cited
 //! (speaker, source, locator, link).
 //!
-//! **The strongest claims** for (or against) a proposal are those that support (or attack
-//! or undercut) it directly, ranked by: standing first (a claim that stands before a
-//! contested one before a defeated one); then how many standing claims support it; then
+//! **The strongest claims** for (or against) a proposal are those that support (or attack)
+//! it directly, ranked by: standing first (a claim that stands before a contested one
+//! before a defeated one); then how many standing claims support it (through supports
+//! no undercut disables); then
 //! how many quotes back it; then alphabetically by slug, so the order is stable. The top
 //! [`STRONGEST`] of each side are shown; the rest are counted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use super::model::{Claim, MapDocument, Proposal};
+use super::model::{Claim, MapDocument, Proposal, Relation};
 
 /// How many claims of each side a summary shows.
 pub const STRONGEST: usize = 3;
@@ -52,7 +53,7 @@ impl<'a> Summary<'a> {
     fn standing_supporters(&self, claim: &str) -> usize {
         self.doc
             .relations_to(claim)
-            .filter(|r| r.kind == "supports")
+            .filter(|r| r.kind == "supports" && r.carries())
             .filter(|r| {
                 self.doc
                     .claim(&r.from)
@@ -215,6 +216,14 @@ impl<'a> Summary<'a> {
             for relation in doc.relations_to(&target) {
                 if seen.insert(relation.from.clone()) {
                     frontier.push(relation.from.clone());
+                }
+                // Undercuts of the inference (and of those undercuts) belong to it too.
+                let mut undercuts: Vec<&Relation> = doc.undercuts_of(relation).collect();
+                while let Some(undercut) = undercuts.pop() {
+                    undercuts.extend(doc.undercuts_of(undercut));
+                    if seen.insert(undercut.from.clone()) {
+                        frontier.push(undercut.from.clone());
+                    }
                 }
             }
         }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::MapDocument;
+use super::model::{Inference, MapDocument, Relation, RelationTarget};
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 
 pub fn write(doc: &MapDocument) -> String {
@@ -24,7 +24,14 @@ pub fn write(doc: &MapDocument) -> String {
     while !frontier.is_empty() {
         depth += 1;
         let mut next = Vec::new();
-        for relation in doc.relations.iter().filter(|r| frontier.contains(&r.to)) {
+        for relation in doc.relations.iter().filter(|r| {
+            // An undercut joins at the depth of the inference's premise.
+            let target = match &r.to {
+                RelationTarget::Node(node) => node,
+                RelationTarget::Inference(inference) => &inference.from,
+            };
+            frontier.contains(target)
+        }) {
             if index.contains_key(&relation.from) {
                 continue;
             }
@@ -47,17 +54,35 @@ pub fn write(doc: &MapDocument) -> String {
         }
         frontier = next;
     }
-    let edges: Vec<MapEdge> = doc
-        .relations
-        .iter()
-        .filter_map(|r| {
-            Some(MapEdge {
-                from: *index.get(&r.from)?,
-                to: *index.get(&r.to)?,
-                kind: r.kind.clone(),
-            })
-        })
-        .collect();
+    // Supports and attacks first, then undercuts from the shallowest, so each undercut
+    // can point at the edge of the inference it undercuts.
+    let mut relations: Vec<&Relation> = doc.relations.iter().collect();
+    relations.sort_by_key(|r| r.to.depth());
+    let mut edges: Vec<MapEdge> = Vec::new();
+    let mut drawn: BTreeMap<Inference, usize> = BTreeMap::new();
+    for r in relations {
+        let Some(&from) = index.get(&r.from) else {
+            continue;
+        };
+        let (to, onto) = match &r.to {
+            RelationTarget::Node(node) => match index.get(node) {
+                Some(&to) => (to, None),
+                None => continue,
+            },
+            RelationTarget::Inference(inference) => match drawn.get(inference.as_ref()) {
+                Some(&k) => (edges[k].to, Some(k)),
+                None => continue,
+            },
+        };
+        drawn.insert(r.inference(), edges.len());
+        edges.push(MapEdge {
+            from,
+            to,
+            kind: r.kind.clone(),
+            onto,
+            disabled: !r.carries(),
+        });
+    }
     map_svg::render(
         "map",
         &format!("Argument map: {}", doc.title),

@@ -122,6 +122,85 @@ pub struct ClaimDef {
     pub supports: Vec<Located>,
     #[serde(default)]
     pub attacks: Vec<Located>,
+    /// The inferences this claim undercuts.
     #[serde(default)]
-    pub undercuts: Vec<Located>,
+    pub undercuts: Vec<Spanned<InferenceDef>>,
+}
+
+/// An inference (a relation) an undercut names: `{ from = "a", supports = "b" }` is the
+/// inference from claim `a` to what it supports, `b` (a claim or `proposal:SLUG`); with
+/// `attacks` the inference of an attack; with `undercuts` (another such table) an
+/// undercut's. Exactly one of the three.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InferenceDef {
+    pub from: Located,
+    pub supports: Option<Located>,
+    pub attacks: Option<Located>,
+    pub undercuts: Option<Box<Spanned<InferenceDef>>>,
+}
+
+/// A relation as the map names it, to compare an undercut's target with the relations
+/// the map makes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationKey {
+    /// `from` supports or attacks `to` (a claim slug or `proposal:SLUG`).
+    Node {
+        from: String,
+        kind: &'static str,
+        to: String,
+    },
+    /// `from` undercuts the relation.
+    Undercut { from: String, of: Box<RelationKey> },
+}
+
+impl RelationKey {
+    pub fn from(&self) -> &str {
+        match self {
+            RelationKey::Node { from, .. } | RelationKey::Undercut { from, .. } => from,
+        }
+    }
+
+    /// How many undercuts deep it is: 0 for a support or attack.
+    pub fn depth(&self) -> usize {
+        match self {
+            RelationKey::Node { .. } => 0,
+            RelationKey::Undercut { of, .. } => 1 + of.depth(),
+        }
+    }
+}
+
+impl std::fmt::Display for RelationKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RelationKey::Node { from, kind, to } => write!(f, "{from:?} {kind} {to:?}"),
+            RelationKey::Undercut { from, of } => write!(f, "{from:?} undercuts ({of})"),
+        }
+    }
+}
+
+impl InferenceDef {
+    /// The relation it names, or why it names none.
+    pub fn key(&self) -> Result<RelationKey, String> {
+        let from = self.from.get_ref().clone();
+        match (&self.supports, &self.attacks, &self.undercuts) {
+            (Some(to), None, None) => Ok(RelationKey::Node {
+                from,
+                kind: "supports",
+                to: to.get_ref().clone(),
+            }),
+            (None, Some(to), None) => Ok(RelationKey::Node {
+                from,
+                kind: "attacks",
+                to: to.get_ref().clone(),
+            }),
+            (None, None, Some(inner)) => Ok(RelationKey::Undercut {
+                from,
+                of: Box::new(inner.get_ref().key()?),
+            }),
+            _ => Err(format!(
+                "name the inference from {from:?} with exactly one of supports, attacks or undercuts"
+            )),
+        }
+    }
 }

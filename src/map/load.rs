@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use sqlx::PgConnection;
 use toml::Spanned;
 
-use super::format::{ClaimDef, ClaimsFile, Located, MapFile};
+use super::format::{ClaimDef, ClaimsFile, Located, MapFile, RelationKey};
 use super::quotes::locate;
 use super::store::Store;
 use crate::slug::is_slug;
@@ -353,6 +353,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             .quote(claim_id, segment_id, &body, start, end)
             .await?;
     }
+    let mut relations: HashMap<RelationKey, i64> = HashMap::new();
     for file in &claim_files {
         for claim in &file.value.claims {
             let from = claims[claim.slug.get_ref()];
@@ -366,20 +367,52 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
                         .collect::<Vec<_>>(),
                 )
                 .await?;
-            for (kind, targets) in [
-                ("supports", &claim.supports),
-                ("attacks", &claim.attacks),
-                ("undercuts", &claim.undercuts),
-            ] {
+            for (kind, targets) in [("supports", &claim.supports), ("attacks", &claim.attacks)] {
                 for target in targets {
                     let (to_claim, to_proposal) = match target.get_ref().strip_prefix("proposal:") {
                         Some(slug) => (None, Some(proposals[slug])),
                         None => (Some(claims[target.get_ref()]), None),
                     };
-                    writer.relation(kind, from, to_claim, to_proposal).await?;
+                    let id = writer
+                        .relation(kind, from, to_claim, to_proposal, None)
+                        .await?;
+                    let key = RelationKey::Node {
+                        from: claim.slug.get_ref().clone(),
+                        kind,
+                        to: target.get_ref().clone(),
+                    };
+                    relations.insert(key, id);
                 }
             }
         }
+    }
+    // Undercuts last, shallowest first: each names a relation already written.
+    let mut undercuts: Vec<(RelationKey, i64)> = claim_files
+        .iter()
+        .flat_map(|file| &file.value.claims)
+        .flat_map(|claim| {
+            claim.undercuts.iter().map(|u| {
+                let of = u.get_ref().key().expect("checked above");
+                (
+                    RelationKey::Undercut {
+                        from: claim.slug.get_ref().clone(),
+                        of: Box::new(of),
+                    },
+                    claims[claim.slug.get_ref()],
+                )
+            })
+        })
+        .collect();
+    undercuts.sort_by_key(|(key, _)| key.depth());
+    for (key, from) in undercuts {
+        let RelationKey::Undercut { of, .. } = &key else {
+            unreachable!("built as undercuts above")
+        };
+        let target = relations[of.as_ref()];
+        let id = writer
+            .relation("undercuts", from, None, None, Some(target))
+            .await?;
+        relations.insert(key, id);
     }
     for raise in &map.value.raises {
         let link = writer
@@ -510,6 +543,7 @@ fn check_references(
             }
         }
     }
+    let relations = declared_relations(claim_files);
     let mut source_slugs = HashSet::new();
     for file in claim_files {
         let in_file = |at: &Located, message: String| file.problem(at, message);
@@ -535,7 +569,9 @@ fn check_references(
             need(&debates, "debate", debate, &in_file, problems);
         }
         for claim in &file.value.claims {
-            check_claim(claim, &in_file, &actors, &claims, &proposals, problems);
+            check_claim(
+                claim, &in_file, &actors, &claims, &proposals, &relations, problems,
+            );
         }
     }
 }
@@ -546,6 +582,7 @@ fn check_claim(
     actors: &HashSet<String>,
     claims: &HashSet<String>,
     proposals: &HashSet<String>,
+    relations: &HashSet<RelationKey>,
     problems: &mut Vec<Problem>,
 ) {
     let length = claim.text.get_ref().trim().chars().count();
@@ -577,12 +614,29 @@ fn check_claim(
             ));
         }
     }
-    for target in claim
-        .supports
-        .iter()
-        .chain(&claim.attacks)
-        .chain(&claim.undercuts)
-    {
+    for undercut in &claim.undercuts {
+        let at = &undercut.get_ref().from;
+        let key = match undercut.get_ref().key() {
+            Ok(key) => key,
+            Err(message) => {
+                problems.push(problem(at, message));
+                continue;
+            }
+        };
+        let message = if key.from() == claim.slug.get_ref() {
+            "a claim cannot undercut its own inference".to_owned()
+        } else if relations.contains(&key) {
+            continue;
+        } else if !claims.contains(key.from()) {
+            format!("no claim has the slug {:?}", key.from())
+        } else {
+            format!(
+                "no such inference in the map to undercut: {key} (an undercut names a relation a claim file makes)"
+            )
+        };
+        problems.push(problem(at, message));
+    }
+    for target in claim.supports.iter().chain(&claim.attacks) {
         match target.get_ref().strip_prefix("proposal:") {
             Some(slug) if !proposals.contains(slug) => {
                 problems.push(problem(
@@ -603,4 +657,31 @@ fn check_claim(
             None => {}
         }
     }
+}
+
+/// Every relation the claim files make, as the map names them (undercuts included, so
+/// an undercut can name another).
+fn declared_relations(claim_files: &[Parsed<ClaimsFile>]) -> HashSet<RelationKey> {
+    let mut relations = HashSet::new();
+    for claim in claim_files.iter().flat_map(|f| &f.value.claims) {
+        let from = claim.slug.get_ref();
+        for (kind, targets) in [("supports", &claim.supports), ("attacks", &claim.attacks)] {
+            for to in targets {
+                relations.insert(RelationKey::Node {
+                    from: from.clone(),
+                    kind,
+                    to: to.get_ref().clone(),
+                });
+            }
+        }
+        for undercut in &claim.undercuts {
+            if let Ok(of) = undercut.get_ref().key() {
+                relations.insert(RelationKey::Undercut {
+                    from: from.clone(),
+                    of: Box::new(of),
+                });
+            }
+        }
+    }
+    relations
 }

@@ -337,45 +337,49 @@ impl Store<'_> {
         Ok(())
     }
 
+    /// Makes the relation unless it exists (live or retired); returns its id.
     pub async fn relation(
         &mut self,
         kind: &str,
         from: i64,
         to_claim: Option<i64>,
         to_proposal: Option<i64>,
-    ) -> Result<(), sqlx::Error> {
-        let inserted = match (to_claim, to_proposal) {
-            (Some(to), _) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
-                     returning id",
-                    kind,
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
-            (None, to) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
-                     returning id",
-                    kind,
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
+        to_relation: Option<i64>,
+    ) -> Result<i64, sqlx::Error> {
+        let inserted = sqlx::query_scalar!(
+            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id)
+             values ($1, $2, $3, $4, $5)
+             on conflict do nothing
+             returning id",
+            kind,
+            from,
+            to_claim,
+            to_proposal,
+            to_relation
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        let Some(id) = inserted else {
+            return sqlx::query_scalar!(
+                "select id from relations
+                 where kind = $1 and from_claim_id = $2 and to_claim_id is not distinct from $3
+                   and to_proposal_id is not distinct from $4 and to_relation_id is not distinct from $5",
+                kind,
+                from,
+                to_claim,
+                to_proposal,
+                to_relation
+            )
+            .fetch_one(&mut *self.conn)
+            .await;
         };
-        if let Some(id) = inserted {
-            self.summary.links_added += 1;
-            let after = json!({ "kind": kind, "from_claim_id": from, "to_claim_id": to_claim, "to_proposal_id": to_proposal });
-            revisions::record(self.conn, "relation", id, "create", None, None, Some(after)).await?;
-        }
-        Ok(())
+        self.summary.links_added += 1;
+        let after = json!({
+            "kind": kind, "from_claim_id": from, "to_claim_id": to_claim,
+            "to_proposal_id": to_proposal, "to_relation_id": to_relation,
+        });
+        revisions::record(self.conn, "relation", id, "create", None, None, Some(after)).await?;
+        Ok(id)
     }
 
     pub async fn raise(

@@ -180,6 +180,8 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
                 from: *index.get(&e.from)?,
                 to,
                 kind: e.kind.clone(),
+                onto: None,
+                disabled: false,
             })
         })
         .collect();

@@ -75,7 +75,15 @@ async fn the_argdown_export_parses_cleanly_with_our_statement_and_relation_count
     let relations: BTreeMap<String, usize> =
         serde_json::from_value(parsed["relations"].clone()).unwrap();
     assert_eq!(relations, relation_counts(&doc));
-    assert_eq!(parsed["arguments"], 0);
+    // Undercuts attack inferences, which Argdown writes as arguments: one per inference
+    // undercut.
+    let undercut: BTreeSet<String> = doc
+        .relations
+        .iter()
+        .filter_map(|r| r.to.inference().map(|i| i.to_string()))
+        .collect();
+    assert!(!undercut.is_empty(), "the shipped map has undercuts");
+    assert_eq!(parsed["arguments"], undercut.len());
 }
 
 fn validate(schema_path: &str, instance: &serde_json::Value) {
@@ -221,22 +229,29 @@ async fn the_iccma_export_lets_an_independent_solver_confirm_every_standing() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(n, doc.claims.len());
+    // The claims, then two auxiliary arguments per undercut inference.
+    assert!(n >= doc.claims.len());
     let mut standing = BTreeMap::new();
+    let mut auxiliary = 0;
     let mut attacks = Vec::new();
     for line in lines {
         if let Some(comment) = line.strip_prefix("# ") {
             let parts: Vec<&str> = comment.split(' ').collect();
-            assert!(parts[1].starts_with("/claims/"), "{line}");
-            standing.insert(parts[0].parse::<usize>().unwrap(), parts[2].to_owned());
+            if parts[1].starts_with("/claims/") {
+                standing.insert(parts[0].parse::<usize>().unwrap(), parts[2].to_owned());
+            } else {
+                assert!(["premise-out", "fires"].contains(&parts[1]), "{line}");
+                auxiliary += 1;
+            }
         } else {
             let (a, b) = line.split_once(' ').unwrap();
             attacks.push((a.parse().unwrap(), b.parse().unwrap()));
         }
     }
     assert!(!attacks.is_empty());
+    assert_eq!(standing.len() + auxiliary, n);
     let extension = grounded(n, &attacks);
-    for argument in 1..=n {
+    for argument in 1..=doc.claims.len() {
         let attacked_by_extension = attacks
             .iter()
             .any(|(a, b)| *b == argument && extension.contains(a));
