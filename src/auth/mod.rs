@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod pages;
 pub mod passwords;
 pub mod tokens;
+pub(crate) mod viewer;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -1,49 +1,31 @@
 //! A claim's page: the claim and who makes it, its quotes linked into their sources, what
 //! it supports or attacks and what supports or attacks it, its standing and why,
-//! annotations, and its history.
+//! annotations, and its history. The claim and its parts are read through `read`, which
+//! the API shares, so both show the same things to the same people.
 
-pub mod forms;
-pub mod write;
+pub(crate) mod forms;
+pub(crate) mod read;
+pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
 
-use std::collections::BTreeMap;
-
+use self::read::{Claim, Found, Other, Quote};
+use crate::auth::viewer::Viewer;
 use crate::inference::{Inferences, Piece};
 use crate::standing::{Node, Standing};
-use crate::views::{ClaimItem, Crumb, Standings};
-use crate::{AppState, Error, Result};
+use crate::views::form::Page;
+use crate::views::{ClaimItem, Crumb, Standings, short};
+use crate::{AppState, Result};
 
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/claims/{key}", get(show))
         .route("/claims/{key}/history", get(history))
-}
-
-struct Claim {
-    id: i64,
-    slug: String,
-    body: String,
-    actor_name: Option<String>,
-    actor_about: Option<String>,
-    hidden: bool,
-    merged_into: Option<String>,
-    created_by: Option<i64>,
-}
-
-struct Quote {
-    body: String,
-    locator: String,
-    anchor: String,
-    source_slug: String,
-    source_title: String,
-    version: i32,
-    latest_version: i32,
 }
 
 /// A claim, proposal or inference this claim relates to, or a claim relating to it.
@@ -112,7 +94,8 @@ struct OpenReview {
     id: i64,
     reason: String,
     note: String,
-    replies: Vec<String>,
+    /// Who replied, and what they said.
+    replies: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -150,202 +133,153 @@ impl ClaimPage {
     }
 }
 
-/// Finds a claim by slug, or by numeric id (which redirects to the slug's URL). Hidden
-/// claims are found only for moderators.
-async fn find(
-    db: &PgPool,
-    key: &str,
-    include_hidden: bool,
-) -> Result<std::result::Result<Claim, String>> {
-    let by_id: Option<i64> = key.parse().ok();
-    let claim = sqlx::query_as!(
-        Claim,
-        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor_name?", a.about as "actor_about?",
-                  c.hidden_at is not null as "hidden!", m.slug as "merged_into?: String", c.created_by
-           from claims c
-           left join actors a on a.id = c.actor_id
-           left join claims m on m.id = c.merged_into_id
-           where (c.slug = $1::text or c.id = $2) and (c.hidden_at is null or $3)
-           order by c.slug = $1::text desc
-           limit 1"#,
-        key,
-        by_id,
-        include_hidden
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {key:?}")))?;
-    if claim.slug != key {
-        return Ok(Err(format!("/claims/{}", claim.slug)));
-    }
-    Ok(Ok(claim))
-}
-
 async fn show(
     State(state): State<AppState>,
     chrome: crate::auth::Chrome,
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key, chrome.is_moderator()).await? {
-        Ok(claim) => claim,
-        Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
+    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+        Found::Claim(claim) => claim,
+        Found::MovedTo(slug) => {
+            return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
+        }
     };
     let standings = Standings::load(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
-    let named: Vec<i64> = match &standing {
-        Standing::Stands => Vec::new(),
-        Standing::Defeated { by, .. } => vec![*by],
-        Standing::Contested { cycle } => cycle
+    let (outgoing, incoming) = related(db, claim.id, &standings).await?;
+    ClaimPage {
+        crumbs: vec![
+            Crumb::home(),
+            Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
+        ],
+        explained_by: explained_by(db, &standing, &standings).await?,
+        quotes: read::quotes(db, claim.id).await?,
+        attacked: incoming.iter().any(|r| r.kind != "supports"),
+        disabled_attacks: incoming
             .iter()
-            .filter_map(|n| match n {
-                Node::Claim(c) => Some(*c),
-                Node::Relation(_) => None,
-            })
-            .collect(),
-    };
-
-    let quotes = sqlx::query_as!(
-        Quote,
-        r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
-                  v.number as version,
-                  (select max(number) from source_versions where source_id = s.id) as "latest_version!"
-           from quotes q
-           join segments g on g.id = q.segment_id
-           join source_versions v on v.id = g.source_version_id
-           join sources s on s.id = v.source_id and s.hidden_at is null
-           where q.claim_id = $1 and q.removed_at is null
-           order by s.title, g.position, q.start_char"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-
-    // The relations from and to this claim, and the undercuts of any of them.
-    let relations = sqlx::query!(
-        r#"with mine as (
-               select r.id from relations r
-               where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
-           )
-           select r.id, r.kind, r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
-                  r.id not in (select id from mine) as "undercut_of_mine!",
-                  oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
-                  oa.name as "other_actor?",
-                  p.slug as "proposal_slug?: String", p.title as "proposal_title?"
-           from relations r
-           left join claims oc on oc.id = case when r.from_claim_id = $1 then r.to_claim_id else r.from_claim_id end
-                              and oc.hidden_at is null
-           left join actors oa on oa.id = oc.actor_id
-           left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
-           where r.removed_at is null
-             and (r.id in (select id from mine)
-                  or (r.to_relation_id in (select id from mine) and r.from_claim_id <> $1))
-           order by r.kind, r.id"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-    let described: Vec<i64> = relations.iter().filter_map(|r| r.to_relation_id).collect();
-    let inferences = Inferences::load(db, &described).await?;
-    let mut undercuts: BTreeMap<i64, Vec<Undercutter>> = BTreeMap::new();
-    for row in relations.iter().filter(|r| r.undercut_of_mine) {
-        if let (Some(target), Some(id), Some(slug), Some(body)) = (
-            row.to_relation_id,
-            row.other_id,
-            row.other_slug.as_ref(),
-            row.other_body.as_ref(),
-        ) {
-            undercuts.entry(target).or_default().push(Undercutter {
-                href: format!("/claims/{slug}"),
-                text: body.clone(),
-                standing: standings.label(id),
-                status: standings.relation_label(row.id),
-            });
-        }
+            .any(|r| r.kind == "attacks" && r.status == "disabled"),
+        outgoing,
+        incoming,
+        evidence: evidence(db, claim.id).await?,
+        tags: read::tags(db, claim.id).await?,
+        annotations: annotations(db, claim.id).await?,
+        reviews: open_reviews(db, claim.id).await?,
+        revisions: revision_count(db, claim.id).await?,
+        chrome,
+        claim,
+        standing,
     }
+    .page()
+}
+
+/// What the claim bears on (outgoing) and what bears on it (incoming).
+async fn related(
+    db: &PgPool,
+    claim: i64,
+    standings: &Standings,
+) -> Result<(Vec<Related>, Vec<Related>)> {
+    let links = read::links(db, claim).await?;
+    let undercut: Vec<i64> = links
+        .iter()
+        .filter_map(|l| match l.other {
+            Other::Inference(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inferences = Inferences::load(db, &undercut).await?;
     let (mut outgoing, mut incoming) = (Vec::new(), Vec::new());
-    for row in relations.into_iter().filter(|r| !r.undercut_of_mine) {
-        let status = standings.relation_label(row.id);
-        let undercut_by = undercuts.remove(&row.id).unwrap_or_default();
-        let related = match (
-            row.to_relation_id,
-            row.other_id,
-            row.other_slug,
-            row.other_body,
-            row.proposal_slug,
-            row.proposal_title,
-        ) {
-            (Some(target), ..) => {
-                let pieces = inferences.pieces(target);
-                if pieces.is_empty() {
-                    continue;
-                }
-                Related {
-                    kind: row.kind,
-                    target: Target::Inference(pieces),
-                    actor: None,
-                    standing: None,
-                    status,
-                    undercut_by,
-                }
-            }
-            (None, Some(id), Some(slug), Some(body), _, _) => Related {
-                kind: row.kind,
-                target: Target::Node {
+    for link in links {
+        let status = standings.relation_label(link.id);
+        let undercut_by = link
+            .undercut_by
+            .into_iter()
+            .map(|u| Undercutter {
+                href: format!("/claims/{}", u.slug),
+                text: u.body,
+                standing: standings.label(u.claim),
+                status: standings.relation_label(u.id),
+            })
+            .collect();
+        let (target, actor, standing) = match link.other {
+            Other::Claim {
+                id,
+                slug,
+                body,
+                actor,
+            } => (
+                Target::Node {
                     href: format!("/claims/{slug}"),
                     text: body,
                 },
-                actor: row.other_actor,
-                standing: Some(standings.label(id)),
-                status,
-                undercut_by,
-            },
-            (None, _, _, _, Some(slug), Some(title)) => Related {
-                kind: row.kind,
-                target: Target::Node {
+                actor,
+                Some(standings.label(id)),
+            ),
+            Other::Proposal { slug, title } => (
+                Target::Node {
                     href: format!("/proposals/{slug}"),
                     text: title,
                 },
-                actor: None,
-                standing: None,
-                status,
-                undercut_by,
-            },
-            _ => continue, // the other end is hidden
+                None,
+                None,
+            ),
+            Other::Inference(id) => {
+                let pieces = inferences.pieces(id);
+                if pieces.is_empty() {
+                    continue;
+                }
+                (Target::Inference(pieces), None, None)
+            }
         };
-        if row.outgoing {
+        let related = Related {
+            kind: link.kind,
+            target,
+            actor,
+            standing,
+            status,
+            undercut_by,
+        };
+        if link.outgoing {
             outgoing.push(related)
         } else {
             incoming.push(related)
         }
     }
+    Ok((outgoing, incoming))
+}
 
-    let explained_by = sqlx::query!(
-        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor?"
-           from claims c left join actors a on a.id = c.actor_id
-           where c.id = any($1)"#,
-        &named
-    )
-    .fetch_all(db)
-    .await?;
-    let nodes: Vec<Node> = match &standing {
+/// The claims (and, in a cycle, the inferences) the standing's explanation names, in its
+/// order.
+async fn explained_by(
+    db: &PgPool,
+    standing: &Standing,
+    standings: &Standings,
+) -> Result<Vec<Explained>> {
+    let nodes: Vec<Node> = match standing {
         Standing::Stands => Vec::new(),
         Standing::Defeated { by, .. } => vec![Node::Claim(*by)],
         Standing::Contested { cycle } => cycle.clone(),
     };
-    let cycle_relations: Vec<i64> = nodes
-        .iter()
-        .filter_map(|n| match n {
-            Node::Relation(r) => Some(*r),
-            Node::Claim(_) => None,
-        })
-        .collect();
-    let cycle_inferences = Inferences::load(db, &cycle_relations).await?;
-    // In the order the explanation gives them.
-    let explained_by: Vec<Explained> = nodes
+    let (mut claims, mut relations) = (Vec::new(), Vec::new());
+    for node in &nodes {
+        match node {
+            Node::Claim(id) => claims.push(*id),
+            Node::Relation(id) => relations.push(*id),
+        }
+    }
+    let rows = sqlx::query!(
+        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor?"
+           from claims c left join actors a on a.id = c.actor_id
+           where c.id = any($1)"#,
+        &claims
+    )
+    .fetch_all(db)
+    .await?;
+    let inferences = Inferences::load(db, &relations).await?;
+    Ok(nodes
         .iter()
         .filter_map(|node| match node {
-            Node::Claim(id) => explained_by.iter().find(|c| c.id == *id).map(|c| {
+            Node::Claim(id) => rows.iter().find(|c| c.id == *id).map(|c| {
                 Explained::Claim(ClaimItem {
                     id: c.id,
                     slug: c.slug.clone(),
@@ -355,13 +289,16 @@ async fn show(
                 })
             }),
             Node::Relation(id) => Some(Explained::Inference(
-                cycle_inferences.pieces(*id),
+                inferences.pieces(*id),
                 standings.relation_label(*id),
             )),
         })
-        .collect();
+        .collect())
+}
 
-    let evidence = sqlx::query_as!(
+/// The tensions the claim is evidence of, in visible proposals.
+async fn evidence(db: &PgPool, claim: i64) -> Result<Vec<Evidence>> {
+    Ok(sqlx::query_as!(
         Evidence,
         r#"select p.slug as "proposal_slug!: String", p.title as proposal_title,
                   t.slug as "tension_slug!: String", t.title as tension_title,
@@ -372,90 +309,57 @@ async fn show(
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
            where e.claim_id = $1 and e.removed_at is null
            order by p.title"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?;
+    .await?)
+}
 
-    let tags = sqlx::query_scalar!(
-        r#"select t.slug as "slug!: String" from claim_tags ct join tags t on t.id = ct.tag_id
-           where ct.claim_id = $1 and ct.removed_at is null order by t.slug"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-
-    let annotations = sqlx::query_as!(
+async fn annotations(db: &PgPool, claim: i64) -> Result<Vec<Annotation>> {
+    Ok(sqlx::query_as!(
         Annotation,
         r#"select n.id, u.display_name as author, n.body, n.stance, n.created_at
            from annotations n join users u on u.id = n.user_id
            where n.claim_id = $1 and n.hidden_at is null
            order by n.created_at"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?;
+    .await?)
+}
 
-    let reviews = sqlx::query!(
+async fn open_reviews(db: &PgPool, claim: i64) -> Result<Vec<OpenReview>> {
+    let rows = sqlx::query!(
         r#"select r.id, r.reason, r.note,
-                  coalesce(array_agg(u.display_name || ': ' || rr.body order by rr.id) filter (where rr.id is not null), '{}') as "replies!"
+                  coalesce(array_agg(u.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
+                  coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
            from claim_reviews r
            left join review_replies rr on rr.review_id = r.id
            left join users u on u.id = rr.user_id
            where r.claim_id = $1 and r.resolution is null
            group by r.id order by r.id"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|r| OpenReview { id: r.id, reason: r.reason, note: r.note, replies: r.replies })
-    .collect();
-
-    let revisions = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from revisions where object_kind = 'claim' and object_id = $1"#,
-        claim.id
-    )
-    .fetch_one(db)
     .await?;
-
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
-    ];
-    let attacked = incoming.iter().any(|r| r.kind != "supports");
-    let disabled_attacks = incoming
-        .iter()
-        .any(|r| r.kind == "attacks" && r.status == "disabled");
-    let page = ClaimPage {
-        chrome,
-        crumbs,
-        claim,
-        standing,
-        explained_by,
-        quotes,
-        outgoing,
-        incoming,
-        attacked,
-        disabled_attacks,
-        evidence,
-        tags,
-        annotations,
-        reviews,
-        revisions,
-    };
-    Ok(Html(page.render()?).into_response())
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenReview {
+            id: r.id,
+            reason: r.reason,
+            note: r.note,
+            replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
+        })
+        .collect())
 }
 
-/// A claim's text cut for a breadcrumb.
-pub fn short(text: &str) -> String {
-    const MAX: usize = 48;
-    if text.chars().count() <= MAX {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(MAX).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from revisions where object_kind = 'claim' and object_id = $1"#,
+        claim
+    )
+    .fetch_one(db)
+    .await?)
 }
 
 async fn history(
@@ -464,10 +368,10 @@ async fn history(
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key, chrome.is_moderator()).await? {
-        Ok(claim) => claim,
-        Err(canonical) => {
-            return Ok(Redirect::permanent(&format!("{canonical}/history")).into_response());
+    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+        Found::Claim(claim) => claim,
+        Found::MovedTo(slug) => {
+            return Ok(Redirect::permanent(&format!("/claims/{slug}/history")).into_response());
         }
     };
     crate::history::page(

@@ -293,7 +293,8 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             .await?;
         let segments = sqlx::query!(
             "select g.id, g.body from segments g
-             where g.source_version_id = (select id from source_versions where source_id = $1 order by number desc limit 1)
+             join current_source_versions v on v.id = g.source_version_id
+             where v.source_id = $1
              order by g.position",
             outcome.source_id
         )

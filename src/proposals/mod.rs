@@ -1,9 +1,9 @@
 //! A proposal's page: what it is, the tensions it raises with the claims behind each, the
 //! claims for and against it as a tree with their standing, its map, and its sources.
 
-pub mod forms;
-pub mod tree;
-pub mod write;
+pub(crate) mod forms;
+pub(crate) mod tree;
+pub(crate) mod write;
 
 use std::collections::BTreeMap;
 
@@ -19,8 +19,10 @@ use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/proposals/{slug}", get(show))
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals/{slug}", get(show))
+        .merge(forms::router())
 }
 
 struct Proposal {
@@ -88,15 +90,19 @@ async fn find(db: &PgPool, slug: &str) -> Result<Proposal> {
     .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))
 }
 
-/// Every claim that relates to the proposal, directly or through other claims.
+/// Every claim that relates to the proposal, directly or through other claims; an undercut
+/// of an inference sits beneath the inference's premise.
 async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTree> {
     let rows = sqlx::query!(
-        r#"with recursive tree (claim_id, target_claim_id, kind, depth) as (
-               select r.from_claim_id, null::bigint, r.kind, 1
+        r#"with recursive tree (claim_id, target_claim_id, kind, depth, relation_id) as (
+               select r.from_claim_id, null::bigint, r.kind, 1, r.id
                from relations r where r.to_proposal_id = $1 and r.removed_at is null
                union
-               select r.from_claim_id, t.claim_id, r.kind, t.depth + 1
-               from tree t join relations r on r.to_claim_id = t.claim_id and r.removed_at is null
+               -- What supports or attacks a claim in the tree, and what undercuts the
+               -- inference from it (shown beneath that claim, the inference's premise).
+               select r.from_claim_id, t.claim_id, r.kind, t.depth + 1, r.id
+               from tree t join relations r
+                 on (r.to_claim_id = t.claim_id or r.to_relation_id = t.relation_id) and r.removed_at is null
                where t.depth < $2
            )
            select distinct t.claim_id as "claim_id!", t.target_claim_id, t.kind as "kind!",
@@ -114,7 +120,6 @@ async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTree> {
         tree.claims
             .entry(row.claim_id)
             .or_insert_with(|| TreeClaim {
-                id: row.claim_id,
                 slug: row.slug,
                 body: row.body,
                 actor: row.actor,

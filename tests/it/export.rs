@@ -197,7 +197,7 @@ async fn the_dot_export_renders_with_graphviz() {
 
 /// The grounded extension by its definition's fixpoint (least fixpoint of the
 /// characteristic function), independent of argmap's labelling algorithm.
-fn grounded(n: usize, attacks: &[(usize, usize)]) -> BTreeSet<usize> {
+pub(crate) fn grounded(n: usize, attacks: &[(usize, usize)]) -> BTreeSet<usize> {
     let mut extension = BTreeSet::new();
     loop {
         let defended: BTreeSet<usize> = (1..=n)

@@ -12,3 +12,5 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod undercuts;
+mod visibility;

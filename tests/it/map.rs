@@ -111,7 +111,7 @@ async fn loading_the_map_twice_changes_nothing() {
 }
 
 /// A copy of the shipped map with one file edited.
-fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+pub(crate) fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&Config::shipped_map(), dir.path());
     let path = dir.path().join(file);
@@ -134,7 +134,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn line_containing(path: &Path, needle: &str) -> usize {
+pub(crate) fn line_containing(path: &Path, needle: &str) -> usize {
     1 + std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -142,7 +142,7 @@ fn line_containing(path: &Path, needle: &str) -> usize {
         .unwrap()
 }
 
-fn run_load_map(database: &str, map: &Path) -> (bool, String) {
+pub(crate) fn run_load_map(database: &str, map: &Path) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
         .arg("load-map")
         .arg(map)

@@ -1,4 +1,7 @@
-//! Small view types shared by the pages: claims as listed, breadcrumbs, relation names.
+//! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
+//! holds what every form page shares.
+
+pub(crate) mod form;
 
 use sqlx::PgExecutor;
 
@@ -97,24 +100,15 @@ impl Standings {
         self.relation(relation)
             .map_or("holds", Standing::relation_label)
     }
-
-    /// Whether a relation carries its support or attack (it holds or is contested).
-    pub fn carries(&self, relation: i64) -> bool {
-        !matches!(self.relation(relation), Some(Standing::Defeated { .. }))
-    }
 }
 
-/// How a relation reads from the claim that makes it.
-pub fn relation_verb(kind: &str) -> &'static str {
-    match kind {
-        "supports" => "supports",
-        "attacks" => "attacks",
-        "undercuts" => "undercuts",
-        _ => "relates to",
+/// A claim's text cut for a breadcrumb.
+pub(crate) fn short(text: &str) -> String {
+    const MAX: usize = 48;
+    if text.chars().count() <= MAX {
+        return text.to_owned();
     }
-}
-
-/// Whether a claim relating to a proposal or claim this way argues for it.
-pub fn is_for(kind: &str) -> bool {
-    kind == "supports"
+    let cut: String = text.chars().take(MAX).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
 }

@@ -1,5 +1,8 @@
 //! A tension's page: its two poles, the proposals that raise it across debates in time
-//! order, and the claims on each side.
+//! order, and the claims on each side; its forms and writes live beside it.
+
+pub(crate) mod forms;
+pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
@@ -10,8 +13,10 @@ use axum::routing::get;
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/tensions/{slug}", get(show))
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tensions/{slug}", get(show))
+        .merge(forms::router())
 }
 
 struct Tension {
