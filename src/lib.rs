@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub(crate) mod debates;
+pub mod domain;
 pub(crate) mod edits;
 pub mod error;
 pub mod export;

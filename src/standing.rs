@@ -66,13 +66,22 @@ pub enum Standing {
     Contested { cycle: Vec<Node> },
 }
 
+crate::domain::vocabulary! {
+    /// A standing without its reason: what pages, exports and the API show.
+    pub enum StandingLabel ("standing") {
+        Stands = "stands",
+        Defeated = "defeated",
+        Contested = "contested",
+    }
+}
+
 impl Standing {
-    /// The word for a claim: "stands", "defeated" or "contested".
-    pub fn label(&self) -> &'static str {
+    /// The word for a claim: stands, defeated or contested.
+    pub fn label(&self) -> StandingLabel {
         match self {
-            Standing::Stands => "stands",
-            Standing::Defeated { .. } => "defeated",
-            Standing::Contested { .. } => "contested",
+            Standing::Stands => StandingLabel::Stands,
+            Standing::Defeated { .. } => StandingLabel::Defeated,
+            Standing::Contested { .. } => StandingLabel::Contested,
         }
     }
 
@@ -363,7 +372,7 @@ mod tests {
     fn an_odd_cycle_is_contested_and_so_is_what_it_attacks() {
         let s = standings(&[1, 2, 3, 4], &[(1, 2), (2, 3), (3, 1), (3, 4)]);
         for claim in [1, 2, 3] {
-            assert_eq!(s[&claim].label(), "contested", "{claim}");
+            assert_eq!(s[&claim].label(), StandingLabel::Contested, "{claim}");
         }
         assert_eq!(
             s[&4],
@@ -383,7 +392,7 @@ mod tests {
                 cycle: vec![Node::Claim(1)]
             }
         );
-        assert_eq!(s[&2].label(), "contested");
+        assert_eq!(s[&2].label(), StandingLabel::Contested);
     }
 
     #[test]
@@ -410,7 +419,7 @@ mod tests {
         let s = standings(&[1, 2, 3, 4, 5], &[(1, 2), (3, 4), (4, 3)]);
         assert_eq!(s[&1], Standing::Stands);
         assert_eq!(s[&2], Standing::Defeated { by: 1, via: 100 });
-        assert_eq!(s[&3].label(), "contested");
+        assert_eq!(s[&3].label(), StandingLabel::Contested);
         assert_eq!(s[&5], Standing::Stands);
     }
 

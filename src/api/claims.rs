@@ -23,7 +23,7 @@ pub struct ClaimJson {
     /// The speaker (an actor's slug).
     pub actor: Option<String>,
     /// stands, defeated or contested.
-    pub standing: String,
+    pub standing: crate::standing::StandingLabel,
     /// Hidden by a moderator (only moderators see hidden claims).
     pub hidden: bool,
     /// For edits: send it back unchanged (optimistic locking).
@@ -48,7 +48,7 @@ pub struct QuoteJson {
 pub struct RelationJson {
     /// The relation's id: an undercut names the inference it denies as "relation:ID".
     pub id: i64,
-    pub kind: String,
+    pub kind: crate::domain::RelationKind,
     /// The claim at the other end (its slug), or "proposal:SLUG"; for an undercut this
     /// claim makes, "relation:ID" of the inference it undercuts.
     pub other: String,
@@ -128,7 +128,7 @@ pub async fn show(
     }
     Ok(Json(ClaimJson {
         url: format!("/claims/{}", claim.slug),
-        standing: standings.label(claim.id).to_owned(),
+        standing: standings.label(claim.id),
         tags: read::tags(db, claim.id).await?,
         slug: claim.slug,
         text: claim.body,

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Chrome, SignedIn};
+use crate::domain::{Pole, RelationKind};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, version_field, why_not_saved};
 use crate::{AppState, Error, Result};

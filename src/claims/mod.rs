@@ -16,8 +16,9 @@ use sqlx::PgPool;
 
 use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
+use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::inference::{Inferences, Piece};
-use crate::standing::{Node, Standing};
+use crate::standing::{Node, Standing, StandingLabel};
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
 use crate::{AppState, Result};
@@ -30,10 +31,10 @@ pub(crate) fn router() -> Router<AppState> {
 
 /// A claim, proposal or inference this claim relates to, or a claim relating to it.
 struct Related {
-    kind: String,
+    kind: RelationKind,
     target: Target,
     actor: Option<String>,
-    standing: Option<&'static str>,
+    standing: Option<StandingLabel>,
     /// Whether the relation carries its inference: "holds", "disabled" or "contested".
     status: &'static str,
     /// The claims undercutting this relation.
@@ -61,7 +62,7 @@ enum Explained {
 struct Undercutter {
     href: String,
     text: String,
-    standing: &'static str,
+    standing: StandingLabel,
     /// Whether the undercut itself holds.
     status: &'static str,
 }
@@ -155,10 +156,10 @@ async fn show(
         ],
         explained_by: explained_by(db, &standing, &standings).await?,
         quotes: read::quotes(db, claim.id).await?,
-        attacked: incoming.iter().any(|r| r.kind != "supports"),
+        attacked: incoming.iter().any(|r| r.kind == RelationKind::Attacks),
         disabled_attacks: incoming
             .iter()
-            .any(|r| r.kind == "attacks" && r.status == "disabled"),
+            .any(|r| r.kind == RelationKind::Attacks && r.status == "disabled"),
         outgoing,
         incoming,
         evidence: evidence(db, claim.id).await?,

@@ -6,6 +6,7 @@
 use sqlx::PgPool;
 
 use crate::auth::viewer::Viewer;
+use crate::domain::RelationKind;
 use crate::{Error, Result};
 
 pub(crate) struct Claim {
@@ -111,7 +112,7 @@ pub(crate) struct Undercut {
 /// A link from (`outgoing`) or to the claim, with the undercuts of it.
 pub(crate) struct Link {
     pub id: i64,
-    pub kind: String,
+    pub kind: RelationKind,
     pub outgoing: bool,
     pub other: Other,
     pub undercut_by: Vec<Undercut>,
@@ -125,7 +126,7 @@ pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
                select r.id from relations r
                where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
            )
-           select r.id, r.kind, r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
+           select r.id, r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
                   r.id not in (select id from mine) as "undercut_of_mine!",
                   oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
                   oa.name as "other_actor?",

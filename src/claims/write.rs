@@ -7,22 +7,13 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
+use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
 use crate::map::quotes::locate;
-use crate::slug::{is_slug, slugify};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::slug::{SlugTable, fresh_slug, is_slug};
+use crate::{Error, Result};
 
-pub const MIN_CLAIM_CHARS: usize = 10;
-pub const MAX_CLAIM_CHARS: usize = 400;
 pub const MAX_NOTE_CHARS: usize = 10_000;
-pub const RELATION_KINDS: [&str; 3] = ["supports", "attacks", "undercuts"];
-pub const REVIEW_REASONS: [&str; 5] = [
-    "misquoted",
-    "duplicate",
-    "unclear",
-    "unsupported",
-    "off-topic",
-];
-pub const STANCES: [&str; 3] = ["agree", "disagree", "unsure"];
 
 /// A claim to add, with the passage it comes from and what it bears on.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
@@ -58,18 +49,8 @@ pub struct NewClaim {
     pub note: Option<String>,
 }
 
-fn check_text(text: &str) -> Result<String> {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let length = text.chars().count();
-    if !(MIN_CLAIM_CHARS..=MAX_CLAIM_CHARS).contains(&length) {
-        return Err(Error::invalid(
-            "text",
-            format!(
-                "a claim is one sentence of {MIN_CLAIM_CHARS} to {MAX_CLAIM_CHARS} characters (this is {length})"
-            ),
-        ));
-    }
-    Ok(text)
+fn check_text(text: &str) -> Result<ClaimText> {
+    ClaimText::parse(text).map_err(|err| Error::invalid("text", err.to_string()))
 }
 
 pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
@@ -95,37 +76,6 @@ pub fn parse_tags(tags: &[String]) -> Result<Vec<String>> {
         return Err(Error::invalid("tags", "at most 12 tags"));
     }
     Ok(out)
-}
-
-/// A slug for new text, unique among claims.
-async fn fresh_slug(conn: &mut PgConnection, table: &str, text: &str) -> Result<String> {
-    let base = slugify(text, 60);
-    let base = if base.is_empty() {
-        "claim".to_owned()
-    } else {
-        base
-    };
-    let taken: Vec<String> = sqlx::query_scalar(&format!(
-        "select slug::text from {table} where slug::text like $1 || '%'"
-    ))
-    .bind(&base)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut slug = base.clone();
-    let mut n = 2;
-    while taken.contains(&slug) {
-        slug = format!("{base}-{n}");
-        n += 1;
-    }
-    Ok(slug)
-}
-
-pub async fn fresh_slug_for(
-    conn: &mut PgConnection,
-    table: &'static str,
-    text: &str,
-) -> Result<String> {
-    fresh_slug(conn, table, text).await
 }
 
 /// A live relation between visible claims (or to a visible proposal), which an undercut
@@ -214,13 +164,15 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             .filter(|t| !t.is_empty()),
     ) {
         (None, None) => None,
-        (Some(kind), Some(target)) if RELATION_KINDS.contains(&kind) => Some((kind, target)),
-        (Some(kind), Some(_)) => {
-            return Err(Error::invalid(
-                "relation",
-                format!("{kind:?} is not supports, attacks or undercuts"),
-            ));
-        }
+        (Some(kind), Some(target)) => match kind.parse::<RelationKind>() {
+            Ok(kind) => Some((kind, target)),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "relation",
+                    format!("{kind:?} is not supports, attacks or undercuts"),
+                ));
+            }
+        },
         (Some(_), None) => {
             return Err(Error::invalid(
                 "target",
@@ -237,8 +189,10 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
     let (to_claim, to_proposal, to_relation) = match relation {
         None => (None, None, None),
         Some((kind, target)) => match (kind, target.strip_prefix("relation:")) {
-            ("undercuts", Some(id)) => (None, None, Some(inference_id(conn, id).await?)),
-            ("undercuts", None) => {
+            (RelationKind::Undercuts, Some(id)) => {
+                (None, None, Some(inference_id(conn, id).await?))
+            }
+            (RelationKind::Undercuts, None) => {
                 return Err(Error::invalid(
                     "target",
                     "an undercut names the inference it denies (relation:ID), not a claim or proposal",
@@ -285,7 +239,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             let pole = new
                 .pole
                 .as_deref()
-                .filter(|p| *p == "a" || *p == "b")
+                .and_then(|p| p.parse::<Pole>().ok())
                 .ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
             let id = sqlx::query_scalar!(
                 "select pt.id from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
@@ -307,11 +261,11 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         ));
     }
 
-    let slug = fresh_slug(conn, "claims", &text).await?;
+    let slug = fresh_slug(conn, SlugTable::Claims, text.as_str()).await?;
     let id = sqlx::query_scalar!(
         "insert into claims (slug, body, actor_id, created_by) values ($1::text, $2, $3, $4) returning id",
         slug,
-        text,
+        text.as_str(),
         actor_id,
         user.id
     )
@@ -336,7 +290,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         sqlx::query!(
             "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id, created_by)
              values ($1, $2, $3, $4, $5, $6)",
-            kind,
+            kind.as_str(),
             id,
             to_claim,
             to_proposal,
@@ -347,7 +301,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         .await?;
     }
     if let Some((link, pole)) = evidence {
-        sqlx::query!("insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)", link, id, pole)
+        sqlx::query!("insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)", link, id, pole.as_str())
             .execute(&mut *conn)
             .await?;
     }
@@ -378,16 +332,11 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         "relation": relation.map(|(k, t)| json!({ "kind": k, "target": t })), "tags": tags,
         "shows_tension": new.shows_tension, "pole": new.pole, "note": note,
     });
-    revisions::record(
-        conn,
-        "claim",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Claim, id, RevisionAction::Create)
+        .by(user.id)
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -485,7 +434,7 @@ pub async fn edit(
     let id = sqlx::query_scalar!(
         "update claims set body = $2, version = version + 1 where slug = $1::text and version = $3 returning id",
         slug,
-        text,
+        text.as_str(),
         edit.version
     )
     .fetch_optional(&mut *conn)
@@ -494,16 +443,12 @@ pub async fn edit(
     set_tags(conn, id, &tags, user.id).await?;
     let after = json!({ "body": text, "tags": tags, "version": edit.version + 1 });
     let before = json!({ "body": before.text, "tags": before.tags, "version": before.version });
-    revisions::record(
-        conn,
-        "claim",
-        id,
-        "edit",
-        Some(user.id),
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Claim, id, RevisionAction::Edit)
+        .by(user.id)
+        .before(before)
+        .after(after)
+        .record(conn)
+        .await?;
     editable(conn, slug).await
 }
 
@@ -529,32 +474,29 @@ pub async fn annotate(
             format!("write a comment of 1 to {MAX_NOTE_CHARS} characters"),
         ));
     }
-    let stance = note.stance.as_deref().filter(|s| !s.is_empty());
-    if let Some(stance) = stance {
-        if !STANCES.contains(&stance) {
-            return Err(Error::invalid("stance", "agree, disagree or unsure"));
-        }
-    }
+    let stance = match note.stance.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(stance) => Some(
+            stance
+                .parse::<Stance>()
+                .map_err(|_| Error::invalid("stance", "agree, disagree or unsure"))?,
+        ),
+    };
     let claim = claim_id(conn, slug, "claim").await?;
     let id = sqlx::query_scalar!(
         "insert into annotations (claim_id, user_id, body, stance) values ($1, $2, $3, $4) returning id",
         claim,
         user.id,
         body,
-        stance
+        stance.map(Stance::as_str)
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "annotation",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "claim_id": claim, "body": body, "stance": stance })),
-    )
-    .await?;
+    Revision::new(ObjectKind::Annotation, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "claim_id": claim, "body": body, "stance": stance }))
+        .record(conn)
+        .await?;
     Ok(id)
 }
 
@@ -573,12 +515,12 @@ pub async fn report(
     slug: &str,
     review: &NewReview,
 ) -> Result<i64> {
-    if !REVIEW_REASONS.contains(&review.reason.as_str()) {
-        return Err(Error::invalid(
+    let reason: ReviewReason = review.reason.parse().map_err(|_| {
+        Error::invalid(
             "reason",
             "misquoted, duplicate, unclear, unsupported or off-topic",
-        ));
-    }
+        )
+    })?;
     let note = review.note.trim();
     if note.chars().count() > 2000 {
         return Err(Error::invalid("note", "at most 2000 characters"));
@@ -587,21 +529,16 @@ pub async fn report(
     let id = sqlx::query_scalar!(
         "insert into claim_reviews (claim_id, reason, note, reported_by) values ($1, $2, $3, $4) returning id",
         claim,
-        review.reason,
+        reason.as_str(),
         note,
         user.id
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "claim_review",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "claim_id": claim, "reason": review.reason, "note": note })),
-    )
-    .await?;
+    Revision::new(ObjectKind::ClaimReview, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "claim_id": claim, "reason": reason, "note": note }))
+        .record(conn)
+        .await?;
     Ok(id)
 }

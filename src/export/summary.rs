@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::model::{Claim, MapDocument, Proposal, Relation};
+use crate::domain::Leaning;
 
 /// How many claims of each side a summary shows.
 pub const STRONGEST: usize = 3;
@@ -138,11 +139,13 @@ impl<'a> Summary<'a> {
                 let Some(tension) = doc.tensions.iter().find(|t| t.slug == raise.tension) else {
                     continue;
                 };
-                let leaning = match raise.leaning.as_str() {
-                    "a" => format!("leans towards *{}*", escape(&tension.pole_a.to_lowercase())),
-                    "b" => format!("leans towards *{}*", escape(&tension.pole_b.to_lowercase())),
-                    _ => "holds the balance".to_owned(),
-                };
+                let leaning = raise
+                    .leaning
+                    .parse::<Leaning>()
+                    .unwrap_or(Leaning::Balanced)
+                    .phrase_with(&tension.pole_a, &tension.pole_b, |name| {
+                        format!("*{}*", escape(name))
+                    });
                 let note = if raise.note.is_empty() {
                     String::new()
                 } else {

@@ -1,12 +1,14 @@
 //! The moderators' writes (each with its revision, in the caller's transaction): answering
 //! and closing reviews, hiding and restoring claims, merging duplicates.
 
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::{Role, User};
 use crate::claims::write::claim_id;
-use crate::{Error, Result, revisions};
+use crate::domain::ReviewResolution;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 /// Answers a review: the claim's author or a moderator.
 pub async fn reply(
@@ -42,16 +44,11 @@ pub async fn reply(
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "review_reply",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "review_id": review_id, "body": body })),
-    )
-    .await?;
+    Revision::new(ObjectKind::ReviewReply, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "review_id": review_id, "body": body }))
+        .record(conn)
+        .await?;
     Ok(id)
 }
 
@@ -69,16 +66,11 @@ pub async fn dismiss(conn: &mut PgConnection, user: &User, review_id: i64) -> Re
     if done.is_none() {
         return Err(Error::NotFound(format!("an open review {review_id}")));
     }
-    revisions::record(
-        conn,
-        "claim_review",
-        review_id,
-        "resolve",
-        Some(user.id),
-        None,
-        Some(json!({ "resolution": "dismissed" })),
-    )
-    .await?;
+    Revision::new(ObjectKind::ClaimReview, review_id, RevisionAction::Resolve)
+        .by(user.id)
+        .after(json!({ "resolution": ReviewResolution::Dismissed }))
+        .record(conn)
+        .await?;
     Ok(())
 }
 
@@ -114,29 +106,25 @@ pub async fn set_hidden(
         .execute(&mut *conn)
         .await?;
     }
-    let (action, before, after): (&str, Value, Value) = if hide {
+    let (action, before, after) = if hide {
         (
-            "hide",
+            RevisionAction::Hide,
             json!({ "hidden": false }),
             json!({ "hidden": true }),
         )
     } else {
         (
-            "restore",
+            RevisionAction::Restore,
             json!({ "hidden": true }),
             json!({ "hidden": false }),
         )
     };
-    revisions::record(
-        conn,
-        "claim",
-        id,
-        action,
-        Some(user.id),
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Claim, id, action)
+        .by(user.id)
+        .before(before)
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(())
 }
 
@@ -255,15 +243,10 @@ pub async fn merge(
     )
     .execute(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "claim",
-        from,
-        "merge",
-        Some(user.id),
-        None,
-        Some(json!({ "merged_into": survivor })),
-    )
-    .await?;
+    Revision::new(ObjectKind::Claim, from, RevisionAction::Merge)
+        .by(user.id)
+        .after(json!({ "merged_into": survivor }))
+        .record(conn)
+        .await?;
     Ok(())
 }

@@ -15,6 +15,8 @@ use axum::routing::get;
 use sqlx::PgPool;
 
 use self::tree::{ClaimTree, TreeClaim, TreeEdge, TreeEvent};
+use crate::domain::{Leaning, Pole};
+use crate::export::Format;
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
@@ -40,7 +42,7 @@ struct RaisedTension {
     title: String,
     pole_a: String,
     pole_b: String,
-    leaning: String,
+    leaning: Leaning,
     note: String,
     side_a: Vec<ClaimItem>,
     side_b: Vec<ClaimItem>,
@@ -48,11 +50,7 @@ struct RaisedTension {
 
 impl RaisedTension {
     fn leaning_phrase(&self) -> String {
-        match self.leaning.as_str() {
-            "a" => format!("leans towards {}", self.pole_a.to_lowercase()),
-            "b" => format!("leans towards {}", self.pole_b.to_lowercase()),
-            _ => "holds the balance between both".to_owned(),
-        }
+        self.leaning.phrase(&self.pole_a, &self.pole_b)
     }
 }
 
@@ -209,8 +207,8 @@ async fn show(
     let tree = claim_tree(db, proposal.id).await?;
 
     let evidence = sqlx::query!(
-        r#"select t.slug as "slug!: String", t.title, t.pole_a, t.pole_b, pt.leaning, pt.note,
-                  e.pole as "pole?", c.id as "claim_id?", c.slug as "claim_slug?: String", c.body as "claim_body?",
+        r#"select t.slug as "slug!: String", t.title, t.pole_a, t.pole_b, pt.leaning as "leaning: Leaning", pt.note,
+                  e.pole as "pole?: Pole", c.id as "claim_id?", c.slug as "claim_slug?: String", c.body as "claim_body?",
                   a.name as "actor?"
            from proposal_tensions pt
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
@@ -248,7 +246,7 @@ async fn show(
                 standing: standings.label(id),
             };
             let tension = tensions.last_mut().expect("pushed above");
-            if pole == "a" {
+            if pole == Pole::A {
                 tension.side_a.push(item)
             } else {
                 tension.side_b.push(item)

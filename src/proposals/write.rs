@@ -4,9 +4,10 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::claims::write::fresh_slug_for;
 use crate::edits::{bounded_text, stale_edit};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::slug::{SlugTable, fresh_slug};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewProposal {
@@ -32,7 +33,7 @@ pub async fn create_proposal(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::invalid("debate", format!("no debate has the slug {:?}", new.debate)))?;
-    let slug = fresh_slug_for(conn, "proposals", &title).await?;
+    let slug = fresh_slug(conn, SlugTable::Proposals, &title).await?;
     let id = sqlx::query_scalar!(
         "insert into proposals (slug, debate_id, title, summary) values ($1::text, $2, $3, $4) returning id",
         slug,
@@ -42,16 +43,11 @@ pub async fn create_proposal(
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "proposal",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary })),
-    )
-    .await?;
+    Revision::new(ObjectKind::Proposal, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary }))
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -100,15 +96,11 @@ pub async fn edit_proposal(
         json!({ "title": before.title, "summary": before.summary }),
         json!({ "title": title, "summary": summary }),
     );
-    revisions::record(
-        conn,
-        "proposal",
-        before.id,
-        "edit",
-        Some(user.id),
-        Some(old),
-        Some(new),
-    )
-    .await?;
+    Revision::new(ObjectKind::Proposal, before.id, RevisionAction::Edit)
+        .by(user.id)
+        .before(old)
+        .after(new)
+        .record(conn)
+        .await?;
     Ok(())
 }

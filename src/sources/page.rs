@@ -246,7 +246,7 @@ mod tests {
             slug: format!("c{id}"),
             body: format!("Claim {id}"),
             actor: None,
-            standing: "stands",
+            standing: crate::standing::StandingLabel::Stands,
         }
     }
 

@@ -11,7 +11,9 @@ use sqlx::PgConnection;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{SignedIn, User};
-use crate::{AppState, Error, Result, revisions};
+use crate::domain::SuggestionStatus;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{AppState, Error, Result};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new().route("/suggestions/{id}/dismiss", post(dismiss))
@@ -47,15 +49,10 @@ pub async fn dismiss_suggestion(conn: &mut PgConnection, user: &User, id: i64) -
     if done.is_none() {
         return Err(Error::NotFound(format!("an open suggestion {id}")));
     }
-    revisions::record(
-        conn,
-        "suggestion",
-        id,
-        "resolve",
-        Some(user.id),
-        None,
-        Some(json!({ "status": "dismissed" })),
-    )
-    .await?;
+    Revision::new(ObjectKind::Suggestion, id, RevisionAction::Resolve)
+        .by(user.id)
+        .after(json!({ "status": SuggestionStatus::Dismissed }))
+        .record(conn)
+        .await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 
+use crate::domain::{Leaning, Pole};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
@@ -34,7 +35,7 @@ struct Raising {
     debate_slug: String,
     debate_title: String,
     year: Option<i32>,
-    leaning: String,
+    leaning: Leaning,
     note: String,
 }
 
@@ -57,12 +58,8 @@ struct TensionPage {
 }
 
 impl TensionPage {
-    fn leaning_label(&self, leaning: &str) -> String {
-        match leaning {
-            "a" => format!("towards {}", self.tension.pole_a.to_lowercase()),
-            "b" => format!("towards {}", self.tension.pole_b.to_lowercase()),
-            _ => "balanced".to_owned(),
-        }
+    fn leaning_phrase(&self, leaning: &Leaning) -> String {
+        leaning.phrase(&self.tension.pole_a, &self.tension.pole_b)
     }
 }
 
@@ -88,7 +85,7 @@ async fn show(
         r#"select p.slug as "proposal_slug!: String", p.title as proposal_title,
                   d.slug as "debate_slug!: String", d.title as debate_title,
                   extract(year from coalesce(d.started_on, d.ended_on))::int as year,
-                  pt.leaning, pt.note
+                  pt.leaning as "leaning: Leaning", pt.note
            from proposal_tensions pt
            join proposals p on p.id = pt.proposal_id and p.hidden_at is null
            join debates d on d.id = p.debate_id and d.hidden_at is null
@@ -101,7 +98,7 @@ async fn show(
 
     let standings = Standings::load(db).await?;
     let evidence = sqlx::query!(
-        r#"select e.pole, c.id, c.slug as "slug!: String", c.body, a.name as "actor?",
+        r#"select e.pole as "pole: Pole", c.id, c.slug as "slug!: String", c.body, a.name as "actor?",
                   p.slug as "proposal_slug!: String", p.title as proposal_title
            from tension_evidence e
            join proposal_tensions pt on pt.id = e.proposal_tension_id and pt.removed_at is null
@@ -128,7 +125,7 @@ async fn show(
             proposal_slug: row.proposal_slug,
             proposal_title: row.proposal_title,
         };
-        if row.pole == "a" {
+        if row.pole == Pole::A {
             side_a.push(item)
         } else {
             side_b.push(item)

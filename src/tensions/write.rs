@@ -4,9 +4,10 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::claims::write::fresh_slug_for;
 use crate::edits::{bounded_text, stale_edit};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::slug::{SlugTable, fresh_slug};
+use crate::{Error, Result};
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewTension {
@@ -32,7 +33,7 @@ pub async fn create_tension(
         ));
     }
     let description = bounded_text("description", &new.description, 0, 4000)?;
-    let slug = fresh_slug_for(conn, "tensions", &title).await?;
+    let slug = fresh_slug(conn, SlugTable::Tensions, &title).await?;
     let id = sqlx::query_scalar!(
         "insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5) returning id",
         slug,
@@ -44,16 +45,11 @@ pub async fn create_tension(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "slug": slug, "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, id, RevisionAction::Create)
+        .by(user.id)
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(slug)
 }
 
@@ -114,15 +110,11 @@ pub async fn edit_tension(
     }
     let new =
         json!({ "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    revisions::record(
-        conn,
-        "tension",
-        before.id,
-        "edit",
-        Some(user.id),
-        Some(old),
-        Some(new),
-    )
-    .await?;
+    Revision::new(ObjectKind::Tension, before.id, RevisionAction::Edit)
+        .by(user.id)
+        .before(old)
+        .after(new)
+        .record(conn)
+        .await?;
     Ok(())
 }

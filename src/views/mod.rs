@@ -5,7 +5,7 @@ pub(crate) mod form;
 
 use sqlx::PgExecutor;
 
-use crate::standing::{self, Framework, Relation, Standing, Target};
+use crate::standing::{self, Framework, Relation, Standing, StandingLabel, Target};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -14,7 +14,7 @@ pub struct ClaimItem {
     pub slug: String,
     pub body: String,
     pub actor: Option<String>,
-    pub standing: &'static str,
+    pub standing: StandingLabel,
 }
 
 impl ClaimItem {
@@ -86,8 +86,9 @@ impl Standings {
         self.0.claim(claim)
     }
 
-    pub fn label(&self, claim: i64) -> &'static str {
-        self.of(claim).map_or("stands", Standing::label)
+    pub fn label(&self, claim: i64) -> StandingLabel {
+        self.of(claim)
+            .map_or(StandingLabel::Stands, Standing::label)
     }
 
     /// Whether a relation carries its inference: None when it is not live.

@@ -12,5 +12,6 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod races;
 mod undercuts;
 mod visibility;
