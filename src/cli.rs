@@ -59,6 +59,11 @@ pub struct GlobalArgs {
     /// Send session cookies only over HTTPS (set when serving behind TLS).
     #[arg(long, env = "ARGMAP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub secure_cookies: bool,
+    /// The site's public address, e.g. https://argmap.example.org: the start of every link
+    /// in a debate summary (without it, the address a request came to; the CLI uses
+    /// http://ADDR).
+    #[arg(long, env = "ARGMAP_PUBLIC_URL", global = true, value_parser = crate::config::parse_public_url)]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,12 +124,12 @@ pub struct ExportArgs {
     pub debate: Option<String>,
     #[arg(long)]
     pub proposal: Option<String>,
-    /// For summary: md or html.
-    #[arg(long = "as", value_name = "md|html", default_value = "md")]
-    pub summary_format: String,
-    /// Base URL for the links in a summary.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// For summary: the file to write (a .docx is written to stdout as bytes).
+    #[arg(long = "as", value_enum, default_value = "md")]
+    pub summary_format: crate::export::summary::NoteFormat,
+    /// For summary: short (two pages) or full (with every proposal in an annex).
+    #[arg(long, value_enum, default_value = "short")]
+    pub detail: crate::export::summary::Detail,
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +206,7 @@ impl GlobalArgs {
             },
             open_signup: self.open_signup,
             secure_cookies: self.secure_cookies,
+            public_url: self.public_url.clone(),
         }
     }
 }
@@ -365,32 +371,26 @@ async fn eval_suggestions(config: Config) -> Result<(), CliError> {
 }
 
 async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
-    use crate::export::{self, Format, Scope};
+    use crate::export::{self, Format, Scope, summary};
     let scope = match (args.debate.clone(), args.proposal.clone()) {
         (Some(debate), _) => Scope::Debate(debate),
         (None, Some(proposal)) => Scope::Proposal(proposal),
         (None, None) => Scope::All,
     };
-    let summary = args.format == "summary";
-    let format: Option<Format> = if summary {
+    let is_summary = args.format == "summary";
+    let format: Option<Format> = if is_summary {
         None
     } else {
         Some(args.format.parse().map_err(CliError::Usage)?)
     };
-    if summary && !matches!(scope, Scope::Debate(_)) {
+    if is_summary && !matches!(scope, Scope::Debate(_)) {
         return Err(CliError::Usage(
             "a summary is of one debate: pass --debate SLUG".into(),
         ));
     }
-    if summary && !["md", "html"].contains(&args.summary_format.as_str()) {
-        return Err(CliError::Usage(format!(
-            "--as {:?}: a summary is md or html",
-            args.summary_format
-        )));
-    }
     let database = Database::open(&config).await?;
-    let result: Result<String, CliError> = async {
-        if summary {
+    let result: Result<Vec<u8>, CliError> = async {
+        if is_summary {
             let slug = match &scope {
                 Scope::Debate(slug) => slug.clone(),
                 _ => unreachable!("checked above"),
@@ -399,14 +399,17 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
                 .await
                 .map_err(ServeError::Connect)?
                 .expect("the whole map exists");
-            let today = time::OffsetDateTime::now_utc().date();
-            let markdown =
-                export::summary::markdown(&all, &slug, args.base_url.trim_end_matches('/'), today)
-                    .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
-            if args.summary_format == "md" {
-                return Ok(markdown);
-            }
-            return Ok(export::summary::standalone_html(&markdown));
+            let options = summary::Options {
+                base: config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", config.addr)),
+                today: time::OffsetDateTime::now_utc().date(),
+                detail: args.detail,
+            };
+            let note = summary::note(&all, &slug, &options)
+                .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
+            return Ok(args.summary_format.write(&note));
         }
         let doc = export::load(&database.pool, scope.clone())
             .await
@@ -414,12 +417,20 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
             .ok_or_else(|| {
                 CliError::Usage(format!("nothing to export: {scope:?} does not exist"))
             })?;
-        Ok(format.expect("not a summary").write(&doc))
+        Ok(format.expect("not a summary").write(&doc).into_bytes())
     }
     .await;
     database.close().await?;
-    print!("{}", result?);
-    Ok(())
+    let bytes = result?;
+    let mut out = std::io::stdout().lock();
+    match std::io::Write::write_all(&mut out, &bytes).and_then(|()| std::io::Write::flush(&mut out))
+    {
+        // A reader that stops early (`| head`) is not an error.
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Usage(format!(
+            "cannot write to standard output: {err}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 async fn import_map(config: Config, args: ImportMapArgs) -> Result<(), CliError> {

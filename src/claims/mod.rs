@@ -41,6 +41,8 @@ struct Quote {
     source_title: String,
     version: i32,
     latest_version: i32,
+    /// The quote the map marks as carrying the claim best.
+    primary: bool,
 }
 
 /// A claim or proposal this claim relates to, or one relating to it.
@@ -169,13 +171,14 @@ async fn show(
         Quote,
         r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
                   v.number as version,
-                  (select max(number) from source_versions where source_id = s.id) as "latest_version!"
+                  (select max(number) from source_versions where source_id = s.id) as "latest_version!",
+                  q.is_primary as primary
            from quotes q
            join segments g on g.id = q.segment_id
            join source_versions v on v.id = g.source_version_id
            join sources s on s.id = v.source_id and s.hidden_at is null
            where q.claim_id = $1 and q.removed_at is null
-           order by s.title, g.position, q.start_char"#,
+           order by q.is_primary desc, s.title, g.position, q.start_char"#,
         claim.id
     )
     .fetch_all(db)

@@ -217,7 +217,7 @@ async fn import_document(
                 match locate(&quote.text, &segment.body).first() {
                     Some(&(start, end)) => {
                         store
-                            .quote(id, segment.id, &segment.body, start, end)
+                            .quote(id, segment.id, &segment.body, start, end, quote.primary)
                             .await?
                     }
                     None => missing.push(format!(

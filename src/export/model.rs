@@ -136,6 +136,9 @@ pub struct Quote {
     pub locator: String,
     pub anchor: String,
     pub text: String,
+    /// The quote that carries the claim best, as the map marks it (at most one per claim).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -288,7 +291,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
     .fetch_all(db)
     .await?;
     let quote_rows = sqlx::query!(
-        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body
+        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body, q.is_primary
            from quotes q
            join segments g on g.id = q.segment_id
            join source_versions v on v.id = g.source_version_id
@@ -306,6 +309,7 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
             locator: row.locator,
             anchor: row.anchor,
             text: row.body,
+            primary: row.is_primary,
         });
     }
     let claims: Vec<Claim> = claim_rows

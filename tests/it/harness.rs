@@ -196,9 +196,15 @@ impl TestApp {
 
     /// The app on a pool of our choosing (e.g. one whose database is unreachable).
     pub async fn spawn_with_pool(db: PgPool) -> Self {
+        Self::spawn_configured(db, |_| {}).await
+    }
+
+    /// The app on a pool of our choosing, its configuration changed by `configure`.
+    pub async fn spawn_configured(db: PgPool, configure: impl FnOnce(&mut Config)) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let config = Config::for_addr(addr);
+        let mut config = Config::for_addr(addr);
+        configure(&mut config);
         let app = app(AppState::new(db.clone(), config));
         tokio::spawn(async move {
             let app = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -407,6 +413,7 @@ pub fn node_tools() -> PathBuf {
     INSTALL.call_once(|| {
         if !dir.join("node_modules/axe-core").exists()
             || !dir.join("node_modules/@argdown/core").exists()
+            || !dir.join("node_modules/mammoth").exists()
         {
             let status = std::process::Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])

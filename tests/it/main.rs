@@ -12,3 +12,4 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod summary;
