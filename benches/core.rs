@@ -58,7 +58,7 @@ fn main() {
             ),
             href: format!("/claims/c{i}"),
             kind: NodeKind::Claim,
-            standing: Some("stands"),
+            standing: Some(argmap::standing::StandingLabel::Stands),
             depth: 1 + i % 4,
         });
         edges.push(MapEdge {

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use crate::auth::Role;
 use crate::config::Config;
 use crate::server::{self, Database, ServeError};
-use crate::sources::{self, SourceInput};
+use crate::sources::{self, SourceInput, SourceKind};
 use crate::{map, suggest};
 
 #[derive(Debug, Parser)]
@@ -104,15 +105,15 @@ pub enum UserCommand {
         /// The name shown beside what they write (defaults to the email's local part).
         #[arg(long)]
         name: Option<String>,
-        #[arg(long, default_value = "contributor", value_parser = clap::builder::PossibleValuesParser::new(["contributor", "moderator", "admin"]))]
-        role: String,
+        #[arg(long, value_enum, default_value_t = Role::Contributor)]
+        role: Role,
     },
     /// Change an account's role.
     Role {
         #[arg(long)]
         email: String,
-        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["contributor", "moderator", "admin"]))]
-        role: String,
+        #[arg(long, value_enum)]
+        role: Role,
     },
 }
 
@@ -157,8 +158,8 @@ pub struct RestoreArgs {
 pub struct ImportArgs {
     /// The text file to import (UTF-8, at most 1 MiB).
     pub file: PathBuf,
-    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["thread", "article", "blog"]))]
-    pub kind: Option<String>,
+    #[arg(long, value_enum)]
+    pub kind: Option<SourceKind>,
     /// The source's slug (its URL); by default made from the title.
     #[arg(long)]
     pub slug: Option<String>,
@@ -285,10 +286,7 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
     let input = SourceInput {
         origin: args.file.display().to_string(),
         text: String::new(),
-        kind: args
-            .kind
-            .as_deref()
-            .map(|k| k.parse().expect("clap checked the kind")),
+        kind: args.kind,
         slug: args.slug,
         title: args.title,
         author: args.author,
@@ -481,11 +479,9 @@ async fn restore(config: Config, args: RestoreArgs) -> Result<(), CliError> {
 }
 
 async fn user(config: Config, command: UserCommand) -> Result<(), CliError> {
-    use crate::auth::Role;
     use crate::users::{self, NewUser};
     match command {
         UserCommand::Add { email, name, role } => {
-            let role: Role = role.parse().map_err(CliError::Usage)?;
             let mut line = String::new();
             // A password piped in (never prompted for, so it stays out of shell history).
             let piped = !std::io::IsTerminal::is_terminal(&std::io::stdin());
@@ -515,7 +511,6 @@ async fn user(config: Config, command: UserCommand) -> Result<(), CliError> {
             }
         }
         UserCommand::Role { email, role } => {
-            let role: Role = role.parse().map_err(CliError::Usage)?;
             in_transaction(&config, async |conn| {
                 users::set_role(conn, &email, role, None)
                     .await

@@ -8,6 +8,8 @@ use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
 
+use crate::domain::Leaning;
+use crate::export::Format;
 use crate::views::Crumb;
 use crate::{AppState, Error, Result};
 
@@ -44,7 +46,7 @@ pub struct TensionColumn {
 
 /// One cell: how a proposal raises a tension.
 pub struct Cell {
-    pub leaning: String,
+    pub leaning: Leaning,
     pub pole: String,
     pub evidence: i64,
     pub href: String,
@@ -52,11 +54,7 @@ pub struct Cell {
 
 impl Cell {
     pub fn symbol(&self) -> &'static str {
-        match self.leaning.as_str() {
-            "a" => "◀",
-            "b" => "▶",
-            _ => "◆",
-        }
+        self.leaning.symbol()
     }
 }
 
@@ -131,7 +129,7 @@ async fn show(
 
     let links = sqlx::query!(
         r#"select pt.proposal_id, p.slug as "proposal_slug!: String", t.id as tension_id, t.slug as "tension_slug!: String",
-                  t.title, t.pole_a, t.pole_b, pt.leaning,
+                  t.title, t.pole_a, t.pole_b, pt.leaning as "leaning: Leaning",
                   (select count(*) from tension_evidence e where e.proposal_tension_id = pt.id and e.removed_at is null) as "evidence!"
            from proposal_tensions pt
            join proposals p on p.id = pt.proposal_id and p.hidden_at is null
@@ -157,10 +155,9 @@ async fn show(
                 pole_b: link.pole_b.clone(),
             });
         }
-        let pole = match link.leaning.as_str() {
-            "a" => link.pole_a,
-            "b" => link.pole_b,
-            _ => "balanced".to_owned(),
+        let pole = match link.leaning.pole() {
+            Some(pole) => pole.name(&link.pole_a, &link.pole_b).to_owned(),
+            None => "balanced".to_owned(),
         };
         let href = format!(
             "/proposals/{}#tension-{}",

@@ -156,3 +156,19 @@ impl IntoResponse for Error {
         response
     }
 }
+
+/// Turns a database error into ours; a unique or foreign-key violation of `constraint`
+/// becomes the error `make` gives, so a race between two writers ends in a clear 4xx
+/// from the constraint itself rather than a check made before it.
+pub(crate) trait ResultExt<T> {
+    fn on_constraint(self, constraint: &str, make: impl FnOnce() -> Error) -> Result<T>;
+}
+
+impl<T> ResultExt<T> for std::result::Result<T, sqlx::Error> {
+    fn on_constraint(self, constraint: &str, make: impl FnOnce() -> Error) -> Result<T> {
+        self.map_err(|err| match &err {
+            sqlx::Error::Database(db) if db.constraint() == Some(constraint) => make(),
+            _ => err.into(),
+        })
+    }
+}

@@ -67,7 +67,7 @@ pub async fn page(
     let revisions = revisions(db, kind, id).await?;
     let crumbs = vec![
         Crumb::home(),
-        Crumb::new(crate::claims::short(&title), &href),
+        Crumb::new(crate::views::short(&title), &href),
         Crumb::new("History", format!("{href}/history")),
     ];
     Ok(Html(

@@ -4,34 +4,37 @@
 //! the HTTP application for a given [`AppState`]; [`server::serve`] runs it with its
 //! database (argmap's own embedded PostgreSQL unless a URL is configured).
 
-pub mod api;
+pub(crate) mod api;
 pub mod auth;
-pub mod claims;
+pub(crate) mod claims;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod debates;
+pub(crate) mod debates;
+pub mod domain;
+pub(crate) mod edits;
 pub mod error;
 pub mod export;
-pub mod history;
-pub mod home;
+pub(crate) mod history;
+pub(crate) mod home;
 pub mod http;
 pub mod map;
 pub mod map_svg;
-pub mod markdown;
-pub mod proposals;
-pub mod revisions;
-pub mod search;
+pub(crate) mod markdown;
+pub(crate) mod moderation;
+pub(crate) mod proposals;
+pub(crate) mod revisions;
+pub(crate) mod search;
 pub mod server;
-pub mod slug;
+pub(crate) mod slug;
 pub mod sources;
 pub mod standing;
 pub mod state;
 pub mod stats;
 pub mod suggest;
-pub mod tensions;
+pub(crate) mod tensions;
 pub mod users;
-pub mod views;
+pub(crate) mod views;
 
 pub use error::{Error, Result};
 pub use http::app;

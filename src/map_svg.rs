@@ -12,6 +12,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::standing::StandingLabel;
+
 /// Nodes per row.
 pub const COLUMNS: usize = 5;
 const NODE_WIDTH: i32 = 190;
@@ -33,8 +35,8 @@ pub struct MapNode {
     pub label: String,
     pub href: String,
     pub kind: NodeKind,
-    /// "stands", "defeated" or "contested", for claims.
-    pub standing: Option<&'static str>,
+    /// For claims.
+    pub standing: Option<StandingLabel>,
     /// Distance from the root (0).
     pub depth: usize,
 }
@@ -162,8 +164,12 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     for (node, at) in nodes.iter().zip(&placed) {
         let (class, fill, stroke) = match (node.kind, node.standing) {
             (NodeKind::Proposal, _) => ("proposal", "#e8f0f7", "#005a8d"),
-            (NodeKind::Claim, Some("defeated")) => ("claim defeated", "#f1f1f1", "#8a8a8a"),
-            (NodeKind::Claim, Some("contested")) => ("claim contested", "#fff6e0", "#a06800"),
+            (NodeKind::Claim, Some(StandingLabel::Defeated)) => {
+                ("claim defeated", "#f1f1f1", "#8a8a8a")
+            }
+            (NodeKind::Claim, Some(StandingLabel::Contested)) => {
+                ("claim contested", "#fff6e0", "#a06800")
+            }
             (NodeKind::Claim, _) => ("claim stands", "#ffffff", "#2f6f3e"),
         };
         let tooltip = match node.standing {
@@ -286,7 +292,7 @@ mod tests {
             label: label.into(),
             href: format!("/claims/{label}"),
             kind: NodeKind::Claim,
-            standing: Some("stands"),
+            standing: Some(StandingLabel::Stands),
             depth,
         }
     }

@@ -155,10 +155,9 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
                select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator,
                       ts_headline('english', g.body, q.query, $2), ts_rank(g.search, q.query) * 0.8
                from segments g
-               join source_versions v on v.id = g.source_version_id
+               join current_source_versions v on v.id = g.source_version_id
                join sources s on s.id = v.source_id and s.hidden_at is null, q
                where g.search @@ q.query
-                 and v.number = (select max(number) from source_versions where source_id = s.id)
            ) hits
            order by rank desc, kind, title
            limit $3"#,

@@ -45,6 +45,81 @@ pub fn is_slug(text: &str) -> bool {
         })
 }
 
+/// The tables whose rows get a slug made from their text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SlugTable {
+    Claims,
+    Proposals,
+    Tensions,
+}
+
+impl SlugTable {
+    fn fallback(self) -> &'static str {
+        match self {
+            SlugTable::Claims => "claim",
+            SlugTable::Proposals => "proposal",
+            SlugTable::Tensions => "tension",
+        }
+    }
+}
+
+/// A slug for new `text`, unique in `table`: its words, then `-2`, `-3`… when taken.
+///
+/// Two writers making the same slug at once would both see it free; a transaction-scoped
+/// advisory lock on (table, base slug) makes the second wait for the first to commit, so
+/// it sees the first's slug and takes the next one.
+pub(crate) async fn fresh_slug(
+    conn: &mut sqlx::PgConnection,
+    table: SlugTable,
+    text: &str,
+) -> crate::Result<String> {
+    let base = match slugify(text, 60) {
+        base if base.is_empty() => table.fallback().to_owned(),
+        base => base,
+    };
+    let lock_key = format!("{table:?}:{base}");
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended($1, 0))",
+        lock_key
+    )
+    .execute(&mut *conn)
+    .await?;
+    let like = format!("{base}%");
+    let taken: Vec<String> = match table {
+        SlugTable::Claims => {
+            sqlx::query_scalar!(
+                r#"select slug as "slug!: String" from claims where slug::text like $1"#,
+                like
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        SlugTable::Proposals => {
+            sqlx::query_scalar!(
+                r#"select slug as "slug!: String" from proposals where slug::text like $1"#,
+                like
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        SlugTable::Tensions => {
+            sqlx::query_scalar!(
+                r#"select slug as "slug!: String" from tensions where slug::text like $1"#,
+                like
+            )
+            .fetch_all(&mut *conn)
+            .await?
+        }
+    };
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,12 +25,21 @@ pub enum Standing {
     },
 }
 
+crate::domain::vocabulary! {
+    /// A standing without its reason: what pages, exports and the API show.
+    pub enum StandingLabel ("standing") {
+        Stands = "stands",
+        Defeated = "defeated",
+        Contested = "contested",
+    }
+}
+
 impl Standing {
-    pub fn label(&self) -> &'static str {
+    pub fn label(&self) -> StandingLabel {
         match self {
-            Standing::Stands => "stands",
-            Standing::Defeated { .. } => "defeated",
-            Standing::Contested { .. } => "contested",
+            Standing::Stands => StandingLabel::Stands,
+            Standing::Defeated { .. } => StandingLabel::Defeated,
+            Standing::Contested { .. } => StandingLabel::Contested,
         }
     }
 }
@@ -199,7 +208,7 @@ mod tests {
     fn an_odd_cycle_is_contested_and_so_is_what_it_attacks() {
         let s = standings(&[1, 2, 3, 4], &[(1, 2), (2, 3), (3, 1), (3, 4)]);
         for claim in [1, 2, 3] {
-            assert_eq!(s[&claim].label(), "contested", "{claim}");
+            assert_eq!(s[&claim].label(), StandingLabel::Contested, "{claim}");
         }
         assert_eq!(
             s[&4],
@@ -214,7 +223,7 @@ mod tests {
     fn a_self_attacking_claim_is_contested_by_itself() {
         let s = standings(&[1, 2], &[(1, 1), (1, 2)]);
         assert_eq!(s[&1], Standing::Contested { cycle: vec![1] });
-        assert_eq!(s[&2].label(), "contested");
+        assert_eq!(s[&2].label(), StandingLabel::Contested);
     }
 
     #[test]
@@ -241,7 +250,7 @@ mod tests {
         let s = standings(&[1, 2, 3, 4, 5], &[(1, 2), (3, 4), (4, 3)]);
         assert_eq!(s[&1], Standing::Stands);
         assert_eq!(s[&2], Standing::Defeated { by: 1 });
-        assert_eq!(s[&3].label(), "contested");
+        assert_eq!(s[&3].label(), StandingLabel::Contested);
         assert_eq!(s[&5], Standing::Stands);
     }
 
@@ -293,7 +302,7 @@ mod tests {
                             for (i, member) in cycle.iter().enumerate() {
                                 let next = cycle[(i + 1) % cycle.len()];
                                 prop_assert!(attacks.contains(&(next, *member)), "{next} attacks {member}");
-                                prop_assert_eq!(standings[member].label(), "contested");
+                                prop_assert_eq!(standings[member].label(), StandingLabel::Contested);
                             }
                         }
                     }

@@ -25,10 +25,9 @@ pub async fn stats(db: impl PgExecutor<'_>) -> Result<Stats, sqlx::Error> {
              (select count(*) from debates where hidden_at is null) as "debates!",
              (select count(*) from sources where hidden_at is null) as "sources!",
              (select count(*) from segments g
-               join source_versions v on v.id = g.source_version_id
+               join current_source_versions v on v.id = g.source_version_id
                join sources s on s.id = v.source_id
-              where s.hidden_at is null
-                and v.number = (select max(number) from source_versions where source_id = s.id)) as "segments!",
+              where s.hidden_at is null) as "segments!",
              (select count(*) from proposals where hidden_at is null) as "proposals!",
              (select count(*) from tensions where hidden_at is null) as "tensions!",
              (select count(*) from claims where hidden_at is null and merged_into_id is null) as "claims!",

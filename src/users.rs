@@ -4,7 +4,9 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::{Role, passwords};
-use crate::{Error, Result, revisions};
+use crate::error::ResultExt;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 /// A real Argon2id hash, verified against when an email is unknown so that a sign-in
 /// takes as long whether or not the account exists.
@@ -41,18 +43,6 @@ fn validate(new: &NewUser) -> Result<()> {
 /// Creates an account in the caller's transaction; `by` is the admin making it, if any.
 pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> Result<i64> {
     validate(new)?;
-    let taken = sqlx::query_scalar!(
-        r#"select exists(select 1 from users where lower(email) = lower($1)) as "taken!""#,
-        new.email
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    if taken {
-        return Err(Error::invalid(
-            "email",
-            "an account with this email already exists: sign in instead",
-        ));
-    }
     let hash = passwords::hash(new.password.clone()).await?;
     let id = sqlx::query_scalar!(
         "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4) returning id",
@@ -62,18 +52,20 @@ pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> 
         new.role.as_str()
     )
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    // The unique index decides, so two sign-ups racing for one address end in a 422.
+    .on_constraint("users_email_key", || {
+        Error::invalid(
+            "email",
+            "an account with this email already exists: sign in instead",
+        )
+    })?;
     let after = json!({ "email": new.email.trim(), "display_name": new.display_name.trim(), "role": new.role.as_str() });
-    revisions::record(
-        conn,
-        "user",
-        id,
-        "create",
-        by.or(Some(id)),
-        None,
-        Some(after),
-    )
-    .await?;
+    Revision::new(ObjectKind::User, id, RevisionAction::Create)
+        .by(by.or(Some(id)))
+        .after(after)
+        .record(conn)
+        .await?;
     Ok(id)
 }
 
@@ -94,16 +86,12 @@ pub async fn set_role(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::NotFound(format!("a user with the email {email:?}")))?;
-    revisions::record(
-        conn,
-        "user",
-        row.id,
-        "edit",
-        by,
-        Some(json!({ "role": row.before })),
-        Some(json!({ "role": role.as_str() })),
-    )
-    .await?;
+    Revision::new(ObjectKind::User, row.id, RevisionAction::Edit)
+        .by(by)
+        .before(json!({ "role": row.before }))
+        .after(json!({ "role": role.as_str() }))
+        .record(conn)
+        .await?;
     Ok(row.id)
 }
 
@@ -139,16 +127,16 @@ pub async fn set_disabled(conn: &mut PgConnection, id: i64, disable: bool, by: i
             if disable { "active" } else { "disabled" }
         )));
     }
-    let action = if disable { "hide" } else { "restore" };
-    revisions::record(
-        conn,
-        "user",
-        id,
-        action,
-        Some(by),
-        Some(json!({ "disabled": !disable })),
-        Some(json!({ "disabled": disable })),
-    )
-    .await?;
+    let action = if disable {
+        RevisionAction::Disable
+    } else {
+        RevisionAction::Enable
+    };
+    Revision::new(ObjectKind::User, id, action)
+        .by(by)
+        .before(json!({ "disabled": !disable }))
+        .after(json!({ "disabled": disable }))
+        .record(conn)
+        .await?;
     Ok(())
 }

@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Writer};
+use super::{ApiJson, Created, SlugPath, Writer};
+use crate::auth::viewer::Viewer;
+use crate::claims::read::{self, Found, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
 use crate::views::Standings;
@@ -20,7 +22,9 @@ pub struct ClaimJson {
     /// The speaker (an actor's slug).
     pub actor: Option<String>,
     /// stands, defeated or contested.
-    pub standing: String,
+    pub standing: crate::standing::StandingLabel,
+    /// Hidden by a moderator (only moderators see hidden claims).
+    pub hidden: bool,
     /// For edits: send it back unchanged (optimistic locking).
     pub version: i32,
     pub tags: Vec<String>,
@@ -41,15 +45,9 @@ pub struct QuoteJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelationJson {
-    pub kind: String,
+    pub kind: crate::domain::RelationKind,
     /// A claim's slug or "proposal:SLUG".
     pub other: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Created {
-    pub slug: String,
-    pub url: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,78 +56,85 @@ pub struct CreatedId {
 }
 
 /// A claim with its quotes, links and standing.
-#[utoipa::path(get, path = "/api/v1/claims/{slug}", tag = "claims",
-    params(("slug" = String, Path, description = "The claim's slug")),
-    responses((status = 200, body = ClaimJson), (status = 404, body = Problem)))]
+#[utoipa::path(
+    get,
+    path = "/api/v1/claims/{slug}",
+    tag = "claims",
+    params(SlugPath),
+    responses(
+        (status = 200, body = ClaimJson),
+        (status = 404, body = Problem),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(slug): Path<String>,
 ) -> Result<Json<ClaimJson>> {
     let db = &state.db;
-    let claim = sqlx::query!(
-        r#"select c.id, c.slug as "slug!: String", c.body, c.version, a.slug as "actor?: String",
-                  coalesce((select array_agg(t.slug::text order by t.slug) from claim_tags ct join tags t on t.id = ct.tag_id
-                            where ct.claim_id = c.id and ct.removed_at is null), '{}') as "tags!"
-           from claims c left join actors a on a.id = c.actor_id
-           where c.slug = $1::text and c.hidden_at is null"#,
-        slug
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
-    let quotes = sqlx::query_as!(
-        QuoteJson,
-        r#"select s.slug as "source!: String", g.locator, g.anchor, q.body as text
-           from quotes q join segments g on g.id = q.segment_id join source_versions v on v.id = g.source_version_id
-           join sources s on s.id = v.source_id
-           where q.claim_id = $1 and q.removed_at is null order by s.slug, g.position"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-    let relations = sqlx::query!(
-        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
-                  case when r.from_claim_id = $1 then coalesce(tc.slug::text, 'proposal:' || p.slug::text) else fc.slug::text end as "other!"
-           from relations r
-           join claims fc on fc.id = r.from_claim_id
-           left join claims tc on tc.id = r.to_claim_id
-           left join proposals p on p.id = r.to_proposal_id
-           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
-           order by r.id"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-    let standings = Standings::load(db).await?;
+    let claim = found(db, &slug, viewer).await?;
+    let quotes = read::quotes(db, claim.id)
+        .await?
+        .into_iter()
+        .map(|q| QuoteJson {
+            source: q.source_slug,
+            locator: q.locator,
+            anchor: q.anchor,
+            text: q.body,
+        })
+        .collect();
     let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
-    for r in relations {
+    for link in read::links(db, claim.id).await? {
         let relation = RelationJson {
-            kind: r.kind,
-            other: r.other,
+            kind: link.kind,
+            other: match link.other {
+                Other::Claim { slug, .. } => slug,
+                Other::Proposal { slug, .. } => format!("proposal:{slug}"),
+            },
         };
-        if r.outgoing {
+        if link.outgoing {
             relates_to.push(relation)
         } else {
             related_from.push(relation)
         }
     }
+    let standings = Standings::load(db).await?;
     Ok(Json(ClaimJson {
         url: format!("/claims/{}", claim.slug),
+        standing: standings.label(claim.id),
+        tags: read::tags(db, claim.id).await?,
         slug: claim.slug,
         text: claim.body,
-        actor: claim.actor,
-        standing: standings.label(claim.id).to_owned(),
+        actor: claim.actor_slug,
+        hidden: claim.hidden,
         version: claim.version,
-        tags: claim.tags,
         quotes,
         relates_to,
         related_from,
     }))
 }
 
+/// The claim `slug` names, as the viewer may see it; the API names claims by slug only.
+async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
+    match read::find(db, slug, viewer).await? {
+        Found::Claim(claim) => Ok(claim),
+        Found::MovedTo(_) => Err(Error::NotFound(format!("the claim {slug:?}"))),
+    }
+}
+
 /// Adds a claim from a source passage; the quote must be verbatim in that segment.
-#[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = NewClaim, security(("token" = [])),
-    responses((status = 201, body = Created), (status = 401, body = Problem), (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment")))]
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims",
+    tag = "claims",
+    request_body = NewClaim,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Created),
+        (status = 401, body = Problem),
+        (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     Writer(user): Writer,
@@ -148,9 +153,19 @@ pub async fn create(
 }
 
 /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
-#[utoipa::path(patch, path = "/api/v1/claims/{slug}", tag = "claims", request_body = ClaimEdit, security(("token" = [])),
-    params(("slug" = String, Path)),
-    responses((status = 200, body = Editable), (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"), (status = 422, body = Problem)))]
+#[utoipa::path(
+    patch,
+    path = "/api/v1/claims/{slug}",
+    tag = "claims",
+    request_body = ClaimEdit,
+    security(("token" = [])),
+    params(SlugPath),
+    responses(
+        (status = 200, body = Editable),
+        (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
+        (status = 422, body = Problem),
+    )
+)]
 pub async fn edit(
     State(state): State<AppState>,
     Writer(user): Writer,
@@ -177,7 +192,15 @@ pub struct SimilarClaim {
 }
 
 /// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
-#[utoipa::path(get, path = "/api/v1/claims/similar", tag = "claims", params(SimilarQuery), responses((status = 200, body = Vec<SimilarClaim>)))]
+#[utoipa::path(
+    get,
+    path = "/api/v1/claims/similar",
+    tag = "claims",
+    params(SimilarQuery),
+    responses(
+        (status = 200, body = Vec<SimilarClaim>),
+    )
+)]
 pub async fn similar(
     State(state): State<AppState>,
     Query(query): Query<SimilarQuery>,
@@ -212,15 +235,22 @@ pub struct RevisionJson {
 }
 
 /// Every change to a claim, newest first.
-#[utoipa::path(get, path = "/api/v1/claims/{slug}/history", tag = "claims", params(("slug" = String, Path)), responses((status = 200, body = Vec<RevisionJson>)))]
+#[utoipa::path(
+    get,
+    path = "/api/v1/claims/{slug}/history",
+    tag = "claims",
+    params(SlugPath),
+    responses(
+        (status = 200, body = Vec<RevisionJson>),
+        (status = 404, body = Problem),
+    )
+)]
 pub async fn history(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<RevisionJson>>> {
-    let id = sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    let id = found(&state.db, &slug, viewer).await?.id;
     Ok(Json(
         sqlx::query_as!(
             RevisionJson,
@@ -235,8 +265,18 @@ pub async fn history(
 }
 
 /// Comments on a claim (Markdown, shown sanitised), with a stance.
-#[utoipa::path(post, path = "/api/v1/claims/{slug}/annotations", tag = "claims", request_body = NewAnnotation, security(("token" = [])),
-    params(("slug" = String, Path)), responses((status = 201, body = CreatedId), (status = 422, body = Problem)))]
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims/{slug}/annotations",
+    tag = "claims",
+    request_body = NewAnnotation,
+    security(("token" = [])),
+    params(SlugPath),
+    responses(
+        (status = 201, body = CreatedId),
+        (status = 422, body = Problem),
+    )
+)]
 pub async fn annotate(
     State(state): State<AppState>,
     Writer(user): Writer,
@@ -250,8 +290,18 @@ pub async fn annotate(
 }
 
 /// Marks a claim for a moderator's review.
-#[utoipa::path(post, path = "/api/v1/claims/{slug}/reviews", tag = "claims", request_body = NewReview, security(("token" = [])),
-    params(("slug" = String, Path)), responses((status = 201, body = CreatedId), (status = 422, body = Problem)))]
+#[utoipa::path(
+    post,
+    path = "/api/v1/claims/{slug}/reviews",
+    tag = "claims",
+    request_body = NewReview,
+    security(("token" = [])),
+    params(SlugPath),
+    responses(
+        (status = 201, body = CreatedId),
+        (status = 422, body = Problem),
+    )
+)]
 pub async fn report(
     State(state): State<AppState>,
     Writer(user): Writer,
@@ -262,53 +312,4 @@ pub async fn report(
     let id = write::report(&mut tx, &user, &slug, &review).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(CreatedId { id })))
-}
-
-/// Hides a claim (moderators).
-#[utoipa::path(post, path = "/api/v1/claims/{slug}/hide", tag = "claims", security(("token" = [])), params(("slug" = String, Path)),
-    responses((status = 204), (status = 403, body = Problem)))]
-pub async fn hide(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(slug): Path<String>,
-) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &slug, true).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Restores a hidden claim (moderators).
-#[utoipa::path(post, path = "/api/v1/claims/{slug}/restore", tag = "claims", security(("token" = [])), params(("slug" = String, Path)),
-    responses((status = 204), (status = 403, body = Problem)))]
-pub async fn restore(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(slug): Path<String>,
-) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &slug, false).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct MergeInto {
-    /// The surviving claim's slug.
-    pub into: String,
-}
-
-/// Merges a duplicate into a surviving claim (moderators).
-#[utoipa::path(post, path = "/api/v1/claims/{slug}/merge", tag = "claims", request_body = MergeInto, security(("token" = [])), params(("slug" = String, Path)),
-    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
-pub async fn merge(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(slug): Path<String>,
-    ApiJson(body): ApiJson<MergeInto>,
-) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::merge(&mut tx, &user, &slug, &body.into).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,12 @@
 
 mod claims;
 mod docs;
-mod reads;
+mod map;
+mod moderation;
+mod proposals;
+mod search;
+mod tensions;
+mod tokens;
 
 use std::sync::LazyLock;
 
@@ -56,27 +61,43 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(claims::history))
         .routes(routes!(claims::annotate))
         .routes(routes!(claims::report))
-        .routes(routes!(claims::hide))
-        .routes(routes!(claims::restore))
-        .routes(routes!(claims::merge))
-        .routes(routes!(reads::map))
-        .routes(routes!(reads::debate))
-        .routes(routes!(reads::proposal, reads::edit_proposal))
-        .routes(routes!(reads::edit_tension))
-        .routes(routes!(reads::create_proposal))
-        .routes(routes!(reads::create_tension))
-        .routes(routes!(reads::search))
-        .routes(routes!(reads::stats))
-        .routes(routes!(reads::tokens, reads::create_token))
-        .routes(routes!(reads::revoke_token))
+        .routes(routes!(moderation::hide))
+        .routes(routes!(moderation::restore))
+        .routes(routes!(moderation::merge))
+        .routes(routes!(map::map))
+        .routes(routes!(map::debate))
+        .routes(routes!(map::stats))
+        .routes(routes!(proposals::proposal, proposals::edit_proposal))
+        .routes(routes!(proposals::create_proposal))
+        .routes(routes!(tensions::create_tension))
+        .routes(routes!(tensions::edit_tension))
+        .routes(routes!(search::search))
+        .routes(routes!(tokens::tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
 }
 
 /// The OpenAPI document, built once.
 pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| api().split_for_parts().1);
 
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     let (router, _) = api().split_for_parts();
     router.merge(docs::router())
+}
+
+/// The slug in an object's path.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+pub(crate) struct SlugPath {
+    /// The object's slug, as in its page's URL.
+    #[allow(dead_code)]
+    slug: String,
+}
+
+/// What a create answers: the new object's slug and page.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub slug: String,
+    pub url: String,
 }
 
 /// A JSON body, whose parse errors get our problem format (naming the field).

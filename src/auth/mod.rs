@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod pages;
 pub mod passwords;
 pub mod tokens;
+pub(crate) mod viewer;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -23,47 +24,12 @@ use crate::{AppState, Error, Result};
 
 pub const SESSION_USER: &str = "user_id";
 
-/// What a user may do, each role including the ones before it.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Contributor,
-    Moderator,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Contributor => "contributor",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        match s {
-            "contributor" => Ok(Role::Contributor),
-            "moderator" => Ok(Role::Moderator),
-            "admin" => Ok(Role::Admin),
-            other => Err(format!(
-                "unknown role {other:?}: contributor, moderator or admin"
-            )),
-        }
+crate::domain::vocabulary! {
+    /// What a user may do, each role including the ones before it.
+    pub enum Role ("role") {
+        Contributor = "contributor",
+        Moderator = "moderator",
+        Admin = "admin",
     }
 }
 

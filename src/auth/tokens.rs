@@ -4,7 +4,8 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use super::{User, hash_token};
-use crate::{Error, Result, revisions};
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
 
 /// Secrets look like `am_` and 64 hex digits, so they are easy to spot in a leak.
 pub const PREFIX: &str = "am_";
@@ -52,16 +53,11 @@ pub async fn create(conn: &mut PgConnection, user: &User, name: &str) -> Result<
     )
     .fetch_one(&mut *conn)
     .await?;
-    revisions::record(
-        conn,
-        "api_token",
-        id,
-        "create",
-        Some(user.id),
-        None,
-        Some(json!({ "name": name })),
-    )
-    .await?;
+    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "name": name }))
+        .record(conn)
+        .await?;
     Ok((id, secret))
 }
 
@@ -80,15 +76,10 @@ pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
     if revoked.is_none() {
         return Err(Error::NotFound(format!("an active token {id} of yours")));
     }
-    revisions::record(
-        conn,
-        "api_token",
-        id,
-        "hide",
-        Some(user.id),
-        None,
-        Some(json!({ "revoked": true })),
-    )
-    .await?;
+    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke)
+        .by(user.id)
+        .after(json!({ "revoked": true }))
+        .record(conn)
+        .await?;
     Ok(())
 }

@@ -6,14 +6,16 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Chrome, Role, SignedIn};
+use crate::auth::{Chrome, SignedIn};
+use crate::domain::{Pole, RelationKind};
 use crate::views::Crumb;
+use crate::views::form::{Failure, Page, version_field, why_not_saved};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -23,19 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/claims/{key}/edit", get(edit_form).post(edit))
         .route("/claims/{key}/annotations", post(annotate))
         .route("/claims/{key}/reports", post(report))
-        .route("/claims/{key}/hide", post(hide))
-        .route("/claims/{key}/restore", post(restore))
-        .route("/claims/{key}/merge", post(merge))
-        .route("/moderation", get(queue))
-        .route("/moderation/reviews/{id}/dismiss", post(dismiss))
-        .route("/moderation/reviews/{id}/replies", post(reply))
-        .route("/suggestions/{id}/dismiss", post(dismiss_suggestion))
-}
-
-/// A form field's value and, after a failed submit, what is wrong with it.
-pub struct Failure {
-    pub field: String,
-    pub message: String,
 }
 
 struct SegmentOption {
@@ -66,7 +55,7 @@ struct NewClaimPage {
 
 impl NewClaimPage {
     fn failed(&self, field: &str) -> bool {
-        self.failure.as_ref().is_some_and(|f| f.field == field)
+        self.failure.as_ref().is_some_and(|f| f.is(field))
     }
 }
 
@@ -124,8 +113,9 @@ async fn new_claim_page(
     let db = &state.db;
     let source = sqlx::query!(
         r#"select s.title, a.slug as "author?: String",
-                  (select id from source_versions where source_id = s.id order by number desc limit 1) as "version!"
+                  v.id as "version!"
            from sources s left join actors a on a.id = s.author_id
+           join current_source_versions v on v.source_id = s.id
            where s.slug = $1::text and s.hidden_at is null"#,
         slug
     )
@@ -139,7 +129,7 @@ async fn new_claim_page(
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|s| SegmentOption { excerpt: crate::claims::short(&s.body), anchor: s.anchor, locator: s.locator })
+    .map(|s| SegmentOption { excerpt: crate::views::short(&s.body), anchor: s.anchor, locator: s.locator })
     .collect();
     let actors = sqlx::query!(
         r#"select slug as "slug!: String", name from actors where hidden_at is null order by name"#
@@ -204,8 +194,9 @@ async fn new_form(
     Path(slug): Path<String>,
     Query(form): Query<ClaimFormValues>,
 ) -> Result<Response> {
-    let page = new_claim_page(&state, chrome, &slug, form, None).await?;
-    Ok(Html(page.render()?).into_response())
+    new_claim_page(&state, chrome, &slug, form, None)
+        .await?
+        .page()
 }
 
 async fn create(
@@ -216,24 +207,17 @@ async fn create(
     CsrfForm(form): CsrfForm<ClaimFormValues>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
-    match write::create(&mut tx, &user, &form.to_new_claim(&slug)).await {
+    match why_not_saved(write::create(&mut tx, &user, &form.to_new_claim(&slug)).await)? {
         Ok(claim) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/claims/{claim}")).into_response())
         }
-        Err(Error::Invalid { field, message }) => {
+        Err((status, failure)) => {
             drop(tx);
-            let page = new_claim_page(
-                &state,
-                chrome,
-                &slug,
-                form,
-                Some(Failure { field, message }),
-            )
-            .await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+            new_claim_page(&state, chrome, &slug, form, Some(failure))
+                .await?
+                .page_with(status)
         }
-        Err(err) => Err(err),
     }
 }
 
@@ -259,7 +243,7 @@ async fn edit_form(
 ) -> Result<Response> {
     let mut conn = state.db.acquire().await?;
     let claim = write::editable(&mut conn, &key).await?;
-    let page = EditPage {
+    EditPage {
         chrome,
         crumbs: edit_crumbs(&claim),
         slug: claim.slug.clone(),
@@ -268,15 +252,15 @@ async fn edit_form(
         text: claim.text,
         current: None,
         failure: None,
-    };
-    Ok(Html(page.render()?).into_response())
+    }
+    .page()
 }
 
 fn edit_crumbs(claim: &write::Editable) -> Vec<Crumb> {
     vec![
         Crumb::home(),
         Crumb::new(
-            crate::claims::short(&claim.text),
+            crate::views::short(&claim.text),
             format!("/claims/{}", claim.slug),
         ),
         Crumb::new("Edit", format!("/claims/{}/edit", claim.slug)),
@@ -300,61 +284,40 @@ async fn edit(
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Result<Response> {
-    let version: i32 = form
-        .version
-        .parse()
-        .map_err(|_| Error::invalid("version", "the form lost track of the version: reload it"))?;
     let edit = ClaimEdit {
-        version,
+        version: version_field(&form.version)?,
         text: form.text.clone(),
         tags: vec![form.tags.clone()],
     };
     let mut tx = state.db.begin().await?;
-    let outcome = write::edit(&mut tx, &user, &key, &edit).await;
-    match outcome {
+    let (status, failure) = match why_not_saved(write::edit(&mut tx, &user, &key, &edit).await)? {
         Ok(claim) => {
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/claims/{}", claim.slug)).into_response())
+            return Ok(Redirect::to(&format!("/claims/{}", claim.slug)).into_response());
         }
-        Err(Error::Conflict { message, .. }) => {
-            drop(tx);
-            let mut conn = state.db.acquire().await?;
-            let current = write::editable(&mut conn, &key).await?;
-            // The person's text is kept; saving again now applies it over the current version.
-            let page = EditPage {
-                chrome,
-                crumbs: edit_crumbs(&current),
-                slug: current.slug.clone(),
-                version: current.version,
-                text: form.text,
-                tags: form.tags,
-                current: Some(current),
-                failure: Some(Failure {
-                    field: "version".into(),
-                    message,
-                }),
-            };
-            Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
-        }
-        Err(Error::Invalid { field, message }) => {
-            drop(tx);
-            let page = EditPage {
-                chrome,
-                crumbs: vec![
-                    Crumb::home(),
-                    Crumb::new("Edit", format!("/claims/{key}/edit")),
-                ],
-                slug: key,
-                version,
-                text: form.text,
-                tags: form.tags,
-                current: None,
-                failure: Some(Failure { field, message }),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
-        }
-        Err(err) => Err(err),
+        Err(why) => why,
+    };
+    drop(tx);
+    let mut conn = state.db.acquire().await?;
+    let current = write::editable(&mut conn, &key).await?;
+    // The person's text is kept; after a conflict, saving again applies it over the
+    // current version, which is shown beside it.
+    let conflict = status == StatusCode::CONFLICT;
+    EditPage {
+        chrome,
+        crumbs: edit_crumbs(&current),
+        slug: current.slug.clone(),
+        version: if conflict {
+            current.version
+        } else {
+            edit.version
+        },
+        text: form.text,
+        tags: form.tags,
+        current: conflict.then_some(current),
+        failure: Some(failure),
     }
+    .page_with(status)
 }
 
 async fn annotate(
@@ -379,172 +342,4 @@ async fn report(
     write::report(&mut tx, &user, &key, &form).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/claims/{key}#reviews")).into_response())
-}
-
-async fn hide(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_hidden(&state, &user, &key, true).await
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_hidden(&state, &user, &key, false).await
-}
-
-/// Hides or restores a claim, then shows it.
-async fn set_hidden(
-    state: &AppState,
-    user: &crate::auth::User,
-    key: &str,
-    hide: bool,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, user, key, hide).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}")).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-struct MergeForm {
-    #[serde(default)]
-    into: String,
-}
-
-async fn merge(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(form): CsrfForm<MergeForm>,
-) -> Result<Response> {
-    let into = form.into.trim().trim_start_matches("/claims/").to_owned();
-    let mut tx = state.db.begin().await?;
-    write::merge(&mut tx, &user, &key, &into).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{into}")).into_response())
-}
-
-struct OpenReview {
-    id: i64,
-    claim_slug: String,
-    claim_body: String,
-    reason: String,
-    note: String,
-    reporter: String,
-    created_at: time::OffsetDateTime,
-    replies: Vec<(String, String)>,
-}
-
-#[derive(Template)]
-#[template(path = "moderation.html")]
-struct QueuePage {
-    chrome: Chrome,
-    crumbs: Vec<Crumb>,
-    reviews: Vec<OpenReview>,
-}
-
-async fn queue(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    chrome: Chrome,
-) -> Result<Response> {
-    user.require(Role::Moderator)?;
-    let rows = sqlx::query!(
-        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason, r.note,
-                  u.display_name as reporter, r.created_at,
-                  coalesce(array_agg(ru.display_name || ': ' || rr.body order by rr.id) filter (where rr.id is not null), '{}') as "replies!"
-           from claim_reviews r
-           join claims c on c.id = r.claim_id
-           join users u on u.id = r.reported_by
-           left join review_replies rr on rr.review_id = r.id
-           left join users ru on ru.id = rr.user_id
-           where r.resolution is null
-           group by r.id, c.id, u.id
-           order by r.created_at"#
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let reviews = rows
-        .into_iter()
-        .map(|r| OpenReview {
-            id: r.id,
-            claim_slug: r.claim_slug,
-            claim_body: r.claim_body,
-            reason: r.reason,
-            note: r.note,
-            reporter: r.reporter,
-            created_at: r.created_at,
-            replies: r
-                .replies
-                .into_iter()
-                .map(|line| match line.split_once(": ") {
-                    Some((who, what)) => (who.to_owned(), what.to_owned()),
-                    None => (String::new(), line),
-                })
-                .collect(),
-        })
-        .collect();
-    let page = QueuePage {
-        chrome,
-        crumbs: vec![Crumb::home(), Crumb::new("Review queue", "/moderation")],
-        reviews,
-    };
-    Ok(Html(page.render()?).into_response())
-}
-
-async fn dismiss(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::dismiss(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/moderation").into_response())
-}
-
-#[derive(Debug, Deserialize)]
-struct ReplyForm {
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    back: Option<String>,
-}
-
-async fn reply(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<ReplyForm>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::reply(&mut tx, &user, id, &form.body).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
-}
-
-#[derive(Debug, Deserialize)]
-struct BackForm {
-    #[serde(default)]
-    back: Option<String>,
-}
-
-async fn dismiss_suggestion(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<BackForm>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::dismiss_suggestion(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
 }

@@ -1,57 +1,40 @@
 //! A claim's page: the claim and who makes it, its quotes linked into their sources, what
 //! it supports or attacks and what supports or attacks it, its standing and why,
-//! annotations, and its history.
+//! annotations, and its history. The claim and its parts are read through `read`, which
+//! the API shares, so both show the same things to the same people.
 
-pub mod forms;
-pub mod write;
+pub(crate) mod forms;
+pub(crate) mod read;
+pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
 
+use self::read::{Claim, Found, Other, Quote};
+use crate::auth::viewer::Viewer;
+use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::standing::Standing;
-use crate::views::{ClaimItem, Crumb, Standings};
-use crate::{AppState, Error, Result};
+use crate::views::form::Page;
+use crate::views::{ClaimItem, Crumb, Standings, short};
+use crate::{AppState, Result};
 
-pub fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/claims/{key}", get(show))
         .route("/claims/{key}/history", get(history))
 }
 
-struct Claim {
-    id: i64,
-    slug: String,
-    body: String,
-    actor_name: Option<String>,
-    actor_about: Option<String>,
-    hidden: bool,
-    merged_into: Option<String>,
-    created_by: Option<i64>,
-}
-
-struct Quote {
-    body: String,
-    locator: String,
-    anchor: String,
-    source_slug: String,
-    source_title: String,
-    version: i32,
-    latest_version: i32,
-    /// The quote the map marks as carrying the claim best.
-    primary: bool,
-}
-
 /// A claim or proposal this claim relates to, or one relating to it.
 struct Related {
-    kind: String,
+    kind: RelationKind,
     href: String,
     text: String,
     actor: Option<String>,
-    standing: Option<&'static str>,
+    standing: Option<crate::standing::StandingLabel>,
 }
 
 struct Evidence {
@@ -82,7 +65,8 @@ struct OpenReview {
     id: i64,
     reason: String,
     note: String,
-    replies: Vec<String>,
+    /// Who replied, and what they said.
+    replies: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -118,121 +102,93 @@ impl ClaimPage {
     }
 }
 
-/// Finds a claim by slug, or by numeric id (which redirects to the slug's URL). Hidden
-/// claims are found only for moderators.
-async fn find(
-    db: &PgPool,
-    key: &str,
-    include_hidden: bool,
-) -> Result<std::result::Result<Claim, String>> {
-    let by_id: Option<i64> = key.parse().ok();
-    let claim = sqlx::query_as!(
-        Claim,
-        r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor_name?", a.about as "actor_about?",
-                  c.hidden_at is not null as "hidden!", m.slug as "merged_into?: String", c.created_by
-           from claims c
-           left join actors a on a.id = c.actor_id
-           left join claims m on m.id = c.merged_into_id
-           where (c.slug = $1::text or c.id = $2) and (c.hidden_at is null or $3)
-           order by c.slug = $1::text desc
-           limit 1"#,
-        key,
-        by_id,
-        include_hidden
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {key:?}")))?;
-    if claim.slug != key {
-        return Ok(Err(format!("/claims/{}", claim.slug)));
-    }
-    Ok(Ok(claim))
-}
-
 async fn show(
     State(state): State<AppState>,
     chrome: crate::auth::Chrome,
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key, chrome.is_moderator()).await? {
-        Ok(claim) => claim,
-        Err(canonical) => return Ok(Redirect::permanent(&canonical).into_response()),
+    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+        Found::Claim(claim) => claim,
+        Found::MovedTo(slug) => {
+            return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
+        }
     };
     let standings = Standings::load(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
-    let named: Vec<i64> = match &standing {
-        Standing::Stands => Vec::new(),
-        Standing::Defeated { by } => vec![*by],
-        Standing::Contested { cycle } => cycle.clone(),
-    };
+    let (outgoing, incoming) = related(db, claim.id, &standings).await?;
+    ClaimPage {
+        crumbs: vec![
+            Crumb::home(),
+            Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
+        ],
+        explained_by: explained_by(db, &standing, &standings).await?,
+        quotes: read::quotes(db, claim.id).await?,
+        attacked: incoming.iter().any(|r| r.kind.is_attack()),
+        outgoing,
+        incoming,
+        evidence: evidence(db, claim.id).await?,
+        tags: read::tags(db, claim.id).await?,
+        annotations: annotations(db, claim.id).await?,
+        reviews: open_reviews(db, claim.id).await?,
+        revisions: revision_count(db, claim.id).await?,
+        chrome,
+        claim,
+        standing,
+    }
+    .page()
+}
 
-    let quotes = sqlx::query_as!(
-        Quote,
-        r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
-                  v.number as version,
-                  (select max(number) from source_versions where source_id = s.id) as "latest_version!",
-                  q.is_primary as primary
-           from quotes q
-           join segments g on g.id = q.segment_id
-           join source_versions v on v.id = g.source_version_id
-           join sources s on s.id = v.source_id and s.hidden_at is null
-           where q.claim_id = $1 and q.removed_at is null
-           order by q.is_primary desc, s.title, g.position, q.start_char"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-
-    let relations = sqlx::query!(
-        r#"select r.kind, r.from_claim_id = $1 as "outgoing!",
-                  oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
-                  oa.name as "other_actor?",
-                  p.slug as "proposal_slug?: String", p.title as "proposal_title?"
-           from relations r
-           left join claims oc on oc.id = case when r.from_claim_id = $1 then r.to_claim_id else r.from_claim_id end
-                              and oc.hidden_at is null
-           left join actors oa on oa.id = oc.actor_id
-           left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
-           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
-           order by r.kind, r.id"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
+/// What the claim bears on (outgoing) and what bears on it (incoming).
+async fn related(
+    db: &PgPool,
+    claim: i64,
+    standings: &Standings,
+) -> Result<(Vec<Related>, Vec<Related>)> {
     let (mut outgoing, mut incoming) = (Vec::new(), Vec::new());
-    for row in relations {
-        let related = match (
-            row.other_id,
-            row.other_slug,
-            row.other_body,
-            row.proposal_slug,
-            row.proposal_title,
-        ) {
-            (Some(id), Some(slug), Some(body), _, _) => Related {
-                kind: row.kind,
+    for link in read::links(db, claim).await? {
+        let related = match link.other {
+            Other::Claim {
+                id,
+                slug,
+                body,
+                actor,
+            } => Related {
+                kind: link.kind,
                 href: format!("/claims/{slug}"),
                 text: body,
-                actor: row.other_actor,
+                actor,
                 standing: Some(standings.label(id)),
             },
-            (_, _, _, Some(slug), Some(title)) => Related {
-                kind: row.kind,
+            Other::Proposal { slug, title } => Related {
+                kind: link.kind,
                 href: format!("/proposals/{slug}"),
                 text: title,
                 actor: None,
                 standing: None,
             },
-            _ => continue, // the other end is hidden
         };
-        if row.outgoing {
+        if link.outgoing {
             outgoing.push(related)
         } else {
             incoming.push(related)
         }
     }
+    Ok((outgoing, incoming))
+}
 
-    let explained_by = sqlx::query!(
+/// The claims the standing's explanation names, in its order.
+async fn explained_by(
+    db: &PgPool,
+    standing: &Standing,
+    standings: &Standings,
+) -> Result<Vec<ClaimItem>> {
+    let named: Vec<i64> = match standing {
+        Standing::Stands => Vec::new(),
+        Standing::Defeated { by } => vec![*by],
+        Standing::Contested { cycle } => cycle.clone(),
+    };
+    let rows = sqlx::query!(
         r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor?"
            from claims c left join actors a on a.id = c.actor_id
            where c.id = any($1)"#,
@@ -240,10 +196,9 @@ async fn show(
     )
     .fetch_all(db)
     .await?;
-    // In the order the explanation gives them.
-    let explained_by: Vec<ClaimItem> = named
+    Ok(named
         .iter()
-        .filter_map(|id| explained_by.iter().find(|c| c.id == *id))
+        .filter_map(|id| rows.iter().find(|c| c.id == *id))
         .map(|c| ClaimItem {
             id: c.id,
             slug: c.slug.clone(),
@@ -251,9 +206,12 @@ async fn show(
             actor: c.actor.clone(),
             standing: standings.label(c.id),
         })
-        .collect();
+        .collect())
+}
 
-    let evidence = sqlx::query_as!(
+/// The tensions the claim is evidence of, in visible proposals.
+async fn evidence(db: &PgPool, claim: i64) -> Result<Vec<Evidence>> {
+    Ok(sqlx::query_as!(
         Evidence,
         r#"select p.slug as "proposal_slug!: String", p.title as proposal_title,
                   t.slug as "tension_slug!: String", t.title as tension_title,
@@ -264,86 +222,57 @@ async fn show(
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
            where e.claim_id = $1 and e.removed_at is null
            order by p.title"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?;
+    .await?)
+}
 
-    let tags = sqlx::query_scalar!(
-        r#"select t.slug as "slug!: String" from claim_tags ct join tags t on t.id = ct.tag_id
-           where ct.claim_id = $1 and ct.removed_at is null order by t.slug"#,
-        claim.id
-    )
-    .fetch_all(db)
-    .await?;
-
-    let annotations = sqlx::query_as!(
+async fn annotations(db: &PgPool, claim: i64) -> Result<Vec<Annotation>> {
+    Ok(sqlx::query_as!(
         Annotation,
         r#"select n.id, u.display_name as author, n.body, n.stance, n.created_at
            from annotations n join users u on u.id = n.user_id
            where n.claim_id = $1 and n.hidden_at is null
            order by n.created_at"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?;
+    .await?)
+}
 
-    let reviews = sqlx::query!(
+async fn open_reviews(db: &PgPool, claim: i64) -> Result<Vec<OpenReview>> {
+    let rows = sqlx::query!(
         r#"select r.id, r.reason, r.note,
-                  coalesce(array_agg(u.display_name || ': ' || rr.body order by rr.id) filter (where rr.id is not null), '{}') as "replies!"
+                  coalesce(array_agg(u.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
+                  coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
            from claim_reviews r
            left join review_replies rr on rr.review_id = r.id
            left join users u on u.id = rr.user_id
            where r.claim_id = $1 and r.resolution is null
            group by r.id order by r.id"#,
-        claim.id
+        claim
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|r| OpenReview { id: r.id, reason: r.reason, note: r.note, replies: r.replies })
-    .collect();
-
-    let revisions = sqlx::query_scalar!(
-        r#"select count(*) as "count!" from revisions where object_kind = 'claim' and object_id = $1"#,
-        claim.id
-    )
-    .fetch_one(db)
     .await?;
-
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
-    ];
-    let attacked = incoming.iter().any(|r| r.kind != "supports");
-    let page = ClaimPage {
-        chrome,
-        crumbs,
-        claim,
-        standing,
-        explained_by,
-        quotes,
-        outgoing,
-        incoming,
-        attacked,
-        evidence,
-        tags,
-        annotations,
-        reviews,
-        revisions,
-    };
-    Ok(Html(page.render()?).into_response())
+    Ok(rows
+        .into_iter()
+        .map(|r| OpenReview {
+            id: r.id,
+            reason: r.reason,
+            note: r.note,
+            replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
+        })
+        .collect())
 }
 
-/// A claim's text cut for a breadcrumb.
-pub fn short(text: &str) -> String {
-    const MAX: usize = 48;
-    if text.chars().count() <= MAX {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(MAX).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{cut}…")
+async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from revisions where object_kind = 'claim' and object_id = $1"#,
+        claim
+    )
+    .fetch_one(db)
+    .await?)
 }
 
 async fn history(
@@ -352,10 +281,10 @@ async fn history(
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match find(db, &key, chrome.is_moderator()).await? {
-        Ok(claim) => claim,
-        Err(canonical) => {
-            return Ok(Redirect::permanent(&format!("{canonical}/history")).into_response());
+    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+        Found::Claim(claim) => claim,
+        Found::MovedTo(slug) => {
+            return Ok(Redirect::permanent(&format!("/claims/{slug}/history")).into_response());
         }
     };
     crate::history::page(

@@ -280,13 +280,15 @@ async fn import_document(
 }
 
 fn valid_claim(slug: &str, text: &str, missing: &mut Vec<String>) -> bool {
-    let length = text.trim().chars().count();
     if !is_slug(slug) {
         missing.push(format!("claim {slug:?}: not a valid slug"));
         false
-    } else if !(10..=400).contains(&length) {
+    } else if let Err(err) = crate::domain::ClaimText::parse(text) {
         missing.push(format!(
-            "claim {slug}: its text is {length} characters; argmap's claims are 10 to 400"
+            "claim {slug}: its text is {} characters; argmap's claims are {} to {}",
+            err.length,
+            crate::domain::ClaimText::MIN_CHARS,
+            crate::domain::ClaimText::MAX_CHARS
         ));
         false
     } else {

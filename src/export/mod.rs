@@ -58,6 +58,20 @@ impl Format {
         }
     }
 
+    /// The name in a list of export links.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            Format::Json => "argmap JSON",
+            Format::Argdown => "Argdown",
+            Format::Aif => "AIF",
+            Format::Dot => "Graphviz DOT",
+            Format::Svg => "SVG",
+            Format::Kialo => "Kialo",
+            Format::Iccma => "ICCMA",
+            Format::Csv => "CSV",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Json => "argmap JSON",

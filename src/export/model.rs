@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
-use crate::standing::Standing;
+use crate::standing::{Standing, StandingLabel};
 use crate::views::Standings;
 
 pub const FORMAT: &str = "argmap-map";
@@ -317,8 +317,8 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
         .map(|row| Claim {
             standing: standings
                 .of(row.id)
-                .map_or("stands", Standing::label)
-                .to_owned(),
+                .map_or(StandingLabel::Stands, Standing::label)
+                .to_string(),
             quotes: quotes.remove(&row.id).unwrap_or_default(),
             slug: row.slug,
             text: row.body,

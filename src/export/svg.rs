@@ -36,11 +36,12 @@ pub fn write(doc: &MapDocument) -> String {
                 label: claim.text.clone(),
                 href: format!("/claims/{}", claim.slug),
                 kind: NodeKind::Claim,
-                standing: Some(match claim.standing.as_str() {
-                    "defeated" => "defeated",
-                    "contested" => "contested",
-                    _ => "stands",
-                }),
+                standing: Some(
+                    claim
+                        .standing
+                        .parse()
+                        .unwrap_or(crate::standing::StandingLabel::Stands),
+                ),
                 depth,
             });
             next.push(claim.slug.clone());

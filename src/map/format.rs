@@ -1,9 +1,14 @@
 //! The map files as written by people (docs/map-format.md), with the positions of the
-//! values a loader may need to point at.
+//! values a loader may need to point at. Enumerated values (actor kinds, leanings, poles,
+//! source kinds) and claim texts deserialise straight into their domain types, so a bad
+//! one is reported by the TOML parser with its file and line.
 
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
+
+use crate::domain::{ActorKind, ClaimText, Leaning, Pole};
+use crate::sources::SourceKind;
 
 /// A string with where it sits in its file, so errors can name the line.
 pub type Located = Spanned<String>;
@@ -29,7 +34,7 @@ pub struct MapFile {
 pub struct ActorDef {
     pub slug: Located,
     pub name: String,
-    pub kind: Located,
+    pub kind: Spanned<ActorKind>,
     pub handle: Option<String>,
     pub about: Option<String>,
 }
@@ -71,7 +76,7 @@ pub struct ProposalDef {
 pub struct RaiseDef {
     pub proposal: Located,
     pub tension: Located,
-    pub leaning: Located,
+    pub leaning: Spanned<Leaning>,
     #[serde(default)]
     pub note: String,
     #[serde(default)]
@@ -82,7 +87,7 @@ pub struct RaiseDef {
 #[serde(deny_unknown_fields)]
 pub struct EvidenceDef {
     pub claim: Located,
-    pub pole: Located,
+    pub pole: Spanned<Pole>,
 }
 
 /// `claims/*.toml`: one source and its claims.
@@ -99,7 +104,7 @@ pub struct ClaimsFile {
 pub struct SourceDef {
     pub slug: Located,
     pub file: Located,
-    pub kind: Option<Located>,
+    pub kind: Option<Spanned<SourceKind>>,
     pub title: Option<String>,
     pub author: Option<Located>,
     pub outlet: Option<String>,
@@ -113,7 +118,7 @@ pub struct SourceDef {
 #[serde(deny_unknown_fields)]
 pub struct ClaimDef {
     pub slug: Located,
-    pub text: Located,
+    pub text: Spanned<ClaimText>,
     pub by: Option<Located>,
     #[serde(default)]
     pub tags: Vec<Located>,

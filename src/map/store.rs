@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 use super::load::LoadSummary;
-use crate::revisions;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
 
 /// Writes objects, recording a revision for each that it creates or changes.
 pub struct Store<'a> {
@@ -27,50 +27,49 @@ impl Store<'_> {
     /// the upsert changed nothing).
     async fn settle(
         &mut self,
-        kind: &str,
+        kind: ObjectKind,
         upserted: Option<Upserted>,
         slug: &str,
     ) -> Result<i64, sqlx::Error> {
         let Some(row) = upserted else {
             return self.existing_id(kind, slug).await;
         };
-        let action = if row.inserted { "create" } else { "edit" };
+        let action = if row.inserted {
+            RevisionAction::Create
+        } else {
+            RevisionAction::Edit
+        };
         if row.inserted {
             self.summary.objects_created += 1;
         } else {
             self.summary.objects_changed += 1;
         }
-        revisions::record(
-            self.conn,
-            kind,
-            row.id,
-            action,
-            None,
-            if row.inserted { None } else { row.before },
-            row.after,
-        )
-        .await?;
+        Revision::new(kind, row.id, action)
+            .before(if row.inserted { None } else { row.before })
+            .after(row.after)
+            .record(self.conn)
+            .await?;
         Ok(row.id)
     }
 
-    async fn existing_id(&mut self, kind: &str, slug: &str) -> Result<i64, sqlx::Error> {
+    async fn existing_id(&mut self, kind: ObjectKind, slug: &str) -> Result<i64, sqlx::Error> {
         let id = match kind {
-            "actor" => {
+            ObjectKind::Actor => {
                 sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
                     .fetch_one(&mut *self.conn)
                     .await?
             }
-            "debate" => {
+            ObjectKind::Debate => {
                 sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
                     .fetch_one(&mut *self.conn)
                     .await?
             }
-            "tension" => {
+            ObjectKind::Tension => {
                 sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
                     .fetch_one(&mut *self.conn)
                     .await?
             }
-            "proposal" => {
+            ObjectKind::Proposal => {
                 sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
                     .fetch_one(&mut *self.conn)
                     .await?
@@ -110,7 +109,7 @@ impl Store<'_> {
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        self.settle("actor", row, slug).await
+        self.settle(ObjectKind::Actor, row, slug).await
     }
 
     pub async fn debate(
@@ -140,7 +139,7 @@ impl Store<'_> {
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        self.settle("debate", row, slug).await
+        self.settle(ObjectKind::Debate, row, slug).await
     }
 
     pub async fn tension(
@@ -170,7 +169,7 @@ impl Store<'_> {
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        self.settle("tension", row, slug).await
+        self.settle(ObjectKind::Tension, row, slug).await
     }
 
     pub async fn proposal(
@@ -198,7 +197,7 @@ impl Store<'_> {
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        self.settle("proposal", row, slug).await
+        self.settle(ObjectKind::Proposal, row, slug).await
     }
 
     pub async fn claim(
@@ -222,7 +221,7 @@ impl Store<'_> {
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        self.settle("claim", row, slug).await
+        self.settle(ObjectKind::Claim, row, slug).await
     }
 
     /// Links a source to its author and debates.
@@ -242,16 +241,10 @@ impl Store<'_> {
         .rows_affected();
         if changed > 0 {
             self.summary.objects_changed += 1;
-            revisions::record(
-                self.conn,
-                "source",
-                source_id,
-                "edit",
-                None,
-                None,
-                Some(json!({ "author_id": author_id })),
-            )
-            .await?;
+            Revision::new(ObjectKind::Source, source_id, RevisionAction::Edit)
+                .after(json!({ "author_id": author_id }))
+                .record(self.conn)
+                .await?;
         }
         for &(debate_id, slug) in debate_ids {
             let added = sqlx::query!(
@@ -264,16 +257,10 @@ impl Store<'_> {
             .rows_affected();
             if added > 0 {
                 self.summary.links_added += 1;
-                revisions::record(
-                    self.conn,
-                    "source",
-                    source_id,
-                    "link",
-                    None,
-                    None,
-                    Some(json!({ "debate": slug })),
-                )
-                .await?;
+                Revision::new(ObjectKind::Source, source_id, RevisionAction::Link)
+                    .after(json!({ "debate": slug }))
+                    .record(self.conn)
+                    .await?;
             }
         }
         Ok(())
@@ -309,30 +296,18 @@ impl Store<'_> {
         match written {
             Some(row) if row.inserted => {
                 self.summary.links_added += 1;
-                revisions::record(
-                    self.conn,
-                    "quote",
-                    row.id,
-                    "create",
-                    None,
-                    None,
-                    Some(after),
-                )
-                .await?;
+                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Create)
+                    .after(after)
+                    .record(self.conn)
+                    .await?;
             }
             Some(row) => {
                 self.summary.objects_changed += 1;
-                let before = json!({ "primary": !primary });
-                revisions::record(
-                    self.conn,
-                    "quote",
-                    row.id,
-                    "edit",
-                    None,
-                    Some(before),
-                    Some(after),
-                )
-                .await?;
+                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Edit)
+                    .before(json!({ "primary": !primary }))
+                    .after(after)
+                    .record(self.conn)
+                    .await?;
             }
             None => {}
         }
@@ -354,16 +329,10 @@ impl Store<'_> {
             .rows_affected();
             if added > 0 {
                 self.summary.links_added += 1;
-                revisions::record(
-                    self.conn,
-                    "claim",
-                    claim_id,
-                    "link",
-                    None,
-                    None,
-                    Some(json!({ "tag": tag })),
-                )
-                .await?;
+                Revision::new(ObjectKind::Claim, claim_id, RevisionAction::Link)
+                    .after(json!({ "tag": tag }))
+                    .record(self.conn)
+                    .await?;
             }
         }
         Ok(())
@@ -405,7 +374,10 @@ impl Store<'_> {
         if let Some(id) = inserted {
             self.summary.links_added += 1;
             let after = json!({ "kind": kind, "from_claim_id": from, "to_claim_id": to_claim, "to_proposal_id": to_proposal });
-            revisions::record(self.conn, "relation", id, "create", None, None, Some(after)).await?;
+            Revision::new(ObjectKind::Relation, id, RevisionAction::Create)
+                .after(after)
+                .record(self.conn)
+                .await?;
         }
         Ok(())
     }
@@ -437,22 +409,21 @@ impl Store<'_> {
         match row {
             Some(row) => {
                 let id = row.id;
-                let action = if row.inserted { "create" } else { "edit" };
+                let action = if row.inserted {
+                    RevisionAction::Create
+                } else {
+                    RevisionAction::Edit
+                };
                 if row.inserted {
                     self.summary.objects_created += 1;
                 } else {
                     self.summary.objects_changed += 1;
                 }
-                revisions::record(
-                    self.conn,
-                    "proposal_tension",
-                    id,
-                    action,
-                    None,
-                    row.before.filter(|_| !row.inserted),
-                    row.after,
-                )
-                .await?;
+                Revision::new(ObjectKind::ProposalTension, id, action)
+                    .before(row.before.filter(|_| !row.inserted))
+                    .after(row.after)
+                    .record(self.conn)
+                    .await?;
                 Ok(id)
             }
             None => {
@@ -487,15 +458,13 @@ impl Store<'_> {
         if changed > 0 {
             self.summary.links_added += 1;
             let after = json!({ "claim_id": claim_id, "pole": pole });
-            revisions::record(
-                self.conn,
-                "proposal_tension",
+            Revision::new(
+                ObjectKind::ProposalTension,
                 proposal_tension_id,
-                "link",
-                None,
-                None,
-                Some(after),
+                RevisionAction::Link,
             )
+            .after(after)
+            .record(self.conn)
             .await?;
         }
         Ok(())

@@ -1,9 +1,9 @@
 //! A proposal's page: what it is, the tensions it raises with the claims behind each, the
 //! claims for and against it as a tree with their standing, its map, and its sources.
 
-pub mod forms;
-pub mod tree;
-pub mod write;
+pub(crate) mod forms;
+pub(crate) mod tree;
+pub(crate) mod write;
 
 use std::collections::BTreeMap;
 
@@ -15,12 +15,16 @@ use axum::routing::get;
 use sqlx::PgPool;
 
 use self::tree::{ClaimTree, TreeClaim, TreeEdge, TreeEvent};
+use crate::domain::{Leaning, Pole};
+use crate::export::Format;
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Error, Result};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/proposals/{slug}", get(show))
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/proposals/{slug}", get(show))
+        .merge(forms::router())
 }
 
 struct Proposal {
@@ -38,7 +42,7 @@ struct RaisedTension {
     title: String,
     pole_a: String,
     pole_b: String,
-    leaning: String,
+    leaning: Leaning,
     note: String,
     side_a: Vec<ClaimItem>,
     side_b: Vec<ClaimItem>,
@@ -46,11 +50,7 @@ struct RaisedTension {
 
 impl RaisedTension {
     fn leaning_phrase(&self) -> String {
-        match self.leaning.as_str() {
-            "a" => format!("leans towards {}", self.pole_a.to_lowercase()),
-            "b" => format!("leans towards {}", self.pole_b.to_lowercase()),
-            _ => "holds the balance between both".to_owned(),
-        }
+        self.leaning.phrase(&self.pole_a, &self.pole_b)
     }
 }
 
@@ -114,7 +114,6 @@ async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTree> {
         tree.claims
             .entry(row.claim_id)
             .or_insert_with(|| TreeClaim {
-                id: row.claim_id,
                 slug: row.slug,
                 body: row.body,
                 actor: row.actor,
@@ -202,8 +201,8 @@ async fn show(
     let tree = claim_tree(db, proposal.id).await?;
 
     let evidence = sqlx::query!(
-        r#"select t.slug as "slug!: String", t.title, t.pole_a, t.pole_b, pt.leaning, pt.note,
-                  e.pole as "pole?", c.id as "claim_id?", c.slug as "claim_slug?: String", c.body as "claim_body?",
+        r#"select t.slug as "slug!: String", t.title, t.pole_a, t.pole_b, pt.leaning as "leaning: Leaning", pt.note,
+                  e.pole as "pole?: Pole", c.id as "claim_id?", c.slug as "claim_slug?: String", c.body as "claim_body?",
                   a.name as "actor?"
            from proposal_tensions pt
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
@@ -241,7 +240,7 @@ async fn show(
                 standing: standings.label(id),
             };
             let tension = tensions.last_mut().expect("pushed above");
-            if pole == "a" {
+            if pole == Pole::A {
                 tension.side_a.push(item)
             } else {
                 tension.side_b.push(item)

@@ -18,7 +18,6 @@ pub struct TreeEdge {
 
 #[derive(Debug, Clone)]
 pub struct TreeClaim {
-    pub id: i64,
     pub slug: String,
     pub body: String,
     pub actor: Option<String>,
@@ -142,7 +141,6 @@ mod tests {
             tree.claims.insert(
                 from,
                 TreeClaim {
-                    id: from,
                     slug: format!("c{from}"),
                     body: format!("Claim {from}"),
                     actor: None,

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
 use super::text::{Parsed, SourceKind, parse};
-use crate::revisions;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{is_slug, slugify};
 use crate::suggest;
 
@@ -397,18 +397,16 @@ pub async fn import_source(
         "outlet": meta.outlet, "url": meta.url, "published": meta.published.map(|d| d.to_string()),
         "version": version, "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
     });
-    let action = if version == 1 { "create" } else { "import" };
-    revisions::record(
-        &mut *conn,
-        "source",
-        source_id,
-        action,
-        None,
-        None,
-        Some(after),
-    )
-    .await
-    .map_err(db)?;
+    let action = if version == 1 {
+        RevisionAction::Create
+    } else {
+        RevisionAction::Import
+    };
+    Revision::new(ObjectKind::Source, source_id, action)
+        .after(after)
+        .record(&mut *conn)
+        .await
+        .map_err(db)?;
 
     Ok(ImportOutcome {
         source_id,

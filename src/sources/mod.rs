@@ -2,7 +2,8 @@
 //! importing them from raw scraped text.
 
 pub mod import;
-pub mod page;
+pub(crate) mod page;
+pub(crate) mod suggestions;
 pub mod text;
 
 pub use import::{ImportError, ImportOutcome, SourceInput, import_source, read_file};

@@ -123,10 +123,10 @@ async fn show(
     let source = sqlx::query_as!(
         Source,
         r#"select s.id, s.slug as "slug!: String", s.kind, s.title, coalesce(a.name, s.author_name) as author,
-                  s.outlet, s.url, s.published_on, v.id as version_id, v.number as version
+                  s.outlet, s.url, s.published_on, v.id as "version_id!", v.number as "version!"
            from sources s
            left join actors a on a.id = s.author_id
-           join lateral (select id, number from source_versions where source_id = s.id order by number desc limit 1) v on true
+           join current_source_versions v on v.source_id = s.id
            where s.slug = $1::text and s.hidden_at is null"#,
         slug
     )
@@ -246,7 +246,7 @@ mod tests {
             slug: format!("c{id}"),
             body: format!("Claim {id}"),
             actor: None,
-            standing: "stands",
+            standing: crate::standing::StandingLabel::Stands,
         }
     }
 

@@ -10,36 +10,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// What kind of document a source is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SourceKind {
-    Thread,
-    Article,
-    Blog,
-}
-
-impl SourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Thread => "thread",
-            SourceKind::Article => "article",
-            SourceKind::Blog => "blog",
-        }
-    }
-}
-
-impl std::str::FromStr for SourceKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "thread" => Ok(SourceKind::Thread),
-            "article" => Ok(SourceKind::Article),
-            "blog" => Ok(SourceKind::Blog),
-            other => Err(format!(
-                "unknown kind {other:?}: expected thread, article or blog"
-            )),
-        }
+crate::domain::vocabulary! {
+    /// What kind of document a source is.
+    pub enum SourceKind ("kind") {
+        Thread = "thread",
+        Article = "article",
+        Blog = "blog",
     }
 }
 

@@ -12,4 +12,6 @@ mod import;
 mod map;
 mod pages;
 mod queries;
+mod races;
 mod summary;
+mod visibility;

@@ -188,30 +188,109 @@ async fn a_misquote_is_refused_naming_file_line_and_quote_and_nothing_is_written
 }
 
 #[tokio::test]
-async fn a_reference_to_nothing_and_a_bad_leaning_are_both_reported() {
+async fn a_reference_to_nothing_is_reported_naming_file_and_line() {
     let (_, name) = fresh_database().await;
-    let map = edited_map("map.toml", |text| {
-        text.replacen("leaning = \"a\"", "leaning = \"left\"", 1)
+    let map = edited_map("claims/hudson-success-regimes.toml", |text| {
+        text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1)
     });
     let claims = map.path().join("claims/hudson-success-regimes.toml");
-    let text = std::fs::read_to_string(&claims).unwrap();
-    let edited = text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1);
-    std::fs::write(&claims, edited).unwrap();
 
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
-    let map_line = line_containing(&map.path().join("map.toml"), "leaning = \"left\"");
     let claim_line = line_containing(&claims, "no-such-claim");
-    assert!(
-        stderr.contains(&format!("map.toml:{map_line}: leaning must be")),
-        "{stderr}"
-    );
     assert!(
         stderr.contains(&format!(
             "hudson-success-regimes.toml:{claim_line}: no claim has the slug \"no-such-claim\""
         )),
         "{stderr}"
     );
+}
+
+/// Loads the shipped map with `from` replaced by `to` once in `file`, and checks that the
+/// load fails naming the file, the edited line and `message`.
+async fn a_bad_value_is_refused_at_its_line(file: &str, from: &str, to: &str, message: &str) {
+    let (pool, name) = fresh_database().await;
+    let map = edited_map(file, |text| text.replacen(from, to, 1));
+    let path = map.path().join(file);
+    let line = line_containing(&path, to);
+
+    let (ok, stderr) = run_load_map(&name, map.path());
+    assert!(!ok, "{file}: {to} was accepted");
+    let expected = format!("{}:{line}: {message}", path.display());
+    assert!(
+        stderr.contains(&expected),
+        "{stderr}\nshould contain\n{expected}"
+    );
+    assert_eq!(scalar(&pool, "select count(*) from revisions").await, 0);
+}
+
+#[tokio::test]
+async fn a_bad_leaning_is_refused_naming_file_line_and_the_choices() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "leaning = \"a\"",
+        "leaning = \"left\"",
+        "unknown variant `left`, expected one of `a`, `b`, `balanced`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_pole_is_refused_naming_file_and_line() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "pole = \"b\"",
+        "pole = \"c\"",
+        "unknown variant `c`, expected `a` or `b`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_actor_kind_is_refused_naming_file_and_line() {
+    a_bad_value_is_refused_at_its_line(
+        "map.toml",
+        "kind = \"person\"",
+        "kind = \"robot\"",
+        "unknown variant `robot`, expected one of `person`, `organisation`, `office`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_bad_source_kind_is_refused_naming_file_and_line() {
+    let file = "claims/hudson-success-regimes.toml";
+    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
+    let kind = text
+        .lines()
+        .find(|l| l.starts_with("kind = "))
+        .expect("the source names its kind")
+        .to_owned();
+    a_bad_value_is_refused_at_its_line(
+        file,
+        &kind,
+        "kind = \"podcast\"",
+        "unknown variant `podcast`, expected one of `thread`, `article`, `blog`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_claim_text_under_ten_characters_is_refused_naming_file_and_line() {
+    let file = "claims/hudson-success-regimes.toml";
+    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
+    let claim = text
+        .lines()
+        .find(|l| l.starts_with("text = "))
+        .expect("a claim has a text")
+        .to_owned();
+    a_bad_value_is_refused_at_its_line(
+        file,
+        &claim,
+        "text = \"Too short\"",
+        "a claim is one sentence of 10 to 400 characters (this is 9)",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -235,4 +314,60 @@ async fn candidate_claims_find_most_of_the_mapped_quotes() {
     eprintln!("{scores}");
     assert!(scores.precision() >= 0.75, "{scores}");
     assert!(scores.recall() >= 0.70, "{scores}");
+}
+
+/// The shipped map's reading of its five documents: every tension is raised by some
+/// proposal with the claims that show it, reported speech belongs to whoever the text says
+/// said it, and the documents are linked where they make the same or opposite point.
+#[tokio::test]
+async fn the_shipped_map_raises_every_tension_attributes_reported_speech_and_links_documents() {
+    let (pool, _) = fresh_database().await;
+    load_shipped(&pool).await;
+    assert_eq!(
+        scalar(&pool, "select count(*) from tensions t where not exists (select 1 from proposal_tensions r where r.tension_id = t.id)").await,
+        0,
+        "a tension no proposal raises"
+    );
+    assert_eq!(
+        scalar(&pool, "select count(*) from proposal_tensions r where not exists (select 1 from tension_evidence e where e.proposal_tension_id = r.id)").await,
+        0,
+        "a raised tension no claim shows"
+    );
+
+    for (claim, actor) in [
+        ("timing-of-change-questioned", "many-people"),
+        ("competition-rules-block-local-redesign", "nhs-bosses"),
+        (
+            "constant-reorganisation-is-disruptive",
+            "chartered-society-of-physiotherapy",
+        ),
+        ("liberate-the-front-line", "reformers"),
+        ("ministers-blamed-without-control", "government-ministers"),
+        ("outcomes-too-hard-to-measure-fairly", "royal-colleges"),
+        ("success-regimes-whole-system-approach", "simon-stevens"),
+        ("monitor-new-duty-to-support-integration", "prime-minister"),
+    ] {
+        let by: String = sqlx::query_scalar(
+            "select a.slug from claims c join actors a on a.id = c.actor_id where c.slug = $1",
+        )
+        .bind(claim)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(by, actor, "who says {claim}");
+    }
+
+    let across = scalar(
+        &pool,
+        "with claim_source as (
+             select distinct q.claim_id, v.source_id from quotes q
+             join segments g on g.id = q.segment_id
+             join source_versions v on v.id = g.source_version_id)
+         select count(*) from relations r
+         join claim_source f on f.claim_id = r.from_claim_id
+         join claim_source t on t.claim_id = r.to_claim_id
+         where r.kind in ('supports', 'attacks') and f.source_id <> t.source_id",
+    )
+    .await;
+    assert!(across >= 25, "only {across} links between documents");
 }

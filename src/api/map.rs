@@ -1,0 +1,74 @@
+//! `/api/v1/map`, `/api/v1/debates/{slug}`, `/api/v1/stats`: the map and its parts as
+//! argmap JSON documents, and the figures.
+
+use axum::Json;
+use axum::extract::{Path, State};
+
+use super::SlugPath;
+use crate::error::Problem;
+use crate::export::{self, Scope};
+use crate::stats::Stats;
+use crate::{AppState, Error, Result};
+
+/// An argmap JSON document for `scope`, or a 404 naming `what`.
+pub(super) async fn document(
+    state: &AppState,
+    scope: Scope,
+    what: String,
+) -> Result<Json<serde_json::Value>> {
+    let doc = export::load(&state.db, scope)
+        .await?
+        .ok_or_else(|| Error::NotFound(what))?;
+    Ok(Json(
+        serde_json::to_value(doc).expect("the model serialises"),
+    ))
+}
+
+/// The whole map as an argmap JSON document (schema: /static/schemas/argmap-map.v1.schema.json).
+#[utoipa::path(
+    get,
+    path = "/api/v1/map",
+    tag = "map",
+    responses(
+        (status = 200, body = Object, description = "an argmap-map document"),
+    )
+)]
+pub async fn map(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+    document(&state, Scope::All, "the map".into()).await
+}
+
+/// A debate: its proposals, the claims around them, the tensions they raise.
+#[utoipa::path(
+    get,
+    path = "/api/v1/debates/{slug}",
+    tag = "map",
+    params(SlugPath),
+    responses(
+        (status = 200, body = Object, description = "an argmap-map document"),
+        (status = 404, body = Problem),
+    )
+)]
+pub async fn debate(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<serde_json::Value>> {
+    document(
+        &state,
+        Scope::Debate(slug.clone()),
+        format!("the debate {slug:?}"),
+    )
+    .await
+}
+
+/// Counts of what the map holds.
+#[utoipa::path(
+    get,
+    path = "/api/v1/stats",
+    tag = "map",
+    responses(
+        (status = 200, body = Stats),
+    )
+)]
+pub async fn stats(State(state): State<AppState>) -> Result<Json<Stats>> {
+    Ok(Json(crate::stats::stats(&state.db).await?))
+}

@@ -1,0 +1,90 @@
+//! `/api/v1/proposals`: a proposal's argument as a document; adding and editing proposals.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::map::document;
+use super::{ApiJson, Created, SlugPath, Writer};
+use crate::error::Problem;
+use crate::export::Scope;
+use crate::proposals::write::{self, NewProposal, ProposalEdit};
+use crate::{AppState, Result};
+
+/// A proposal with its argument.
+#[utoipa::path(
+    get,
+    path = "/api/v1/proposals/{slug}",
+    tag = "map",
+    params(SlugPath),
+    responses(
+        (status = 200, body = Object, description = "an argmap-map document"),
+        (status = 404, body = Problem),
+    )
+)]
+pub async fn proposal(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<serde_json::Value>> {
+    document(
+        &state,
+        Scope::Proposal(slug.clone()),
+        format!("the proposal {slug:?}"),
+    )
+    .await
+}
+
+/// Adds a proposal to a debate.
+#[utoipa::path(
+    post,
+    path = "/api/v1/proposals",
+    tag = "map",
+    request_body = NewProposal,
+    security(("token" = [])),
+    responses(
+        (status = 201, body = Created),
+        (status = 422, body = Problem),
+    )
+)]
+pub async fn create_proposal(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    ApiJson(new): ApiJson<NewProposal>,
+) -> Result<(StatusCode, Json<Created>)> {
+    let mut tx = state.db.begin().await?;
+    let slug = write::create_proposal(&mut tx, &user, &new).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Created {
+            url: format!("/proposals/{slug}"),
+            slug,
+        }),
+    ))
+}
+
+/// Edits a proposal; 409 with the current state if it changed since `version`.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/proposals/{slug}",
+    tag = "map",
+    request_body = ProposalEdit,
+    security(("token" = [])),
+    params(SlugPath),
+    responses(
+        (status = 204),
+        (status = 409, body = Problem),
+        (status = 422, body = Problem),
+    )
+)]
+pub async fn edit_proposal(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(slug): Path<String>,
+    ApiJson(edit): ApiJson<ProposalEdit>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    write::edit_proposal(&mut tx, &user, &slug, &edit).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,34 @@
+//! Who is reading, as far as visibility goes: the one rule every read applies. Hidden
+//! objects (claims, sources, proposals…) are seen by moderators only; removed links and
+//! retired quotes by nobody.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use super::{Chrome, MaybeUser, Role};
+use crate::{AppState, Error, Result};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Viewer {
+    /// Whether hidden objects are shown (to moderators, marked as hidden).
+    pub sees_hidden: bool,
+}
+
+impl From<&Chrome> for Viewer {
+    fn from(chrome: &Chrome) -> Self {
+        Viewer {
+            sees_hidden: chrome.is_moderator(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
+        Ok(Viewer {
+            sees_hidden: user.is_some_and(|u| u.role >= Role::Moderator),
+        })
+    }
+}

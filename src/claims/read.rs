@@ -1,0 +1,162 @@
+//! Reading claims: the one place pages, the API and history find a claim and its parts,
+//! with the visibility rules applied (see `auth::viewer`). A hidden claim is found only
+//! for moderators; quotes from hidden sources and links to hidden claims or proposals
+//! are left out for everyone; removed links and retired quotes never appear.
+
+use sqlx::PgPool;
+
+use crate::auth::viewer::Viewer;
+use crate::domain::RelationKind;
+use crate::{Error, Result};
+
+pub(crate) struct Claim {
+    pub id: i64,
+    pub slug: String,
+    pub body: String,
+    pub version: i32,
+    pub actor_slug: Option<String>,
+    pub actor_name: Option<String>,
+    pub actor_about: Option<String>,
+    pub hidden: bool,
+    pub merged_into: Option<String>,
+    pub created_by: Option<i64>,
+}
+
+/// What a key names: a claim, or (for an old numeric id) the claim's canonical slug.
+pub(crate) enum Found {
+    Claim(Claim),
+    MovedTo(String),
+}
+
+/// Finds a claim by slug, or by numeric id (answered with its slug, to redirect to).
+pub(crate) async fn find(db: &PgPool, key: &str, viewer: Viewer) -> Result<Found> {
+    let by_id: Option<i64> = key.parse().ok();
+    let claim = sqlx::query_as!(
+        Claim,
+        r#"select c.id, c.slug as "slug!: String", c.body, c.version,
+                  a.slug as "actor_slug?: String", a.name as "actor_name?", a.about as "actor_about?",
+                  c.hidden_at is not null as "hidden!", m.slug as "merged_into?: String", c.created_by
+           from claims c
+           left join actors a on a.id = c.actor_id
+           left join claims m on m.id = c.merged_into_id
+           where (c.slug = $1::text or c.id = $2) and (c.hidden_at is null or $3)
+           order by c.slug = $1::text desc
+           limit 1"#,
+        key,
+        by_id,
+        viewer.sees_hidden
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the claim {key:?}")))?;
+    if claim.slug != key {
+        return Ok(Found::MovedTo(claim.slug));
+    }
+    Ok(Found::Claim(claim))
+}
+
+pub(crate) struct Quote {
+    pub body: String,
+    pub locator: String,
+    pub anchor: String,
+    pub source_slug: String,
+    pub source_title: String,
+    pub version: i32,
+    pub latest_version: i32,
+    /// The quote the map marks as carrying the claim best.
+    pub primary: bool,
+}
+
+/// The claim's quotes from visible sources: the primary one first, then in source and
+/// document order.
+pub(crate) async fn quotes(db: &PgPool, claim: i64) -> Result<Vec<Quote>> {
+    Ok(sqlx::query_as!(
+        Quote,
+        r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
+                  v.number as version, cv.number as "latest_version!", q.is_primary as primary
+           from quotes q
+           join segments g on g.id = q.segment_id
+           join source_versions v on v.id = g.source_version_id
+           join sources s on s.id = v.source_id and s.hidden_at is null
+           join current_source_versions cv on cv.source_id = s.id
+           where q.claim_id = $1 and q.removed_at is null
+           order by q.is_primary desc, s.title, g.position, q.start_char"#,
+        claim
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// The other end of a link.
+pub(crate) enum Other {
+    Claim {
+        id: i64,
+        slug: String,
+        body: String,
+        actor: Option<String>,
+    },
+    Proposal {
+        slug: String,
+        title: String,
+    },
+}
+
+/// A link from (`outgoing`) or to the claim.
+pub(crate) struct Link {
+    pub kind: RelationKind,
+    pub outgoing: bool,
+    pub other: Other,
+}
+
+/// The claim's live links whose other end is visible, by kind.
+pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
+    let rows = sqlx::query!(
+        r#"select r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!",
+                  oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
+                  oa.name as "other_actor?",
+                  p.slug as "proposal_slug?: String", p.title as "proposal_title?"
+           from relations r
+           left join claims oc on oc.id = case when r.from_claim_id = $1 then r.to_claim_id else r.from_claim_id end
+                              and oc.hidden_at is null
+           left join actors oa on oa.id = oc.actor_id
+           left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
+           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           order by r.kind, r.id"#,
+        claim
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let other = match (row.other_id, row.other_slug, row.other_body) {
+                (Some(id), Some(slug), Some(body)) => Other::Claim {
+                    id,
+                    slug,
+                    body,
+                    actor: row.other_actor,
+                },
+                _ => Other::Proposal {
+                    slug: row.proposal_slug?,
+                    title: row.proposal_title?,
+                },
+            };
+            Some(Link {
+                kind: row.kind,
+                outgoing: row.outgoing,
+                other,
+            })
+        })
+        .collect())
+}
+
+/// The claim's live tags, in order.
+pub(crate) async fn tags(db: &PgPool, claim: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar!(
+        r#"select t.slug as "slug!: String" from claim_tags ct join tags t on t.id = ct.tag_id
+           where ct.claim_id = $1 and ct.removed_at is null order by t.slug"#,
+        claim
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,172 @@
+//! Moderation: the review queue, answering and closing reviews, hiding and restoring
+//! claims, merging duplicates. Every form carries the session's CSRF token; every change
+//! goes through `write` in one transaction with its revision.
+
+pub(crate) mod write;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Chrome, Role, SignedIn};
+use crate::views::Crumb;
+use crate::views::form::Page;
+use crate::{AppState, Result};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/claims/{key}/hide", post(hide))
+        .route("/claims/{key}/restore", post(restore))
+        .route("/claims/{key}/merge", post(merge))
+        .route("/moderation", get(queue))
+        .route("/moderation/reviews/{id}/dismiss", post(dismiss))
+        .route("/moderation/reviews/{id}/replies", post(reply))
+}
+
+async fn hide(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(key): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response> {
+    set_hidden(&state, &user, &key, true).await
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(key): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response> {
+    set_hidden(&state, &user, &key, false).await
+}
+
+/// Hides or restores a claim, then shows it.
+async fn set_hidden(
+    state: &AppState,
+    user: &crate::auth::User,
+    key: &str,
+    hide: bool,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    write::set_hidden(&mut tx, user, key, hide).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/claims/{key}")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct MergeForm {
+    #[serde(default)]
+    into: String,
+}
+
+async fn merge(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(key): Path<String>,
+    CsrfForm(form): CsrfForm<MergeForm>,
+) -> Result<Response> {
+    let into = form.into.trim().trim_start_matches("/claims/").to_owned();
+    let mut tx = state.db.begin().await?;
+    write::merge(&mut tx, &user, &key, &into).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/claims/{into}")).into_response())
+}
+
+struct OpenReview {
+    id: i64,
+    claim_slug: String,
+    claim_body: String,
+    reason: String,
+    note: String,
+    reporter: String,
+    created_at: time::OffsetDateTime,
+    replies: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "moderation.html")]
+struct QueuePage {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    reviews: Vec<OpenReview>,
+}
+
+async fn queue(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    chrome: Chrome,
+) -> Result<Response> {
+    user.require(Role::Moderator)?;
+    let rows = sqlx::query!(
+        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason, r.note,
+                  u.display_name as reporter, r.created_at,
+                  coalesce(array_agg(ru.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
+                  coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
+           from claim_reviews r
+           join claims c on c.id = r.claim_id
+           join users u on u.id = r.reported_by
+           left join review_replies rr on rr.review_id = r.id
+           left join users ru on ru.id = rr.user_id
+           where r.resolution is null
+           group by r.id, c.id, u.id
+           order by r.created_at"#
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let reviews = rows
+        .into_iter()
+        .map(|r| OpenReview {
+            id: r.id,
+            claim_slug: r.claim_slug,
+            claim_body: r.claim_body,
+            reason: r.reason,
+            note: r.note,
+            reporter: r.reporter,
+            created_at: r.created_at,
+            replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
+        })
+        .collect();
+    let page = QueuePage {
+        chrome,
+        crumbs: vec![Crumb::home(), Crumb::new("Review queue", "/moderation")],
+        reviews,
+    };
+    page.page()
+}
+
+async fn dismiss(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    write::dismiss(&mut tx, &user, id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/moderation").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    back: Option<String>,
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    write::reply(&mut tx, &user, id, &form.body).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
+}

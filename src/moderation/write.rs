@@ -1,0 +1,251 @@
+//! The moderators' writes (each with its revision, in the caller's transaction): answering
+//! and closing reviews, hiding and restoring claims, merging duplicates.
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+use crate::auth::{Role, User};
+use crate::claims::write::claim_id;
+use crate::domain::ReviewResolution;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::{Error, Result};
+
+/// Answers a review: the claim's author or a moderator.
+pub async fn reply(
+    conn: &mut PgConnection,
+    user: &User,
+    review_id: i64,
+    body: &str,
+) -> Result<i64> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 4000 {
+        return Err(Error::invalid(
+            "body",
+            "write a reply of 1 to 4000 characters",
+        ));
+    }
+    let author = sqlx::query_scalar!(
+        "select c.created_by from claim_reviews r join claims c on c.id = r.claim_id where r.id = $1",
+        review_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the review {review_id}")))?;
+    if author != Some(user.id) && user.role < Role::Moderator {
+        return Err(Error::Forbidden(
+            "only the claim's author or a moderator can reply to its review".into(),
+        ));
+    }
+    let id = sqlx::query_scalar!(
+        "insert into review_replies (review_id, user_id, body) values ($1, $2, $3) returning id",
+        review_id,
+        user.id,
+        body
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Revision::new(ObjectKind::ReviewReply, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "review_id": review_id, "body": body }))
+        .record(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Closes a review without action.
+pub async fn dismiss(conn: &mut PgConnection, user: &User, review_id: i64) -> Result<()> {
+    user.require(Role::Moderator)?;
+    let done = sqlx::query_scalar!(
+        "update claim_reviews set resolution = 'dismissed', resolved_by = $2, resolved_at = now()
+         where id = $1 and resolution is null returning id",
+        review_id,
+        user.id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if done.is_none() {
+        return Err(Error::NotFound(format!("an open review {review_id}")));
+    }
+    Revision::new(ObjectKind::ClaimReview, review_id, RevisionAction::Resolve)
+        .by(user.id)
+        .after(json!({ "resolution": ReviewResolution::Dismissed }))
+        .record(conn)
+        .await?;
+    Ok(())
+}
+
+/// Hides (`hide = true`) or restores a claim; hiding closes its open reviews.
+pub async fn set_hidden(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    hide: bool,
+) -> Result<()> {
+    user.require(Role::Moderator)?;
+    let id = sqlx::query_scalar!(
+        "update claims set hidden_at = case when $2 then now() end, version = version + 1
+         where slug = $1::text and (hidden_at is null) = $2 and merged_into_id is null
+         returning id",
+        slug,
+        hide
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        Error::NotFound(format!(
+            "a {} claim {slug:?}",
+            if hide { "visible" } else { "hidden" }
+        ))
+    })?;
+    if hide {
+        sqlx::query!(
+            "update claim_reviews set resolution = 'hidden', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+            id,
+            user.id
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
+    let (action, before, after) = if hide {
+        (
+            RevisionAction::Hide,
+            json!({ "hidden": false }),
+            json!({ "hidden": true }),
+        )
+    } else {
+        (
+            RevisionAction::Restore,
+            json!({ "hidden": true }),
+            json!({ "hidden": false }),
+        )
+    };
+    Revision::new(ObjectKind::Claim, id, action)
+        .by(user.id)
+        .before(before)
+        .after(after)
+        .record(conn)
+        .await?;
+    Ok(())
+}
+
+/// Merges the claim `duplicate` into `survivor`: its quotes, links, evidence and tags move
+/// to the survivor (those the survivor already has are retired), and it is hidden,
+/// pointing at the survivor.
+pub async fn merge(
+    conn: &mut PgConnection,
+    user: &User,
+    duplicate: &str,
+    survivor: &str,
+) -> Result<()> {
+    user.require(Role::Moderator)?;
+    if duplicate == survivor {
+        return Err(Error::invalid(
+            "into",
+            "a claim cannot be merged into itself",
+        ));
+    }
+    let from = claim_id(conn, duplicate, "claim").await?;
+    let into = claim_id(conn, survivor, "into").await?;
+    // Links the survivor already has, or that would point at itself, are retired.
+    sqlx::query!(
+        "update relations r set removed_at = now()
+         where r.removed_at is null and (
+             (r.from_claim_id = $1 and (r.to_claim_id = $2 or exists (
+                 select 1 from relations s where s.from_claim_id = $2 and s.kind = r.kind and s.removed_at is null
+                   and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id))))
+             or (r.to_claim_id = $1 and (r.from_claim_id = $2 or exists (
+                 select 1 from relations s where s.to_claim_id = $2 and s.kind = r.kind and s.from_claim_id = r.from_claim_id
+                   and s.removed_at is null))))",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update relations set from_claim_id = $2 where from_claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update relations set to_claim_id = $2 where to_claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update quotes q set removed_at = now() where q.claim_id = $1 and q.removed_at is null and exists (
+             select 1 from quotes s where s.claim_id = $2 and s.segment_id = q.segment_id and s.start_char = q.start_char and s.end_char = q.end_char)",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update quotes set claim_id = $2 where claim_id = $1 and removed_at is null",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into tension_evidence (proposal_tension_id, claim_id, pole)
+         select proposal_tension_id, $2, pole from tension_evidence where claim_id = $1 and removed_at is null
+         on conflict do nothing",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update tension_evidence set removed_at = now() where claim_id = $1 and removed_at is null",
+        from
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into claim_tags (claim_id, tag_id, created_by)
+         select $2, tag_id, $3 from claim_tags where claim_id = $1 and removed_at is null
+         on conflict (claim_id, tag_id) do update set removed_at = null",
+        from,
+        into,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claim_tags set removed_at = now() where claim_id = $1 and removed_at is null",
+        from
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update annotations set claim_id = $2 where claim_id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claims set merged_into_id = $2, hidden_at = now(), version = version + 1 where id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claim_reviews set resolution = 'merged', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+        from,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Revision::new(ObjectKind::Claim, from, RevisionAction::Merge)
+        .by(user.id)
+        .after(json!({ "merged_into": survivor }))
+        .record(conn)
+        .await?;
+    Ok(())
+}

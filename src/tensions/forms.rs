@@ -1,0 +1,174 @@
+//! Forms for adding a tension and editing one.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use super::write::{self, NewTension, TensionEdit};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Chrome, SignedIn};
+use crate::views::Crumb;
+use crate::views::form::{Failure, Page, version_field, why_not_saved};
+use crate::{AppState, Error, Result};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/tensions/new", get(new_tension_form).post(create_tension))
+        .route(
+            "/tensions/{slug}/edit",
+            get(edit_tension_form).post(edit_tension),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "tensions/new.html")]
+struct NewTensionPage {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    form: NewTension,
+    failure: Option<Failure>,
+}
+
+impl NewTensionPage {
+    fn new(chrome: Chrome, form: NewTension, failure: Option<Failure>) -> Self {
+        let crumbs = vec![Crumb::home(), Crumb::new("New tension", "/tensions/new")];
+        Self {
+            chrome,
+            crumbs,
+            form,
+            failure,
+        }
+    }
+}
+
+async fn new_tension_form(SignedIn(_): SignedIn, chrome: Chrome) -> Result<Response> {
+    NewTensionPage::new(chrome, NewTension::default(), None).page()
+}
+
+async fn create_tension(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    chrome: Chrome,
+    CsrfForm(form): CsrfForm<NewTension>,
+) -> Result<Response> {
+    let mut tx = state.db.begin().await?;
+    match why_not_saved(write::create_tension(&mut tx, &user, &form).await)? {
+        Ok(created) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/tensions/{created}")).into_response())
+        }
+        Err((status, failure)) => {
+            NewTensionPage::new(chrome, form, Some(failure)).page_with(status)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tensions/edit.html")]
+struct EditTensionPage {
+    chrome: Chrome,
+    crumbs: Vec<Crumb>,
+    slug: String,
+    form: TensionEdit,
+    failure: Option<Failure>,
+}
+
+impl EditTensionPage {
+    fn new(
+        chrome: Chrome,
+        slug: String,
+        title: &str,
+        form: TensionEdit,
+        failure: Option<Failure>,
+    ) -> Self {
+        let crumbs = vec![
+            Crumb::home(),
+            Crumb::new(title, format!("/tensions/{slug}")),
+            Crumb::new("Edit", format!("/tensions/{slug}/edit")),
+        ];
+        Self {
+            chrome,
+            crumbs,
+            slug,
+            form,
+            failure,
+        }
+    }
+}
+
+async fn tension_as_it_is(state: &AppState, slug: &str) -> Result<TensionEdit> {
+    let row = sqlx::query!(
+        "select version, title, pole_a, pole_b, description from tensions where slug = $1::text and hidden_at is null",
+        slug
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the tension {slug:?}")))?;
+    Ok(TensionEdit {
+        version: row.version,
+        title: row.title,
+        pole_a: row.pole_a,
+        pole_b: row.pole_b,
+        description: row.description,
+    })
+}
+
+async fn edit_tension_form(
+    State(state): State<AppState>,
+    SignedIn(_): SignedIn,
+    chrome: Chrome,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    let form = tension_as_it_is(&state, &slug).await?;
+    let title = form.title.clone();
+    EditTensionPage::new(chrome, slug, &title, form, None).page()
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TensionEditForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    pole_a: String,
+    #[serde(default)]
+    pole_b: String,
+    #[serde(default)]
+    description: String,
+}
+
+async fn edit_tension(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    chrome: Chrome,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<TensionEditForm>,
+) -> Result<Response> {
+    let edit = TensionEdit {
+        version: version_field(&form.version)?,
+        title: form.title,
+        pole_a: form.pole_a,
+        pole_b: form.pole_b,
+        description: form.description,
+    };
+    let mut tx = state.db.begin().await?;
+    let outcome = write::edit_tension(&mut tx, &user, &slug, &edit).await;
+    let Err((status, failure)) = why_not_saved(outcome)? else {
+        tx.commit().await?;
+        return Ok(Redirect::to(&format!("/tensions/{slug}")).into_response());
+    };
+    drop(tx);
+    // After a conflict the form carries the current version and keeps what was typed.
+    let current = tension_as_it_is(&state, &slug).await?;
+    let version = if status == StatusCode::CONFLICT {
+        current.version
+    } else {
+        edit.version
+    };
+    let form = TensionEdit { version, ..edit };
+    EditTensionPage::new(chrome, slug, &current.title, form, Some(failure)).page_with(status)
+}
