@@ -320,16 +320,7 @@ async fn in_transaction<T>(
     config: &Config,
     work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let database = Database::open(config).await?;
-    let result = async {
-        let mut tx = database.pool.begin().await.map_err(ServeError::Connect)?;
-        let value = work(&mut tx).await?;
-        tx.commit().await.map_err(ServeError::Connect)?;
-        Ok(value)
-    }
-    .await;
-    database.close().await?;
-    result
+    run_in_transaction(Database::open(config).await?, work).await
 }
 
 async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
@@ -429,7 +420,15 @@ async fn in_seeded_transaction<T>(
     config: &Config,
     work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, CliError>,
 ) -> Result<T, CliError> {
-    let database = Database::open_seeded(config).await?;
+    run_in_transaction(Database::open_seeded(config).await?, work).await
+}
+
+/// Runs `work` in one transaction on `database`, then closes it cleanly whether or not the
+/// work succeeded.
+async fn run_in_transaction<T>(
+    database: Database,
+    work: impl AsyncFnOnce(&mut sqlx::PgConnection) -> Result<T, CliError>,
+) -> Result<T, CliError> {
     let result = async {
         let mut tx = database.pool.begin().await.map_err(ServeError::Connect)?;
         let value = work(&mut tx).await?;
