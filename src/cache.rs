@@ -10,7 +10,7 @@
 //! connected (a lost connection could lose announcements).
 //!
 //! Only anonymous requests (no session cookie, no API token) are answered from the cache:
-//! signed-in pages carry user-specific chrome. Every reusable response carries an `ETag`
+//! signed-in pages carry user-specific masthead. Every reusable response carries an `ETag`
 //! (a hash of its bytes) and `Cache-Control: no-cache`, so browsers and proxies revalidate
 //! and get a 304 when nothing changed.
 

@@ -67,7 +67,7 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "debates/show.html")]
 struct DebatePage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     debate: Debate,
     proposals: Vec<ProposalRow>,
@@ -98,7 +98,7 @@ pub fn long_date(date: time::Date) -> String {
 
 async fn show(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(slug): Path<String>,
 ) -> Result<Html<String>> {
     let db = &state.db;
@@ -195,7 +195,7 @@ async fn show(
     ];
     Ok(Html(
         DebatePage {
-            chrome,
+            masthead,
             crumbs,
             debate,
             proposals,

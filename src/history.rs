@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sqlx::PgPool;
 
-use crate::auth::Chrome;
+use crate::auth::Masthead;
 use crate::views::Crumb;
 use crate::{AppState, Error, Result};
 
@@ -48,7 +48,7 @@ pub async fn revisions(db: &PgPool, kind: &str, id: i64) -> Result<Vec<RevisionR
 #[derive(Template)]
 #[template(path = "history.html")]
 pub struct HistoryPage {
-    pub chrome: Chrome,
+    pub masthead: Masthead,
     pub crumbs: Vec<Crumb>,
     pub title: String,
     pub href: String,
@@ -58,7 +58,7 @@ pub struct HistoryPage {
 /// The history page of the object at `href`.
 pub async fn page(
     db: &PgPool,
-    chrome: Chrome,
+    masthead: Masthead,
     kind: &str,
     id: i64,
     title: String,
@@ -72,7 +72,7 @@ pub async fn page(
     ];
     Ok(Html(
         HistoryPage {
-            chrome,
+            masthead,
             crumbs,
             title,
             href,
@@ -85,7 +85,7 @@ pub async fn page(
 
 async fn proposal(
     State(state): State<AppState>,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let row = sqlx::query!(
@@ -97,7 +97,7 @@ async fn proposal(
     .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))?;
     page(
         &state.db,
-        chrome,
+        masthead,
         "proposal",
         row.id,
         row.title,
@@ -108,7 +108,7 @@ async fn proposal(
 
 async fn tension(
     State(state): State<AppState>,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let row = sqlx::query!(
@@ -120,7 +120,7 @@ async fn tension(
     .ok_or_else(|| Error::NotFound(format!("the tension {slug:?}")))?;
     page(
         &state.db,
-        chrome,
+        masthead,
         "tension",
         row.id,
         row.title,

@@ -41,14 +41,17 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     stats: Stats,
     debates: Vec<DebateRow>,
     tensions: Vec<TensionRow>,
     sources: Vec<SourceRow>,
 }
 
-async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Result<Html<String>> {
+async fn home(
+    State(state): State<AppState>,
+    masthead: crate::auth::Masthead,
+) -> Result<Html<String>> {
     let db = &state.db;
     let debates = sqlx::query_as!(
         DebateRow,
@@ -95,7 +98,7 @@ async fn home(State(state): State<AppState>, chrome: crate::auth::Chrome) -> Res
     let stats = state.caches.stats(db).await?;
     Ok(Html(
         HomePage {
-            chrome,
+            masthead,
             stats,
             debates,
             tensions,

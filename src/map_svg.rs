@@ -125,8 +125,8 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     let _ = write!(
         svg,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
-        escape(title),
-        escape(&description)
+        escape_xml(title),
+        escape_xml(&description)
     );
     svg.push_str("<defs>");
     for (kind, colour) in EDGE_COLOURS {
@@ -155,7 +155,7 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         let _ = write!(
             svg,
             r#"<line class="edge {kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#{id}-arrow-{kind})"/>"#,
-            kind = escape(&edge.kind)
+            kind = escape_xml(&edge.kind)
         );
     }
     svg.push_str("</g>");
@@ -179,8 +179,8 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         let _ = write!(
             svg,
             r##"<a href="{href}" class="node {class}"><title>{tooltip}</title><rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/><text x="{tx}" y="{ty}" fill="#1d232b">"##,
-            href = escape(&node.href),
-            tooltip = escape(&tooltip),
+            href = escape_xml(&node.href),
+            tooltip = escape_xml(&tooltip),
             x = at.x,
             y = at.y,
             tx = at.x + 10,
@@ -191,7 +191,7 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
                 svg,
                 r#"<tspan x="{}" dy="16">{}</tspan>"#,
                 at.x + 10,
-                escape(&line)
+                escape_xml(&line)
             );
         }
         if let Some(standing) = node.standing {
@@ -268,7 +268,7 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     lines
 }
 
-pub fn escape(text: &str) -> String {
+pub fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

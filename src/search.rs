@@ -56,7 +56,7 @@ impl Hit {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     query: String,
     hits: Vec<Hit>,
@@ -67,12 +67,12 @@ struct SearchPage {
 async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchQuery>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
 ) -> Result<Response> {
     let query = params.q.trim().to_owned();
     let crumbs = vec![Crumb::home(), Crumb::new("Search", "/search")];
     let page = |query: String, hits, notice: Option<&str>| SearchPage {
-        chrome: chrome.clone(),
+        masthead: masthead.clone(),
         crumbs: crumbs.clone(),
         query,
         hits,
@@ -188,18 +188,18 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
 
 /// Escapes a snippet, then turns the match delimiters into `<mark>` elements.
 pub fn mark(snippet: &str) -> String {
-    use crate::map_svg::escape;
+    use crate::map_svg::escape_xml;
     let mut out = String::with_capacity(snippet.len() + 32);
     for (i, part) in snippet.split(START).enumerate() {
         match part.split_once(STOP) {
             Some((marked, rest)) if i > 0 => {
                 out.push_str("<mark>");
-                out.push_str(&escape(marked));
+                out.push_str(&escape_xml(marked));
                 out.push_str("</mark>");
-                out.push_str(&escape(rest));
+                out.push_str(&escape_xml(rest));
             }
             // A delimiter without its pair marks nothing (escaping drops it).
-            _ => out.push_str(&escape(part)),
+            _ => out.push_str(&escape_xml(part)),
         }
     }
     out

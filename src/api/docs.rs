@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use super::DOCUMENT;
-use crate::auth::Chrome;
+use crate::auth::Masthead;
 use crate::views::Crumb;
 use crate::{AppState, Result};
 
@@ -31,12 +31,12 @@ struct Operation {
 #[derive(Template)]
 #[template(path = "api.html")]
 struct ApiPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     operations: Vec<Operation>,
 }
 
-async fn page(chrome: Chrome) -> Result<Response> {
+async fn page(masthead: Masthead) -> Result<Response> {
     let mut operations = Vec::new();
     for (path, item) in &DOCUMENT.paths.paths {
         let methods = [
@@ -70,7 +70,7 @@ async fn page(chrome: Chrome) -> Result<Response> {
     let crumbs = vec![Crumb::home(), Crumb::new("API", "/api")];
     Ok(Html(
         ApiPage {
-            chrome,
+            masthead,
             crumbs,
             operations,
         }

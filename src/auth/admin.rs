@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
-use super::{Chrome, Role, SignedIn};
+use super::{Masthead, Role, SignedIn};
 use crate::users;
 use crate::views::Crumb;
 use crate::{AppState, Result};
@@ -34,7 +34,7 @@ struct Account {
 #[derive(Template)]
 #[template(path = "admin/users.html")]
 struct UsersPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     accounts: Vec<Account>,
 }
@@ -42,7 +42,7 @@ struct UsersPage {
 async fn list(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
 ) -> Result<Response> {
     user.require(Role::Admin)?;
     let accounts = sqlx::query_as!(
@@ -56,7 +56,7 @@ async fn list(
     let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
     Ok(Html(
         UsersPage {
-            chrome,
+            masthead,
             crumbs,
             accounts,
         }

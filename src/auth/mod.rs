@@ -143,7 +143,7 @@ impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        // A handler often asks twice (`SignedIn` and `Chrome`): look the user up once.
+        // A handler often asks twice (`SignedIn` and `Masthead`): look the user up once.
         if let Some(known) = parts.extensions.get::<MaybeUser>() {
             return Ok(known.clone());
         }
@@ -231,12 +231,12 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// What every page's header needs: who is signed in, and the token their forms carry.
 #[derive(Debug, Clone, Default)]
-pub struct Chrome {
+pub struct Masthead {
     pub user: Option<User>,
     pub csrf: String,
 }
 
-impl Chrome {
+impl Masthead {
     pub fn is_moderator(&self) -> bool {
         self.user
             .as_ref()
@@ -248,7 +248,7 @@ impl Chrome {
     }
 }
 
-impl FromRequestParts<AppState> for Chrome {
+impl FromRequestParts<AppState> for Masthead {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
@@ -258,7 +258,7 @@ impl FromRequestParts<AppState> for Chrome {
             (Some(_), Ok(session)) => csrf::token(&session).await?,
             _ => String::new(),
         };
-        Ok(Chrome { user, csrf })
+        Ok(Masthead { user, csrf })
     }
 }
 

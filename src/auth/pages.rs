@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Chrome, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
+    Masthead, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
 };
 use crate::http::limits::ClientAddr;
 use crate::users::{self, NewUser};
@@ -41,7 +41,7 @@ struct NextQuery {
 #[derive(Template)]
 #[template(path = "auth/signin.html")]
 struct SigninPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     email: String,
     next: String,
@@ -52,7 +52,7 @@ struct SigninPage {
 #[derive(Template)]
 #[template(path = "auth/signup.html")]
 struct SignupPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     email: String,
     display_name: String,
@@ -61,22 +61,22 @@ struct SignupPage {
 }
 
 /// A form page needs a CSRF token even before anyone signs in.
-async fn anonymous_chrome(chrome: Chrome, session: &Session) -> Result<Chrome> {
-    Ok(Chrome {
+async fn anonymous_masthead(masthead: Masthead, session: &Session) -> Result<Masthead> {
+    Ok(Masthead {
         csrf: csrf::token(session).await?,
-        ..chrome
+        ..masthead
     })
 }
 
 async fn signin_form(
     State(state): State<AppState>,
-    chrome: Chrome,
+    masthead: Masthead,
     session: Session,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
-    let chrome = anonymous_chrome(chrome, &session).await?;
+    let masthead = anonymous_masthead(masthead, &session).await?;
     let page = SigninPage {
-        chrome,
+        masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -99,7 +99,7 @@ struct SigninForm {
 async fn signin(
     State(state): State<AppState>,
     client: ClientAddr,
-    chrome: Chrome,
+    masthead: Masthead,
     session: Session,
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response> {
@@ -120,9 +120,9 @@ async fn signin(
     };
     let ok = passwords::verify(form.password.clone(), hash).await && account.is_some();
     let Some((id, epoch)) = account.filter(|_| ok) else {
-        let chrome = anonymous_chrome(chrome, &session).await?;
+        let masthead = anonymous_masthead(masthead, &session).await?;
         let page = SigninPage {
-            chrome,
+            masthead,
             crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
             email,
             next: safe_next(form.next.as_deref()),
@@ -203,7 +203,7 @@ async fn start_session(session: &Session, user_id: i64, epoch: i32) -> Result<()
 
 async fn signup_form(
     State(state): State<AppState>,
-    chrome: Chrome,
+    masthead: Masthead,
     session: Session,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
@@ -212,9 +212,9 @@ async fn signup_form(
             "sign-up is closed on this site: ask an administrator for an account".into(),
         ));
     }
-    let chrome = anonymous_chrome(chrome, &session).await?;
+    let masthead = anonymous_masthead(masthead, &session).await?;
     let page = SignupPage {
-        chrome,
+        masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
         email: String::new(),
         display_name: String::new(),
@@ -239,7 +239,7 @@ struct SignupForm {
 async fn signup(
     State(state): State<AppState>,
     client: ClientAddr,
-    chrome: Chrome,
+    masthead: Masthead,
     session: Session,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response> {
@@ -265,9 +265,9 @@ async fn signup(
             Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
         }
         Err(Error::Invalid { field, message }) => {
-            let chrome = anonymous_chrome(chrome, &session).await?;
+            let masthead = anonymous_masthead(masthead, &session).await?;
             let page = SignupPage {
-                chrome,
+                masthead,
                 crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
                 email: new.email,
                 display_name: new.display_name,
@@ -291,7 +291,7 @@ async fn signout(
 #[derive(Template)]
 #[template(path = "auth/account.html")]
 struct AccountPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     tokens: Vec<tokens::TokenRow>,
     /// A token just made: its secret, shown this once.
@@ -300,13 +300,13 @@ struct AccountPage {
 
 async fn account_page(
     state: &AppState,
-    chrome: Chrome,
+    masthead: Masthead,
     user_id: i64,
     new_secret: Option<String>,
 ) -> Result<Response> {
     let tokens = tokens::list(&state.db, user_id).await?;
     let page = AccountPage {
-        chrome,
+        masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Account", "/account")],
         tokens,
         new_secret,
@@ -317,9 +317,9 @@ async fn account_page(
 async fn account(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
 ) -> Result<Response> {
-    account_page(&state, chrome, user.id, None).await
+    account_page(&state, masthead, user.id, None).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -331,13 +331,13 @@ struct TokenForm {
 async fn create_token(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
     let (_, secret) = tokens::create(&mut tx, &user, &form.name).await?;
     tx.commit().await?;
-    account_page(&state, chrome, user.id, Some(secret)).await
+    account_page(&state, masthead, user.id, Some(secret)).await
 }
 
 async fn revoke_token(

@@ -5,7 +5,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
-use super::{Chrome, MaybeUser, Role};
+use super::{Masthead, MaybeUser, Role};
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,10 +14,10 @@ pub(crate) struct Viewer {
     pub sees_hidden: bool,
 }
 
-impl From<&Chrome> for Viewer {
-    fn from(chrome: &Chrome) -> Self {
+impl From<&Masthead> for Viewer {
+    fn from(masthead: &Masthead) -> Self {
         Viewer {
-            sees_hidden: chrome.is_moderator(),
+            sees_hidden: masthead.is_moderator(),
         }
     }
 }

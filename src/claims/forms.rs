@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Chrome, SignedIn};
+use crate::auth::{Masthead, SignedIn};
 use crate::domain::{Pole, RelationKind};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, version_field, why_not_saved};
@@ -41,7 +41,7 @@ struct Choice {
 #[derive(Template)]
 #[template(path = "claims/new.html")]
 struct NewClaimPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     source_slug: String,
     source_title: String,
@@ -105,7 +105,7 @@ impl ClaimFormValues {
 
 async fn new_claim_page(
     state: &AppState,
-    chrome: Chrome,
+    masthead: Masthead,
     slug: &str,
     form: ClaimFormValues,
     failure: Option<Failure>,
@@ -170,7 +170,7 @@ async fn new_claim_page(
         form.actor = source.author.unwrap_or_default();
     }
     Ok(NewClaimPage {
-        chrome,
+        masthead,
         crumbs: vec![
             Crumb::home(),
             Crumb::new(&source.title, format!("/sources/{slug}")),
@@ -190,11 +190,11 @@ async fn new_claim_page(
 async fn new_form(
     State(state): State<AppState>,
     SignedIn(_): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
     Query(form): Query<ClaimFormValues>,
 ) -> Result<Response> {
-    new_claim_page(&state, chrome, &slug, form, None)
+    new_claim_page(&state, masthead, &slug, form, None)
         .await?
         .page()
 }
@@ -202,7 +202,7 @@ async fn new_form(
 async fn create(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<ClaimFormValues>,
 ) -> Result<Response> {
@@ -214,7 +214,7 @@ async fn create(
         }
         Err((status, failure)) => {
             drop(tx);
-            new_claim_page(&state, chrome, &slug, form, Some(failure))
+            new_claim_page(&state, masthead, &slug, form, Some(failure))
                 .await?
                 .page_with(status)
         }
@@ -224,7 +224,7 @@ async fn create(
 #[derive(Template)]
 #[template(path = "claims/edit.html")]
 struct EditPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     slug: String,
     version: i32,
@@ -238,13 +238,13 @@ struct EditPage {
 async fn edit_form(
     State(state): State<AppState>,
     SignedIn(_): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(key): Path<String>,
 ) -> Result<Response> {
     let mut conn = state.db.acquire().await?;
     let claim = write::editable(&mut conn, &key).await?;
     EditPage {
-        chrome,
+        masthead,
         crumbs: edit_crumbs(&claim),
         slug: claim.slug.clone(),
         version: claim.version,
@@ -280,7 +280,7 @@ struct EditForm {
 async fn edit(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Result<Response> {
@@ -304,7 +304,7 @@ async fn edit(
     // current version, which is shown beside it.
     let conflict = status == StatusCode::CONFLICT;
     EditPage {
-        chrome,
+        masthead,
         crumbs: edit_crumbs(&current),
         slug: current.slug.clone(),
         version: if conflict {

@@ -72,7 +72,7 @@ struct OpenReview {
 #[derive(Template)]
 #[template(path = "claims/show.html")]
 struct ClaimPage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     claim: Claim,
     standing: Standing,
@@ -93,9 +93,9 @@ struct ClaimPage {
 impl ClaimPage {
     /// The claim's author or a moderator may answer its reviews.
     fn can_reply(&self) -> bool {
-        self.chrome.is_moderator()
+        self.masthead.is_moderator()
             || self
-                .chrome
+                .masthead
                 .user
                 .as_ref()
                 .is_some_and(|u| Some(u.id) == self.claim.created_by)
@@ -104,11 +104,11 @@ impl ClaimPage {
 
 async fn show(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
         Found::Claim(claim) => claim,
         Found::MovedTo(slug) => {
             return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
@@ -132,7 +132,7 @@ async fn show(
         annotations: annotations(db, claim.id).await?,
         reviews: open_reviews(db, claim.id).await?,
         revisions: revision_count(db, claim.id).await?,
-        chrome,
+        masthead,
         claim,
         standing,
     }
@@ -277,11 +277,11 @@ async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {
 
 async fn history(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&chrome)).await? {
+    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
         Found::Claim(claim) => claim,
         Found::MovedTo(slug) => {
             return Ok(Redirect::permanent(&format!("/claims/{slug}/history")).into_response());
@@ -289,7 +289,7 @@ async fn history(
     };
     crate::history::page(
         db,
-        chrome,
+        masthead,
         "claim",
         claim.id,
         claim.body,

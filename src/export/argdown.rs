@@ -84,7 +84,7 @@ pub fn data<T: Serialize>(value: &T) -> String {
 /// Characters with a meaning in Argdown text, written with a backslash.
 pub const SPECIAL: &[char] = &['[', ']', '<', '>', '#', '@', '*', '_', '{', '}', '/'];
 
-pub fn escape(text: &str) -> String {
+pub fn escape_argdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if SPECIAL.contains(&c) {
@@ -116,7 +116,7 @@ impl Writer<'_> {
             .doc
             .claim(slug)
             .expect("relations only name included claims");
-        let mut line = format!("[{slug}]: {}", escape(&claim.text));
+        let mut line = format!("[{slug}]: {}", escape_argdown(&claim.text));
         for tag in &claim.tags {
             let _ = write!(line, " #{tag}");
         }
@@ -159,11 +159,11 @@ pub fn write(doc: &MapDocument) -> String {
     };
     front_matter(&mut writer.out, doc);
     for proposal in &doc.proposals {
-        let _ = writeln!(writer.out, "\n# {}\n", escape(&proposal.title));
+        let _ = writeln!(writer.out, "\n# {}\n", escape_argdown(&proposal.title));
         let mut line = format!(
             "[{}]: {} #proposal #(debate {})",
             proposal.slug,
-            escape(&proposal.title),
+            escape_argdown(&proposal.title),
             proposal.debate
         );
         let mut extra = StatementData {
@@ -237,7 +237,7 @@ mod tests {
     #[test]
     fn special_characters_are_escaped() {
         assert_eq!(
-            escape("#NHSBill [x] <y> @who a_b 1/2"),
+            escape_argdown("#NHSBill [x] <y> @who a_b 1/2"),
             r"\#NHSBill \[x\] \<y\> \@who a\_b 1\/2"
         );
     }

@@ -24,7 +24,7 @@ pub const STRONGEST: usize = 3;
 
 /// Escapes text for Markdown, so that what people wrote is shown as written and never
 /// read as markup (or, rendered, as HTML).
-pub fn escape(text: &str) -> String {
+pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>') {
@@ -90,7 +90,7 @@ impl<'a> Summary<'a> {
             .doc
             .actor_name(claim.actor.as_deref())
             .unwrap_or("unattributed");
-        let mut line = format!(" — {} ({})", escape(speaker), claim.standing);
+        let mut line = format!(" — {} ({})", escape_markdown(speaker), claim.standing);
         if let Some(quote) = claim.quotes.first() {
             let title = self
                 .doc
@@ -102,12 +102,12 @@ impl<'a> Summary<'a> {
             let _ = write!(
                 line,
                 ". [{}, {}]({}/sources/{}#{}): “{}”",
-                escape(title),
-                escape(&quote.locator),
+                escape_markdown(title),
+                escape_markdown(&quote.locator),
                 self.base,
                 quote.source,
                 quote.anchor,
-                escape(&quote.text)
+                escape_markdown(&quote.text)
             );
         }
         line
@@ -116,7 +116,7 @@ impl<'a> Summary<'a> {
     fn claim_link(&self, claim: &Claim) -> String {
         format!(
             "[{}]({}/claims/{})",
-            escape(&claim.text),
+            escape_markdown(&claim.text),
             self.base,
             claim.slug
         )
@@ -124,9 +124,13 @@ impl<'a> Summary<'a> {
 
     fn proposal(&mut self, number: usize, proposal: &Proposal) {
         let doc = self.doc;
-        let _ = writeln!(self.out, "\n### {number}. {}\n", escape(&proposal.title));
+        let _ = writeln!(
+            self.out,
+            "\n### {number}. {}\n",
+            escape_markdown(&proposal.title)
+        );
         if !proposal.summary.is_empty() {
-            let _ = writeln!(self.out, "{}\n", escape(&proposal.summary));
+            let _ = writeln!(self.out, "{}\n", escape_markdown(&proposal.summary));
         }
         let raises: Vec<_> = doc
             .raises
@@ -142,21 +146,21 @@ impl<'a> Summary<'a> {
                 let leaning = raise
                     .leaning
                     .phrase_with(&tension.pole_a, &tension.pole_b, |name| {
-                        format!("*{}*", escape(name))
+                        format!("*{}*", escape_markdown(name))
                     });
                 let note = if raise.note.is_empty() {
                     String::new()
                 } else {
-                    format!(" {}", escape(&raise.note))
+                    format!(" {}", escape_markdown(&raise.note))
                 };
                 let _ = writeln!(
                     self.out,
                     "- [{}]({}/tensions/{}) ({} vs {}): {leaning}.{note}",
-                    escape(&tension.title),
+                    escape_markdown(&tension.title),
                     self.base,
                     tension.slug,
-                    escape(&tension.pole_a),
-                    escape(&tension.pole_b)
+                    escape_markdown(&tension.pole_a),
+                    escape_markdown(&tension.pole_b)
                 );
             }
             self.out.push('\n');
@@ -236,7 +240,7 @@ pub fn markdown(all: &MapDocument, slug: &str, base: &str, today: time::Date) ->
         cited_sources: BTreeSet::new(),
     };
     let out = &mut summary.out;
-    let _ = writeln!(out, "# {}\n", escape(&debate.title));
+    let _ = writeln!(out, "# {}\n", escape_markdown(&debate.title));
     let period = match (debate.started, debate.ended) {
         (Some(start), Some(end)) => format!("{start} to {end}. "),
         (Some(start), None) => format!("From {start}. "),
@@ -248,7 +252,7 @@ pub fn markdown(all: &MapDocument, slug: &str, base: &str, today: time::Date) ->
         "*A briefing from argmap, {today}. {period}Online: <{base}/debates/{slug}>*\n"
     );
     if !debate.summary.is_empty() {
-        let _ = writeln!(out, "{}\n", escape(&debate.summary));
+        let _ = writeln!(out, "{}\n", escape_markdown(&debate.summary));
     }
     let _ = writeln!(
         out,
@@ -307,17 +311,21 @@ pub fn markdown(all: &MapDocument, slug: &str, base: &str, today: time::Date) ->
                     .map(|d| format!(", {}", d.year()))
                     .unwrap_or_default();
                 let title = debate.map_or(p.debate.as_str(), |d| d.title.as_str());
-                format!("{} ({}{year})", escape(&p.title), escape(title))
+                format!(
+                    "{} ({}{year})",
+                    escape_markdown(&p.title),
+                    escape_markdown(title)
+                )
             })
             .collect();
         by_debate.sort();
         let _ = writeln!(
             out,
             "- **[{}]({base}/tensions/{})** ({} vs {}): {}.",
-            escape(&tension.title),
+            escape_markdown(&tension.title),
             tension.slug,
-            escape(&tension.pole_a),
-            escape(&tension.pole_b),
+            escape_markdown(&tension.pole_a),
+            escape_markdown(&tension.pole_b),
             by_debate.join("; ")
         );
     }
@@ -332,9 +340,13 @@ pub fn markdown(all: &MapDocument, slug: &str, base: &str, today: time::Date) ->
             .actor_name(source.author.as_deref())
             .or(source.author_name.as_deref())
             .unwrap_or("Unknown author");
-        let mut line = format!("1. {}, *{}*", escape(author), escape(&source.title));
+        let mut line = format!(
+            "1. {}, *{}*",
+            escape_markdown(author),
+            escape_markdown(&source.title)
+        );
         if let Some(outlet) = &source.outlet {
-            let _ = write!(line, ", {}", escape(outlet));
+            let _ = write!(line, ", {}", escape_markdown(outlet));
         }
         if let Some(date) = source.published {
             let _ = write!(line, ", {date}");
@@ -397,7 +409,7 @@ mod tests {
     fn written_html_is_shown_not_run() {
         let html = render_html(&format!(
             "Claim: {}",
-            escape("<script>alert(1)</script> *bold*")
+            escape_markdown("<script>alert(1)</script> *bold*")
         ));
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"));

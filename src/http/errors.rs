@@ -18,7 +18,7 @@ const MAX_DETAIL_BYTES: usize = 4096;
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     problem: &'a Problem,
 }
 
@@ -110,7 +110,7 @@ fn problem_json(problem: &Problem) -> Response {
 
 fn problem_html(problem: &Problem) -> Response {
     match (ErrorPage {
-        chrome: crate::auth::Chrome::default(),
+        masthead: crate::auth::Masthead::default(),
         problem,
     })
     .render()

@@ -58,13 +58,13 @@ impl LoadSummary {
 }
 
 /// A parsed file and the text it came from (for turning spans into lines).
-struct Parsed<T> {
+struct LoadedFile<T> {
     path: PathBuf,
     text: String,
     value: T,
 }
 
-impl<T> Parsed<T> {
+impl<T> LoadedFile<T> {
     fn problem<S>(&self, at: &Spanned<S>, message: impl Into<String>) -> Problem {
         self.locate().problem(at, message)
     }
@@ -134,7 +134,7 @@ const MAX_MAP_FILE_BYTES: usize = 16 * 1024 * 1024;
 fn read_toml<T: serde::de::DeserializeOwned>(
     path: &Path,
     problems: &mut Vec<Problem>,
-) -> Option<Parsed<T>> {
+) -> Option<LoadedFile<T>> {
     // Bounded, and never a pipe or device (which would hang or never end).
     let text = match crate::sources::import::read_bounded(path, MAX_MAP_FILE_BYTES)
         .map_err(|err| err.to_string())
@@ -152,7 +152,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(
         }
     };
     match toml::from_str::<T>(&text) {
-        Ok(value) => Some(Parsed {
+        Ok(value) => Some(LoadedFile {
             path: path.to_owned(),
             text,
             value,
@@ -184,7 +184,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         })
         .unwrap_or_default();
     claim_paths.sort();
-    let claim_files: Vec<Parsed<ClaimsFile>> = claim_paths
+    let claim_files: Vec<LoadedFile<ClaimsFile>> = claim_paths
         .iter()
         .filter_map(|p| read_toml(p, &mut problems))
         .collect();
@@ -442,8 +442,8 @@ fn to_date(datetime: &toml::value::Datetime) -> Option<time::Date> {
 
 /// Checks slugs, enumerations, lengths and that every reference names something defined.
 fn check_references(
-    map: &Parsed<MapFile>,
-    claim_files: &[Parsed<ClaimsFile>],
+    map: &LoadedFile<MapFile>,
+    claim_files: &[LoadedFile<ClaimsFile>],
     problems: &mut Vec<Problem>,
 ) {
     let m = &map.value;

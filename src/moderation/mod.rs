@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Chrome, Role, SignedIn};
+use crate::auth::{Masthead, Role, SignedIn};
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Result};
@@ -91,7 +91,7 @@ struct OpenReview {
 #[derive(Template)]
 #[template(path = "moderation.html")]
 struct QueuePage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     reviews: Vec<OpenReview>,
 }
@@ -99,7 +99,7 @@ struct QueuePage {
 async fn queue(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
 ) -> Result<Response> {
     user.require(Role::Moderator)?;
     let rows = sqlx::query!(
@@ -132,7 +132,7 @@ async fn queue(
         })
         .collect();
     let page = QueuePage {
-        chrome,
+        masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Review queue", "/moderation")],
         reviews,
     };

@@ -9,7 +9,7 @@ use axum::routing::get;
 
 use super::write::{self, NewProposal, ProposalEdit};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Chrome, SignedIn};
+use crate::auth::{Masthead, SignedIn};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, version_field, why_not_saved};
 use crate::{AppState, Error, Result};
@@ -29,7 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "proposals/new.html")]
 struct NewProposalPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     debate: String,
     form: NewProposal,
@@ -37,13 +37,18 @@ struct NewProposalPage {
 }
 
 impl NewProposalPage {
-    fn new(chrome: Chrome, debate: String, form: NewProposal, failure: Option<Failure>) -> Self {
+    fn new(
+        masthead: Masthead,
+        debate: String,
+        form: NewProposal,
+        failure: Option<Failure>,
+    ) -> Self {
         let crumbs = vec![
             Crumb::home(),
             Crumb::new("New proposal", format!("/debates/{debate}/proposals/new")),
         ];
         Self {
-            chrome,
+            masthead,
             crumbs,
             debate,
             form,
@@ -54,20 +59,20 @@ impl NewProposalPage {
 
 async fn new_proposal_form(
     SignedIn(_): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let form = NewProposal {
         debate: slug.clone(),
         ..NewProposal::default()
     };
-    NewProposalPage::new(chrome, slug, form, None).page()
+    NewProposalPage::new(masthead, slug, form, None).page()
 }
 
 async fn create_proposal(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
     CsrfForm(mut form): CsrfForm<NewProposal>,
 ) -> Result<Response> {
@@ -79,7 +84,7 @@ async fn create_proposal(
             Ok(Redirect::to(&format!("/proposals/{created}")).into_response())
         }
         Err((status, failure)) => {
-            NewProposalPage::new(chrome, slug, form, Some(failure)).page_with(status)
+            NewProposalPage::new(masthead, slug, form, Some(failure)).page_with(status)
         }
     }
 }
@@ -87,7 +92,7 @@ async fn create_proposal(
 #[derive(Template)]
 #[template(path = "proposals/edit.html")]
 struct EditProposalPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     slug: String,
     form: ProposalEdit,
@@ -96,7 +101,7 @@ struct EditProposalPage {
 
 impl EditProposalPage {
     fn new(
-        chrome: Chrome,
+        masthead: Masthead,
         slug: String,
         title: &str,
         form: ProposalEdit,
@@ -108,7 +113,7 @@ impl EditProposalPage {
             Crumb::new("Edit", format!("/proposals/{slug}/edit")),
         ];
         Self {
-            chrome,
+            masthead,
             crumbs,
             slug,
             form,
@@ -135,12 +140,12 @@ async fn proposal_as_it_is(state: &AppState, slug: &str) -> Result<ProposalEdit>
 async fn edit_proposal_form(
     State(state): State<AppState>,
     SignedIn(_): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let form = proposal_as_it_is(&state, &slug).await?;
     let title = form.title.clone();
-    EditProposalPage::new(chrome, slug, &title, form, None).page()
+    EditProposalPage::new(masthead, slug, &title, form, None).page()
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -156,7 +161,7 @@ struct ProposalEditForm {
 async fn edit_proposal(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<ProposalEditForm>,
 ) -> Result<Response> {
@@ -180,5 +185,5 @@ async fn edit_proposal(
         edit.version
     };
     let form = ProposalEdit { version, ..edit };
-    EditProposalPage::new(chrome, slug, &current.title, form, Some(failure)).page_with(status)
+    EditProposalPage::new(masthead, slug, &current.title, form, Some(failure)).page_with(status)
 }

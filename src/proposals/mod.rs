@@ -64,7 +64,7 @@ struct SourceRow {
 #[derive(Template)]
 #[template(path = "proposals/show.html")]
 struct ProposalPage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     proposal: Proposal,
     tensions: Vec<RaisedTension>,
@@ -192,7 +192,7 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
 
 async fn show(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(slug): Path<String>,
 ) -> Result<Html<String>> {
     let db = &state.db;
@@ -282,7 +282,7 @@ async fn show(
     ];
     Ok(Html(
         ProposalPage {
-            chrome,
+            masthead,
             crumbs,
             proposal,
             tensions,

@@ -11,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
-use super::text::{Parsed, SourceKind, parse};
+use super::text::{CleanedText, SourceKind, parse};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{is_slug, slugify};
 use crate::suggest;
@@ -36,7 +36,7 @@ pub enum ImportError {
     },
     #[error("{origin}: looks like a binary file (NUL byte at line {line})")]
     Binary { origin: String, line: usize },
-    #[error("{origin}: nothing is left once the page's chrome is removed")]
+    #[error("{origin}: nothing is left once the page's boilerplate is removed")]
     NoText { origin: String },
     #[error("{origin}: {field}: {message}")]
     Invalid {
@@ -223,7 +223,7 @@ const MAX_SEGMENT_CHARS: usize = 100_000;
 /// dry run and an import accept the same documents.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub parsed: Parsed,
+    pub parsed: CleanedText,
     /// The slug asked for (`--slug`), or one made from the title; another source may hold it.
     pub slug: String,
     /// Whether the importer named the slug (only then may an existing source get a new
@@ -405,7 +405,7 @@ impl Prepared {
         let _ = writeln!(out, "slug: {}", self.slug);
         let _ = writeln!(
             out,
-            "{} metadata lines taken into the fields above; {} lines of page chrome dropped",
+            "{} metadata lines taken into the fields above; {} lines of page boilerplate dropped",
             self.parsed.metadata_lines, self.parsed.dropped_lines
         );
         for segment in &self.parsed.segments {

@@ -11,4 +11,4 @@ pub use import::{
     ImportError, ImportOutcome, NewVersionOf, Prepared, SourceInput, import_source, prepare,
     read_file,
 };
-pub use text::{Parsed, Segment, SegmentKind, SourceKind, parse};
+pub use text::{CleanedText, Segment, SegmentKind, SourceKind, parse};

@@ -68,7 +68,7 @@ struct DebateLink {
 #[derive(Template)]
 #[template(path = "sources/show.html")]
 struct SourcePage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     source: Source,
     segments: Vec<SegmentView>,
@@ -118,7 +118,7 @@ pub fn runs(body: &str, spans: &[(usize, usize, ClaimItem)]) -> Vec<Run> {
 
 async fn show(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(slug): Path<String>,
 ) -> Result<Html<String>> {
     let db = &state.db;
@@ -230,7 +230,7 @@ async fn show(
     ];
     Ok(Html(
         SourcePage {
-            chrome,
+            masthead,
             crumbs,
             source,
             segments,

@@ -1,6 +1,6 @@
 //! Turning a raw scraped document into clean, located segments.
 //!
-//! Scraped pages carry site chrome: subscription prompts, cookie notices, "unroll"
+//! Scraped pages carry site boilerplate: subscription prompts, cookie notices, "unroll"
 //! adverts, share buttons, related-story lists, image captions, and for threads whole
 //! unrelated threads appended after the end. The rules here are general (the vocabulary
 //! of web boilerplate, the shape of headers, footers and thread numbering), not a list of
@@ -63,11 +63,11 @@ pub struct Detected {
 }
 
 #[derive(Debug, Clone)]
-pub struct Parsed {
+pub struct CleanedText {
     pub kind: SourceKind,
     pub detected: Detected,
     pub segments: Vec<Segment>,
-    /// How many non-blank lines of the raw text were dropped as chrome.
+    /// How many non-blank lines of the raw text were dropped as boilerplate.
     pub dropped_lines: usize,
     /// How many lines were metadata (source URL, byline, dates, labels), now in `detected`.
     pub metadata_lines: usize,
@@ -83,14 +83,14 @@ pub fn normalize_line_breaks(raw: &str) -> String {
 }
 
 /// Cleans and segments `raw`; `kind` overrides the detected kind.
-pub fn parse(raw: &str, kind: Option<SourceKind>) -> Parsed {
+pub fn parse(raw: &str, kind: Option<SourceKind>) -> CleanedText {
     let raw = raw.strip_prefix('\u{feff}').unwrap_or(raw);
     let normalized = normalize_line_breaks(raw);
     let all_lines: Vec<&str> = normalized.split('\n').map(str::trim_end).collect();
     let (lines, meta) = metadata::take(&all_lines, |line| {
         leading_mark(line).is_some() || trailing_mark(line).is_some()
     });
-    let content_lines = strip_chrome(&lines);
+    let content_lines = strip_boilerplate(&lines);
     let numbering = Numbering::find(&content_lines);
     let kind = kind.unwrap_or_else(|| detect_kind(&normalized, &content_lines, numbering, &meta));
     let mut detected = Detected {
@@ -130,7 +130,7 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> Parsed {
             .map(|s| title_from(&s.body));
     }
     let non_blank = |lines: &[&str]| lines.iter().filter(|l| !l.trim().is_empty()).count();
-    Parsed {
+    CleanedText {
         kind,
         detected,
         segments,
@@ -149,7 +149,7 @@ fn head_text(lines: &[&str]) -> String {
         .join("\n")
 }
 
-// Chrome ----------------------------------------------------------------------------------
+// Boilerplate ----------------------------------------------------------------------------------
 
 /// Lines after which a page has nothing of the document: footers, appended threads.
 static FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
@@ -206,34 +206,35 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Short lines only: a long line is prose even when it mentions a boilerplate word.
-const MAX_CHROME_LINE_CHARS: usize = 220;
-/// A "short app" line in a header ("One app.") is chrome when it is this short.
-const MAX_CHROME_APP_WORDS: usize = 5;
+const MAX_BOILERPLATE_LINE_CHARS: usize = 220;
+/// A "short app" line in a header ("One app.") is boilerplate when it is this short.
+const MAX_BOILERPLATE_APP_WORDS: usize = 5;
 
-fn is_chrome_line(line: &str) -> bool {
+fn is_boilerplate_line(line: &str) -> bool {
     let line = line.trim();
-    if line.chars().count() > MAX_CHROME_LINE_CHARS {
+    if line.chars().count() > MAX_BOILERPLATE_LINE_CHARS {
         return false;
     }
     if !line.chars().any(char::is_alphanumeric) {
         return true; // "• • •", rules, stray emoji
     }
-    CRUFT_LINE.is_match(line) || (word_count(line) <= MAX_CHROME_APP_WORDS && APP.is_match(line))
+    CRUFT_LINE.is_match(line)
+        || (word_count(line) <= MAX_BOILERPLATE_APP_WORDS && APP.is_match(line))
 }
 
 /// The lines of the document itself: footers cut off, boilerplate lines and image
 /// captions (with the alt text scraped just before them) removed. Blank lines are kept:
 /// they separate an article's paragraphs.
-fn strip_chrome<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+fn strip_boilerplate<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     let end = lines
         .iter()
         .position(|line| {
-            line.chars().count() <= MAX_CHROME_LINE_CHARS && FOOTER_START.is_match(line.trim())
+            line.chars().count() <= MAX_BOILERPLATE_LINE_CHARS && FOOTER_START.is_match(line.trim())
         })
         .unwrap_or(lines.len());
     let mut kept: Vec<&str> = Vec::with_capacity(end);
     for (i, line) in lines[..end].iter().enumerate() {
-        if is_chrome_line(line) && !line.trim().is_empty() {
+        if is_boilerplate_line(line) && !line.trim().is_empty() {
             // An image's alt text sits alone just above its caption.
             if CAPTION.is_match(line) {
                 if let Some(previous) = kept.last() {
@@ -1002,9 +1003,9 @@ mod tests {
         let prose = "The report says patients who sign up to the new scheme, and the app it comes with, will find \
                      that their records follow them, which the authors argue is the point of the whole exercise and \
                      the reason it deserves support from clinicians.";
-        assert!(!is_chrome_line(prose));
-        assert!(is_chrome_line("Download the app"));
-        assert!(is_chrome_line(
+        assert!(!is_boilerplate_line(prose));
+        assert!(is_boilerplate_line("Download the app"));
+        assert!(is_boilerplate_line(
             "By continuing to use the site, you are consenting to the use of cookies."
         ));
     }

@@ -9,7 +9,7 @@ use axum::routing::get;
 
 use super::write::{self, NewTension, TensionEdit};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Chrome, SignedIn};
+use crate::auth::{Masthead, SignedIn};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, version_field, why_not_saved};
 use crate::{AppState, Error, Result};
@@ -26,17 +26,17 @@ pub(crate) fn router() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "tensions/new.html")]
 struct NewTensionPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     form: NewTension,
     failure: Option<Failure>,
 }
 
 impl NewTensionPage {
-    fn new(chrome: Chrome, form: NewTension, failure: Option<Failure>) -> Self {
+    fn new(masthead: Masthead, form: NewTension, failure: Option<Failure>) -> Self {
         let crumbs = vec![Crumb::home(), Crumb::new("New tension", "/tensions/new")];
         Self {
-            chrome,
+            masthead,
             crumbs,
             form,
             failure,
@@ -44,14 +44,14 @@ impl NewTensionPage {
     }
 }
 
-async fn new_tension_form(SignedIn(_): SignedIn, chrome: Chrome) -> Result<Response> {
-    NewTensionPage::new(chrome, NewTension::default(), None).page()
+async fn new_tension_form(SignedIn(_): SignedIn, masthead: Masthead) -> Result<Response> {
+    NewTensionPage::new(masthead, NewTension::default(), None).page()
 }
 
 async fn create_tension(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     CsrfForm(form): CsrfForm<NewTension>,
 ) -> Result<Response> {
     let mut tx = state.db.begin().await?;
@@ -61,7 +61,7 @@ async fn create_tension(
             Ok(Redirect::to(&format!("/tensions/{created}")).into_response())
         }
         Err((status, failure)) => {
-            NewTensionPage::new(chrome, form, Some(failure)).page_with(status)
+            NewTensionPage::new(masthead, form, Some(failure)).page_with(status)
         }
     }
 }
@@ -69,7 +69,7 @@ async fn create_tension(
 #[derive(Template)]
 #[template(path = "tensions/edit.html")]
 struct EditTensionPage {
-    chrome: Chrome,
+    masthead: Masthead,
     crumbs: Vec<Crumb>,
     slug: String,
     form: TensionEdit,
@@ -78,7 +78,7 @@ struct EditTensionPage {
 
 impl EditTensionPage {
     fn new(
-        chrome: Chrome,
+        masthead: Masthead,
         slug: String,
         title: &str,
         form: TensionEdit,
@@ -90,7 +90,7 @@ impl EditTensionPage {
             Crumb::new("Edit", format!("/tensions/{slug}/edit")),
         ];
         Self {
-            chrome,
+            masthead,
             crumbs,
             slug,
             form,
@@ -119,12 +119,12 @@ async fn tension_as_it_is(state: &AppState, slug: &str) -> Result<TensionEdit> {
 async fn edit_tension_form(
     State(state): State<AppState>,
     SignedIn(_): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let form = tension_as_it_is(&state, &slug).await?;
     let title = form.title.clone();
-    EditTensionPage::new(chrome, slug, &title, form, None).page()
+    EditTensionPage::new(masthead, slug, &title, form, None).page()
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -144,7 +144,7 @@ struct TensionEditForm {
 async fn edit_tension(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    chrome: Chrome,
+    masthead: Masthead,
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<TensionEditForm>,
 ) -> Result<Response> {
@@ -170,5 +170,5 @@ async fn edit_tension(
         edit.version
     };
     let form = TensionEdit { version, ..edit };
-    EditTensionPage::new(chrome, slug, &current.title, form, Some(failure)).page_with(status)
+    EditTensionPage::new(masthead, slug, &current.title, form, Some(failure)).page_with(status)
 }

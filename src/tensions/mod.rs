@@ -49,7 +49,7 @@ struct SideClaim {
 #[derive(Template)]
 #[template(path = "tensions/show.html")]
 struct TensionPage {
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     tension: Tension,
     raisings: Vec<Raising>,
@@ -65,7 +65,7 @@ impl TensionPage {
 
 async fn show(
     State(state): State<AppState>,
-    chrome: crate::auth::Chrome,
+    masthead: crate::auth::Masthead,
     Path(slug): Path<String>,
 ) -> Result<Html<String>> {
     let db = &state.db;
@@ -138,7 +138,7 @@ async fn show(
     ];
     Ok(Html(
         TensionPage {
-            chrome,
+            masthead,
             crumbs,
             tension,
             raisings,

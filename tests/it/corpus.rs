@@ -1,11 +1,11 @@
 //! The importer on the five shipped corpus documents: segments, locators, first and last
-//! text, and no page chrome left.
+//! text, and no page boilerplate left.
 
 use std::path::PathBuf;
 
-use argmap::sources::{Parsed, SegmentKind, SourceKind, parse};
+use argmap::sources::{CleanedText, SegmentKind, SourceKind, parse};
 
-fn corpus(name: &str) -> Parsed {
+fn corpus(name: &str) -> CleanedText {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("data/nhs-reform/sources")
         .join(name);
@@ -13,12 +13,12 @@ fn corpus(name: &str) -> Parsed {
     parse(&text, None)
 }
 
-fn locators(parsed: &Parsed) -> Vec<&str> {
+fn locators(parsed: &CleanedText) -> Vec<&str> {
     parsed.segments.iter().map(|s| s.locator.as_str()).collect()
 }
 
-/// Lines of page chrome seen in these documents; none may survive into a segment.
-const CHROME: &[&str] = &[
+/// Lines of page boilerplate seen in these documents; none may survive into a segment.
+const BOILERPLATE: &[&str] = &[
     "You can follow",
     "twtextapp",
     "unroll",
@@ -48,12 +48,15 @@ const CHROME: &[&str] = &[
 ];
 
 #[track_caller]
-fn assert_no_chrome(parsed: &Parsed) {
+fn assert_no_boilerplate(parsed: &CleanedText) {
     for segment in &parsed.segments {
-        for chrome in CHROME {
+        for boilerplate in BOILERPLATE {
             assert!(
-                !segment.body.to_lowercase().contains(&chrome.to_lowercase()),
-                "{} still contains {chrome:?}: {}",
+                !segment
+                    .body
+                    .to_lowercase()
+                    .contains(&boilerplate.to_lowercase()),
+                "{} still contains {boilerplate:?}: {}",
                 segment.locator,
                 segment.body
             );
@@ -86,7 +89,7 @@ fn edwards_thread_has_eleven_numbered_posts() {
     );
     assert_eq!(parsed.detected.handle.as_deref(), Some("@nedwards_1"));
     assert_eq!(parsed.detected.outlet.as_deref(), Some("Twitter"));
-    assert_no_chrome(&parsed);
+    assert_no_boilerplate(&parsed);
 }
 
 #[test]
@@ -116,7 +119,7 @@ fn yeldham_thread_has_a_post_per_line_with_its_numbered_tests() {
             .ends_with("rather than frontline services.")
     );
     assert_eq!(parsed.detected.handle.as_deref(), Some("@RobYeldham"));
-    assert_no_chrome(&parsed);
+    assert_no_boilerplate(&parsed);
 }
 
 #[test]
@@ -153,7 +156,7 @@ fn nhs_bill_thread_ends_at_15_end_and_drops_the_appended_threads() {
             );
         }
     }
-    assert_no_chrome(&parsed);
+    assert_no_boilerplate(&parsed);
 }
 
 #[test]
@@ -201,7 +204,7 @@ fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
             .body
             .ends_with("whereas England is adopting short-term targeted intervention.")
     );
-    assert_no_chrome(&parsed);
+    assert_no_boilerplate(&parsed);
 }
 
 #[test]
@@ -220,5 +223,5 @@ fn monitor_blog_has_eighteen_paragraphs_and_no_footer() {
             .body
             .starts_with("That's the NHS reform we need")
     );
-    assert_no_chrome(&parsed);
+    assert_no_boilerplate(&parsed);
 }

@@ -127,7 +127,7 @@ async fn signed_in_pages_are_private_and_never_reused() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()[CACHE_CONTROL], "private, no-cache");
     let mine = response.text().await.unwrap();
-    assert_ne!(public, mine, "the signed-in page has its own chrome");
+    assert_ne!(public, mine, "the signed-in page has its own masthead");
     let (public_again, _) = body_of(&anonymous, &app, "/").await;
     assert_eq!(
         public, public_again,

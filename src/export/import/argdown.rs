@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{ImportMapError, Named, Parsed, ParsedClaim, ParsedProposal, ParsedRaise, parse_error};
+use super::{
+    ImportMapError, ImportedClaim, ImportedMap, ImportedProposal, ImportedRaise, Named, parse_error,
+};
 use crate::domain::{Leaning, RelationKind};
 use crate::export::argdown::{SPECIAL, StatementData};
 use crate::export::model::Relation;
@@ -50,7 +52,7 @@ enum Place {
 
 struct Parser<'a> {
     origin: &'a str,
-    parsed: Parsed,
+    parsed: ImportedMap,
     /// Statement title → slug.
     defined: BTreeMap<String, String>,
     /// The statement at each indentation depth, for nested relations.
@@ -58,10 +60,10 @@ struct Parser<'a> {
     place: Place,
 }
 
-pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
+pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
     let mut parser = Parser {
         origin,
-        parsed: Parsed::default(),
+        parsed: ImportedMap::default(),
         defined: BTreeMap::new(),
         stack: Vec::new(),
         place: Place::Body,
@@ -276,7 +278,7 @@ impl Parser<'_> {
                 data.raises,
             );
         } else if !self.parsed.claims.iter().any(|c| c.slug == slug) {
-            self.parsed.claims.push(ParsedClaim {
+            self.parsed.claims.push(ImportedClaim {
                 slug: slug.to_owned(),
                 text: data.text.unwrap_or(body),
                 actor: data.speaker.map(Some),
@@ -299,9 +301,9 @@ impl Parser<'_> {
             .iter()
             .find_map(|t| t.strip_prefix("debate ").map(str::to_owned));
         // The data's raises carry notes and evidence; a tag alone says only the leaning.
-        let mut all: Vec<ParsedRaise> = raises
+        let mut all: Vec<ImportedRaise> = raises
             .into_iter()
-            .map(|r| ParsedRaise {
+            .map(|r| ImportedRaise {
                 proposal: slug.to_owned(),
                 tension: r.tension,
                 leaning: r.leaning,
@@ -322,7 +324,7 @@ impl Parser<'_> {
                 continue;
             };
             if !all.iter().any(|r| r.tension == tension) {
-                all.push(ParsedRaise {
+                all.push(ImportedRaise {
                     proposal: slug.to_owned(),
                     tension: tension.to_owned(),
                     leaning,
@@ -332,7 +334,7 @@ impl Parser<'_> {
             }
         }
         self.parsed.raises.extend(all);
-        self.parsed.proposals.push(ParsedProposal {
+        self.parsed.proposals.push(ImportedProposal {
             slug: slug.to_owned(),
             title,
             debate,

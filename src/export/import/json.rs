@@ -1,9 +1,9 @@
 //! argmap JSON: the whole export model, read back as it was written.
 
-use super::{ImportMapError, Named, Parsed, ParsedClaim, ParsedProposal, ParsedRaise};
+use super::{ImportMapError, ImportedClaim, ImportedMap, ImportedProposal, ImportedRaise, Named};
 use crate::export::model::{self, MapDocument};
 
-pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
+pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
     let doc: MapDocument = serde_json::from_str(text)
         .map_err(|err| super::parse_error(origin, err.line(), err.to_string()))?;
     if doc.format != model::FORMAT || doc.version != model::VERSION {
@@ -19,8 +19,8 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> 
 }
 
 /// Everything the document holds; nothing is left for the instance to fill in.
-fn from_document(doc: MapDocument) -> Parsed {
-    Parsed {
+fn from_document(doc: MapDocument) -> ImportedMap {
+    ImportedMap {
         actors: doc.actors,
         debates: doc.debates,
         tensions: doc.tensions,
@@ -28,7 +28,7 @@ fn from_document(doc: MapDocument) -> Parsed {
         proposals: doc
             .proposals
             .into_iter()
-            .map(|p| ParsedProposal {
+            .map(|p| ImportedProposal {
                 slug: p.slug,
                 title: p.title,
                 debate: Some(p.debate),
@@ -39,7 +39,7 @@ fn from_document(doc: MapDocument) -> Parsed {
         claims: doc
             .claims
             .into_iter()
-            .map(|c| ParsedClaim {
+            .map(|c| ImportedClaim {
                 slug: c.slug,
                 text: c.text,
                 actor: Some(c.actor),
@@ -52,7 +52,7 @@ fn from_document(doc: MapDocument) -> Parsed {
         raises: doc
             .raises
             .into_iter()
-            .map(|r| ParsedRaise {
+            .map(|r| ImportedRaise {
                 proposal: r.proposal,
                 tension: r.tension,
                 leaning: r.leaning,
@@ -60,7 +60,7 @@ fn from_document(doc: MapDocument) -> Parsed {
                 evidence: r.evidence,
             })
             .collect(),
-        ..Parsed::default()
+        ..ImportedMap::default()
     }
 }
 

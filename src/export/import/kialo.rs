@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{ImportMapError, Named, Parsed, ParsedClaim, ParsedProposal, normalise, parse_error};
+use super::{
+    ImportMapError, ImportedClaim, ImportedMap, ImportedProposal, Named, normalise, parse_error,
+};
 use crate::domain::RelationKind;
 use crate::export::model::Relation;
 use crate::slug::slugify;
@@ -18,11 +20,11 @@ pub(super) const LACKS: &str = "Kialo text carries only proposals and claims as 
      and a con arrives as an attack unless an undercut already links the same claims";
 
 /// Parses a Kialo file (pure: the claims and proposals are named by text, looked up later).
-pub(super) fn parse(origin: &str, text: &str) -> Result<Parsed, ImportMapError> {
-    let mut parsed = Parsed {
+pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
+    let mut parsed = ImportedMap {
         cons_may_be_undercuts: true,
         format_lacks: Some(LACKS),
-        ..Parsed::default()
+        ..ImportedMap::default()
     };
     // "1.2." → the key of what that number holds, within the current discussion.
     let mut numbered: BTreeMap<String, String> = BTreeMap::new();
@@ -129,7 +131,7 @@ fn numbered_line<'a>(
 }
 
 /// The proposal a thesis names (the same title twice is the same proposal).
-fn thesis(parsed: &mut Parsed, title: &str) -> String {
+fn thesis(parsed: &mut ImportedMap, title: &str) -> String {
     if let Some(p) = parsed.proposals.iter().find(|p| p.title == title) {
         return p.slug.clone();
     }
@@ -137,7 +139,7 @@ fn thesis(parsed: &mut Parsed, title: &str) -> String {
         slug if slug.is_empty() => "proposal".to_owned(),
         slug => slug,
     };
-    parsed.proposals.push(ParsedProposal {
+    parsed.proposals.push(ImportedProposal {
         slug: slug.clone(),
         title: title.to_owned(),
         debate: None,
@@ -148,7 +150,7 @@ fn thesis(parsed: &mut Parsed, title: &str) -> String {
 }
 
 /// The claim a text names: the same text (whitespace aside) is the same claim.
-fn claim(parsed: &mut Parsed, text: &str) -> String {
+fn claim(parsed: &mut ImportedMap, text: &str) -> String {
     let wanted = normalise(text);
     if let Some(c) = parsed.claims.iter().find(|c| normalise(&c.text) == wanted) {
         return c.slug.clone();
@@ -160,7 +162,7 @@ fn claim(parsed: &mut Parsed, text: &str) -> String {
         slug = format!("{base}-{n}");
         n += 1;
     }
-    parsed.claims.push(ParsedClaim {
+    parsed.claims.push(ImportedClaim {
         slug: slug.clone(),
         text: text.to_owned(),
         actor: None,

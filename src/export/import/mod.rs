@@ -1,5 +1,5 @@
 //! `import-map`: a map edited in another tool, brought back. Each format has a pure parser
-//! (`json`, `argdown`, `kialo`) that turns a file into [`Parsed`], argmap's objects as the
+//! (`json`, `argdown`, `kialo`) that turns a file into [`ImportedMap`], argmap's objects as the
 //! file names them; one write path then resolves those names against the instance and
 //! writes everything in the caller's transaction through the map loader's store, upserted
 //! by slug with a revision per change, so a file that matches the instance changes
@@ -86,15 +86,15 @@ pub(crate) enum Named {
 /// Claims are keyed by slug; relations run from a claim's slug to a claim's slug or
 /// `proposal:SLUG`, as in argmap JSON.
 #[derive(Debug, Default, PartialEq)]
-pub(crate) struct Parsed {
+pub(crate) struct ImportedMap {
     pub actors: Vec<model::Actor>,
     pub debates: Vec<model::Debate>,
     pub tensions: Vec<model::Tension>,
     pub sources: Vec<model::Source>,
-    pub proposals: Vec<ParsedProposal>,
-    pub claims: Vec<ParsedClaim>,
+    pub proposals: Vec<ImportedProposal>,
+    pub claims: Vec<ImportedClaim>,
     pub relations: Vec<Relation>,
-    pub raises: Vec<ParsedRaise>,
+    pub raises: Vec<ImportedRaise>,
     /// Kialo writes undercuts as cons: a con where an undercut already is, is that undercut.
     pub cons_may_be_undercuts: bool,
     /// What the file held that argmap cannot represent, each with its file and line.
@@ -104,7 +104,7 @@ pub(crate) struct Parsed {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ParsedProposal {
+pub(crate) struct ImportedProposal {
     pub slug: String,
     pub title: String,
     /// None: the file does not say (an existing proposal keeps its debate).
@@ -115,7 +115,7 @@ pub(crate) struct ParsedProposal {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ParsedClaim {
+pub(crate) struct ImportedClaim {
     pub slug: String,
     pub text: String,
     /// None: the file does not say (an existing claim keeps its speaker); Some(None): nobody.
@@ -126,7 +126,7 @@ pub(crate) struct ParsedClaim {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ParsedRaise {
+pub(crate) struct ImportedRaise {
     pub proposal: String,
     pub tension: String,
     pub leaning: Leaning,
@@ -136,7 +136,7 @@ pub(crate) struct ParsedRaise {
 }
 
 #[cfg(test)]
-impl Parsed {
+impl ImportedMap {
     /// The relations as (kind, from, to), for tests.
     pub(crate) fn relation_triples(&self) -> Vec<(String, String, String)> {
         self.relations
@@ -178,7 +178,7 @@ pub async fn import(
 async fn write(
     conn: &mut PgConnection,
     origin: &str,
-    mut parsed: Parsed,
+    mut parsed: ImportedMap,
     debate: Option<&str>,
 ) -> Result<ImportReport, ImportMapError> {
     let mut report = ImportReport::default();
@@ -233,7 +233,7 @@ async fn write(
 /// proposals of the instance they mean, and gives new ones slugs no object has.
 async fn resolve_named_by_text(
     conn: &mut PgConnection,
-    parsed: &mut Parsed,
+    parsed: &mut ImportedMap,
 ) -> Result<(), sqlx::Error> {
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut taken: BTreeSet<String> = BTreeSet::new();
@@ -328,7 +328,7 @@ async fn fresh_claim_slug(
 async fn complete_proposals(
     conn: &mut PgConnection,
     origin: &str,
-    parsed: &mut Parsed,
+    parsed: &mut ImportedMap,
     debate: Option<&str>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<model::Proposal>, ImportMapError> {
@@ -507,7 +507,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn claims(&mut self, claims: &[ParsedClaim]) -> Result<(), sqlx::Error> {
+    async fn claims(&mut self, claims: &[ImportedClaim]) -> Result<(), sqlx::Error> {
         for c in claims {
             if !valid_claim(&c.slug, &c.text, &mut self.notes) {
                 continue;
@@ -654,7 +654,7 @@ impl Writer<'_> {
         Ok(())
     }
 
-    async fn raises(&mut self, raises: &[ParsedRaise]) -> Result<(), sqlx::Error> {
+    async fn raises(&mut self, raises: &[ImportedRaise]) -> Result<(), sqlx::Error> {
         for raise in raises {
             let (Some(proposal), Some(tension)) = (
                 self.id(Kind::Proposal, &raise.proposal).await?,
