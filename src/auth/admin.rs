@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -11,6 +11,7 @@ use super::csrf::CsrfForm;
 use super::{Masthead, Role, SignedIn};
 use crate::users;
 use crate::views::Crumb;
+use crate::views::form::{Page, in_transaction};
 use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
@@ -54,15 +55,12 @@ async fn list(
     .fetch_all(&state.db)
     .await?;
     let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
-    Ok(Html(
-        UsersPage {
-            masthead,
-            crumbs,
-            accounts,
-        }
-        .render()?,
-    )
-    .into_response())
+    UsersPage {
+        masthead,
+        crumbs,
+        accounts,
+    }
+    .page()
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,16 +74,17 @@ async fn role(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<RoleForm>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     user.require(Role::Admin)?;
     let role: Role = form
         .role
         .parse()
         .map_err(|message: String| crate::Error::invalid("role", message))?;
-    let mut tx = state.db.begin().await?;
-    users::set_role_by_id(&mut tx, id, role, user.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    in_transaction(&state.db, async |tx| {
+        users::set_role_by_id(tx, id, role, user.id).await
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
 }
 
 async fn set_disabled(
@@ -93,12 +92,13 @@ async fn set_disabled(
     admin: &super::User,
     id: i64,
     disable: bool,
-) -> Result<Response> {
+) -> Result<Redirect> {
     admin.require(Role::Admin)?;
-    let mut tx = state.db.begin().await?;
-    users::set_disabled(&mut tx, id, disable, admin.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    in_transaction(&state.db, async |tx| {
+        users::set_disabled(tx, id, disable, admin.id).await
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
 }
 
 async fn disable(
@@ -106,7 +106,7 @@ async fn disable(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     set_disabled(&state, &user, id, true).await
 }
 
@@ -115,6 +115,6 @@ async fn enable(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     set_disabled(&state, &user, id, false).await
 }

@@ -7,14 +7,14 @@ pub(crate) mod write;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, Role, SignedIn};
 use crate::views::Crumb;
-use crate::views::form::Page;
+use crate::views::form::{Page, in_transaction};
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -32,7 +32,7 @@ async fn hide(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     set_hidden(&state, &user, &key, true).await
 }
 
@@ -41,7 +41,7 @@ async fn restore(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     set_hidden(&state, &user, &key, false).await
 }
 
@@ -51,11 +51,12 @@ async fn set_hidden(
     user: &crate::auth::User,
     key: &str,
     hide: bool,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, user, key, hide).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}")).into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::set_hidden(tx, user, key, hide).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,12 +70,13 @@ async fn merge(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<MergeForm>,
-) -> Result<Response> {
-    let into = form.into.trim().trim_start_matches("/claims/").to_owned();
-    let mut tx = state.db.begin().await?;
-    write::merge(&mut tx, &user, &key, &into).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{into}")).into_response())
+) -> Result<Redirect> {
+    let into = form.into.trim().trim_start_matches("/claims/");
+    in_transaction(&state.db, async |tx| {
+        write::merge(tx, &user, &key, into).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{into}")))
 }
 
 struct OpenReview {
@@ -144,11 +146,9 @@ async fn dismiss(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::dismiss(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/moderation").into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| write::dismiss(tx, &user, id).await).await?;
+    Ok(Redirect::to("/moderation"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,9 +164,10 @@ async fn reply(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::reply(&mut tx, &user, id, &form.body).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::reply(tx, &user, id, &form.body).await
+    })
+    .await?;
+    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())))
 }
