@@ -73,11 +73,7 @@ pub async fn page(
     href: String,
 ) -> Result<Response> {
     let revisions = revisions(db, kind, id).await?;
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(crate::views::short(&title), &href),
-        Crumb::new("History", format!("{href}/history")),
-    ];
+    let crumbs = Crumb::trail(crate::views::short(&title), &href, "History", "history");
     HistoryPage {
         masthead,
         crumbs,

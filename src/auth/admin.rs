@@ -18,8 +18,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(list))
         .route("/admin/users/{id}/role", post(role))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
+        .route(
+            "/admin/users/{id}/disable",
+            post(|state, admin, id, csrf| set_disabled(true, state, admin, id, csrf)),
+        )
+        .route(
+            "/admin/users/{id}/enable",
+            post(|state, admin, id, csrf| set_disabled(false, state, admin, id, csrf)),
+        )
 }
 
 struct Account {
@@ -87,11 +93,13 @@ async fn role(
     Ok(Redirect::to("/admin/users"))
 }
 
+/// Disables (`disable`) or re-enables an account, then lists the accounts.
 async fn set_disabled(
-    state: &AppState,
-    admin: &super::User,
-    id: i64,
     disable: bool,
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
     admin.require(Role::Admin)?;
     in_transaction(&state.db, async |tx| {
@@ -99,22 +107,4 @@ async fn set_disabled(
     })
     .await?;
     Ok(Redirect::to("/admin/users"))
-}
-
-async fn disable(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Redirect> {
-    set_disabled(&state, &user, id, true).await
-}
-
-async fn enable(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Redirect> {
-    set_disabled(&state, &user, id, false).await
 }

@@ -53,12 +53,6 @@ struct NewClaimPage {
     failure: Option<Failure>,
 }
 
-impl NewClaimPage {
-    fn failed(&self, field: &str) -> bool {
-        self.failure.as_ref().is_some_and(|f| f.is(field))
-    }
-}
-
 /// What the person typed, to put back in the form.
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct ClaimFormValues {
@@ -171,11 +165,12 @@ async fn new_claim_page(
     }
     Ok(NewClaimPage {
         masthead,
-        crumbs: vec![
-            Crumb::home(),
-            Crumb::new(&source.title, format!("/sources/{slug}")),
-            Crumb::new("Add a claim", format!("/sources/{slug}/claims/new")),
-        ],
+        crumbs: Crumb::trail(
+            &source.title,
+            &format!("/sources/{slug}"),
+            "Add a claim",
+            "claims/new",
+        ),
         source_slug: slug.to_owned(),
         source_title: source.title,
         segments,
@@ -256,14 +251,8 @@ async fn edit_form(
 }
 
 fn edit_crumbs(claim: &write::Editable) -> Vec<Crumb> {
-    vec![
-        Crumb::home(),
-        Crumb::new(
-            crate::views::short(&claim.text),
-            format!("/claims/{}", claim.slug),
-        ),
-        Crumb::new("Edit", format!("/claims/{}/edit", claim.slug)),
-    ]
+    let href = format!("/claims/{}", claim.slug);
+    Crumb::trail(crate::views::short(&claim.text), &href, "Edit", "edit")
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,41 +19,30 @@ use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/claims/{key}/hide", post(hide))
-        .route("/claims/{key}/restore", post(restore))
+        .route(
+            "/claims/{key}/hide",
+            post(|state, user, key, csrf| set_hidden(true, state, user, key, csrf)),
+        )
+        .route(
+            "/claims/{key}/restore",
+            post(|state, user, key, csrf| set_hidden(false, state, user, key, csrf)),
+        )
         .route("/claims/{key}/merge", post(merge))
         .route("/moderation", get(queue))
         .route("/moderation/reviews/{id}/dismiss", post(dismiss))
         .route("/moderation/reviews/{id}/replies", post(reply))
 }
 
-async fn hide(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Redirect> {
-    set_hidden(&state, &user, &key, true).await
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Redirect> {
-    set_hidden(&state, &user, &key, false).await
-}
-
-/// Hides or restores a claim, then shows it.
+/// Hides (`hide`) or restores a claim, then shows it.
 async fn set_hidden(
-    state: &AppState,
-    user: &crate::auth::User,
-    key: &str,
     hide: bool,
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(key): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
     in_transaction(&state.db, async |tx| {
-        write::set_hidden(tx, user, key, hide).await
+        write::set_hidden(tx, &user, &key, hide).await
     })
     .await?;
     Ok(Redirect::to(&format!("/claims/{key}")))

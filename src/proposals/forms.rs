@@ -106,14 +106,9 @@ impl EditProposalPage {
         form: ProposalEdit,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new(title, format!("/proposals/{slug}")),
-            Crumb::new("Edit", format!("/proposals/{slug}/edit")),
-        ];
         Self {
             masthead,
-            crumbs,
+            crumbs: Crumb::trail(title, &format!("/proposals/{slug}"), "Edit", "edit"),
             slug,
             form,
             failure,

@@ -83,14 +83,9 @@ impl EditTensionPage {
         form: TensionEdit,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new(title, format!("/tensions/{slug}")),
-            Crumb::new("Edit", format!("/tensions/{slug}/edit")),
-        ];
         Self {
             masthead,
-            crumbs,
+            crumbs: Crumb::trail(title, &format!("/tensions/{slug}"), "Edit", "edit"),
             slug,
             form,
             failure,

@@ -46,6 +46,17 @@ impl Failure {
     pub(crate) fn is(&self, field: &str) -> bool {
         self.field == field
     }
+
+    /// Whether the notice names the field: not for the form as a whole, nor for the
+    /// hidden version field (the message says what happened).
+    pub(crate) fn names_field(&self) -> bool {
+        !self.field.is_empty() && self.field != "version"
+    }
+}
+
+/// Whether the form shown again blames `field` (the field macros' `aria-invalid`).
+pub(crate) fn blames(failure: Option<&Failure>, field: &str) -> bool {
+    failure.is_some_and(|failure| failure.is(field))
 }
 
 /// Runs `write` in one transaction and commits it: the shape of every form's write that
