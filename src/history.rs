@@ -8,7 +8,7 @@ use axum::routing::get;
 use sqlx::PgPool;
 
 use crate::auth::Masthead;
-use crate::revisions::ObjectKind;
+use crate::revisions::{ObjectKind, RevisionAction};
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Error, Result};
@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 pub struct RevisionRow {
-    pub action: String,
+    pub action: RevisionAction,
     pub author: Option<String>,
     pub created_at: time::OffsetDateTime,
     /// What the object's text or title became, or the link made.
@@ -36,17 +36,17 @@ pub struct RevisionRow {
 }
 
 /// The revisions of object `id` of `kind`, newest first.
-pub async fn revisions(db: &PgPool, kind: &str, id: i64) -> Result<Vec<RevisionRow>> {
+pub async fn revisions(db: &PgPool, kind: ObjectKind, id: i64) -> Result<Vec<RevisionRow>> {
     Ok(sqlx::query_as!(
         RevisionRow,
-        r#"select r.action, u.display_name as "author?", r.created_at,
+        r#"select r.action as "action: RevisionAction", u.display_name as "author?", r.created_at,
                   coalesce(r.after->>'body', r.after->>'title', r.after->>'tag', r.after->>'merged_into',
                            r.after->>'debate', r.note, '') as "summary!",
                   coalesce(r.before->>'body', r.before->>'title') as was
            from revisions r left join users u on u.id = r.user_id
            where r.object_kind = $1 and r.object_id = $2
            order by r.created_at desc, r.id desc"#,
-        kind,
+        kind.as_str(),
         id
     )
     .fetch_all(db)
@@ -67,7 +67,7 @@ pub struct HistoryPage {
 pub async fn page(
     db: &PgPool,
     masthead: Masthead,
-    kind: &str,
+    kind: ObjectKind,
     id: i64,
     title: String,
     href: String,
@@ -123,5 +123,5 @@ async fn titled(
     }
     .ok_or_else(|| Error::NotFound(format!("the {kind} {slug:?}")))?;
     let href = format!("/{kind}s/{slug}");
-    page(db, masthead, kind.as_str(), found.id, found.title, href).await
+    page(db, masthead, kind, found.id, found.title, href).await
 }
