@@ -32,7 +32,7 @@ struct Account {
     id: i64,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
     created_at: time::OffsetDateTime,
     disabled: bool,
     claims: i64,
@@ -54,7 +54,7 @@ async fn list(
     user.require(Role::Admin)?;
     let accounts = sqlx::query_as!(
         Account,
-        r#"select u.id, u.email, u.display_name, u.role, u.created_at, u.disabled_at is not null as "disabled!",
+        r#"select u.id, u.email, u.display_name, u.role as "role: Role", u.created_at, u.disabled_at is not null as "disabled!",
                   (select count(*) from claims c where c.created_by = u.id) as "claims!"
            from users u order by u.created_at, u.id"#
     )

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, Role, SignedIn};
+use crate::domain::ReviewReason;
 use crate::views::Crumb;
 use crate::views::form::{Page, in_transaction};
 use crate::{AppState, Result};
@@ -72,7 +73,7 @@ struct OpenReview {
     id: i64,
     claim_slug: String,
     claim_body: String,
-    reason: String,
+    reason: ReviewReason,
     note: String,
     reporter: String,
     created_at: time::OffsetDateTime,
@@ -94,7 +95,7 @@ async fn queue(
 ) -> Result<Response> {
     user.require(Role::Moderator)?;
     let rows = sqlx::query!(
-        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason, r.note,
+        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason as "reason: ReviewReason", r.note,
                   u.display_name as reporter, r.created_at,
                   coalesce(array_agg(ru.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
                   coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
