@@ -290,7 +290,7 @@ async fn history(
     crate::history::page(
         db,
         masthead,
-        "claim",
+        crate::revisions::ObjectKind::Claim,
         claim.id,
         claim.body,
         format!("/claims/{}", claim.slug),
