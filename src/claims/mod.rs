@@ -108,11 +108,9 @@ async fn show(
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
-        Found::Claim(claim) => claim,
-        Found::MovedTo(slug) => {
-            return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
-        }
+    let claim = match find_or_redirect(db, &key, &masthead, "").await? {
+        Ok(claim) => claim,
+        Err(moved) => return Ok(moved.into_response()),
     };
     let standings = state.caches.standings(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
@@ -137,6 +135,20 @@ async fn show(
         standing,
     }
     .page()
+}
+
+/// The claim `key` names, as the reader may see it; an old numeric key is answered with a
+/// permanent redirect to the same `page` (`""` or `"/history"`) under the claim's slug.
+async fn find_or_redirect(
+    db: &PgPool,
+    key: &str,
+    masthead: &crate::auth::Masthead,
+    page: &str,
+) -> Result<Result<Claim, Redirect>> {
+    Ok(match read::find(db, key, Viewer::from(masthead)).await? {
+        Found::Claim(claim) => Ok(claim),
+        Found::MovedTo(slug) => Err(Redirect::permanent(&format!("/claims/{slug}{page}"))),
+    })
 }
 
 /// What the claim bears on (outgoing) and what bears on it (incoming).
@@ -199,12 +211,14 @@ async fn explained_by(
     Ok(named
         .iter()
         .filter_map(|id| rows.iter().find(|c| c.id == *id))
-        .map(|c| ClaimItem {
-            id: c.id,
-            slug: c.slug.clone(),
-            body: c.body.clone(),
-            actor: c.actor.clone(),
-            standing: standings.label(c.id),
+        .map(|c| {
+            read::item(
+                standings,
+                c.id,
+                c.slug.clone(),
+                c.body.clone(),
+                c.actor.clone(),
+            )
         })
         .collect())
 }
@@ -281,11 +295,9 @@ async fn history(
     Path(key): Path<String>,
 ) -> Result<Response> {
     let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
-        Found::Claim(claim) => claim,
-        Found::MovedTo(slug) => {
-            return Ok(Redirect::permanent(&format!("/claims/{slug}/history")).into_response());
-        }
+    let claim = match find_or_redirect(db, &key, &masthead, "/history").await? {
+        Ok(claim) => claim,
+        Err(moved) => return Ok(moved.into_response()),
     };
     crate::history::page(
         db,

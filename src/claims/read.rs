@@ -7,6 +7,7 @@ use sqlx::PgPool;
 
 use crate::auth::viewer::Viewer;
 use crate::domain::RelationKind;
+use crate::views::{ClaimItem, Standings};
 use crate::{Error, Result};
 
 pub(crate) struct Claim {
@@ -156,4 +157,22 @@ pub(crate) async fn tags(db: &PgPool, claim: i64) -> Result<Vec<String>> {
     )
     .fetch_all(db)
     .await?)
+}
+
+/// A claim as lists show it (`ClaimItem`), from the columns every list reads: its id,
+/// slug, text and speaker's name, with its standing from `standings`.
+pub(crate) fn item(
+    standings: &Standings,
+    id: i64,
+    slug: String,
+    body: String,
+    actor: Option<String>,
+) -> ClaimItem {
+    ClaimItem {
+        id,
+        slug,
+        body,
+        actor,
+        standing: standings.label(id),
+    }
 }
