@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::sources::read;
-use crate::suggest::SimilarClaim;
+use crate::sources::suggest::SimilarClaim;
 use crate::{AppState, Result};
 
 /// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.

@@ -5,7 +5,7 @@
 use sqlx::PgPool;
 
 use crate::claims::read::item;
-use crate::suggest::SimilarClaim;
+use crate::sources::suggest::SimilarClaim;
 use crate::views::{ClaimItem, Standings};
 use crate::{Error, Result};
 
@@ -128,7 +128,7 @@ pub(crate) async fn suggestions(db: &PgPool, version: i64) -> Result<Vec<Suggest
     )
     .fetch_all(db)
     .await?;
-    let mut similar = crate::suggest::similar_claims(db, version).await?;
+    let mut similar = crate::sources::suggest::similar_claims(db, version).await?;
     Ok(rows
         .into_iter()
         .map(|row| Suggested {
