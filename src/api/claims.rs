@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, SlugPath, Writer};
+use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Found, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
@@ -54,6 +54,13 @@ pub struct CreatedId {
     pub id: i64,
 }
 
+impl CreatedId {
+    /// 201 for the new annotation or review `id`.
+    fn answer(id: i64) -> (StatusCode, Json<CreatedId>) {
+        (StatusCode::CREATED, Json(CreatedId { id }))
+    }
+}
+
 /// A claim with its quotes, links and standing.
 #[utoipa::path(
     get,
@@ -62,7 +69,6 @@ pub struct CreatedId {
     params(SlugPath),
     responses(
         (status = 200, body = ClaimJson),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn show(
@@ -130,7 +136,6 @@ async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Cl
     security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 401, body = Problem),
         (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
     )
 )]
@@ -139,16 +144,8 @@ pub async fn create(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewClaim>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/claims/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    Ok(Created::at("/claims", slug))
 }
 
 /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
@@ -162,7 +159,6 @@ pub async fn create(
     responses(
         (status = 200, body = Editable),
         (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit(
@@ -171,9 +167,10 @@ pub async fn edit(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ClaimEdit>,
 ) -> Result<Json<Editable>> {
-    let mut tx = state.db.begin().await?;
-    let claim = write::edit(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    let claim = in_transaction(&state, async |tx| {
+        write::edit(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(Json(claim))
 }
 
@@ -243,7 +240,6 @@ pub struct RevisionJson {
     params(SlugPath),
     responses(
         (status = 200, body = Vec<RevisionJson>),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn history(
@@ -275,7 +271,6 @@ pub async fn history(
     params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn annotate(
@@ -284,10 +279,11 @@ pub async fn annotate(
     Path(slug): Path<String>,
     ApiJson(note): ApiJson<NewAnnotation>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let mut tx = state.db.begin().await?;
-    let id = write::annotate(&mut tx, &user, &slug, &note).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+    let id = in_transaction(&state, async |tx| {
+        write::annotate(tx, &user, &slug, &note).await
+    })
+    .await?;
+    Ok(CreatedId::answer(id))
 }
 
 /// Marks a claim for a moderator's review.
@@ -300,7 +296,6 @@ pub async fn annotate(
     params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn report(
@@ -309,8 +304,9 @@ pub async fn report(
     Path(slug): Path<String>,
     ApiJson(review): ApiJson<NewReview>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let mut tx = state.db.begin().await?;
-    let id = write::report(&mut tx, &user, &slug, &review).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+    let id = in_transaction(&state, async |tx| {
+        write::report(tx, &user, &slug, &review).await
+    })
+    .await?;
+    Ok(CreatedId::answer(id))
 }

@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 
 use super::SlugPath;
-use crate::error::Problem;
 use crate::export::{self, Scope};
 use crate::stats::Stats;
 use crate::{AppState, Error, Result};
@@ -46,7 +45,6 @@ pub async fn map(State(state): State<AppState>) -> Result<Json<serde_json::Value
     params(SlugPath),
     responses(
         (status = 200, body = Object, description = "an argmap-map document"),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn debate(

@@ -18,8 +18,10 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use sqlx::PgConnection;
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,12 +30,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{SignedIn, User, Via, csrf};
+use crate::error::Problem;
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "argmap API", version = "1", description = "Read and extend the argument map: claims with their quotes, relations and standing; proposals; tensions; exports."),
     modifiers(&Security),
+    components(schemas(Problem)),
     tags(
         (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate"),
         (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
@@ -87,7 +91,8 @@ pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
 });
 
 /// Declares, on every operation, the errors any of them can answer, all as
-/// `application/problem+json`: 400 (malformed input), 401 (a bad token), 404 (for paths
+/// `application/problem+json`, so handlers list only their successes and the errors they
+/// describe more closely: 400 (malformed input), 401 (a bad token), 404 (for paths
 /// naming an object), 413 (body too large), 422 (a field is wrong, control characters
 /// included), 429 (rate limits), 503 (the database is unavailable). Errors a handler
 /// declared as plain JSON are moved to problem+json.
@@ -186,6 +191,26 @@ pub(crate) struct SlugPath {
 pub struct Created {
     pub slug: String,
     pub url: String,
+}
+
+impl Created {
+    /// 201 for the object `slug` whose pages are under `pages` (`/claims`…).
+    fn at(pages: &str, slug: String) -> (StatusCode, axum::Json<Created>) {
+        let url = format!("{pages}/{slug}");
+        (StatusCode::CREATED, axum::Json(Created { slug, url }))
+    }
+}
+
+/// Runs one API write in its own transaction: committed when the write succeeds, rolled
+/// back (dropped) when it fails, whose error is then the answer.
+async fn in_transaction<T>(
+    state: &AppState,
+    write: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
+) -> Result<T> {
+    let mut tx = state.db.begin().await?;
+    let value = write(&mut tx).await?;
+    tx.commit().await?;
+    Ok(value)
 }
 
 /// A JSON body, whose parse errors get our problem format (naming the field).

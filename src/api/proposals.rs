@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::map::document;
-use super::{ApiJson, Created, SlugPath, Writer};
-use crate::error::Problem;
+use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
 use crate::export::Scope;
 use crate::proposals::write::{self, NewProposal, ProposalEdit};
 use crate::{AppState, Result};
@@ -19,7 +18,6 @@ use crate::{AppState, Result};
     params(SlugPath),
     responses(
         (status = 200, body = Object, description = "an argmap-map document"),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn proposal(
@@ -43,7 +41,6 @@ pub async fn proposal(
     security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn create_proposal(
@@ -51,16 +48,11 @@ pub async fn create_proposal(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create_proposal(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/proposals/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| {
+        write::create_proposal(tx, &user, &new).await
+    })
+    .await?;
+    Ok(Created::at("/proposals", slug))
 }
 
 /// Edits a proposal; 409 with the current state if it changed since `version`.
@@ -73,8 +65,6 @@ pub async fn create_proposal(
     params(SlugPath),
     responses(
         (status = 204),
-        (status = 409, body = Problem),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit_proposal(
@@ -83,8 +73,9 @@ pub async fn edit_proposal(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::edit_proposal(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| {
+        write::edit_proposal(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

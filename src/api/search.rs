@@ -5,7 +5,6 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::Problem;
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -33,7 +32,6 @@ pub struct SearchHit {
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<SearchHit>),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn search(

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::SlugPath;
 use crate::sources::read;
 use crate::sources::suggest::SimilarClaim;
 use crate::{AppState, Result};
@@ -24,9 +25,15 @@ pub struct SuggestedClaim {
 
 /// The open suggested claims of a source's current version, each with the existing claims
 /// it resembles (full text and trigram similarity).
-#[utoipa::path(get, path = "/api/v1/sources/{slug}/suggestions", tag = "sources",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = Vec<SuggestedClaim>), (status = 404, description = "no such source")))]
+#[utoipa::path(
+    get,
+    path = "/api/v1/sources/{slug}/suggestions",
+    tag = "sources",
+    params(SlugPath),
+    responses(
+        (status = 200, body = Vec<SuggestedClaim>),
+    )
+)]
 pub async fn suggestions(
     State(state): State<AppState>,
     Path(slug): Path<String>,

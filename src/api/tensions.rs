@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::{ApiJson, Created, SlugPath, Writer};
-use crate::error::Problem;
+use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
 use crate::tensions::write::{self, NewTension, TensionEdit};
 use crate::{AppState, Result};
 
@@ -18,7 +17,6 @@ use crate::{AppState, Result};
     security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn create_tension(
@@ -26,16 +24,11 @@ pub async fn create_tension(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewTension>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create_tension(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/tensions/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| {
+        write::create_tension(tx, &user, &new).await
+    })
+    .await?;
+    Ok(Created::at("/tensions", slug))
 }
 
 /// Edits a tension; 409 with the current state if it changed since `version`.
@@ -48,8 +41,6 @@ pub async fn create_tension(
     params(SlugPath),
     responses(
         (status = 204),
-        (status = 409, body = Problem),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit_tension(
@@ -58,8 +49,9 @@ pub async fn edit_tension(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<TensionEdit>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::edit_tension(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| {
+        write::edit_tension(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
