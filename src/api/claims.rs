@@ -8,9 +8,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
 use crate::auth::viewer::Viewer;
-use crate::claims::read::{self, Found, Other};
+use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
+use crate::read::OrNotFound;
 use crate::{AppState, Error, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -121,10 +122,10 @@ pub async fn show(
 
 /// The claim `slug` names, as the viewer may see it; the API names claims by slug only.
 async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
-    match read::find(db, slug, viewer).await? {
-        Found::Claim(claim) => Ok(claim),
-        Found::MovedTo(_) => Err(Error::NotFound(format!("the claim {slug:?}"))),
-    }
+    read::find(db, slug, viewer)
+        .await?
+        .by_slug()
+        .or_not_found("claim", slug)
 }
 
 /// Adds a claim from a source passage; the quote must be verbatim in that segment.

@@ -9,7 +9,6 @@ pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
@@ -17,6 +16,7 @@ use sqlx::PgPool;
 use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
 use crate::domain::{RelationKind, ReviewReason, Stance};
+use crate::read::Reading;
 use crate::standing::Standing;
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
@@ -102,17 +102,13 @@ impl ClaimPage {
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(key): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let claim = match find_or_redirect(db, &key, &masthead, "").await? {
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let claim = match find_or_redirect(db, &reading.key, &reading.masthead, "").await? {
         Ok(claim) => claim,
         Err(moved) => return Ok(moved.into_response()),
     };
-    let standings = state.caches.standings(db).await?;
+    let standings = reading.state.caches.standings(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let (outgoing, incoming) = related(db, claim.id, &standings).await?;
     ClaimPage {
@@ -130,7 +126,7 @@ async fn show(
         annotations: annotations(db, claim.id).await?,
         reviews: open_reviews(db, claim.id).await?,
         revisions: revision_count(db, claim.id).await?,
-        masthead,
+        masthead: reading.masthead,
         claim,
         standing,
     }
@@ -289,19 +285,15 @@ async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {
     .await?)
 }
 
-async fn history(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(key): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let claim = match find_or_redirect(db, &key, &masthead, "/history").await? {
+async fn history(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let claim = match find_or_redirect(db, &reading.key, &reading.masthead, "/history").await? {
         Ok(claim) => claim,
         Err(moved) => return Ok(moved.into_response()),
     };
     crate::history::page(
         db,
-        masthead,
+        reading.masthead,
         "claim",
         claim.id,
         claim.body,

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
 use self::read::{Cell, Debate, Matrix, ProposalRow, SourceRow, TensionColumn};
 use crate::export::Format;
+use crate::read::Reading;
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Result};
@@ -52,13 +52,9 @@ pub fn long_date(date: time::Date) -> String {
     format!("{} {} {}", date.day(), date.month(), date.year())
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let debate = read::find(db, &slug).await?;
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let debate = read::find(db, &reading.key).await?;
     let proposals = read::proposals(db, debate.id).await?;
     let Matrix { tensions, cells } = read::matrix(db, debate.id).await?;
     let sources = read::sources(db, debate.id).await?;
@@ -67,7 +63,7 @@ async fn show(
             Crumb::home(),
             Crumb::new(&debate.title, format!("/debates/{}", debate.slug)),
         ],
-        masthead,
+        masthead: reading.masthead,
         debate,
         proposals,
         tensions,

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::domain::Leaning;
-use crate::{Error, Result};
+use crate::read::OrNotFound;
 
 pub(crate) struct Debate {
     pub id: i64,
@@ -28,7 +29,7 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Debate> {
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the debate {slug:?}")))
+    .or_not_found("debate", slug)
 }
 
 /// A proposal of the debate, with how many claims bear on it directly.
@@ -159,6 +160,35 @@ pub(crate) async fn sources(db: &PgPool, debate: i64) -> Result<Vec<SourceRow>> 
            where ds.debate_id = $1
            order by s.title"#,
         debate
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A debate as the home page lists it.
+pub(crate) struct Listed {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    /// Its years (`2019–2022`), if dated.
+    pub period: Option<String>,
+    pub proposals: i64,
+}
+
+/// The latest visible debates, newest first, with how many visible proposals each has.
+pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+    Ok(sqlx::query_as!(
+        Listed,
+        r#"select d.slug as "slug!: String", d.title, d.summary,
+                  case when d.started_on is null and d.ended_on is null then null
+                       else concat_ws('–', extract(year from d.started_on)::text, extract(year from d.ended_on)::text)
+                  end as period,
+                  (select count(*) from proposals p where p.debate_id = d.id and p.hidden_at is null) as "proposals!"
+           from debates d
+           where d.hidden_at is null
+           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title
+           limit $1"#,
+        limit
     )
     .fetch_all(db)
     .await?)

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
@@ -18,6 +17,7 @@ use self::read::{Proposal, QuotedSource, RaisedTension};
 use self::tree::{ClaimTree, TreeEvent};
 use crate::export::Format;
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
+use crate::read::Reading;
 use crate::views::form::Page;
 use crate::views::{Crumb, Standings};
 use crate::{AppState, Result};
@@ -100,14 +100,10 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
     )
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let proposal = read::find(db, &slug).await?;
-    let standings = state.caches.standings(db).await?;
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let proposal = read::find(db, &reading.key).await?;
+    let standings = reading.state.caches.standings(db).await?;
     let tree = read::claim_tree(db, proposal.id).await?;
     let tensions = read::tensions(db, proposal.id, &standings).await?;
     let sources = read::sources(db, &tree, &tensions).await?;
@@ -123,7 +119,7 @@ async fn show(
         map: draw_map(&proposal, &tree, &standings),
         claims_for: tree.events(true, &standings),
         claims_against: tree.events(false, &standings),
-        masthead,
+        masthead: reading.masthead,
         proposal,
         tensions,
         sources,

@@ -6,10 +6,11 @@
 use sqlx::PgPool;
 
 use super::tree::{ClaimTree, TreeClaim, TreeEdge};
+use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole};
+use crate::read::{OrNotFound, side};
 use crate::views::{ClaimItem, Standings};
-use crate::{Error, Result};
 
 pub(crate) struct Proposal {
     pub id: i64,
@@ -32,7 +33,7 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Proposal> {
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))
+    .or_not_found("proposal", slug)
 }
 
 /// Every claim that relates to the proposal, directly or through other claims.
@@ -139,12 +140,8 @@ pub(crate) async fn tensions(
             (row.claim_id, row.claim_slug, row.claim_body, row.pole)
         {
             let tension = tensions.last_mut().expect("pushed above");
-            let side = if pole == Pole::A {
-                &mut tension.side_a
-            } else {
-                &mut tension.side_b
-            };
-            side.push(item(standings, id, slug, body, row.actor));
+            side(pole, &mut tension.side_a, &mut tension.side_b)
+                .push(item(standings, id, slug, body, row.actor));
         }
     }
     Ok(tensions)

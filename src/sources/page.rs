@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
 use super::read::{self, DebateLink, Quoted, Segment, Source, Suggested};
+use crate::read::Reading;
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Result};
@@ -122,15 +122,11 @@ pub fn runs(body: &str, spans: &[(usize, usize, ClaimItem)]) -> Vec<Run> {
     runs
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let source = read::find(db, &slug).await?;
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let source = read::find(db, &reading.key).await?;
     let segments = read::segments(db, source.version_id).await?;
-    let standings = state.caches.standings(db).await?;
+    let standings = reading.state.caches.standings(db).await?;
     let quotes = read::quotes(db, source.version_id, &standings).await?;
     let mut suggestions = read::suggestions(db, source.version_id).await?;
     let debates = read::debates(db, source.id).await?;
@@ -145,7 +141,7 @@ async fn show(
             .map(|segment| SegmentView::new(segment, &quotes, &mut suggestions))
             .collect(),
         quoted_claims: quoted.len(),
-        masthead,
+        masthead: reading.masthead,
         source,
         debates,
     }

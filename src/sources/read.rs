@@ -4,10 +4,11 @@
 
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::claims::read::item;
+use crate::read::OrNotFound;
 use crate::sources::suggest::SimilarClaim;
 use crate::views::{ClaimItem, Standings};
-use crate::{Error, Result};
 
 /// A source with its current version.
 pub(crate) struct Source {
@@ -37,7 +38,7 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the source {slug:?}")))
+    .or_not_found("source", slug)
 }
 
 pub(crate) struct Segment {
@@ -155,6 +156,29 @@ pub(crate) async fn debates(db: &PgPool, source: i64) -> Result<Vec<DebateLink>>
            join debates d on d.id = ds.debate_id and d.hidden_at is null
            where ds.source_id = $1 order by d.title"#,
         source
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A source as the home page lists it.
+pub(crate) struct Listed {
+    pub slug: String,
+    pub title: String,
+    pub kind: String,
+    pub author: Option<String>,
+}
+
+/// The latest visible sources, newest first.
+pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+    Ok(sqlx::query_as!(
+        Listed,
+        r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author
+           from sources s left join actors a on a.id = s.author_id
+           where s.hidden_at is null
+           order by s.published_on desc nulls last, s.title
+           limit $1"#,
+        limit
     )
     .fetch_all(db)
     .await?)

@@ -7,12 +7,12 @@ pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 
 use self::read::{Raising, SideClaim, Tension};
 use crate::domain::Leaning;
+use crate::read::Reading;
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Result};
@@ -40,22 +40,18 @@ impl TensionPage {
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let tension = read::find(db, &slug).await?;
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let tension = read::find(db, &reading.key).await?;
     let raisings = read::raisings(db, tension.id).await?;
-    let standings = state.caches.standings(db).await?;
+    let standings = reading.state.caches.standings(db).await?;
     let (side_a, side_b) = read::sides(db, tension.id, &standings).await?;
     TensionPage {
         crumbs: vec![
             Crumb::home(),
             Crumb::new(&tension.title, format!("/tensions/{}", tension.slug)),
         ],
-        masthead,
+        masthead: reading.masthead,
         tension,
         raisings,
         side_a,

@@ -4,10 +4,11 @@
 
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole};
+use crate::read::{OrNotFound, side};
 use crate::views::{ClaimItem, Standings};
-use crate::{Error, Result};
 
 pub(crate) struct Tension {
     pub id: i64,
@@ -28,7 +29,7 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Tension> {
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the tension {slug:?}")))
+    .or_not_found("tension", slug)
 }
 
 /// A proposal raising the tension, leaning one way, in a dated (or undated) debate.
@@ -91,16 +92,39 @@ pub(crate) async fn sides(
     .await?;
     let (mut side_a, mut side_b) = (Vec::new(), Vec::new());
     for row in evidence {
-        let side = if row.pole == Pole::A {
-            &mut side_a
-        } else {
-            &mut side_b
-        };
-        side.push(SideClaim {
+        side(row.pole, &mut side_a, &mut side_b).push(SideClaim {
             claim: item(standings, row.id, row.slug, row.body, row.actor),
             proposal_slug: row.proposal_slug,
             proposal_title: row.proposal_title,
         });
     }
     Ok((side_a, side_b))
+}
+
+/// A tension as the home page lists it: how many proposals and debates raise it.
+pub(crate) struct Listed {
+    pub slug: String,
+    pub title: String,
+    pub proposals: i64,
+    pub debates: i64,
+}
+
+/// The visible tensions most debates and proposals raise, first.
+pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+    Ok(sqlx::query_as!(
+        Listed,
+        r#"select t.slug as "slug!: String", t.title,
+                  count(distinct pt.proposal_id) as "proposals!",
+                  count(distinct p.debate_id) as "debates!"
+           from tensions t
+           left join proposal_tensions pt on pt.tension_id = t.id and pt.removed_at is null
+           left join proposals p on p.id = pt.proposal_id and p.hidden_at is null
+           where t.hidden_at is null
+           group by t.id
+           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title
+           limit $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await?)
 }
