@@ -203,7 +203,7 @@ fn dry_run_refuses_what_the_import_refuses_and_prints_the_cleaned_source_as_json
     assert_eq!(chrome.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&chrome.stderr)
-            .contains("nothing is left once the page's chrome is removed"),
+            .contains("nothing is left once the page's boilerplate is removed"),
         "{}",
         String::from_utf8_lossy(&chrome.stderr)
     );
