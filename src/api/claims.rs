@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
+use super::{ApiJson, Created, Writer, in_transaction, query_text};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
 use crate::read::OrNotFound;
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClaimJson {
@@ -67,7 +67,6 @@ impl CreatedId {
     get,
     path = "/api/v1/claims/{slug}",
     tag = "claims",
-    params(SlugPath),
     responses(
         (status = 200, body = ClaimJson),
     )
@@ -134,7 +133,6 @@ async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Cl
     path = "/api/v1/claims",
     tag = "claims",
     request_body = NewClaim,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
         (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
@@ -155,8 +153,6 @@ pub async fn create(
     path = "/api/v1/claims/{slug}",
     tag = "claims",
     request_body = ClaimEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 200, body = Editable),
         (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
@@ -204,10 +200,7 @@ pub async fn similar(
     State(state): State<AppState>,
     Query(query): Query<SimilarQuery>,
 ) -> Result<Json<Vec<SimilarClaim>>> {
-    let q = query.q.trim();
-    if q.chars().count() > 400 {
-        return Err(Error::invalid("q", "at most 400 characters"));
-    }
+    let q = query_text(&query.q, 400)?;
     let rows = sqlx::query_as!(
         SimilarClaim,
         r#"select slug as "slug!: String", body as text, similarity(body, $1) as "similarity!"
@@ -238,7 +231,6 @@ pub struct RevisionJson {
     get,
     path = "/api/v1/claims/{slug}/history",
     tag = "claims",
-    params(SlugPath),
     responses(
         (status = 200, body = Vec<RevisionJson>),
     )
@@ -268,8 +260,6 @@ pub async fn history(
     path = "/api/v1/claims/{slug}/annotations",
     tag = "claims",
     request_body = NewAnnotation,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
     )
@@ -293,8 +283,6 @@ pub async fn annotate(
     path = "/api/v1/claims/{slug}/reviews",
     tag = "claims",
     request_body = NewReview,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
     )

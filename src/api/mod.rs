@@ -86,9 +86,42 @@ fn api() -> OpenApiRouter<AppState> {
 /// The OpenAPI document, built once.
 pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
     let mut document = api().split_for_parts().1;
+    declare_slug_and_token(&mut document);
     declare_errors(&mut document);
     document
 });
+
+/// Declares what operations share, so handlers do not repeat it: the `slug` parameter on
+/// every path with `{slug}`, and the API token on every write (every method but GET; a
+/// GET that needs one, such as the token list, says so itself).
+fn declare_slug_and_token(document: &mut Document) {
+    use utoipa::IntoParams;
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::security::SecurityRequirement;
+    for (path, item) in document.paths.paths.iter_mut() {
+        let names_slug = path.contains("{slug}");
+        let mut operations = [
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.patch),
+            (true, &mut item.delete),
+        ];
+        for (writes, operation) in &mut operations {
+            let Some(operation) = operation else { continue };
+            if *writes && operation.security.is_none() {
+                let token = SecurityRequirement::new("token", Vec::<String>::new());
+                operation.security = Some(vec![token]);
+            }
+            if names_slug {
+                let parameters = operation.parameters.get_or_insert_with(Vec::new);
+                if !parameters.iter().any(|p| p.name == "slug") {
+                    parameters.extend(SlugPath::into_params(|| Some(ParameterIn::Path)));
+                }
+            }
+        }
+    }
+}
 
 /// Declares, on every operation, the errors any of them can answer, all as
 /// `application/problem+json`, so handlers list only their successes and the errors they
@@ -184,6 +217,15 @@ pub(crate) struct SlugPath {
     /// The object's slug, as in its page's URL.
     #[allow(dead_code)]
     slug: String,
+}
+
+/// The words `q` of a query string, trimmed; 422 naming `q` past `max` characters.
+fn query_text(q: &str, max: usize) -> Result<&str> {
+    let q = q.trim();
+    if q.chars().count() > max {
+        return Err(Error::invalid("q", format!("at most {max} characters")));
+    }
+    Ok(q)
 }
 
 /// What a create answers: the new object's slug and page.

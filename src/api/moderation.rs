@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, SlugPath, Writer, in_transaction};
+use super::{ApiJson, Writer, in_transaction};
 use crate::auth::User;
 use crate::moderation::write;
 use crate::{AppState, Result};
@@ -15,8 +15,6 @@ use crate::{AppState, Result};
     post,
     path = "/api/v1/claims/{slug}/hide",
     tag = "claims",
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
     )
@@ -34,8 +32,6 @@ pub async fn hide(
     post,
     path = "/api/v1/claims/{slug}/restore",
     tag = "claims",
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
     )
@@ -69,8 +65,6 @@ pub struct MergeInto {
     path = "/api/v1/claims/{slug}/merge",
     tag = "claims",
     request_body = MergeInto,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
     )

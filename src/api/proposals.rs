@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::map::document;
-use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
+use super::{ApiJson, Created, Writer, in_transaction};
 use crate::export::Scope;
 use crate::proposals::write::{self, NewProposal, ProposalEdit};
 use crate::{AppState, Result};
@@ -15,7 +15,6 @@ use crate::{AppState, Result};
     get,
     path = "/api/v1/proposals/{slug}",
     tag = "map",
-    params(SlugPath),
     responses(
         (status = 200, body = Object, description = "an argmap-map document"),
     )
@@ -24,12 +23,7 @@ pub async fn proposal(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<serde_json::Value>> {
-    document(
-        &state,
-        Scope::Proposal(slug.clone()),
-        format!("the proposal {slug:?}"),
-    )
-    .await
+    document(&state, Scope::Proposal(slug)).await
 }
 
 /// Adds a proposal to a debate.
@@ -38,7 +32,6 @@ pub async fn proposal(
     path = "/api/v1/proposals",
     tag = "map",
     request_body = NewProposal,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
     )
@@ -61,8 +54,6 @@ pub async fn create_proposal(
     path = "/api/v1/proposals/{slug}",
     tag = "map",
     request_body = ProposalEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
     )

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::SlugPath;
 use crate::sources::read;
 use crate::sources::suggest::SimilarClaim;
 use crate::{AppState, Result};
@@ -29,7 +28,6 @@ pub struct SuggestedClaim {
     get,
     path = "/api/v1/sources/{slug}/suggestions",
     tag = "sources",
-    params(SlugPath),
     responses(
         (status = 200, body = Vec<SuggestedClaim>),
     )

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::{ApiJson, Created, SlugPath, Writer, in_transaction};
+use super::{ApiJson, Created, Writer, in_transaction};
 use crate::tensions::write::{self, NewTension, TensionEdit};
 use crate::{AppState, Result};
 
@@ -14,7 +14,6 @@ use crate::{AppState, Result};
     path = "/api/v1/tensions",
     tag = "map",
     request_body = NewTension,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
     )
@@ -37,8 +36,6 @@ pub async fn create_tension(
     path = "/api/v1/tensions/{slug}",
     tag = "map",
     request_body = TensionEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
     )

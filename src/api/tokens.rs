@@ -46,7 +46,6 @@ pub struct TokenSecret {
     path = "/api/v1/tokens",
     tag = "account",
     request_body = NewToken,
-    security(("token" = [])),
     responses(
         (status = 201, body = TokenSecret),
     )
@@ -68,7 +67,6 @@ pub async fn create_token(
     post,
     path = "/api/v1/tokens/{id}/revoke",
     tag = "account",
-    security(("token" = [])),
     params(("id" = i64, Path)),
     responses(
         (status = 204),
