@@ -5,12 +5,49 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::builders::{AUTHOR_NAME, MapBuilder};
 use crate::harness::{PASSWORD, TestApp, select, text, text_of};
 
-const SOURCE: &str = "edwards-five-tensions";
-const SEGMENT: &str = "s5-11";
+const DEBATE: &str = "a-debate";
+const PROPOSAL: &str = "a-proposal";
+const TENSION: &str = "a-tension";
+const SOURCE: &str = "a-thread";
+/// The second of the thread's three posts, which holds `QUOTE`.
+const SEGMENT: &str = "s2-3";
 const QUOTE: &str = "more control increases the probability of blameworthy things";
-const TARGET: &str = "every-reorganisation-seeds-the-next";
+const TARGET: &str = "reorganisations-seed-the-next";
+/// The claim the moderators' routes hide and restore.
+/// The map these tests write on: a debate with a proposal raising a tension, and a
+/// three-post thread with two claims; its third post's unclaimed sentence is suggested.
+fn small_map() -> MapBuilder {
+    MapBuilder::new()
+        .debate(DEBATE)
+        .proposal(PROPOSAL, DEBATE)
+        .tension(TENSION)
+        .raises(PROPOSAL, TENSION, "a")
+        .source(
+            SOURCE,
+            &[
+                "It is striking that every reorganisation since 1974 contains the seeds of the next one.",
+                "Ministers want levers to steer the service, but more control increases the probability of blameworthy things.",
+                "Current proposals allow local variation. Variation will be reversed the moment it fails, because nobody tolerates a postcode lottery.",
+            ],
+        )
+        .claim(
+            TARGET,
+            "Every NHS reorganisation since 1974 has carried within it the seeds of the next one.",
+            "every reorganisation since 1974 contains the seeds of the next one",
+        )
+        .claim(
+            VICTIM,
+            "The current reform proposals allow local variation.",
+            "Current proposals allow local variation.",
+        )
+}
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with_map(small_map()).await.0
+}
 
 fn new_claim<'a>(text: &'a str, quote: &'a str) -> Vec<(&'static str, &'a str)> {
     new_claim_in(SEGMENT, text, quote)
@@ -68,7 +105,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    let page = visitor.page("/").await;
     assert_eq!(text_of(&page, "nav.account a[href='/account']"), "Ada");
 
     visitor.fetch_csrf("/account").await;
@@ -76,7 +113,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
         visitor.post_form("/signout", &[]).await.status(),
         StatusCode::SEE_OTHER
     );
-    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    let page = visitor.page("/").await;
     assert_eq!(text_of(&page, "nav.account a"), "Sign in");
 
     assert_eq!(
@@ -150,7 +187,7 @@ async fn wrong_passwords_are_refused_then_rate_limited() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_are_refused_with_403() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("cat@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/annotations");
     let missing = visitor
@@ -184,7 +221,7 @@ async fn revisions_of_kind(app: &TestApp, kind: &str) -> i64 {
 
 #[tokio::test]
 async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("dan@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
 
@@ -205,34 +242,20 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
     );
     assert_eq!(revisions(&app).await, before + 1, "one write, one revision");
 
-    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    let page = visitor.page(&claim_url).await;
     assert_eq!(text_of(&page, "blockquote"), QUOTE);
     assert_eq!(
         text_of(&page, ".kind .actor"),
-        "Nigel Edwards",
+        AUTHOR_NAME,
         "the source's author by default"
     );
-    let target = scraper::Html::parse_document(
-        &visitor
-            .get(&format!("/claims/{TARGET}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let target = visitor.page(&format!("/claims/{TARGET}")).await;
     assert_eq!(
         text_of(&target, ".standing-line .standing"),
         "defeated",
         "the attacked claim's standing changed"
     );
-    let source = scraper::Html::parse_document(
-        &visitor
-            .get(&format!("/sources/{SOURCE}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let source = visitor.page(&format!("/sources/{SOURCE}")).await;
     let marks: Vec<String> = select(&source, &format!("#{SEGMENT} mark"))
         .iter()
         .map(text)
@@ -247,7 +270,7 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
 
 #[tokio::test]
 async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("eve@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
     let response = visitor
@@ -262,7 +285,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = scraper::Html::parse_document(&response.text().await.unwrap());
     assert!(
-        text_of(&page, ".notice").starts_with("quote: these words are not in 5/11"),
+        text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
         "{}",
         text_of(&page, ".notice")
     );
@@ -277,7 +300,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
 
 #[tokio::test]
 async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let first = app.signed_in("fay@example.org", Role::Contributor).await;
     let second = app.signed_in("gus@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/edit");
@@ -355,20 +378,13 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
         )
         .await;
     assert_eq!(retried.status(), StatusCode::SEE_OTHER);
-    let history = scraper::Html::parse_document(
-        &first
-            .get(&format!("/claims/{TARGET}/history"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let history = first.page(&format!("/claims/{TARGET}/history")).await;
     assert!(select(&history, "ol.history li").len() >= 3);
 }
 
 #[tokio::test]
 async fn what_people_write_is_shown_inert() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("hal@example.org", Role::Contributor).await;
     let script = "Reform <script>alert('claim')</script> fails <img src=x onerror=alert(1)>.";
     let response = visitor
@@ -402,7 +418,7 @@ async fn what_people_write_is_shown_inert() {
         );
         assert!(!body.contains("javascript:"), "{path}");
     }
-    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    let page = visitor.page(&claim_url).await;
     assert_eq!(text_of(&page, "h1.claim-body"), script, "shown as text");
 }
 
@@ -480,13 +496,13 @@ async fn prepare(
             vec![("reason", "unclear".into())],
         ),
         "new proposal" => (
-            "/debates/2021-white-paper/proposals/new".into(),
+            format!("/debates/{DEBATE}/proposals/new"),
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            let v = scalar(app, &version("proposals", PROPOSAL)).await;
             (
-                "/proposals/ics-statutory-footing/edit".into(),
+                format!("/proposals/{PROPOSAL}/edit"),
                 vec![
                     ("version", v.to_string()),
                     ("title", format!("ICS statutory footing {attempt}")),
@@ -503,9 +519,9 @@ async fn prepare(
             ],
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            let v = scalar(app, &version("tensions", TENSION)).await;
             (
-                "/tensions/organisational-scale/edit".into(),
+                format!("/tensions/{TENSION}/edit"),
                 vec![
                     ("version", v.to_string()),
                     ("title", format!("Scale {attempt}")),
@@ -584,7 +600,7 @@ async fn prepare(
 
 #[tokio::test]
 async fn the_authorisation_matrix_holds_for_every_page_write() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let mut attempt = 0;
     for (route, least, allowed_status) in PAGE_WRITES {
         for role in [
@@ -688,13 +704,13 @@ async fn prepare_api(
         "new proposal" => (
             Method::POST,
             "/api/v1/proposals".into(),
-            json!({ "debate": "2021-white-paper", "title": format!("An API proposal {attempt}") }),
+            json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            let v = scalar(app, &version("proposals", PROPOSAL)).await;
             (
                 Method::PATCH,
-                "/api/v1/proposals/ics-statutory-footing".into(),
+                format!("/api/v1/proposals/{PROPOSAL}"),
                 json!({ "version": v, "title": format!("ICS footing {attempt}") }),
             )
         }
@@ -704,10 +720,10 @@ async fn prepare_api(
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            let v = scalar(app, &version("tensions", TENSION)).await;
             (
                 Method::PATCH,
-                "/api/v1/tensions/organisational-scale".into(),
+                format!("/api/v1/tensions/{TENSION}"),
                 json!({ "version": v, "title": format!("Scale {attempt}"), "pole_a": "Small", "pole_b": "Large" }),
             )
         }
@@ -790,7 +806,7 @@ const API_WRITES: [(&str, Role); 13] = [
 
 #[tokio::test]
 async fn the_authorisation_matrix_holds_for_every_api_write() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let mut tokens: Vec<(Option<Role>, Option<String>)> = vec![(None, None)];
     for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
         .into_iter()
@@ -843,7 +859,7 @@ async fn the_authorisation_matrix_holds_for_every_api_write() {
 
 #[tokio::test]
 async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let token = app.token("ivy@example.org", Role::Contributor).await;
     let post = |path: &str, body: Value| {
         app.client
@@ -959,7 +975,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
 
 #[tokio::test]
 async fn api_writes_with_a_session_need_the_csrf_header() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("jay@example.org", Role::Contributor).await;
     let body = json!({ "body": "From a script on our page." });
     let path = visitor.url(&format!("/api/v1/claims/{TARGET}/annotations"));
@@ -978,14 +994,14 @@ async fn api_writes_with_a_session_need_the_csrf_header() {
 
 #[tokio::test]
 async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let contributor = app.signed_in("kit@example.org", Role::Contributor).await;
     let moderator = app.signed_in("lea@example.org", Role::Moderator).await;
     let response = contributor
         .post_form(
             &format!("/sources/{SOURCE}/claims"),
             &new_claim_in(
-                "s1-11",
+                "s1-3",
                 "Every reorganisation since 1974 plants the seeds of the next.",
                 "every reorganisation since 1974 contains the seeds of the next one",
             ),
@@ -999,8 +1015,7 @@ async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
         )
         .await;
     assert_eq!(report.status(), StatusCode::SEE_OTHER);
-    let queue =
-        scraper::Html::parse_document(&moderator.get("/moderation").await.text().await.unwrap());
+    let queue = moderator.page("/moderation").await;
     assert!(text_of(&queue, "ol.reviews").contains("duplicate"));
 
     let hidden = moderator.post_form(&format!("{duplicate}/hide"), &[]).await;
@@ -1074,13 +1089,13 @@ async fn the_openapi_document_describes_every_api_route_and_has_a_readable_page(
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(document["paths"]["/api/v1/claims/{slug}"]["patch"].is_object());
-    let page = scraper::Html::parse_document(&app.get("/api").await.text().await.unwrap());
+    let page = app.page("/api").await;
     assert!(select(&page, "table.operations tbody tr").len() >= paths.len());
 }
 
 #[tokio::test]
 async fn similar_claims_are_offered_while_typing() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let similar: Value = app
         .get("/api/v1/claims/similar?q=every%20reorganisation%20since%201974%20carries%20seeds")
         .await
@@ -1162,17 +1177,17 @@ fn the_user_command_adds_admins_and_changes_roles() {
 
 #[tokio::test]
 async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let token = app.token("mo@example.org", Role::Contributor).await;
     for (kind, slug, fields) in [
         (
             "proposals",
-            "ics-statutory-footing",
+            PROPOSAL,
             json!({ "title": "Give ICSs a statutory footing", "summary": "Edited." }),
         ),
         (
             "tensions",
-            "organisational-scale",
+            TENSION,
             json!({ "title": "Scale", "pole_a": "Small units", "pole_b": "Large units", "description": "Edited." }),
         ),
     ] {
@@ -1211,21 +1226,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
         assert_eq!(problem["current"]["version"], version + 1, "{kind}");
     }
     let visitor = app.signed_in("ned@example.org", Role::Contributor).await;
-    let form = scraper::Html::parse_document(
-        &visitor
-            .get("/proposals/ics-statutory-footing/edit")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let form = visitor.page(&format!("/proposals/{PROPOSAL}/edit")).await;
     assert_eq!(
         select(&form, "input[name=title]")[0].value().attr("value"),
         Some("Give ICSs a statutory footing")
     );
     let stale = visitor
         .post_form(
-            "/proposals/ics-statutory-footing/edit",
+            &format!("/proposals/{PROPOSAL}/edit"),
             &[
                 ("version", "1"),
                 ("title", "My title, kept after a conflict"),
@@ -1243,27 +1251,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
 
 #[tokio::test]
 async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismiss_them() {
-    let app = TestApp::spawn_with_corpus().await;
-    let anonymous = scraper::Html::parse_document(
-        &app.get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let app = spawn().await;
+    let anonymous = app.page(&format!("/sources/{SOURCE}")).await;
     assert!(
         select(&anonymous, "details.suggestions").is_empty(),
         "readers are not shown the triage"
     );
     let visitor = app.signed_in("ola@example.org", Role::Contributor).await;
-    let page = scraper::Html::parse_document(
-        &visitor
-            .get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = visitor.page(&format!("/sources/{SOURCE}")).await;
     let offered = select(&page, "details.suggestions > ul > li").len();
     assert!(offered > 0);
     let take_up = select(&page, "details.suggestions li a")[0]
@@ -1271,7 +1266,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
         .attr("href")
         .unwrap()
         .to_owned();
-    let form = scraper::Html::parse_document(&visitor.get(&take_up).await.text().await.unwrap());
+    let form = visitor.page(&take_up).await;
     let quote = text_of(&form, "textarea#quote");
     assert!(!quote.is_empty(), "the suggestion fills in the quote");
 
@@ -1283,20 +1278,13 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
     let before = revisions(&app).await;
     assert_eq!(
         visitor
-            .post_form(&dismiss, &[("back", "/sources/hudson-success-regimes")])
+            .post_form(&dismiss, &[("back", format!("/sources/{SOURCE}").as_str())])
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(revisions(&app).await, before + 1);
-    let page = scraper::Html::parse_document(
-        &visitor
-            .get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = visitor.page(&format!("/sources/{SOURCE}")).await;
     assert_eq!(
         select(&page, "details.suggestions > ul > li").len(),
         offered - 1,
@@ -1311,12 +1299,11 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
 
 #[tokio::test]
 async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_once() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let admin = app.signed_in("admin@example.org", Role::Admin).await;
     let user = app.signed_in("pat@example.org", Role::Contributor).await;
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
-    let page =
-        scraper::Html::parse_document(&admin.get("/admin/users").await.text().await.unwrap());
+    let page = admin.page("/admin/users").await;
     assert!(text_of(&page, "table").contains("pat@example.org"));
     for email in ["pat@example.org", "pat-bot@example.org"] {
         let id: i64 = sqlx::query_scalar("select id from users where email = $1")

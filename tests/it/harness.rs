@@ -64,10 +64,7 @@ async fn start_cluster() -> TestCluster {
         .expect("starting the test cluster");
     let options = postgres.connect_options("postgres");
     let mut admin = PgConnection::connect_with(&options).await.unwrap();
-    sqlx::raw_sql(&format!("create database {TEMPLATE}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    create_database(&mut admin, TEMPLATE, None).await;
     let mut template = PgConnection::connect_with(&options.clone().database(TEMPLATE))
         .await
         .unwrap();
@@ -81,12 +78,7 @@ async fn start_cluster() -> TestCluster {
         .unwrap();
     template.close().await.unwrap();
 
-    sqlx::raw_sql(&format!(
-        "create database {CORPUS_TEMPLATE} template {TEMPLATE}"
-    ))
-    .execute(&mut admin)
-    .await
-    .unwrap();
+    create_database(&mut admin, CORPUS_TEMPLATE, Some(TEMPLATE)).await;
     let mut corpus = PgConnection::connect_with(&options.clone().database(CORPUS_TEMPLATE))
         .await
         .unwrap();
@@ -103,6 +95,17 @@ async fn start_cluster() -> TestCluster {
         options,
         socket_dir: data_dir.join("postgres"),
     }
+}
+
+/// `create database NAME`, a copy of `template` if there is one.
+async fn create_database(admin: &mut PgConnection, name: &str, template: Option<&str>) {
+    let copy = template
+        .map(|t| format!(" template {t}"))
+        .unwrap_or_default();
+    sqlx::raw_sql(&format!("create database {name}{copy}"))
+        .execute(admin)
+        .await
+        .unwrap();
 }
 
 fn run_dir(pid: u32) -> PathBuf {
@@ -167,10 +170,7 @@ async fn database_from(template: &str) -> (PgPool, String) {
     let cluster = cluster();
     let name = format!("test_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
     let mut admin = PgConnection::connect_with(&cluster.options).await.unwrap();
-    sqlx::raw_sql(&format!("create database {name} template {template}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    create_database(&mut admin, &name, Some(template)).await;
     admin.close().await.unwrap();
     let pool = PgPoolOptions::new()
         .max_connections(5)
@@ -242,14 +242,18 @@ impl TestApp {
 
     /// GETs a page, asserting a 200 HTML response, and parses it.
     pub async fn page(&self, path: &str) -> scraper::Html {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .cloned();
-        html(content_type.as_ref(), &response.text().await.unwrap())
+        ok_page(path, self.get(path).await).await
     }
+}
+
+/// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.
+async fn ok_page(path: &str, response: reqwest::Response) -> scraper::Html {
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .cloned();
+    html(content_type.as_ref(), &response.text().await.unwrap())
 }
 
 /// Parses an HTML response body, asserting it is HTML.
@@ -375,6 +379,11 @@ impl Visitor {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// GETs a page as this visitor, asserting a 200 HTML response, and parses it.
+    pub async fn page(&self, path: &str) -> scraper::Html {
+        ok_page(path, self.get(path).await).await
     }
 
     /// Reads the CSRF token from a form on `path` (as a browser would have it).
