@@ -285,6 +285,68 @@ impl TestApp {
     }
 }
 
+/// A small map for tests that need "some claim": a debate with a proposal raising a
+/// tension, and a three-post thread with two claims, one supporting the proposal. The
+/// third post's second sentence is claimed by no one, so the importer suggests it.
+pub mod small {
+    use sqlx::PgPool;
+
+    use super::MapBuilder;
+    use crate::harness::{TestApp, fresh_database};
+
+    pub const DEBATE: &str = "a-debate";
+    pub const PROPOSAL: &str = "a-proposal";
+    pub const TENSION: &str = "a-tension";
+    pub const SOURCE: &str = "a-thread";
+    /// The second of the thread's three posts, which holds `QUOTE`.
+    pub const SEGMENT: &str = "s2-3";
+    /// Words of `SEGMENT` that no claim quotes yet.
+    pub const QUOTE: &str = "more control increases the probability of blameworthy things";
+    /// A claim with no attackers, supporting `PROPOSAL`.
+    pub const TARGET: &str = "reorganisations-seed-the-next";
+    /// Another claim, related to nothing.
+    pub const VICTIM: &str = "proposals-allow-local-variation";
+
+    pub fn map() -> MapBuilder {
+        MapBuilder::new()
+            .debate(DEBATE)
+            .proposal(PROPOSAL, DEBATE)
+            .tension(TENSION)
+            .raises(PROPOSAL, TENSION, "a")
+            .source(
+                SOURCE,
+                &[
+                    "It is striking that every reorganisation since 1974 contains the seeds of the next one.",
+                    "Ministers want levers to steer the service, but more control increases the probability of blameworthy things.",
+                    "Current proposals allow local variation. Variation will be reversed the moment it fails, because nobody tolerates a postcode lottery.",
+                ],
+            )
+            .claim(
+                TARGET,
+                "Every NHS reorganisation since 1974 has carried within it the seeds of the next one.",
+                "every reorganisation since 1974 contains the seeds of the next one",
+            )
+            .claim(
+                VICTIM,
+                "The current reform proposals allow local variation.",
+                "Current proposals allow local variation.",
+            )
+            .supports(TARGET, &format!("proposal:{PROPOSAL}"))
+    }
+
+    /// The app on a fresh database holding the small map.
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with_map(map()).await.0
+    }
+
+    /// A fresh database holding the small map, and its name.
+    pub async fn database() -> (PgPool, String) {
+        let (db, name) = fresh_database().await;
+        map().create(&db).await;
+        (db, name)
+    }
+}
+
 #[tokio::test]
 async fn a_built_map_loads_with_its_claims_relations_and_tension() {
     let (app, map) = TestApp::spawn_with_map(

@@ -5,67 +5,27 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::builders::{AUTHOR_NAME, MapBuilder};
-use crate::harness::{PASSWORD, TestApp, select, text, text_of};
+use crate::builders::AUTHOR_NAME;
+use crate::builders::small::{
+    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
+};
+use crate::harness::{
+    PASSWORD, TestApp, Visitor, insert_claim_row, location, select, text, text_of,
+};
 
-const DEBATE: &str = "a-debate";
-const PROPOSAL: &str = "a-proposal";
-const TENSION: &str = "a-tension";
-const SOURCE: &str = "a-thread";
-/// The second of the thread's three posts, which holds `QUOTE`.
-const SEGMENT: &str = "s2-3";
-const QUOTE: &str = "more control increases the probability of blameworthy things";
-const TARGET: &str = "reorganisations-seed-the-next";
-/// The claim the moderators' routes hide and restore.
-/// The map these tests write on: a debate with a proposal raising a tension, and a
-/// three-post thread with two claims; its third post's unclaimed sentence is suggested.
-fn small_map() -> MapBuilder {
-    MapBuilder::new()
-        .debate(DEBATE)
-        .proposal(PROPOSAL, DEBATE)
-        .tension(TENSION)
-        .raises(PROPOSAL, TENSION, "a")
-        .source(
-            SOURCE,
-            &[
-                "It is striking that every reorganisation since 1974 contains the seeds of the next one.",
-                "Ministers want levers to steer the service, but more control increases the probability of blameworthy things.",
-                "Current proposals allow local variation. Variation will be reversed the moment it fails, because nobody tolerates a postcode lottery.",
-            ],
-        )
-        .claim(
-            TARGET,
-            "Every NHS reorganisation since 1974 has carried within it the seeds of the next one.",
-            "every reorganisation since 1974 contains the seeds of the next one",
-        )
-        .claim(
-            VICTIM,
-            "The current reform proposals allow local variation.",
-            "Current proposals allow local variation.",
-        )
-}
-
-async fn spawn() -> TestApp {
-    TestApp::spawn_with_map(small_map()).await.0
-}
-
-fn new_claim<'a>(text: &'a str, quote: &'a str) -> Vec<(&'static str, &'a str)> {
-    new_claim_in(SEGMENT, text, quote)
-}
-
-fn new_claim_in<'a>(
-    segment: &'a str,
-    text: &'a str,
-    quote: &'a str,
-) -> Vec<(&'static str, &'a str)> {
-    vec![
+/// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
+async fn add_claim(visitor: &Visitor, segment: &str, text: &str, quote: &str) -> reqwest::Response {
+    let fields = [
         ("segment", segment),
         ("quote", quote),
         ("text", text),
         ("relation", "attacks"),
         ("target", TARGET),
         ("tags", "blame, control"),
-    ]
+    ];
+    visitor
+        .post_form(&format!("/sources/{SOURCE}/claims"), &fields)
+        .await
 }
 
 async fn revisions(app: &TestApp) -> i64 {
@@ -73,10 +33,6 @@ async fn revisions(app: &TestApp) -> i64 {
         .fetch_one(&app.db)
         .await
         .unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -225,15 +181,13 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
     let visitor = app.signed_in("dan@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
 
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(
-                "More central control only adds to what ministers can be blamed for.",
-                QUOTE,
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &visitor,
+        SEGMENT,
+        "More central control only adds to what ministers can be blamed for.",
+        QUOTE,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let claim_url = location(&response);
     assert_eq!(
@@ -273,15 +227,13 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     let app = spawn().await;
     let visitor = app.signed_in("eve@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(
-                "Ministers love control more than anything else.",
-                "ministers love control",
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &visitor,
+        SEGMENT,
+        "Ministers love control more than anything else.",
+        "ministers love control",
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = scraper::Html::parse_document(&response.text().await.unwrap());
     assert!(
@@ -387,12 +339,7 @@ async fn what_people_write_is_shown_inert() {
     let app = spawn().await;
     let visitor = app.signed_in("hal@example.org", Role::Contributor).await;
     let script = "Reform <script>alert('claim')</script> fails <img src=x onerror=alert(1)>.";
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(script, QUOTE),
-        )
-        .await;
+    let response = add_claim(&visitor, SEGMENT, script, QUOTE).await;
     let claim_url = location(&response);
     let note = "A comment <script>alert('note')</script> with [a link](javascript:alert(1)) and <b onclick=alert(2)>bold</b>.";
     visitor
@@ -444,8 +391,6 @@ const PAGE_WRITES: [(&str, Role, u16); 18] = [
     ("disable account", Role::Admin, 303),
     ("enable account", Role::Admin, 303),
 ];
-
-const VICTIM: &str = "proposals-allow-local-variation";
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
@@ -554,13 +499,7 @@ async fn prepare(
         }
         "merge" => {
             let slug = format!("duplicate-{attempt}");
-            sqlx::query(
-                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
-            )
-            .bind(&slug)
-            .execute(&app.db)
-            .await
-            .unwrap();
+            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
             (
                 format!("/claims/{slug}/merge"),
                 vec![("into", TARGET.into())],
@@ -771,13 +710,7 @@ async fn prepare_api(
         }
         "merge" => {
             let slug = format!("api-duplicate-{attempt}");
-            sqlx::query(
-                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
-            )
-            .bind(&slug)
-            .execute(&app.db)
-            .await
-            .unwrap();
+            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
             (
                 Method::POST,
                 format!("/api/v1/claims/{slug}/merge"),
@@ -937,12 +870,8 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     assert_eq!(history.as_array().unwrap().len(), 2, "create and edit");
 
     let tokens: Value = app
-        .client
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
+        .get_as("/api/v1/tokens", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -997,16 +926,13 @@ async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
     let app = spawn().await;
     let contributor = app.signed_in("kit@example.org", Role::Contributor).await;
     let moderator = app.signed_in("lea@example.org", Role::Moderator).await;
-    let response = contributor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim_in(
-                "s1-3",
-                "Every reorganisation since 1974 plants the seeds of the next.",
-                "every reorganisation since 1974 contains the seeds of the next one",
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &contributor,
+        "s1-3",
+        "Every reorganisation since 1974 plants the seeds of the next.",
+        "every reorganisation since 1974 contains the seeds of the next one",
+    )
+    .await;
     let duplicate = location(&response);
     let report = contributor
         .post_form(

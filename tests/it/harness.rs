@@ -3,7 +3,7 @@
 //! and the app served on a random port.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -240,6 +240,21 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// GETs `path` with an API token.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// GETs `path` and reads its JSON body.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
     /// GETs a page, asserting a 200 HTML response, and parses it.
     pub async fn page(&self, path: &str) -> scraper::Html {
         ok_page(path, self.get(path).await).await
@@ -302,12 +317,7 @@ pub fn text_of(document: &scraper::Html, selector: &str) -> String {
         .select(&parsed)
         .next()
         .unwrap_or_else(|| panic!("nothing matches {selector}"));
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text(&element)
 }
 
 /// Someone using the site: their own cookie jar, and the CSRF token of their session.
@@ -444,4 +454,61 @@ pub fn node_tools() -> PathBuf {
         }
     });
     dir
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The `argmap` binary, ready to be given arguments.
+pub fn argmap() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_argmap"))
+}
+
+/// Runs `command`, asserting that it succeeds, and returns what it wrote to stdout.
+#[track_caller]
+pub fn succeeds(command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `command`, asserting that it fails with exit code 1 and a message rather than a
+/// panic, and returns what it wrote to stderr.
+#[track_caller]
+pub fn fails(command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+/// A bare claim row written straight into the table (no quote, no revision), as an old
+/// row or another instance might have left it: something for moderators to merge away.
+pub async fn insert_claim_row(db: &PgPool, slug: &str, body: &str) {
+    sqlx::query("insert into claims (slug, body) values ($1, $2)")
+        .bind(slug)
+        .bind(body)
+        .execute(db)
+        .await
+        .unwrap();
 }

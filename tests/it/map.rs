@@ -9,7 +9,7 @@ use argmap::map::load_map;
 use argmap::stats::Stats;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, database_url, fresh_database};
+use crate::harness::{TestApp, copy_dir, database_url, fresh_database};
 
 async fn load_shipped(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
@@ -120,18 +120,6 @@ fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     assert_ne!(text, edited, "the edit changed nothing");
     std::fs::write(&path, edited).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn line_containing(path: &Path, needle: &str) -> usize {

@@ -352,20 +352,7 @@ async fn a_suggested_claim_restating_a_map_claim_is_shown_with_it_on_the_page_an
     let visitor = app
         .signed_in("cara@example.org", argmap::auth::Role::Contributor)
         .await;
-    let body = visitor
-        .client
-        .get(format!(
-            "{}/sources/{}",
-            visitor.base.trim_end_matches('/'),
-            outcome.slug
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let page = scraper::Html::parse_document(&body);
+    let page = visitor.page(&format!("/sources/{}", outcome.slug)).await;
     let hints = crate::harness::select(&page, ".similar-claims a");
     assert!(
         hints
