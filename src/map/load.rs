@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use sqlx::PgConnection;
 use toml::Spanned;
 
+use super::document;
 use super::format::{ClaimDef, ClaimsFile, Located, MapFile};
 use super::quotes::locate;
-use super::store::{DefinitionIds, Store};
+use super::store::{DefinitionIds, LoadSummary, Store};
 use crate::domain::RelationKind;
-use crate::export::model;
 use crate::slug::is_slug;
 use crate::sources::{ImportError, SourceInput, import_source};
 
@@ -40,21 +40,6 @@ pub enum LoadError {
     Import(#[from] ImportError),
     #[error("cannot load the map: {}", crate::sources::import::describe_db_error(.0))]
     Database(#[from] sqlx::Error),
-}
-
-/// What a load did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct LoadSummary {
-    pub sources_imported: usize,
-    pub objects_created: usize,
-    pub objects_changed: usize,
-    pub links_added: usize,
-}
-
-impl LoadSummary {
-    pub fn changed_anything(&self) -> bool {
-        self.sources_imported + self.objects_created + self.objects_changed + self.links_added > 0
-    }
 }
 
 /// A parsed file and the text it came from (for turning spans into lines).
@@ -136,7 +121,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(
     problems: &mut Vec<Problem>,
 ) -> Option<LoadedFile<T>> {
     // Bounded, and never a pipe or device (which would hang or never end).
-    let text = match crate::sources::import::read_bounded(path, MAX_MAP_FILE_BYTES)
+    let text = match crate::files::read_bounded(path, MAX_MAP_FILE_BYTES)
         .map_err(|err| err.to_string())
         .and_then(|bytes| {
             String::from_utf8(bytes).map_err(|_| "cannot read it: not UTF-8 text".to_owned())
@@ -203,10 +188,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         summary: &mut summary,
     };
     let m = &map.value;
-    let actor_defs: Vec<model::Actor> = m
+    let actor_defs: Vec<document::Actor> = m
         .actors
         .iter()
-        .map(|a| model::Actor {
+        .map(|a| document::Actor {
             slug: a.slug.get_ref().clone(),
             name: a.name.clone(),
             kind: *a.kind.get_ref(),
@@ -214,10 +199,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             about: a.about.clone(),
         })
         .collect();
-    let debate_defs: Vec<model::Debate> = m
+    let debate_defs: Vec<document::Debate> = m
         .debates
         .iter()
-        .map(|d| model::Debate {
+        .map(|d| document::Debate {
             slug: d.slug.get_ref().clone(),
             title: d.title.clone(),
             summary: d.summary.clone(),
@@ -225,10 +210,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             ended: d.ended.as_ref().and_then(|d| to_date(d.get_ref())),
         })
         .collect();
-    let tension_defs: Vec<model::Tension> = m
+    let tension_defs: Vec<document::Tension> = m
         .tensions
         .iter()
-        .map(|t| model::Tension {
+        .map(|t| document::Tension {
             slug: t.slug.get_ref().clone(),
             title: t.title.clone(),
             pole_a: t.pole_a.clone(),
@@ -236,10 +221,10 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             description: t.description.clone(),
         })
         .collect();
-    let proposal_defs: Vec<model::Proposal> = m
+    let proposal_defs: Vec<document::Proposal> = m
         .proposals
         .iter()
-        .map(|p| model::Proposal {
+        .map(|p| document::Proposal {
             slug: p.slug.get_ref().clone(),
             debate: p.debate.get_ref().clone(),
             title: p.title.clone(),

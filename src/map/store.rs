@@ -7,9 +7,23 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
-use super::load::LoadSummary;
-use crate::export::model;
+use super::document;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LoadSummary {
+    pub sources_imported: usize,
+    pub objects_created: usize,
+    pub objects_changed: usize,
+    pub links_added: usize,
+}
+
+impl LoadSummary {
+    pub fn changed_anything(&self) -> bool {
+        self.sources_imported + self.objects_created + self.objects_changed + self.links_added > 0
+    }
+}
 
 /// The ids of the definitions a map or an imported file wrote, by slug.
 #[derive(Debug, Default)]
@@ -100,11 +114,11 @@ impl Store<'_> {
     /// and the proposals left out because their debate is neither.
     pub async fn definitions<'p>(
         &mut self,
-        actors: &[model::Actor],
-        debates: &[model::Debate],
-        tensions: &[model::Tension],
-        proposals: &'p [model::Proposal],
-    ) -> Result<(DefinitionIds, Vec<&'p model::Proposal>), sqlx::Error> {
+        actors: &[document::Actor],
+        debates: &[document::Debate],
+        tensions: &[document::Tension],
+        proposals: &'p [document::Proposal],
+    ) -> Result<(DefinitionIds, Vec<&'p document::Proposal>), sqlx::Error> {
         let mut ids = DefinitionIds::default();
         for a in actors {
             let id = self
@@ -155,7 +169,7 @@ impl Store<'_> {
     /// with its slug.
     pub async fn source_description(
         &mut self,
-        source: &model::Source,
+        source: &document::Source,
     ) -> Result<Option<i64>, sqlx::Error> {
         let Some(id) =
             sqlx::query_scalar!("select id from sources where slug = $1::text", source.slug)
