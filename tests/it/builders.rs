@@ -37,8 +37,16 @@ pub struct MapBuilder {
     debates: Vec<String>,
     tensions: Vec<String>,
     proposals: Vec<(String, String)>,
-    raises: Vec<(String, String, String)>,
+    raises: Vec<Raise>,
     sources: Vec<SourceSpec>,
+}
+
+struct Raise {
+    proposal: String,
+    tension: String,
+    leaning: String,
+    /// The claims that show it, each with the pole it argues for.
+    shown_by: Vec<(String, String)>,
 }
 
 struct SourceSpec {
@@ -100,8 +108,22 @@ impl MapBuilder {
 
     /// `proposal` raises `tension`, leaning `a`, `b` or `balanced`.
     pub fn raises(mut self, proposal: &str, tension: &str, leaning: &str) -> Self {
+        self.raises.push(Raise {
+            proposal: proposal.to_owned(),
+            tension: tension.to_owned(),
+            leaning: leaning.to_owned(),
+            shown_by: Vec::new(),
+        });
+        self
+    }
+
+    /// The last tension raised is shown by `claim`, arguing for `pole` (`a` or `b`).
+    pub fn shown_by(mut self, claim: &str, pole: &str) -> Self {
         self.raises
-            .push((proposal.to_owned(), tension.to_owned(), leaning.to_owned()));
+            .last_mut()
+            .expect("evidence shows a raised tension: call .raises(..) first")
+            .shown_by
+            .push((claim.to_owned(), pole.to_owned()));
         self
     }
 
@@ -222,10 +244,19 @@ impl MapBuilder {
             )
             .unwrap();
         }
-        for (proposal, tension, leaning) in &self.raises {
+        for raise in &self.raises {
+            let shown_by: Vec<String> = raise
+                .shown_by
+                .iter()
+                .map(|(claim, pole)| format!("{{ claim = \"{claim}\", pole = \"{pole}\" }}"))
+                .collect();
             write!(
                 toml,
-                "\n[[raises]]\nproposal = \"{proposal}\"\ntension = \"{tension}\"\nleaning = \"{leaning}\"\n"
+                "\n[[raises]]\nproposal = \"{}\"\ntension = \"{}\"\nleaning = \"{}\"\nshown_by = [{}]\n",
+                raise.proposal,
+                raise.tension,
+                raise.leaning,
+                shown_by.join(", "),
             )
             .unwrap();
         }
@@ -286,7 +317,8 @@ impl TestApp {
 }
 
 /// A small map for tests that need "some claim": a debate with a proposal raising a
-/// tension, and a three-post thread with two claims, one supporting the proposal. The
+/// tension, and a three-post thread with two claims, one supporting the proposal and the
+/// other showing the tension's pole B. The
 /// third post's second sentence is claimed by no one, so the importer suggests it.
 pub mod small {
     use sqlx::PgPool;
@@ -313,6 +345,7 @@ pub mod small {
             .proposal(PROPOSAL, DEBATE)
             .tension(TENSION)
             .raises(PROPOSAL, TENSION, "a")
+            .shown_by(VICTIM, "b")
             .source(
                 SOURCE,
                 &[

@@ -13,8 +13,8 @@ use sqlx::PgPool;
 
 use crate::builders::small;
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, copy_dir, corpus_database, database_url, fresh_database,
-    insert_claim_row, location, select, text,
+    PASSWORD, TestApp, Visitor, corpus_database, database_url, fresh_database, insert_claim_row,
+    location, select, text,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -303,11 +303,11 @@ async fn load_map_refuses_source_files_outside_the_map_folder() {
     let (db, _) = fresh_database().await;
     for outside in ["../../../../../../etc/hostname", "/etc/hostname"] {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&argmap::config::Config::shipped_map(), dir.path());
-        let file = dir.path().join("claims/edwards-five-tensions.toml");
+        small::map().write(dir.path());
+        let file = dir.path().join(format!("claims/{}.toml", small::SOURCE));
         let text = std::fs::read_to_string(&file).unwrap();
         let edited = text.replacen(
-            "file = \"sources/000_9f35564ce0f09d0a.txt\"",
+            &format!("file = \"sources/{}.txt\"", small::SOURCE),
             &format!("file = \"{outside}\""),
             1,
         );
@@ -319,7 +319,8 @@ async fn load_map_refuses_source_files_outside_the_map_folder() {
             .expect_err("a source outside the map was read")
             .to_string();
         assert!(err.contains("inside the map folder"), "{err}");
-        assert!(err.contains("edwards-five-tensions.toml:3"), "{err}");
+        let at = format!("{}.toml:3", small::SOURCE);
+        assert!(err.contains(&at), "{err}");
     }
 }
 
