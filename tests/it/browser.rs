@@ -130,6 +130,12 @@ impl Browser {
         self.find(selector).await.text().await.unwrap()
     }
 
+    /// The standing shown on the claim page at `url`, in lower case.
+    async fn standing(&self, url: &str) -> String {
+        self.goto(url).await;
+        self.text(".standing-line .standing").await.to_lowercase()
+    }
+
     async fn script(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
     }
@@ -334,14 +340,7 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
         .await;
     let browser = Browser::start().await;
 
-    browser.goto(&app.url(TARGET)).await;
-    assert_eq!(
-        browser
-            .text(".standing-line .standing")
-            .await
-            .to_lowercase(),
-        "stands"
-    );
+    assert_eq!(browser.standing(&app.url(TARGET)).await, "stands");
 
     browser
         .goto(&app.url("/signin?next=/sources/edwards-five-tensions"))
@@ -428,12 +427,8 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
     browser.wait_for_path("/claims/more-central-control").await;
     assert_eq!(browser.text("blockquote").await, QUOTE);
 
-    browser.goto(&app.url(TARGET)).await;
     assert_eq!(
-        browser
-            .text(".standing-line .standing")
-            .await
-            .to_lowercase(),
+        browser.standing(&app.url(TARGET)).await,
         "defeated",
         "the attacked claim no longer stands"
     );

@@ -10,7 +10,7 @@ use crate::builders::small::{
     DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
 };
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, insert_claim_row, location, select, text, text_of,
+    PASSWORD, TestApp, Visitor, html, insert_claim_row, location, scalar, select, text, text_of,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -118,7 +118,7 @@ async fn sign_up_validates_and_refuses_a_taken_email() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "{email}"
         );
-        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        let page = html(response).await;
         assert!(text_of(&page, ".notice").contains(says), "{email}");
     }
 }
@@ -162,7 +162,7 @@ async fn forms_without_the_right_csrf_token_are_refused_with_403() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
-    let page = scraper::Html::parse_document(&wrong.text().await.unwrap());
+    let page = html(wrong).await;
     assert!(text_of(&page, "main").contains("CSRF"));
     assert_eq!(revisions_of_kind(&app, "annotation").await, 0);
 }
@@ -235,7 +235,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     )
     .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    let page = html(response).await;
     assert!(
         text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
         "{}",
@@ -292,7 +292,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    let page = html(stale).await;
     assert_eq!(
         text_of(&page, ".conflict blockquote"),
         "Every reorganisation since 1974 seeded the next one."
@@ -392,10 +392,6 @@ const PAGE_WRITES: [(&str, Role, u16); 18] = [
     ("enable account", Role::Admin, 303),
 ];
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
-}
-
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
     app: &TestApp,
@@ -419,7 +415,7 @@ async fn prepare(
             ],
         ),
         "edit claim" => {
-            let v = scalar(app, &version("claims", TARGET)).await;
+            let v = scalar(&app.db, &version("claims", TARGET)).await;
             (
                 format!("/claims/{TARGET}/edit"),
                 vec![
@@ -445,7 +441,7 @@ async fn prepare(
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", PROPOSAL)).await;
+            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
             (
                 format!("/proposals/{PROPOSAL}/edit"),
                 vec![
@@ -464,7 +460,7 @@ async fn prepare(
             ],
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", TENSION)).await;
+            let v = scalar(&app.db, &version("tensions", TENSION)).await;
             (
                 format!("/tensions/{TENSION}/edit"),
                 vec![
@@ -476,7 +472,7 @@ async fn prepare(
             )
         }
         "dismiss suggestion" => {
-            let id = scalar(app, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
+            let id = scalar(&app.db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
             (format!("/suggestions/{id}/dismiss"), vec![])
         }
         "make token" => (
@@ -485,7 +481,7 @@ async fn prepare(
         ),
         "hide" => {
             scalar(
-                app,
+                &app.db,
                 &format!(
                     "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
                 ),
@@ -494,7 +490,7 @@ async fn prepare(
             (format!("/claims/{VICTIM}/hide"), vec![])
         }
         "restore" => {
-            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
             (format!("/claims/{VICTIM}/restore"), vec![])
         }
         "merge" => {
@@ -506,8 +502,8 @@ async fn prepare(
             )
         }
         "dismiss review" | "reply to review" => {
-            let user = scalar(app, reviewer()).await;
-            let review = scalar(app, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
+            let user = scalar(&app.db, reviewer()).await;
+            let review = scalar(&app.db, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
             if route == "dismiss review" {
                 (format!("/moderation/reviews/{review}/dismiss"), vec![])
             } else {
@@ -523,7 +519,7 @@ async fn prepare(
             } else {
                 "null"
             };
-            let id = scalar(app, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
+            let id = scalar(&app.db, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
             match route {
                 "set role" => (
                     format!("/admin/users/{id}/role"),
@@ -623,7 +619,7 @@ async fn prepare_api(
             json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
         ),
         "edit claim" => {
-            let v = scalar(app, &version("claims", TARGET)).await;
+            let v = scalar(&app.db, &version("claims", TARGET)).await;
             (
                 Method::PATCH,
                 format!("/api/v1/claims/{TARGET}"),
@@ -646,7 +642,7 @@ async fn prepare_api(
             json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", PROPOSAL)).await;
+            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
             (
                 Method::PATCH,
                 format!("/api/v1/proposals/{PROPOSAL}"),
@@ -659,7 +655,7 @@ async fn prepare_api(
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", TENSION)).await;
+            let v = scalar(&app.db, &version("tensions", TENSION)).await;
             (
                 Method::PATCH,
                 format!("/api/v1/tensions/{TENSION}"),
@@ -679,7 +675,7 @@ async fn prepare_api(
                 ),
                 None => "(select min(id) from users)".into(),
             };
-            let id = scalar(app, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
+            let id = scalar(&app.db, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
             (
                 Method::POST,
                 format!("/api/v1/tokens/{id}/revoke"),
@@ -688,7 +684,7 @@ async fn prepare_api(
         }
         "hide" => {
             scalar(
-                app,
+                &app.db,
                 &format!(
                     "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
                 ),
@@ -701,7 +697,7 @@ async fn prepare_api(
             )
         }
         "restore" => {
-            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
             (
                 Method::POST,
                 format!("/api/v1/claims/{VICTIM}/restore"),
@@ -1168,7 +1164,7 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    let page = html(stale).await;
     assert_eq!(
         select(&page, "input[name=title]")[0].value().attr("value"),
         Some("My title, kept after a conflict")
@@ -1250,13 +1246,7 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
         StatusCode::SEE_OTHER,
         "the session no longer signs anyone in"
     );
-    let api = app
-        .client
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let api = app.get_as("/api/v1/tokens", &token).await;
     assert_eq!(
         api.status(),
         StatusCode::UNAUTHORIZED,

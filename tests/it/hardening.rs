@@ -9,12 +9,11 @@ use std::time::Duration;
 use argmap::auth::Role;
 use argmap::export::dump;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use crate::builders::small;
 use crate::harness::{
     PASSWORD, TestApp, Visitor, corpus_database, database_url, fresh_database, insert_claim_row,
-    location, select, text,
+    location, scalar, select, text,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -29,10 +28,6 @@ async fn add_claim(visitor: &Visitor, text: &str) -> reqwest::Response {
             ],
         )
         .await
-}
-
-async fn scalar(db: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
 async fn sign_in_from(
@@ -563,13 +558,7 @@ async fn restore_merge_never_attaches_foreign_rows_to_local_ids() {
     tx.commit().await.unwrap();
     assert!(summary.inserted > 0, "{summary}");
 
-    let response = here
-        .client
-        .get(here.url("/account"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = here.get_as("/account", &token).await;
     assert_eq!(
         response.status(),
         StatusCode::SEE_OTHER,

@@ -240,6 +240,16 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// GETs `path` with one more request header.
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(header, value)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// GETs `path` with an API token.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
@@ -264,24 +274,22 @@ impl TestApp {
 /// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.
 async fn ok_page(path: &str, response: reqwest::Response) -> scraper::Html {
     assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+    html(response).await
+}
+
+/// Parses a response's body, asserting it is HTML.
+pub async fn html(response: reqwest::Response) -> scraper::Html {
     let content_type = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
-        .cloned();
-    html(content_type.as_ref(), &response.text().await.unwrap())
-}
-
-/// Parses an HTML response body, asserting it is HTML.
-#[track_caller]
-pub fn html(content_type: Option<&reqwest::header::HeaderValue>, body: &str) -> scraper::Html {
-    let content_type = content_type
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         content_type.starts_with("text/html"),
         "expected HTML, got {content_type:?}"
     );
-    scraper::Html::parse_document(body)
+    scraper::Html::parse_document(&response.text().await.unwrap())
 }
 
 /// Every element matching `selector`.
@@ -454,6 +462,11 @@ pub fn node_tools() -> PathBuf {
         }
     });
     dir
+}
+
+/// The one number `sql` selects.
+pub async fn scalar(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
 /// Where a redirect points.

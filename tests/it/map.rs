@@ -10,16 +10,12 @@ use argmap::stats::Stats;
 use sqlx::PgPool;
 
 use crate::builders::small;
-use crate::harness::{TestApp, database_url, fresh_database};
+use crate::harness::{TestApp, database_url, fresh_database, scalar};
 
 async fn load_shipped(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
     load_map(&mut tx, &Config::shipped_map()).await.unwrap();
     tx.commit().await.unwrap();
-}
-
-async fn scalar(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 #[tokio::test]

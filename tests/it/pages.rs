@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
-use crate::harness::{TestApp, hrefs, select, text, text_of};
+use crate::harness::{TestApp, hrefs, html, select, text, text_of};
 
 async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
     sqlx::query_scalar::<_, String>(&format!(
@@ -144,7 +144,7 @@ async fn every_link_on_a_proposal_page_resolves() {
         let response = app.get(&path).await;
         assert_eq!(response.status(), StatusCode::OK, "{link}");
         if let Some(id) = fragment {
-            let target = scraper::Html::parse_document(&response.text().await.unwrap());
+            let target = html(response).await;
             assert_eq!(
                 select(&target, &format!("[id='{id}']")).len(),
                 1,
@@ -384,7 +384,7 @@ async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
     let long = "nhs ".repeat(60);
     let response = search(&app, &long).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    let page = html(response).await;
     assert!(text_of(&page, ".notice").contains("at most 200"));
 }
 
@@ -420,7 +420,7 @@ async fn unknown_objects_get_a_404_page_that_names_them() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        let page = html(response).await;
         assert!(text_of(&page, "main").contains("not found"), "{path}");
     }
 }

@@ -37,6 +37,21 @@ async fn body_of(client: &reqwest::Client, app: &TestApp, path: &str) -> (String
     (response.text().await.unwrap(), etag)
 }
 
+/// Asks for `path` again, sending the `etag` of the copy we hold.
+async fn revalidate(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    etag: &str,
+) -> reqwest::Response {
+    client
+        .get(app.url(path))
+        .header(IF_NONE_MATCH, etag)
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn edit_claim(app: &TestApp, token: &str, text: &str) {
     let current = app.json(&format!("/api/v1/claims/{CLAIM}")).await;
     let edited = app
@@ -70,12 +85,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
     assert_eq!(etag, etag_again, "the reused page is the same bytes");
     let (proposal_before, _) = body_of(&client, &app, &proposal_page).await;
 
-    let unchanged = client
-        .get(app.url(&claim_page))
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let unchanged = revalidate(&client, &app, &claim_page, &etag).await;
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(unchanged.headers()[CACHE_CONTROL], "public, no-cache");
 
@@ -97,12 +107,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
         "the proposal's tree shows the new text"
     );
 
-    let revalidated = client
-        .get(app.url(&claim_page))
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let revalidated = revalidate(&client, &app, &claim_page, &etag).await;
     assert_eq!(
         revalidated.status(),
         StatusCode::OK,
