@@ -567,9 +567,18 @@ fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     }
 }
 
+/// The largest file `import-map` reads (a whole exported map is a few megabytes).
+const MAX_IMPORT_MAP_BYTES: usize = 64 * 1024 * 1024;
+
 async fn import_map(config: Config, args: ImportMapArgs) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(&args.file).map_err(|err| {
-        CliError::Usage(format!("{}: cannot read it: {err}", args.file.display()))
+    // A named pipe or a device is refused rather than waited on, and a huge file is
+    // refused before it fills memory.
+    let bytes = crate::files::read_bounded(&args.file, MAX_IMPORT_MAP_BYTES)
+        .map_err(|err| CliError::Usage(format!("{}: {err}", args.file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+        CliError::Usage(format!("{}:{line}: not UTF-8 text", args.file.display()))
     })?;
     let format = args.format.clone().unwrap_or_else(|| {
         let name = args.file.to_string_lossy();

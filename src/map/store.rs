@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 use super::document;
+use crate::domain::{Leaning, Pole, RelationKind};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 
 /// What a load did.
@@ -49,27 +50,29 @@ struct Upserted {
 }
 
 impl Store<'_> {
-    /// Records the revision of an upsert and returns the object's id (looking it up when
-    /// the upsert changed nothing).
+    /// Records the revision of an upsert and returns the object's id (looking it up by
+    /// slug when the upsert changed nothing).
     async fn settle(
         &mut self,
         kind: ObjectKind,
         upserted: Option<Upserted>,
         slug: &str,
     ) -> Result<i64, sqlx::Error> {
-        let Some(row) = upserted else {
-            return self.existing_id(kind, slug).await;
-        };
+        match upserted {
+            Some(row) => self.record_upsert(kind, row).await,
+            None => self.existing_id(kind, slug).await,
+        }
+    }
+
+    /// Counts an upsert that created or changed a row and records its revision.
+    async fn record_upsert(&mut self, kind: ObjectKind, row: Upserted) -> Result<i64, sqlx::Error> {
         let action = if row.inserted {
+            self.summary.objects_created += 1;
             RevisionAction::Create
         } else {
+            self.summary.objects_changed += 1;
             RevisionAction::Edit
         };
-        if row.inserted {
-            self.summary.objects_created += 1;
-        } else {
-            self.summary.objects_changed += 1;
-        }
         Revision::new(kind, row.id, action)
             .before(if row.inserted { None } else { row.before })
             .after(row.after)
@@ -446,7 +449,7 @@ impl Store<'_> {
 
     pub async fn relation(
         &mut self,
-        kind: &str,
+        kind: RelationKind,
         from: i64,
         to_claim: Option<i64>,
         to_proposal: Option<i64>,
@@ -457,7 +460,7 @@ impl Store<'_> {
                     "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
                      on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
                      returning id",
-                    kind,
+                    kind.as_str(),
                     from,
                     to
                 )
@@ -469,7 +472,7 @@ impl Store<'_> {
                     "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
                      on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
                      returning id",
-                    kind,
+                    kind.as_str(),
                     from,
                     to
                 )
@@ -492,7 +495,7 @@ impl Store<'_> {
         &mut self,
         proposal_id: i64,
         tension_id: i64,
-        leaning: &str,
+        leaning: Leaning,
         note: &str,
     ) -> Result<i64, sqlx::Error> {
         let row = sqlx::query_as!(
@@ -507,31 +510,13 @@ impl Store<'_> {
                returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(proposal_tensions) as after"#,
             proposal_id,
             tension_id,
-            leaning,
+            leaning.as_str(),
             note,
         )
         .fetch_optional(&mut *self.conn)
         .await?;
         match row {
-            Some(row) => {
-                let id = row.id;
-                let action = if row.inserted {
-                    RevisionAction::Create
-                } else {
-                    RevisionAction::Edit
-                };
-                if row.inserted {
-                    self.summary.objects_created += 1;
-                } else {
-                    self.summary.objects_changed += 1;
-                }
-                Revision::new(ObjectKind::ProposalTension, id, action)
-                    .before(row.before.filter(|_| !row.inserted))
-                    .after(row.after)
-                    .record(self.conn)
-                    .await?;
-                Ok(id)
-            }
+            Some(row) => self.record_upsert(ObjectKind::ProposalTension, row).await,
             None => {
                 sqlx::query_scalar!(
                     "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
@@ -548,7 +533,7 @@ impl Store<'_> {
         &mut self,
         proposal_tension_id: i64,
         claim_id: i64,
-        pole: &str,
+        pole: Pole,
     ) -> Result<(), sqlx::Error> {
         let changed = sqlx::query!(
             "insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)
@@ -556,7 +541,7 @@ impl Store<'_> {
                  where (tension_evidence.pole, tension_evidence.removed_at) is distinct from (excluded.pole, null)",
             proposal_tension_id,
             claim_id,
-            pole,
+            pole.as_str(),
         )
         .execute(&mut *self.conn)
         .await?
