@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
-use crate::harness::{argmap, fails, succeeds};
+use crate::harness::{argmap, fails, named_pipe, succeeds};
 
 /// A data folder the server's unprivileged user can reach, removed after the test.
 fn data_root() -> tempfile::TempDir {
@@ -227,8 +227,7 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
 #[test]
 fn import_map_refuses_a_pipe_and_names_the_line_of_bad_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("map.json");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let fifo = named_pipe(dir.path(), "map.json");
     let latin1 = dir.path().join("map.argdown");
     std::fs::write(&latin1, b"# A\n\n[a]: caf\xe9\n").unwrap();
     for (file, expected) in [

@@ -487,6 +487,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A named pipe called `name` in `dir`: a path that is not a file, and whose opening for
+/// reading would block until someone writes.
+pub fn named_pipe(dir: &Path, name: &str) -> PathBuf {
+    let fifo = dir.join(name);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    fifo
+}
+
 /// The `argmap` binary, ready to be given arguments.
 pub fn argmap() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_argmap"))
