@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use crate::auth::User;
 use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
-use crate::map::quotes::locate;
+use crate::map::quotes::{locate, nearest};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug, is_slug};
 use crate::{Error, Result};
@@ -200,13 +200,18 @@ async fn find_passage(
         ));
     }
     let Some(&(start, end)) = locate(quote, &segment.body).first() else {
-        return Err(Error::invalid(
-            "quote",
-            format!(
-                "these words are not in {} of {:?}: quote the passage exactly as it is written",
-                segment.locator, segment.title
+        let missing = format!(
+            "these words are not in {} of {:?}",
+            segment.locator, segment.title
+        );
+        let message = match nearest(quote, &segment.body) {
+            Some(near) => format!(
+                "{missing}; the nearest passage is “{}”: {}",
+                near.passage, near.difference
             ),
-        ));
+            None => format!("{missing}: quote the passage as it is written"),
+        };
+        return Err(Error::invalid("quote", message));
     };
     Ok(Passage {
         segment_id: segment.id,
