@@ -27,6 +27,7 @@ pub(crate) mod markdown;
 pub(crate) mod moderation;
 pub(crate) mod proposals;
 pub(crate) mod read;
+pub(crate) mod relations;
 pub(crate) mod revisions;
 pub(crate) mod search;
 pub mod server;

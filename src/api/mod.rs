@@ -9,6 +9,7 @@ mod docs;
 mod map;
 mod moderation;
 mod proposals;
+mod relations;
 mod search;
 mod sources;
 mod tensions;
@@ -39,7 +40,7 @@ use crate::{AppState, Error, Result};
     modifiers(&Security),
     components(schemas(Problem)),
     tags(
-        (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate"),
+        (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate; relations between claims"),
         (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
         (name = "map", description = "The map and its parts, as argmap JSON documents"),
         (name = "account", description = "API tokens"),
@@ -70,6 +71,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(moderation::hide))
         .routes(routes!(moderation::restore))
         .routes(routes!(moderation::merge))
+        .routes(routes!(relations::create))
+        .routes(routes!(relations::retire))
         .routes(routes!(map::map))
         .routes(routes!(map::debate))
         .routes(routes!(map::stats))

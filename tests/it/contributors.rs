@@ -713,11 +713,27 @@ async fn prepare_api(
                 json!({ "into": TARGET }),
             )
         }
+        "link claims" => {
+            let slug = format!("api-linked-{attempt}");
+            insert_claim_row(&app.db, &slug, "A claim to link to another.").await;
+            (
+                Method::POST,
+                "/api/v1/relations".into(),
+                json!({ "from": slug, "kind": "attacks", "to": TARGET }),
+            )
+        }
+        "retire relation" => {
+            // A relation nobody in the matrix made: only moderators may retire it.
+            let slug = format!("api-unlinked-{attempt}");
+            insert_claim_row(&app.db, &slug, "A claim whose relation is retired.").await;
+            let id = scalar(&app.db, &format!("insert into relations (kind, from_claim_id, to_claim_id) select 'supports', f.id, t.id from claims f, claims t where f.slug = '{slug}' and t.slug = '{TARGET}' returning id")).await;
+            (Method::DELETE, format!("/api/v1/relations/{id}"), json!({}))
+        }
         other => unreachable!("{other}"),
     }
 }
 
-const API_WRITES: [(&str, Role); 13] = [
+const API_WRITES: [(&str, Role); 15] = [
     ("add claim", Role::Contributor),
     ("edit claim", Role::Contributor),
     ("annotate", Role::Contributor),
@@ -731,6 +747,8 @@ const API_WRITES: [(&str, Role); 13] = [
     ("hide", Role::Moderator),
     ("restore", Role::Moderator),
     ("merge", Role::Moderator),
+    ("link claims", Role::Contributor),
+    ("retire relation", Role::Moderator),
 ];
 
 #[tokio::test]
@@ -1007,10 +1025,12 @@ async fn the_openapi_document_describes_every_api_route_and_has_a_readable_page(
         "/api/v1/stats",
         "/api/v1/tokens",
         "/api/v1/map",
+        "/api/v1/relations",
     ] {
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(document["paths"]["/api/v1/claims/{slug}"]["patch"].is_object());
+    assert!(document["paths"]["/api/v1/relations/{id}"]["delete"].is_object());
     let page = app.page("/api").await;
     assert!(select(&page, "table.operations tbody tr").len() >= paths.len());
 }

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
-use crate::harness::TestApp;
+use crate::harness::{TestApp, scalar, text_of};
 
 const SOURCE: &str = "a-curly-source";
 
@@ -100,4 +100,207 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
         .await
         .unwrap();
     assert_eq!(after, before, "nothing is written");
+}
+
+/// Sends `method path` with `body` as the holder of `token`.
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> reqwest::Response {
+    app.client
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn standing(app: &TestApp, slug: &str) -> Value {
+    app.json(&format!("/api/v1/claims/{slug}")).await["standing"].clone()
+}
+
+#[tokio::test]
+async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_retired() {
+    use crate::builders::small::{TARGET, VICTIM, spawn};
+    let app = spawn().await;
+    let ivy = app.token("ivy@example.org", Role::Contributor).await;
+    assert_eq!(standing(&app, TARGET).await, "stands");
+    let revisions = "select count(*) from revisions where object_kind = 'relation'";
+    let loaded = scalar(&app.db, revisions).await;
+
+    let link = json!({ "from": VICTIM, "kind": "attacks", "to": TARGET });
+    let created = send(
+        &app,
+        &ivy,
+        reqwest::Method::POST,
+        "/api/v1/relations",
+        link.clone(),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    let url = created["url"].as_str().unwrap().to_owned();
+    assert_eq!(url, format!("/api/v1/relations/{}", created["id"]));
+    assert_eq!(standing(&app, TARGET).await, "defeated");
+    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    assert!(
+        claim["related_from"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "attacks", "other": VICTIM })),
+        "{claim}"
+    );
+    let page = app.page(&format!("/claims/{TARGET}")).await;
+    assert!(
+        text_of(&page, ".standing-line").contains("efeated"),
+        "the claim's page shows it: {}",
+        text_of(&page, ".standing-line")
+    );
+    assert_eq!(scalar(&app.db, revisions).await - loaded, 1);
+
+    let again = send(
+        &app,
+        &ivy,
+        reqwest::Method::POST,
+        "/api/v1/relations",
+        link.clone(),
+    )
+    .await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let problem: Value = again.json().await.unwrap();
+    assert!(
+        problem["detail"].as_str().unwrap().contains(&format!(
+            "{VICTIM} already attacks {TARGET}: that is relation {}",
+            created["id"]
+        )),
+        "{problem}"
+    );
+
+    let other = app.token("otto@example.org", Role::Contributor).await;
+    let refused = send(&app, &other, reqwest::Method::DELETE, &url, json!({})).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "only its creator or a moderator"
+    );
+    let retired = send(&app, &ivy, reqwest::Method::DELETE, &url, json!({})).await;
+    assert_eq!(retired.status(), StatusCode::NO_CONTENT);
+    assert_eq!(standing(&app, TARGET).await, "stands");
+    let kept = format!(
+        "select count(*) from relations where id = {} and removed_at is not null",
+        created["id"]
+    );
+    assert_eq!(scalar(&app.db, &kept).await, 1, "retired, not deleted");
+    let twice = send(&app, &ivy, reqwest::Method::DELETE, &url, json!({})).await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        scalar(&app.db, revisions).await - loaded,
+        2,
+        "one Create, one Unlink"
+    );
+
+    let back = send(
+        &app,
+        &other,
+        reqwest::Method::POST,
+        "/api/v1/relations",
+        link,
+    )
+    .await;
+    assert_eq!(
+        back.status(),
+        StatusCode::CREATED,
+        "a retired relation can be made again"
+    );
+    assert_eq!(back.json::<Value>().await.unwrap()["id"], created["id"]);
+    assert_eq!(standing(&app, TARGET).await, "defeated");
+}
+
+#[tokio::test]
+async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
+    use crate::builders::small::{PROPOSAL, TARGET, VICTIM, spawn};
+    let app = spawn().await;
+    let ivy = app.token("ivy@example.org", Role::Contributor).await;
+    let before = scalar(&app.db, "select count(*) from revisions").await;
+    for (body, field, says) in [
+        (
+            json!({ "from": VICTIM, "kind": "attacks", "to": VICTIM }),
+            "to",
+            "itself",
+        ),
+        (
+            json!({ "from": VICTIM, "kind": "attacks", "to": "no-such-claim" }),
+            "to",
+            "no claim has the slug \"no-such-claim\"",
+        ),
+        (
+            json!({ "from": VICTIM, "kind": "attacks", "to": "proposal:nope" }),
+            "to",
+            "no proposal has the slug \"nope\"",
+        ),
+        (
+            json!({ "from": "nobody-said-this", "kind": "attacks", "to": TARGET }),
+            "from",
+            "no claim has the slug",
+        ),
+        (
+            json!({ "from": VICTIM, "kind": "contradicts", "to": TARGET }),
+            "kind",
+            "not supports, attacks or undercuts",
+        ),
+        (
+            json!({ "from": VICTIM, "kind": "attacks", "to": "" }),
+            "to",
+            "name the claim",
+        ),
+    ] {
+        let response = send(
+            &app,
+            &ivy,
+            reqwest::Method::POST,
+            "/api/v1/relations",
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["field"], field, "{body}");
+        assert!(
+            problem["detail"].as_str().unwrap().contains(says),
+            "{problem}"
+        );
+    }
+    assert_eq!(
+        scalar(&app.db, "select count(*) from revisions").await,
+        before
+    );
+
+    let to_proposal =
+        json!({ "from": VICTIM, "kind": "undercuts", "to": format!("proposal:{PROPOSAL}") });
+    let created = send(
+        &app,
+        &ivy,
+        reqwest::Method::POST,
+        "/api/v1/relations",
+        to_proposal,
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let missing = send(
+        &app,
+        &ivy,
+        reqwest::Method::DELETE,
+        "/api/v1/relations/999999",
+        json!({}),
+    )
+    .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }

@@ -1,0 +1,61 @@
+//! `/api/v1/relations`: adding a relation between two claims already in the map (or a
+//! claim and a proposal), and retiring one.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ApiJson, Writer, in_transaction};
+use crate::relations::write::{self, NewRelation};
+use crate::{AppState, Result};
+
+/// A new relation: its id, and the path that retires it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedRelation {
+    pub id: i64,
+    pub url: String,
+}
+
+/// Adds a relation: claim `from` supports, attacks or undercuts `to` (a claim, or
+/// "proposal:SLUG"). Adding one retired earlier brings it back; one that already holds
+/// is a 409 naming it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/relations",
+    tag = "claims",
+    request_body = NewRelation,
+    responses(
+        (status = 201, body = CreatedRelation),
+    )
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    ApiJson(new): ApiJson<NewRelation>,
+) -> Result<(StatusCode, Json<CreatedRelation>)> {
+    let id = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    let url = format!("/api/v1/relations/{id}");
+    Ok((StatusCode::CREATED, Json(CreatedRelation { id, url })))
+}
+
+/// Retires a relation (its creator or a moderator): it no longer counts, and stays in
+/// the history.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/relations/{id}",
+    tag = "claims",
+    params(("id" = i64, Path, description = "The relation's id, as its creation answered")),
+    responses(
+        (status = 204),
+    )
+)]
+pub async fn retire(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    in_transaction(&state, async |tx| write::retire(tx, &user, id).await).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
