@@ -138,6 +138,9 @@ pub struct Quote {
     pub locator: String,
     pub anchor: String,
     pub text: String,
+    /// The quote that carries the claim best, as the map marks it (at most one per claim).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -302,7 +305,7 @@ pub async fn load_with(
     .fetch_all(db)
     .await?;
     let quote_rows = sqlx::query!(
-        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body
+        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body, q.is_primary
            from quotes q
            join segments g on g.id = q.segment_id
            join source_versions v on v.id = g.source_version_id
@@ -320,6 +323,7 @@ pub async fn load_with(
             locator: row.locator,
             anchor: row.anchor,
             text: row.body,
+            primary: row.is_primary,
         });
     }
     let claims: Vec<Claim> = claim_rows

@@ -334,20 +334,24 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             claims.insert(claim.slug.get_ref().clone(), id);
             for quote in &claim.quotes {
                 let mut found = segments.iter().flat_map(|segment| {
-                    locate(quote.get_ref(), &segment.body)
+                    locate(quote.get_ref().text(), &segment.body)
                         .into_iter()
                         .map(move |span| (segment, span))
                 });
                 match (found.next(), found.next()) {
-                    (Some((segment, span)), None) => {
-                        pending_quotes.push((id, segment.id, segment.body.clone(), span))
-                    }
+                    (Some((segment, span)), None) => pending_quotes.push((
+                        id,
+                        segment.id,
+                        segment.body.clone(),
+                        span,
+                        quote.get_ref().primary(),
+                    )),
                     (None, _) => problems.push(file.problem(
                         quote,
                         format!(
                             "quote not found in source {:?}: {:?}",
                             source.slug.get_ref(),
-                            quote.get_ref()
+                            quote.get_ref().text()
                         ),
                     )),
                     (Some(_), Some(_)) => problems.push(file.problem(
@@ -355,7 +359,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
                         format!(
                             "quote occurs more than once in source {:?}; quote more of it: {:?}",
                             source.slug.get_ref(),
-                            quote.get_ref()
+                            quote.get_ref().text()
                         ),
                     )),
                 }
@@ -366,9 +370,11 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         return Err(LoadError::Invalid { problems });
     }
 
-    for (claim_id, segment_id, body, (start, end)) in pending_quotes {
+    // Unmarked quotes first, so that moving a claim's primary mark never finds two.
+    pending_quotes.sort_by_key(|quote| quote.4);
+    for (claim_id, segment_id, body, (start, end), primary) in pending_quotes {
         writer
-            .quote(claim_id, segment_id, &body, start, end)
+            .quote(claim_id, segment_id, &body, start, end, primary)
             .await?;
     }
     for file in &claim_files {
@@ -547,6 +553,17 @@ fn check_claim(
         problems.push(problem(
             &claim.slug,
             "a claim needs at least one quote".into(),
+        ));
+    }
+    let primaries = claim
+        .quotes
+        .iter()
+        .filter(|q| q.get_ref().primary())
+        .count();
+    if primaries > 1 {
+        problems.push(problem(
+            &claim.slug,
+            format!("{primaries} quotes are marked primary: mark at most one"),
         ));
     }
     if let Some(by) = &claim.by {
