@@ -9,9 +9,10 @@ use tracing_subscriber::EnvFilter;
 
 use crate::auth::Role;
 use crate::config::Config;
+use crate::map;
 use crate::server::{self, Database, ServeError};
+use crate::sources::suggest;
 use crate::sources::{self, SourceInput, SourceKind};
-use crate::{map, suggest};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,10 +66,10 @@ pub struct GlobalArgs {
     #[arg(long, env = "ARGMAP_TRUSTED_PROXY_HEADER", global = true)]
     pub trusted_proxy_header: Option<axum::http::HeaderName>,
     /// Sign-ups allowed per client address per hour.
-    #[arg(long, env = "ARGMAP_SIGNUPS_PER_HOUR", default_value_t = crate::http::limits::LimitConfig::default().signups_per_hour, global = true)]
+    #[arg(long, env = "ARGMAP_SIGNUPS_PER_HOUR", default_value_t = crate::config::LimitConfig::default().signups_per_hour, global = true)]
     pub signups_per_hour: u32,
     /// Writes (any POST/PUT/PATCH/DELETE) allowed per client address, and per account, per minute.
-    #[arg(long, env = "ARGMAP_WRITES_PER_MINUTE", default_value_t = crate::http::limits::LimitConfig::default().writes_per_minute, global = true)]
+    #[arg(long, env = "ARGMAP_WRITES_PER_MINUTE", default_value_t = crate::config::LimitConfig::default().writes_per_minute, global = true)]
     pub writes_per_minute: u32,
     /// Reuse rendered pages for anonymous visitors until the map changes (false renders
     /// every request from the database).
@@ -262,7 +263,7 @@ impl GlobalArgs {
             secure_cookies: self.secure_cookies,
             trusted_proxy_header: self.trusted_proxy_header.clone(),
             header_read_timeout: Config::HEADER_READ_TIMEOUT,
-            limits: crate::http::limits::LimitConfig {
+            limits: crate::config::LimitConfig {
                 signups_per_hour: self.signups_per_hour,
                 writes_per_minute: self.writes_per_minute,
             },
@@ -577,9 +578,18 @@ fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     }
 }
 
+/// The largest file `import-map` reads (a whole exported map is a few megabytes).
+const MAX_IMPORT_MAP_BYTES: usize = 64 * 1024 * 1024;
+
 async fn import_map(config: Config, args: ImportMapArgs) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(&args.file).map_err(|err| {
-        CliError::Usage(format!("{}: cannot read it: {err}", args.file.display()))
+    // A named pipe or a device is refused rather than waited on, and a huge file is
+    // refused before it fills memory.
+    let bytes = crate::files::read_bounded(&args.file, MAX_IMPORT_MAP_BYTES)
+        .map_err(|err| CliError::Usage(format!("{}: {err}", args.file.display())))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = 1 + valid.iter().filter(|&&b| b == b'\n').count();
+        CliError::Usage(format!("{}:{line}: not UTF-8 text", args.file.display()))
     })?;
     let format = args.format.clone().unwrap_or_else(|| {
         let name = args.file.to_string_lossy();

@@ -28,7 +28,7 @@ pub struct Config {
     /// How long a client may take to send a request's headers (slowloris defence).
     pub header_read_timeout: std::time::Duration,
     /// Rate limits, per client address and per account (see `http::limits`).
-    pub limits: crate::http::limits::LimitConfig,
+    pub limits: LimitConfig,
     /// Reuse rendered pages for anonymous visitors until the map changes.
     pub page_cache: bool,
     /// PostgreSQL streaming replicas that answer anonymous reads (`http::replicas`).
@@ -52,7 +52,7 @@ impl Config {
             secure_cookies: false,
             trusted_proxy_header: None,
             header_read_timeout: Self::HEADER_READ_TIMEOUT,
-            limits: crate::http::limits::LimitConfig::default(),
+            limits: LimitConfig::default(),
             // Tests turn it on where they mean to check reuse.
             page_cache: false,
             replica_urls: Vec::new(),
@@ -73,6 +73,24 @@ impl Config {
     /// The NHS map shipped in the source tree argmap was built from.
     pub fn shipped_map() -> PathBuf {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/nhs-reform"))
+    }
+}
+
+/// How many sign-ups and writes are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitConfig {
+    /// Accounts one client address may create per hour.
+    pub signups_per_hour: u32,
+    /// Writes (POST, PUT, PATCH, DELETE) per minute, for one address and for one account.
+    pub writes_per_minute: u32,
+}
+
+impl Default for LimitConfig {
+    fn default() -> Self {
+        Self {
+            signups_per_hour: 10,
+            writes_per_minute: 120,
+        }
     }
 }
 

@@ -79,6 +79,7 @@ pub(crate) enum SlugTable {
     Claims,
     Proposals,
     Tensions,
+    Sources,
 }
 
 impl SlugTable {
@@ -87,65 +88,70 @@ impl SlugTable {
             SlugTable::Claims => "claim",
             SlugTable::Proposals => "proposal",
             SlugTable::Tensions => "tension",
+            SlugTable::Sources => "source",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            SlugTable::Claims => "claims",
+            SlugTable::Proposals => "proposals",
+            SlugTable::Tensions => "tensions",
+            SlugTable::Sources => "sources",
         }
     }
 }
 
 /// A slug for new `text`, unique in `table`: its words, then `-2`, `-3`… when taken.
-///
-/// Two writers making the same slug at once would both see it free; a transaction-scoped
-/// advisory lock on (table, base slug) makes the second wait for the first to commit, so
-/// it sees the first's slug and takes the next one.
 pub(crate) async fn fresh_slug(
     conn: &mut sqlx::PgConnection,
     table: SlugTable,
     text: &str,
-) -> crate::Result<String> {
+) -> Result<String, sqlx::Error> {
     let base = match slugify(text, 60) {
         base if base.is_empty() => table.fallback().to_owned(),
         base => base,
     };
-    let lock_key = format!("{table:?}:{base}");
+    unique_slug(conn, table, &base).await
+}
+
+/// `slug` when no row of `table` holds it, else `slug-2`, `slug-3`… (the stem cut so the
+/// whole stays a slug).
+///
+/// Two writers making the same slug at once would both see it free; a transaction-scoped
+/// advisory lock on (table, slug) makes the second wait for the first to commit, so it
+/// sees the first's slug and takes the next one.
+pub(crate) async fn unique_slug(
+    conn: &mut sqlx::PgConnection,
+    table: SlugTable,
+    slug: &str,
+) -> Result<String, sqlx::Error> {
+    let lock_key = format!("{table:?}:{slug}");
     sqlx::query!(
         "select pg_advisory_xact_lock(hashtextextended($1, 0))",
         lock_key
     )
     .execute(&mut *conn)
     .await?;
-    let like = format!("{base}%");
-    let taken: Vec<String> = match table {
-        SlugTable::Claims => {
-            sqlx::query_scalar!(
-                r#"select slug as "slug!: String" from claims where slug::text like $1"#,
-                like
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
-        SlugTable::Proposals => {
-            sqlx::query_scalar!(
-                r#"select slug as "slug!: String" from proposals where slug::text like $1"#,
-                like
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
-        SlugTable::Tensions => {
-            sqlx::query_scalar!(
-                r#"select slug as "slug!: String" from tensions where slug::text like $1"#,
-                like
-            )
-            .fetch_all(&mut *conn)
-            .await?
-        }
-    };
-    let mut slug = base.clone();
-    let mut n = 2;
-    while taken.contains(&slug) {
-        slug = format!("{base}-{n}");
-        n += 1;
+    // Each branch runs only for its own table (a one-time filter on $1).
+    let taken: Vec<String> = sqlx::query_scalar!(
+        r#"select slug::text as "slug!" from claims where $1 = 'claims' and slug::text like $2 || '%'
+           union all select slug::text from proposals where $1 = 'proposals' and slug::text like $2 || '%'
+           union all select slug::text from tensions where $1 = 'tensions' and slug::text like $2 || '%'
+           union all select slug::text from sources where $1 = 'sources' and slug::text like $2 || '%'"#,
+        table.name(),
+        slug
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    if !taken.iter().any(|t| t == slug) {
+        return Ok(slug.to_owned());
     }
-    Ok(slug)
+    let stem = slugify(slug, 74);
+    Ok((2..)
+        .map(|n| format!("{stem}-{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .expect("some number is free"))
 }
 
 #[cfg(test)]

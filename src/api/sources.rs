@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::suggest::{self, SimilarClaim};
+use crate::sources::suggest::{self, SimilarClaim};
 use crate::{AppState, Error, Result};
 
 /// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.

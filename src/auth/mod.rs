@@ -9,8 +9,9 @@
 pub mod admin;
 pub mod csrf;
 pub mod pages;
-pub mod passwords;
 pub mod tokens;
+
+pub use crate::users::passwords;
 pub(crate) mod viewer;
 
 use axum::extract::FromRequestParts;
@@ -26,14 +27,7 @@ pub const SESSION_USER: &str = "user_id";
 /// The account's `session_epoch` when this session signed in.
 pub const SESSION_EPOCH: &str = "epoch";
 
-crate::domain::vocabulary! {
-    /// What a user may do, each role including the ones before it.
-    pub enum Role ("role") {
-        Contributor = "contributor",
-        Moderator = "moderator",
-        Admin = "admin",
-    }
-}
+pub use crate::domain::Role;
 
 /// How the user proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

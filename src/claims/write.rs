@@ -87,130 +87,35 @@ pub(crate) async fn claim_id(conn: &mut PgConnection, slug: &str, field: &str) -
     .ok_or_else(|| Error::invalid(field.to_owned(), format!("no claim has the slug {slug:?}")))
 }
 
-/// Adds a claim; returns its slug.
+/// The passage a new claim quotes: its segment and the quoted span, in characters.
+struct Passage {
+    segment_id: i64,
+    author_id: Option<i64>,
+    start: usize,
+    end: usize,
+    quoted: String,
+}
+
+/// What a new claim bears on: a claim or a proposal, and how.
+struct Bearing<'a> {
+    kind: RelationKind,
+    /// As the contributor gave it, for the revision.
+    target: &'a str,
+    to_claim: Option<i64>,
+    to_proposal: Option<i64>,
+}
+
+/// Adds a claim; returns its slug. Everything is checked before anything is written.
 pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Result<String> {
     let text = check_text(&new.text)?;
     let tags = parse_tags(&new.tags)?;
-    let segment = sqlx::query!(
-        r#"select g.id, g.body, g.locator, s.author_id, s.title
-           from segments g
-           join current_source_versions v on v.id = g.source_version_id
-           join sources s on s.id = v.source_id
-           where s.slug = $1::text and g.anchor = $2 and s.hidden_at is null"#,
-        new.source,
-        new.segment
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| {
-        Error::invalid(
-            "segment",
-            format!("source {:?} has no segment {:?}", new.source, new.segment),
-        )
-    })?;
-    if new.quote.trim().is_empty() {
-        return Err(Error::invalid(
-            "quote",
-            "quote the words of the passage the claim comes from",
-        ));
-    }
-    let spans = locate(&new.quote, &segment.body);
-    let Some(&(start, end)) = spans.first() else {
-        return Err(Error::invalid(
-            "quote",
-            format!(
-                "these words are not in {} of {:?}: quote the passage exactly as it is written",
-                segment.locator, segment.title
-            ),
-        ));
-    };
+    let passage = find_passage(conn, &new.source, &new.segment, &new.quote).await?;
     let actor_id = match new.actor.as_deref().filter(|a| !a.is_empty()) {
-        Some(slug) => Some(
-            sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(|| {
-                    Error::invalid("actor", format!("no actor has the slug {slug:?}"))
-                })?,
-        ),
-        None => segment.author_id,
+        Some(slug) => Some(actor_id(conn, slug).await?),
+        None => passage.author_id,
     };
-    let relation = match (
-        new.relation.as_deref().filter(|r| !r.is_empty()),
-        new.target
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty()),
-    ) {
-        (None, None) => None,
-        (Some(kind), Some(target)) => match kind.parse::<RelationKind>() {
-            Ok(kind) => Some((kind, target)),
-            Err(_) => {
-                return Err(Error::invalid(
-                    "relation",
-                    format!("{kind:?} is not supports, attacks or undercuts"),
-                ));
-            }
-        },
-        (Some(_), None) => {
-            return Err(Error::invalid(
-                "target",
-                "name the claim or proposal it relates to",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(Error::invalid(
-                "relation",
-                "say whether it supports, attacks or undercuts the target",
-            ));
-        }
-    };
-    let (to_claim, to_proposal) = match relation {
-        None => (None, None),
-        Some((_, target)) => match target.strip_prefix("proposal:") {
-            Some(slug) => (
-                None,
-                Some(
-                    sqlx::query_scalar!(
-                        "select id from proposals where slug = $1::text and hidden_at is null",
-                        slug
-                    )
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .ok_or_else(|| {
-                        Error::invalid("target", format!("no proposal has the slug {slug:?}"))
-                    })?,
-                ),
-            ),
-            None => (
-                Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
-                None,
-            ),
-        },
-    };
-    let evidence = match new.shows_tension.as_deref().filter(|t| !t.is_empty()) {
-        None => None,
-        Some(link) => {
-            let (proposal, tension) = link.split_once('/').ok_or_else(|| {
-                Error::invalid("shows_tension", "give it as proposal-slug/tension-slug")
-            })?;
-            let pole = new
-                .pole
-                .as_deref()
-                .and_then(|p| p.parse::<Pole>().ok())
-                .ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
-            let id = sqlx::query_scalar!(
-                "select pt.id from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
-                 where p.slug = $1::text and t.slug = $2::text and pt.removed_at is null",
-                proposal,
-                tension
-            )
-            .fetch_optional(&mut *conn)
-            .await?
-            .ok_or_else(|| Error::invalid("shows_tension", format!("{proposal} does not raise {tension}")))?;
-            Some((id, pole))
-        }
-    };
+    let bearing = find_bearing(conn, new.relation.as_deref(), new.target.as_deref()).await?;
+    let evidence = find_evidence(conn, new.shows_tension.as_deref(), new.pole.as_deref()).await?;
     let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(Error::invalid(
@@ -229,32 +134,9 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
     )
     .fetch_one(&mut *conn)
     .await?;
-    let quoted: String = segment.body.chars().skip(start).take(end - start).collect();
-    sqlx::query!(
-        "insert into quotes (claim_id, segment_id, start_char, end_char, body, created_by) values ($1, $2, $3, $4, $5, $6)",
-        id,
-        segment.id,
-        start as i32,
-        end as i32,
-        quoted,
-        user.id
-    )
-    .execute(&mut *conn)
-    .await?;
-    if let Some((kind, _)) = relation {
-        if to_claim == Some(id) {
-            return Err(Error::invalid("target", "a claim cannot relate to itself"));
-        }
-        sqlx::query!(
-            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by) values ($1, $2, $3, $4, $5)",
-            kind.as_str(),
-            id,
-            to_claim,
-            to_proposal,
-            user.id
-        )
-        .execute(&mut *conn)
-        .await?;
+    insert_quote(conn, user, id, &passage).await?;
+    if let Some(bearing) = &bearing {
+        insert_relation(conn, user, id, bearing).await?;
     }
     if let Some((link, pole)) = evidence {
         sqlx::query!("insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)", link, id, pole.as_str())
@@ -262,17 +144,6 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
             .await?;
     }
     set_tags(conn, id, &tags, user.id).await?;
-    // Suggestions this quote covers have been taken up.
-    sqlx::query!(
-        "update suggestions set status = 'accepted', decided_by = $2, decided_at = now()
-         where segment_id = $1 and status = 'open' and kind = 'claim' and start_char < $4 and $3 < end_char",
-        segment.id,
-        user.id,
-        start as i32,
-        end as i32
-    )
-    .execute(&mut *conn)
-    .await?;
     if let Some(note) = note {
         sqlx::query!(
             "insert into annotations (claim_id, user_id, body) values ($1, $2, $3)",
@@ -284,8 +155,9 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         .await?;
     }
     let after = json!({
-        "slug": slug, "body": text, "actor_id": actor_id, "quote": quoted, "segment_id": segment.id,
-        "relation": relation.map(|(k, t)| json!({ "kind": k, "target": t })), "tags": tags,
+        "slug": slug, "body": text, "actor_id": actor_id, "quote": passage.quoted,
+        "segment_id": passage.segment_id,
+        "relation": bearing.map(|b| json!({ "kind": b.kind, "target": b.target })), "tags": tags,
         "shows_tension": new.shows_tension, "pole": new.pole, "note": note,
     });
     Revision::new(ObjectKind::Claim, id, RevisionAction::Create)
@@ -294,6 +166,201 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         .record(conn)
         .await?;
     Ok(slug)
+}
+
+/// The segment `anchor` of the source `source` (its current version), and where in it
+/// `quote` stands.
+async fn find_passage(
+    conn: &mut PgConnection,
+    source: &str,
+    anchor: &str,
+    quote: &str,
+) -> Result<Passage> {
+    let segment = sqlx::query!(
+        r#"select g.id, g.body, g.locator, s.author_id, s.title
+           from segments g
+           join current_source_versions v on v.id = g.source_version_id
+           join sources s on s.id = v.source_id
+           where s.slug = $1::text and g.anchor = $2 and s.hidden_at is null"#,
+        source,
+        anchor
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| {
+        Error::invalid(
+            "segment",
+            format!("source {source:?} has no segment {anchor:?}"),
+        )
+    })?;
+    if quote.trim().is_empty() {
+        return Err(Error::invalid(
+            "quote",
+            "quote the words of the passage the claim comes from",
+        ));
+    }
+    let Some(&(start, end)) = locate(quote, &segment.body).first() else {
+        return Err(Error::invalid(
+            "quote",
+            format!(
+                "these words are not in {} of {:?}: quote the passage exactly as it is written",
+                segment.locator, segment.title
+            ),
+        ));
+    };
+    Ok(Passage {
+        segment_id: segment.id,
+        author_id: segment.author_id,
+        start,
+        end,
+        quoted: segment.body.chars().skip(start).take(end - start).collect(),
+    })
+}
+
+async fn actor_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
+    sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| Error::invalid("actor", format!("no actor has the slug {slug:?}")))
+}
+
+/// The relation a new claim starts with: both a kind and a target, or neither.
+async fn find_bearing<'a>(
+    conn: &mut PgConnection,
+    relation: Option<&str>,
+    target: Option<&'a str>,
+) -> Result<Option<Bearing<'a>>> {
+    let relation = relation.filter(|r| !r.is_empty());
+    let target = target.map(str::trim).filter(|t| !t.is_empty());
+    let (kind, target) = match (relation, target) {
+        (None, None) => return Ok(None),
+        (Some(kind), Some(target)) => (
+            kind.parse::<RelationKind>().map_err(|_| {
+                Error::invalid(
+                    "relation",
+                    format!("{kind:?} is not supports, attacks or undercuts"),
+                )
+            })?,
+            target,
+        ),
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                "target",
+                "name the claim or proposal it relates to",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                "relation",
+                "say whether it supports, attacks or undercuts the target",
+            ));
+        }
+    };
+    let (to_claim, to_proposal) = match target.strip_prefix("proposal:") {
+        Some(slug) => (None, Some(proposal_id(conn, slug).await?)),
+        None => (
+            Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
+            None,
+        ),
+    };
+    Ok(Some(Bearing {
+        kind,
+        target,
+        to_claim,
+        to_proposal,
+    }))
+}
+
+async fn proposal_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
+    sqlx::query_scalar!(
+        "select id from proposals where slug = $1::text and hidden_at is null",
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::invalid("target", format!("no proposal has the slug {slug:?}")))
+}
+
+/// The raised tension ("proposal-slug/tension-slug") a new claim is evidence for, and the
+/// pole it argues for.
+async fn find_evidence(
+    conn: &mut PgConnection,
+    link: Option<&str>,
+    pole: Option<&str>,
+) -> Result<Option<(i64, Pole)>> {
+    let Some(link) = link.filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let (proposal, tension) = link
+        .split_once('/')
+        .ok_or_else(|| Error::invalid("shows_tension", "give it as proposal-slug/tension-slug"))?;
+    let pole = pole
+        .and_then(|p| p.parse::<Pole>().ok())
+        .ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
+    let id = sqlx::query_scalar!(
+        "select pt.id from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
+                 where p.slug = $1::text and t.slug = $2::text and pt.removed_at is null",
+        proposal,
+        tension
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::invalid("shows_tension", format!("{proposal} does not raise {tension}")))?;
+    Ok(Some((id, pole)))
+}
+
+/// Stores the claim's quote, and marks the suggestions it covers as taken up.
+async fn insert_quote(
+    conn: &mut PgConnection,
+    user: &User,
+    claim_id: i64,
+    passage: &Passage,
+) -> Result<()> {
+    let (start, end) = (passage.start as i32, passage.end as i32);
+    sqlx::query!(
+        "insert into quotes (claim_id, segment_id, start_char, end_char, body, created_by) values ($1, $2, $3, $4, $5, $6)",
+        claim_id,
+        passage.segment_id,
+        start,
+        end,
+        passage.quoted,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update suggestions set status = 'accepted', decided_by = $2, decided_at = now()
+         where segment_id = $1 and status = 'open' and kind = 'claim' and start_char < $4 and $3 < end_char",
+        passage.segment_id,
+        user.id,
+        start,
+        end
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn insert_relation(
+    conn: &mut PgConnection,
+    user: &User,
+    from: i64,
+    bearing: &Bearing<'_>,
+) -> Result<()> {
+    if bearing.to_claim == Some(from) {
+        return Err(Error::invalid("target", "a claim cannot relate to itself"));
+    }
+    sqlx::query!(
+        "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by) values ($1, $2, $3, $4, $5)",
+        bearing.kind.as_str(),
+        from,
+        bearing.to_claim,
+        bearing.to_proposal,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Makes the claim's tags exactly `tags` (retiring, never deleting, the others).

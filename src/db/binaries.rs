@@ -3,10 +3,25 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::embedded::EmbeddedError;
-
 /// The oldest PostgreSQL major version argmap's migrations are written for.
 pub const MIN_MAJOR_VERSION: u32 = 14;
+
+/// Why no usable server binaries were found.
+#[derive(Debug, thiserror::Error)]
+pub enum BinariesError {
+    #[error(
+        "no PostgreSQL server binaries found (looked on PATH, in `pg_config --bindir` and in \
+         /usr/lib/postgresql/*/bin): install PostgreSQL {min} or newer (Debian/Ubuntu: \
+         `apt-get install postgresql`), or set DATABASE_URL to use an existing server",
+        min = MIN_MAJOR_VERSION
+    )]
+    NoBinaries,
+    #[error(
+        "PostgreSQL in {dir} is version {major}; argmap needs {min} or newer (or set DATABASE_URL)",
+        min = MIN_MAJOR_VERSION
+    )]
+    TooOld { dir: PathBuf, major: u32 },
+}
 
 /// The folder holding `initdb` and `postgres`, and their major version.
 #[derive(Debug, Clone)]
@@ -26,7 +41,7 @@ impl PgBinaries {
 
     /// Looks on `PATH`, then asks `pg_config --bindir`, then takes the newest
     /// `/usr/lib/postgresql/*/bin` (where Debian and Ubuntu install the server).
-    pub fn find() -> Result<Self, EmbeddedError> {
+    pub fn find() -> Result<Self, BinariesError> {
         let mut candidates: Vec<PathBuf> = Vec::new();
         if let Some(path) = std::env::var_os("PATH") {
             candidates.extend(std::env::split_paths(&path));
@@ -56,8 +71,8 @@ impl PgBinaries {
             }
         }
         Err(match too_old {
-            Some((dir, major)) => EmbeddedError::TooOld { dir, major },
-            None => EmbeddedError::NoBinaries,
+            Some((dir, major)) => BinariesError::TooOld { dir, major },
+            None => BinariesError::NoBinaries,
         })
     }
 }

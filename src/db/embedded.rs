@@ -20,7 +20,7 @@ use nix::unistd::{Pid, User};
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{ConnectOptions, Connection};
 
-use super::binaries::PgBinaries;
+use super::binaries::{BinariesError, PgBinaries};
 
 /// The cluster's superuser, and the database argmap keeps its data in.
 pub const SUPERUSER: &str = "argmap";
@@ -32,18 +32,8 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
-    #[error(
-        "no PostgreSQL server binaries found (looked on PATH, in `pg_config --bindir` and in \
-         /usr/lib/postgresql/*/bin): install PostgreSQL {min} or newer (Debian/Ubuntu: \
-         `apt-get install postgresql`), or set DATABASE_URL to use an existing server",
-        min = super::binaries::MIN_MAJOR_VERSION
-    )]
-    NoBinaries,
-    #[error(
-        "PostgreSQL in {dir} is version {major}; argmap needs {min} or newer (or set DATABASE_URL)",
-        min = super::binaries::MIN_MAJOR_VERSION
-    )]
-    TooOld { dir: PathBuf, major: u32 },
+    #[error(transparent)]
+    Binaries(#[from] BinariesError),
     #[error(
         "argmap runs as root, and PostgreSQL refuses to: create a `postgres` user for it to run as"
     )]

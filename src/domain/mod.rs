@@ -7,18 +7,20 @@
 //!
 //! The words that belong to one area live there: [`crate::standing::StandingLabel`],
 //! [`crate::revisions::ObjectKind`] and [`crate::revisions::RevisionAction`],
-//! [`crate::auth::Role`], [`crate::sources::SourceKind`].
+//! [`crate::sources::SourceKind`].
 
 mod actors;
 mod claim_text;
 mod relations;
 mod reviews;
+mod roles;
 mod tensions;
 
 pub use actors::ActorKind;
 pub use claim_text::ClaimText;
 pub use relations::RelationKind;
 pub use reviews::{ReviewReason, ReviewResolution, Stance, SuggestionStatus};
+pub use roles::Role;
 pub use tensions::{Leaning, Pole};
 
 /// Declares an enum of words stored as text: `vocabulary! { /// doc  pub enum Name

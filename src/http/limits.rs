@@ -17,26 +17,8 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::config::Config;
+use crate::config::{Config, LimitConfig};
 use crate::{AppState, Error};
-
-/// How many sign-ups and writes are allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LimitConfig {
-    /// Accounts one client address may create per hour.
-    pub signups_per_hour: u32,
-    /// Writes (POST, PUT, PATCH, DELETE) per minute, for one address and for one account.
-    pub writes_per_minute: u32,
-}
-
-impl Default for LimitConfig {
-    fn default() -> Self {
-        Self {
-            signups_per_hour: 10,
-            writes_per_minute: 120,
-        }
-    }
-}
 
 /// The limiters of one instance.
 pub struct Limits {

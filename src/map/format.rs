@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
 
+use super::document;
 use crate::domain::{ActorKind, ClaimText, Leaning, Pole};
 use crate::sources::SourceKind;
 
@@ -160,5 +161,63 @@ impl QuoteDef {
 
     pub fn primary(&self) -> bool {
         matches!(self, QuoteDef::Marked(MarkedQuote { primary: true, .. }))
+    }
+}
+
+/// A TOML date as a calendar date; None for a time without a date or an impossible day.
+pub fn to_date(datetime: &Datetime) -> Option<time::Date> {
+    let date = datetime.date?;
+    time::Date::from_calendar_date(
+        i32::from(date.year),
+        time::Month::try_from(date.month).ok()?,
+        date.day,
+    )
+    .ok()
+}
+
+impl ActorDef {
+    pub fn to_document(&self) -> document::Actor {
+        document::Actor {
+            slug: self.slug.get_ref().clone(),
+            name: self.name.clone(),
+            kind: *self.kind.get_ref(),
+            handle: self.handle.clone(),
+            about: self.about.clone(),
+        }
+    }
+}
+
+impl DebateDef {
+    pub fn to_document(&self) -> document::Debate {
+        document::Debate {
+            slug: self.slug.get_ref().clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            started: self.started.as_ref().and_then(|d| to_date(d.get_ref())),
+            ended: self.ended.as_ref().and_then(|d| to_date(d.get_ref())),
+        }
+    }
+}
+
+impl TensionDef {
+    pub fn to_document(&self) -> document::Tension {
+        document::Tension {
+            slug: self.slug.get_ref().clone(),
+            title: self.title.clone(),
+            pole_a: self.pole_a.clone(),
+            pole_b: self.pole_b.clone(),
+            description: self.description.clone(),
+        }
+    }
+}
+
+impl ProposalDef {
+    pub fn to_document(&self) -> document::Proposal {
+        document::Proposal {
+            slug: self.slug.get_ref().clone(),
+            debate: self.debate.get_ref().clone(),
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+        }
     }
 }

@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use sqlx::PgConnection;
 use toml::Spanned;
 
-use super::format::{ClaimDef, ClaimsFile, Located, MapFile};
+use super::document;
+use super::format::{
+    ActorDef, ClaimDef, ClaimsFile, DebateDef, Located, MapFile, ProposalDef, TensionDef, to_date,
+};
 use super::quotes::locate;
-use super::store::{DefinitionIds, Store};
+use super::store::{DefinitionIds, LoadSummary, Store};
 use crate::domain::RelationKind;
-use crate::export::model;
 use crate::slug::is_slug;
 use crate::sources::{ImportError, SourceInput, import_source};
 
@@ -40,21 +42,6 @@ pub enum LoadError {
     Import(#[from] ImportError),
     #[error("cannot load the map: {}", crate::sources::import::describe_db_error(.0))]
     Database(#[from] sqlx::Error),
-}
-
-/// What a load did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct LoadSummary {
-    pub sources_imported: usize,
-    pub objects_created: usize,
-    pub objects_changed: usize,
-    pub links_added: usize,
-}
-
-impl LoadSummary {
-    pub fn changed_anything(&self) -> bool {
-        self.sources_imported + self.objects_created + self.objects_changed + self.links_added > 0
-    }
 }
 
 /// A parsed file and the text it came from (for turning spans into lines).
@@ -136,7 +123,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(
     problems: &mut Vec<Problem>,
 ) -> Option<LoadedFile<T>> {
     // Bounded, and never a pipe or device (which would hang or never end).
-    let text = match crate::sources::import::read_bounded(path, MAX_MAP_FILE_BYTES)
+    let text = match crate::files::read_bounded(path, MAX_MAP_FILE_BYTES)
         .map_err(|err| err.to_string())
         .and_then(|bytes| {
             String::from_utf8(bytes).map_err(|_| "cannot read it: not UTF-8 text".to_owned())
@@ -170,8 +157,81 @@ fn read_toml<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Loads the map in `dir` (its `map.toml` and `claims/*.toml`).
+/// Loads the map in `dir` (its `map.toml` and `claims/*.toml`). Nothing is written unless
+/// the whole map checks out; the caller's transaction holds whatever is.
 pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary, LoadError> {
+    let (map, claim_files) = read_map(dir)?;
+    let mut summary = LoadSummary::default();
+    let mut store = Store {
+        conn,
+        summary: &mut summary,
+    };
+    let m = &map.value;
+    let actors: Vec<document::Actor> = m.actors.iter().map(ActorDef::to_document).collect();
+    let debates: Vec<document::Debate> = m.debates.iter().map(DebateDef::to_document).collect();
+    let tensions: Vec<document::Tension> = m.tensions.iter().map(TensionDef::to_document).collect();
+    let proposals: Vec<document::Proposal> =
+        m.proposals.iter().map(ProposalDef::to_document).collect();
+    // Every proposal's debate is in the map: check_references said so.
+    let (ids, _) = store
+        .definitions(&actors, &debates, &tensions, &proposals)
+        .await?;
+
+    // Sources first: quotes are checked against their segments.
+    let mut claims = HashMap::new();
+    let mut pending_quotes = Vec::new();
+    let mut problems = Vec::new();
+    for file in &claim_files {
+        let found = claims_of_source(&mut store, dir, &map, file, &ids, &mut problems).await?;
+        for (slug, id, quotes) in found {
+            claims.insert(slug, id);
+            pending_quotes.extend(quotes);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid { problems });
+    }
+    // Unmarked quotes first, so that moving a claim's primary mark never finds two.
+    pending_quotes.sort_by_key(|quote| quote.primary);
+    for quote in pending_quotes {
+        store
+            .quote(
+                quote.claim,
+                quote.segment,
+                &quote.body,
+                quote.span.0,
+                quote.span.1,
+                quote.primary,
+            )
+            .await?;
+    }
+    for claim in claim_files.iter().flat_map(|f| &f.value.claims) {
+        link_claim(&mut store, claim, &claims, &ids.proposals).await?;
+    }
+    for raise in &m.raises {
+        let link = store
+            .raise(
+                ids.proposals[raise.proposal.get_ref()],
+                ids.tensions[raise.tension.get_ref()],
+                *raise.leaning.get_ref(),
+                &raise.note,
+            )
+            .await?;
+        for evidence in &raise.shown_by {
+            store
+                .evidence(
+                    link,
+                    claims[evidence.claim.get_ref()],
+                    *evidence.pole.get_ref(),
+                )
+                .await?;
+        }
+    }
+    Ok(summary)
+}
+
+/// Reads and checks the map's files; every problem found, located, if any.
+fn read_map(dir: &Path) -> Result<(LoadedFile<MapFile>, Vec<LoadedFile<ClaimsFile>>), LoadError> {
     let mut problems = Vec::new();
     let map = read_toml::<MapFile>(&dir.join("map.toml"), &mut problems);
     let mut claim_paths: Vec<PathBuf> = std::fs::read_dir(dir.join("claims"))
@@ -191,242 +251,154 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     let Some(map) = map else {
         return Err(LoadError::Invalid { problems });
     };
-
     check_references(&map, &claim_files, &mut problems);
-    if !problems.is_empty() {
-        return Err(LoadError::Invalid { problems });
+    if problems.is_empty() {
+        Ok((map, claim_files))
+    } else {
+        Err(LoadError::Invalid { problems })
     }
+}
 
-    let mut summary = LoadSummary::default();
-    let mut writer = Store {
-        conn,
-        summary: &mut summary,
-    };
-    let m = &map.value;
-    let actor_defs: Vec<model::Actor> = m
-        .actors
-        .iter()
-        .map(|a| model::Actor {
-            slug: a.slug.get_ref().clone(),
-            name: a.name.clone(),
-            kind: *a.kind.get_ref(),
-            handle: a.handle.clone(),
-            about: a.about.clone(),
-        })
-        .collect();
-    let debate_defs: Vec<model::Debate> = m
-        .debates
-        .iter()
-        .map(|d| model::Debate {
-            slug: d.slug.get_ref().clone(),
-            title: d.title.clone(),
-            summary: d.summary.clone(),
-            started: d.started.as_ref().and_then(|d| to_date(d.get_ref())),
-            ended: d.ended.as_ref().and_then(|d| to_date(d.get_ref())),
-        })
-        .collect();
-    let tension_defs: Vec<model::Tension> = m
-        .tensions
-        .iter()
-        .map(|t| model::Tension {
-            slug: t.slug.get_ref().clone(),
-            title: t.title.clone(),
-            pole_a: t.pole_a.clone(),
-            pole_b: t.pole_b.clone(),
-            description: t.description.clone(),
-        })
-        .collect();
-    let proposal_defs: Vec<model::Proposal> = m
-        .proposals
-        .iter()
-        .map(|p| model::Proposal {
-            slug: p.slug.get_ref().clone(),
-            debate: p.debate.get_ref().clone(),
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-        })
-        .collect();
-    // Every proposal's debate is in the map: check_references said so.
-    let (ids, _) = writer
-        .definitions(&actor_defs, &debate_defs, &tension_defs, &proposal_defs)
-        .await?;
-    let DefinitionIds {
-        actors,
-        debates,
-        tensions,
-        proposals,
-    } = ids;
+/// A quote found in its source, written once every quote of the map is found.
+struct PendingQuote {
+    claim: i64,
+    segment: i64,
+    body: String,
+    span: (usize, usize),
+    /// Marked as the quote that carries the claim.
+    primary: bool,
+}
 
-    // Sources first: quotes are checked against their segments.
-    let mut claims: HashMap<String, i64> = HashMap::new();
-    let mut pending_quotes = Vec::new();
-    for file in &claim_files {
-        let source = &file.value.source;
-        let source_path = dir.join(source.file.get_ref());
-        if let Err(message) = inside(dir, &source_path) {
-            problems.push(file.problem(&source.file, message));
-            continue;
+/// Imports the source of one claims file and writes its claims; returns each claim's slug,
+/// id and located quotes. A source that cannot be read or a quote not found (or found
+/// twice) is a problem of the file.
+async fn claims_of_source(
+    store: &mut Store<'_>,
+    dir: &Path,
+    map: &LoadedFile<MapFile>,
+    file: &LoadedFile<ClaimsFile>,
+    ids: &DefinitionIds,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<(String, i64, Vec<PendingQuote>)>, LoadError> {
+    let source = &file.value.source;
+    let source_path = dir.join(source.file.get_ref());
+    if let Err(message) = inside(dir, &source_path) {
+        problems.push(file.problem(&source.file, message));
+        return Ok(Vec::new());
+    }
+    let text = match crate::sources::read_file(&source_path) {
+        Ok(text) => text,
+        Err(err) => {
+            problems.push(file.problem(&source.file, err.to_string()));
+            return Ok(Vec::new());
         }
-        let text = match crate::sources::read_file(&source_path) {
-            Ok(text) => text,
-            Err(err) => {
-                problems.push(file.problem(&source.file, err.to_string()));
-                continue;
-            }
-        };
-        let author_name = source
+    };
+    let author = source
+        .author
+        .as_ref()
+        .and_then(|a| ids.actors.get(a.get_ref()).copied());
+    let input = SourceInput {
+        origin: source_path.display().to_string(),
+        text,
+        kind: source.kind.as_ref().map(|k| *k.get_ref()),
+        slug: Some(source.slug.get_ref().clone()),
+        title: source.title.clone(),
+        author: source
             .author
             .as_ref()
-            .and_then(|a| actor_name(&map.value, a.get_ref()));
-        let input = SourceInput {
-            origin: source_path.display().to_string(),
-            text,
-            kind: source.kind.as_ref().map(|k| *k.get_ref()),
-            slug: Some(source.slug.get_ref().clone()),
-            title: source.title.clone(),
-            author: author_name,
-            outlet: source.outlet.clone(),
-            url: source.url.as_ref().map(|u| u.get_ref().clone()),
-            published: source.published.as_ref().and_then(|d| to_date(d.get_ref())),
-            debate: None,
-        };
-        let outcome = import_source(writer.conn, &input).await?;
-        if outcome.changed {
-            writer.summary.sources_imported += 1;
-        }
-        writer
-            .source_links(
-                outcome.source_id,
-                source
-                    .author
-                    .as_ref()
-                    .and_then(|a| actors.get(a.get_ref()).copied()),
-                &source
-                    .debates
-                    .iter()
-                    .map(|d| (debates[d.get_ref()], d.get_ref().as_str()))
-                    .collect::<Vec<_>>(),
-            )
-            .await?;
-        let segments = sqlx::query!(
-            "select g.id, g.body from segments g
+            .and_then(|a| actor_name(&map.value, a.get_ref())),
+        outlet: source.outlet.clone(),
+        url: source.url.as_ref().map(|u| u.get_ref().clone()),
+        published: source.published.as_ref().and_then(|d| to_date(d.get_ref())),
+        debate: None,
+    };
+    let outcome = import_source(store.conn, &input).await?;
+    if outcome.changed {
+        store.summary.sources_imported += 1;
+    }
+    let debates: Vec<(i64, &str)> = source
+        .debates
+        .iter()
+        .map(|d| (ids.debates[d.get_ref()], d.get_ref().as_str()))
+        .collect();
+    store
+        .source_links(outcome.source_id, author, &debates)
+        .await?;
+    let segments = sqlx::query!(
+        "select g.id, g.body from segments g
              join current_source_versions v on v.id = g.source_version_id
              where v.source_id = $1
              order by g.position",
-            outcome.source_id
-        )
-        .fetch_all(&mut *writer.conn)
-        .await?;
+        outcome.source_id
+    )
+    .fetch_all(&mut *store.conn)
+    .await?;
 
-        let default_actor = source
-            .author
+    let mut written = Vec::new();
+    for claim in &file.value.claims {
+        let actor = claim
+            .by
             .as_ref()
-            .and_then(|a| actors.get(a.get_ref()).copied());
-        for claim in &file.value.claims {
-            let actor = claim
-                .by
-                .as_ref()
-                .and_then(|by| actors.get(by.get_ref()).copied())
-                .or(default_actor);
-            let id = writer
-                .claim(claim.slug.get_ref(), claim.text.get_ref().as_str(), actor)
-                .await?;
-            claims.insert(claim.slug.get_ref().clone(), id);
-            for quote in &claim.quotes {
-                let mut found = segments.iter().flat_map(|segment| {
-                    locate(quote.get_ref().text(), &segment.body)
-                        .into_iter()
-                        .map(move |span| (segment, span))
-                });
-                match (found.next(), found.next()) {
-                    (Some((segment, span)), None) => pending_quotes.push((
-                        id,
-                        segment.id,
-                        segment.body.clone(),
+            .and_then(|by| ids.actors.get(by.get_ref()).copied())
+            .or(author);
+        let id = store
+            .claim(claim.slug.get_ref(), claim.text.get_ref().as_str(), actor)
+            .await?;
+        let mut quotes = Vec::new();
+        for quote in &claim.quotes {
+            let mut found = segments.iter().flat_map(|segment| {
+                locate(quote.get_ref().text(), &segment.body)
+                    .into_iter()
+                    .map(move |span| (segment, span))
+            });
+            let (slug, words) = (source.slug.get_ref(), quote.get_ref().text());
+            let message = match (found.next(), found.next()) {
+                (Some((segment, span)), None) => {
+                    quotes.push(PendingQuote {
+                        claim: id,
+                        segment: segment.id,
+                        body: segment.body.clone(),
                         span,
-                        quote.get_ref().primary(),
-                    )),
-                    (None, _) => problems.push(file.problem(
-                        quote,
-                        format!(
-                            "quote not found in source {:?}: {:?}",
-                            source.slug.get_ref(),
-                            quote.get_ref().text()
-                        ),
-                    )),
-                    (Some(_), Some(_)) => problems.push(file.problem(
-                        quote,
-                        format!(
-                            "quote occurs more than once in source {:?}; quote more of it: {:?}",
-                            source.slug.get_ref(),
-                            quote.get_ref().text()
-                        ),
-                    )),
+                        primary: quote.get_ref().primary(),
+                    });
+                    continue;
                 }
-            }
+                (None, _) => format!("quote not found in source {slug:?}: {words:?}"),
+                (Some(_), Some(_)) => format!(
+                    "quote occurs more than once in source {slug:?}; quote more of it: {words:?}"
+                ),
+            };
+            problems.push(file.problem(quote, message));
         }
+        written.push((claim.slug.get_ref().clone(), id, quotes));
     }
-    if !problems.is_empty() {
-        return Err(LoadError::Invalid { problems });
-    }
+    Ok(written)
+}
 
-    // Unmarked quotes first, so that moving a claim's primary mark never finds two.
-    pending_quotes.sort_by_key(|quote| quote.4);
-    for (claim_id, segment_id, body, (start, end), primary) in pending_quotes {
-        writer
-            .quote(claim_id, segment_id, &body, start, end, primary)
-            .await?;
-    }
-    for file in &claim_files {
-        for claim in &file.value.claims {
-            let from = claims[claim.slug.get_ref()];
-            writer
-                .tags(
-                    from,
-                    &claim
-                        .tags
-                        .iter()
-                        .map(|t| t.get_ref().as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .await?;
-            for (kind, targets) in [
-                (RelationKind::Supports, &claim.supports),
-                (RelationKind::Attacks, &claim.attacks),
-                (RelationKind::Undercuts, &claim.undercuts),
-            ] {
-                for target in targets {
-                    let (to_claim, to_proposal) = match target.get_ref().strip_prefix("proposal:") {
-                        Some(slug) => (None, Some(proposals[slug])),
-                        None => (Some(claims[target.get_ref()]), None),
-                    };
-                    writer
-                        .relation(kind.as_str(), from, to_claim, to_proposal)
-                        .await?;
-                }
-            }
+/// Writes a claim's tags and its relations to claims and proposals.
+async fn link_claim(
+    store: &mut Store<'_>,
+    claim: &ClaimDef,
+    claims: &HashMap<String, i64>,
+    proposals: &HashMap<String, i64>,
+) -> Result<(), sqlx::Error> {
+    let from = claims[claim.slug.get_ref()];
+    let tags: Vec<&str> = claim.tags.iter().map(|t| t.get_ref().as_str()).collect();
+    store.tags(from, &tags).await?;
+    for (kind, targets) in [
+        (RelationKind::Supports, &claim.supports),
+        (RelationKind::Attacks, &claim.attacks),
+        (RelationKind::Undercuts, &claim.undercuts),
+    ] {
+        for target in targets {
+            let (to_claim, to_proposal) = match target.get_ref().strip_prefix("proposal:") {
+                Some(slug) => (None, Some(proposals[slug])),
+                None => (Some(claims[target.get_ref()]), None),
+            };
+            store.relation(kind, from, to_claim, to_proposal).await?;
         }
     }
-    for raise in &map.value.raises {
-        let link = writer
-            .raise(
-                proposals[raise.proposal.get_ref()],
-                tensions[raise.tension.get_ref()],
-                raise.leaning.get_ref().as_str(),
-                &raise.note,
-            )
-            .await?;
-        for evidence in &raise.shown_by {
-            writer
-                .evidence(
-                    link,
-                    claims[evidence.claim.get_ref()],
-                    evidence.pole.get_ref().as_str(),
-                )
-                .await?;
-        }
-    }
-    Ok(summary)
+    Ok(())
 }
 
 fn actor_name(map: &MapFile, slug: &str) -> Option<String> {
@@ -434,16 +406,6 @@ fn actor_name(map: &MapFile, slug: &str) -> Option<String> {
         .iter()
         .find(|a| a.slug.get_ref() == slug)
         .map(|a| a.name.clone())
-}
-
-fn to_date(datetime: &toml::value::Datetime) -> Option<time::Date> {
-    let date = datetime.date?;
-    time::Date::from_calendar_date(
-        i32::from(date.year),
-        time::Month::try_from(date.month).ok()?,
-        date.day,
-    )
-    .ok()
 }
 
 /// Checks slugs, enumerations, lengths and that every reference names something defined.

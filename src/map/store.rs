@@ -7,9 +7,24 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 use sqlx::PgConnection;
 
-use super::load::LoadSummary;
-use crate::export::model;
+use super::document;
+use crate::domain::{Leaning, Pole, RelationKind};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct LoadSummary {
+    pub sources_imported: usize,
+    pub objects_created: usize,
+    pub objects_changed: usize,
+    pub links_added: usize,
+}
+
+impl LoadSummary {
+    pub fn changed_anything(&self) -> bool {
+        self.sources_imported + self.objects_created + self.objects_changed + self.links_added > 0
+    }
+}
 
 /// The ids of the definitions a map or an imported file wrote, by slug.
 #[derive(Debug, Default)]
@@ -35,27 +50,29 @@ struct Upserted {
 }
 
 impl Store<'_> {
-    /// Records the revision of an upsert and returns the object's id (looking it up when
-    /// the upsert changed nothing).
+    /// Records the revision of an upsert and returns the object's id (looking it up by
+    /// slug when the upsert changed nothing).
     async fn settle(
         &mut self,
         kind: ObjectKind,
         upserted: Option<Upserted>,
         slug: &str,
     ) -> Result<i64, sqlx::Error> {
-        let Some(row) = upserted else {
-            return self.existing_id(kind, slug).await;
-        };
+        match upserted {
+            Some(row) => self.record_upsert(kind, row).await,
+            None => self.existing_id(kind, slug).await,
+        }
+    }
+
+    /// Counts an upsert that created or changed a row and records its revision.
+    async fn record_upsert(&mut self, kind: ObjectKind, row: Upserted) -> Result<i64, sqlx::Error> {
         let action = if row.inserted {
+            self.summary.objects_created += 1;
             RevisionAction::Create
         } else {
+            self.summary.objects_changed += 1;
             RevisionAction::Edit
         };
-        if row.inserted {
-            self.summary.objects_created += 1;
-        } else {
-            self.summary.objects_changed += 1;
-        }
         Revision::new(kind, row.id, action)
             .before(if row.inserted { None } else { row.before })
             .after(row.after)
@@ -100,11 +117,11 @@ impl Store<'_> {
     /// and the proposals left out because their debate is neither.
     pub async fn definitions<'p>(
         &mut self,
-        actors: &[model::Actor],
-        debates: &[model::Debate],
-        tensions: &[model::Tension],
-        proposals: &'p [model::Proposal],
-    ) -> Result<(DefinitionIds, Vec<&'p model::Proposal>), sqlx::Error> {
+        actors: &[document::Actor],
+        debates: &[document::Debate],
+        tensions: &[document::Tension],
+        proposals: &'p [document::Proposal],
+    ) -> Result<(DefinitionIds, Vec<&'p document::Proposal>), sqlx::Error> {
         let mut ids = DefinitionIds::default();
         for a in actors {
             let id = self
@@ -155,7 +172,7 @@ impl Store<'_> {
     /// with its slug.
     pub async fn source_description(
         &mut self,
-        source: &model::Source,
+        source: &document::Source,
     ) -> Result<Option<i64>, sqlx::Error> {
         let Some(id) =
             sqlx::query_scalar!("select id from sources where slug = $1::text", source.slug)
@@ -449,7 +466,7 @@ impl Store<'_> {
 
     pub async fn relation(
         &mut self,
-        kind: &str,
+        kind: RelationKind,
         from: i64,
         to_claim: Option<i64>,
         to_proposal: Option<i64>,
@@ -460,7 +477,7 @@ impl Store<'_> {
                     "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
                      on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
                      returning id",
-                    kind,
+                    kind.as_str(),
                     from,
                     to
                 )
@@ -472,7 +489,7 @@ impl Store<'_> {
                     "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
                      on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
                      returning id",
-                    kind,
+                    kind.as_str(),
                     from,
                     to
                 )
@@ -495,7 +512,7 @@ impl Store<'_> {
         &mut self,
         proposal_id: i64,
         tension_id: i64,
-        leaning: &str,
+        leaning: Leaning,
         note: &str,
     ) -> Result<i64, sqlx::Error> {
         let row = sqlx::query_as!(
@@ -510,31 +527,13 @@ impl Store<'_> {
                returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(proposal_tensions) as after"#,
             proposal_id,
             tension_id,
-            leaning,
+            leaning.as_str(),
             note,
         )
         .fetch_optional(&mut *self.conn)
         .await?;
         match row {
-            Some(row) => {
-                let id = row.id;
-                let action = if row.inserted {
-                    RevisionAction::Create
-                } else {
-                    RevisionAction::Edit
-                };
-                if row.inserted {
-                    self.summary.objects_created += 1;
-                } else {
-                    self.summary.objects_changed += 1;
-                }
-                Revision::new(ObjectKind::ProposalTension, id, action)
-                    .before(row.before.filter(|_| !row.inserted))
-                    .after(row.after)
-                    .record(self.conn)
-                    .await?;
-                Ok(id)
-            }
+            Some(row) => self.record_upsert(ObjectKind::ProposalTension, row).await,
             None => {
                 sqlx::query_scalar!(
                     "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
@@ -551,7 +550,7 @@ impl Store<'_> {
         &mut self,
         proposal_tension_id: i64,
         claim_id: i64,
-        pole: &str,
+        pole: Pole,
     ) -> Result<(), sqlx::Error> {
         let changed = sqlx::query!(
             "insert into tension_evidence (proposal_tension_id, claim_id, pole) values ($1, $2, $3)
@@ -559,7 +558,7 @@ impl Store<'_> {
                  where (tension_evidence.pole, tension_evidence.removed_at) is distinct from (excluded.pole, null)",
             proposal_tension_id,
             claim_id,
-            pole,
+            pole.as_str(),
         )
         .execute(&mut *self.conn)
         .await?

@@ -146,6 +146,32 @@ pub async fn merge(
     }
     let from = claim_id(conn, duplicate, "claim").await?;
     let into = claim_id(conn, survivor, "into").await?;
+    lock_both_visible(conn, from, into).await?;
+    move_to_survivor(conn, user, from, into).await?;
+    sqlx::query!(
+        "update claims set merged_into_id = $2, hidden_at = now(), version = version + 1 where id = $1",
+        from,
+        into
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update claim_reviews set resolution = 'merged', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+        from,
+        user.id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Revision::new(ObjectKind::Claim, from, RevisionAction::Merge)
+        .by(user.id)
+        .after(json!({ "merged_into": survivor }))
+        .record(conn)
+        .await?;
+    Ok(())
+}
+
+/// Locks both claims of a merge and checks neither was hidden or merged meanwhile.
+async fn lock_both_visible(conn: &mut PgConnection, from: i64, into: i64) -> Result<()> {
     // Two moderators merging A into B and B into A at once: both rows are locked, always
     // in id order, and checked again once held, so the second merge sees the first and
     // stops instead of hiding both.
@@ -169,6 +195,17 @@ pub async fn merge(
             current: None,
         });
     }
+    Ok(())
+}
+
+/// Moves the duplicate's links, quotes, evidence, tags and annotations to the survivor,
+/// retiring those the survivor already has.
+async fn move_to_survivor(
+    conn: &mut PgConnection,
+    user: &User,
+    from: i64,
+    into: i64,
+) -> Result<()> {
     // Links the survivor already has, or that would point at itself, are retired.
     sqlx::query!(
         "update relations r set removed_at = now()
@@ -251,24 +288,5 @@ pub async fn merge(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        "update claims set merged_into_id = $2, hidden_at = now(), version = version + 1 where id = $1",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update claim_reviews set resolution = 'merged', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
-        from,
-        user.id
-    )
-    .execute(&mut *conn)
-    .await?;
-    Revision::new(ObjectKind::Claim, from, RevisionAction::Merge)
-        .by(user.id)
-        .after(json!({ "merged_into": survivor }))
-        .record(conn)
-        .await?;
     Ok(())
 }

@@ -11,10 +11,11 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
-use super::text::{CleanedText, SourceKind, parse};
+use super::suggest;
+use super::text::{CleanedText, Segment, SourceKind, parse};
+use crate::files::{ReadError, read_bounded};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
-use crate::slug::{is_slug, slugify};
-use crate::suggest;
+use crate::slug::{SlugTable, is_slug, slugify, unique_slug};
 
 /// The largest document accepted: ample for a long article or thread (the corpus's largest
 /// is 6 KB), small enough that a mistaken upload fails fast.
@@ -102,82 +103,6 @@ pub fn read_file(path: &Path) -> Result<String, ImportError> {
         },
     })?;
     decode(&origin, bytes)
-}
-
-/// Why a file could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReadError {
-    /// Its size in bytes (or the bytes read before giving up), over the limit.
-    TooLarge(u64),
-    /// A plain reason: "no such file", "it is a named pipe, not a file".
-    Unreadable(String),
-}
-
-impl std::fmt::Display for ReadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReadError::TooLarge(size) => write!(f, "{size} bytes is over the limit"),
-            ReadError::Unreadable(reason) => write!(f, "cannot read it: {reason}"),
-        }
-    }
-}
-
-/// Reads a regular file of at most `max` bytes. Named pipes, devices (`/dev/zero`),
-/// sockets and folders are refused before anything is read (a pipe would block and a
-/// device never ends); the size is checked first, and the read is bounded too, in case
-/// the file grows or reports no size (`/proc`).
-pub fn read_bounded(path: &Path, max: usize) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-
-    let unreadable = |err: std::io::Error| ReadError::Unreadable(describe_io(&err));
-    let check = |metadata: &std::fs::Metadata| -> Result<(), ReadError> {
-        let kind = metadata.file_type();
-        let what = if kind.is_file() {
-            return if metadata.len() > max as u64 {
-                Err(ReadError::TooLarge(metadata.len()))
-            } else {
-                Ok(())
-            };
-        } else if kind.is_dir() {
-            "a folder"
-        } else if kind.is_fifo() {
-            "a named pipe"
-        } else if kind.is_char_device() || kind.is_block_device() {
-            "a device"
-        } else if kind.is_socket() {
-            "a socket"
-        } else {
-            "not a regular file"
-        };
-        Err(ReadError::Unreadable(format!("it is {what}, not a file")))
-    };
-    check(&std::fs::metadata(path).map_err(unreadable)?)?;
-    // Non-blocking, so a file swapped for a pipe since the check cannot hang the open;
-    // the open file is checked again.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
-        .open(path)
-        .map_err(unreadable)?;
-    check(&file.metadata().map_err(unreadable)?)?;
-    let mut bytes = Vec::new();
-    file.take(max as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() > max {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
-}
-
-fn describe_io(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
-        _ => err.to_string(),
-    }
 }
 
 /// Checks raw bytes are a plausible text document and decodes them.
@@ -485,149 +410,221 @@ pub async fn import_source(
         Some(slug) => Some(find_debate(&mut *conn, &origin, slug).await?),
         None => None,
     };
-    let Prepared {
-        parsed,
-        slug,
-        slug_named,
-        title,
-        author_name,
-        outlet,
-        url,
-        published,
-        hash,
-    } = prepared;
+    if let Some(unchanged) = already_stored(conn, &prepared).await.map_err(db)? {
+        return Ok(unchanged);
+    }
+    let target = version_target(conn, &prepared).await.map_err(db)?;
+    let written = write_source(conn, &prepared, target).await.map_err(db)?;
+    let parsed = &prepared.parsed;
+    let version_id = sqlx::query_scalar!(
+        "insert into source_versions (source_id, number, raw_text, content_hash) values ($1, $2, $3, $4) returning id",
+        written.source_id,
+        written.version,
+        input.text,
+        prepared.hash,
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
+    let segment_ids = insert_segments(conn, version_id, &parsed.segments)
+        .await
+        .map_err(db)?;
+    let suggestions = suggest::store(&mut *conn, &segment_ids, &parsed.segments)
+        .await
+        .map_err(db)?;
+    if let Some(debate_id) = debate_id {
+        sqlx::query!(
+            "insert into debate_sources (debate_id, source_id) values ($1, $2) on conflict do nothing",
+            debate_id,
+            written.source_id
+        )
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    }
 
-    // The same text again changes nothing: under the slug named, or anywhere.
+    let after = json!({
+        "slug": written.slug, "kind": parsed.kind.as_str(), "title": prepared.title,
+        "author": prepared.author_name, "outlet": prepared.outlet, "url": prepared.url,
+        "published": prepared.published.map(|d| d.to_string()), "version": written.version,
+        "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
+    });
+    let action = if written.version == 1 {
+        RevisionAction::Create
+    } else {
+        RevisionAction::Import
+    };
+    Revision::new(ObjectKind::Source, written.source_id, action)
+        .after(after)
+        .record(&mut *conn)
+        .await
+        .map_err(db)?;
+
+    Ok(ImportOutcome {
+        source_id: written.source_id,
+        slug: written.slug,
+        version: written.version,
+        segments: parsed.segments.len(),
+        suggestions,
+        changed: true,
+        new_version_of: written.new_version_of,
+        slug_taken: written.slug_taken,
+    })
+}
+
+/// The outcome of importing the same text again (under the slug named, or anywhere):
+/// nothing written.
+async fn already_stored(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+) -> Result<Option<ImportOutcome>, sqlx::Error> {
     let existing = sqlx::query!(
         r#"select s.id, s.slug as "slug: String", v.number
            from source_versions v join sources s on s.id = v.source_id
            where v.content_hash = $1 and (s.slug = $2 or not $3)
            order by s.id limit 1"#,
-        hash,
-        slug,
-        slug_named,
+        prepared.hash,
+        prepared.slug,
+        prepared.slug_named,
     )
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    if let Some(found) = existing {
-        let segments = sqlx::query_scalar!(
-            r#"select count(*) as "count!" from segments g join source_versions v on v.id = g.source_version_id
-               where v.source_id = $1 and v.number = $2"#,
-            found.id,
-            found.number
-        )
-        .fetch_one(&mut *conn)
-        .await
-        .map_err(db)?;
-        return Ok(ImportOutcome {
-            source_id: found.id,
-            slug: found.slug,
-            version: found.number,
-            segments: segments as usize,
-            suggestions: 0,
-            changed: false,
-            new_version_of: None,
-            slug_taken: None,
-        });
-    }
-
-    // Which source this is a new version of, if any.
-    let by_slug = if slug_named {
-        sqlx::query_scalar!("select id from sources where slug = $1 for update", slug)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?
-            .map(|id| (id, slug.clone(), NewVersionOf::Slug))
-    } else {
-        None
+    .await?;
+    let Some(found) = existing else {
+        return Ok(None);
     };
-    let target = match (by_slug, &url) {
-        (Some(target), _) => Some(target),
-        (None, Some(url)) if !slug_named => sqlx::query!(
-            r#"select id, slug as "slug!: String", url as "url!" from sources
+    let segments = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from segments g join source_versions v on v.id = g.source_version_id
+               where v.source_id = $1 and v.number = $2"#,
+        found.id,
+        found.number
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(ImportOutcome {
+        source_id: found.id,
+        slug: found.slug,
+        version: found.number,
+        segments: segments as usize,
+        suggestions: 0,
+        changed: false,
+        new_version_of: None,
+        slug_taken: None,
+    }))
+}
+
+/// The existing source this is a new version of, if any (locked): the one whose slug was
+/// named, or the one at the same URL.
+async fn version_target(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+) -> Result<Option<(i64, String, NewVersionOf)>, sqlx::Error> {
+    if prepared.slug_named {
+        return Ok(sqlx::query_scalar!(
+            "select id from sources where slug = $1 for update",
+            prepared.slug
+        )
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|id| (id, prepared.slug.clone(), NewVersionOf::Slug)));
+    }
+    let Some(url) = &prepared.url else {
+        return Ok(None);
+    };
+    Ok(sqlx::query!(
+        r#"select id, slug as "slug!: String", url as "url!" from sources
                where url is not null
                  and rtrim(split_part(regexp_replace(lower(btrim(url)), '^https?://(www\.)?', ''), '#', 1), '/') = $1
                order by id limit 1 for update"#,
-            url_key(url)
-        )
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?
-        .map(|row| (row.id, row.slug, NewVersionOf::Url(row.url))),
-        _ => None,
-    };
+        url_key(url)
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| (row.id, row.slug, NewVersionOf::Url(row.url))))
+}
 
-    let mut slug_taken = None;
-    let (source_id, slug, version, new_version_of) = match target {
-        Some((id, slug, why)) => {
-            let latest = sqlx::query_scalar!(
-                r#"select coalesce(max(number), 0) as "latest!" from source_versions where source_id = $1"#,
-                id
-            )
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?;
-            sqlx::query!(
-                "update sources set kind = $2, title = $3, author_name = $4, outlet = $5, url = coalesce($6, url),
+/// The source row an import wrote, and under which slug and version number.
+struct WrittenSource {
+    source_id: i64,
+    slug: String,
+    version: i32,
+    new_version_of: Option<NewVersionOf>,
+    slug_taken: Option<String>,
+}
+
+/// Updates the source `target` names with the new version's metadata, or inserts a new
+/// source under a slug no other holds.
+async fn write_source(
+    conn: &mut PgConnection,
+    prepared: &Prepared,
+    target: Option<(i64, String, NewVersionOf)>,
+) -> Result<WrittenSource, sqlx::Error> {
+    let kind = prepared.parsed.kind.as_str();
+    if let Some((id, slug, why)) = target {
+        let latest = sqlx::query_scalar!(
+            r#"select coalesce(max(number), 0) as "latest!" from source_versions where source_id = $1"#,
+            id
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query!(
+            "update sources set kind = $2, title = $3, author_name = $4, outlet = $5, url = coalesce($6, url),
                         published_on = coalesce($7, published_on), version = version + 1
                  where id = $1",
-                id,
-                parsed.kind.as_str(),
-                title,
-                author_name,
-                outlet,
-                url,
-                published,
-            )
-            .execute(&mut *conn)
-            .await
-            .map_err(db)?;
-            (id, slug, latest + 1, Some(why))
-        }
-        None => {
-            let fresh = fresh_slug(&mut *conn, &slug).await.map_err(db)?;
-            if fresh != slug {
-                slug_taken = Some(slug.clone());
-            }
-            let id = sqlx::query_scalar!(
-                "insert into sources (slug, kind, title, author_name, outlet, url, published_on)
+            id,
+            kind,
+            prepared.title,
+            prepared.author_name,
+            prepared.outlet,
+            prepared.url,
+            prepared.published,
+        )
+        .execute(&mut *conn)
+        .await?;
+        return Ok(WrittenSource {
+            source_id: id,
+            slug,
+            version: latest + 1,
+            new_version_of: Some(why),
+            slug_taken: None,
+        });
+    }
+    let fresh = unique_slug(&mut *conn, SlugTable::Sources, &prepared.slug).await?;
+    let id = sqlx::query_scalar!(
+        "insert into sources (slug, kind, title, author_name, outlet, url, published_on)
                  values ($1::text, $2, $3, $4, $5, $6, $7) returning id",
-                fresh,
-                parsed.kind.as_str(),
-                title,
-                author_name,
-                outlet,
-                url,
-                published,
-            )
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?;
-            (id, fresh, 1, None)
-        }
-    };
-
-    let version_id = sqlx::query_scalar!(
-        "insert into source_versions (source_id, number, raw_text, content_hash) values ($1, $2, $3, $4) returning id",
-        source_id,
-        version,
-        input.text,
-        hash,
+        fresh,
+        kind,
+        prepared.title,
+        prepared.author_name,
+        prepared.outlet,
+        prepared.url,
+        prepared.published,
     )
     .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
+    Ok(WrittenSource {
+        source_id: id,
+        slug_taken: (fresh != prepared.slug).then(|| prepared.slug.clone()),
+        slug: fresh,
+        version: 1,
+        new_version_of: None,
+    })
+}
 
-    let positions: Vec<i32> = (1..=parsed.segments.len() as i32).collect();
-    let kinds: Vec<String> = parsed
-        .segments
+/// Stores a version's segments in one statement; their ids, in order.
+async fn insert_segments(
+    conn: &mut PgConnection,
+    version_id: i64,
+    segments: &[Segment],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let positions: Vec<i32> = (1..=segments.len() as i32).collect();
+    let kinds: Vec<String> = segments
         .iter()
         .map(|s| s.kind.as_str().to_owned())
         .collect();
-    let locators: Vec<String> = parsed.segments.iter().map(|s| s.locator.clone()).collect();
-    let anchors: Vec<String> = parsed.segments.iter().map(|s| s.anchor.clone()).collect();
-    let bodies: Vec<String> = parsed.segments.iter().map(|s| s.body.clone()).collect();
+    let locators: Vec<String> = segments.iter().map(|s| s.locator.clone()).collect();
+    let anchors: Vec<String> = segments.iter().map(|s| s.anchor.clone()).collect();
+    let bodies: Vec<String> = segments.iter().map(|s| s.body.clone()).collect();
     let mut inserted = sqlx::query!(
         "insert into segments (source_version_id, position, kind, locator, anchor, body)
          select $1, * from unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[])
@@ -640,52 +637,9 @@ pub async fn import_source(
         &bodies,
     )
     .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     inserted.sort_by_key(|row| row.position);
-    let segment_ids: Vec<i64> = inserted.into_iter().map(|row| row.id).collect();
-
-    let suggestions = suggest::store(&mut *conn, &segment_ids, &parsed.segments)
-        .await
-        .map_err(db)?;
-
-    if let Some(debate_id) = debate_id {
-        sqlx::query!(
-            "insert into debate_sources (debate_id, source_id) values ($1, $2) on conflict do nothing",
-            debate_id,
-            source_id
-        )
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
-    }
-
-    let after = json!({
-        "slug": slug, "kind": parsed.kind.as_str(), "title": title, "author": author_name,
-        "outlet": outlet, "url": url, "published": published.map(|d| d.to_string()),
-        "version": version, "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
-    });
-    let action = if version == 1 {
-        RevisionAction::Create
-    } else {
-        RevisionAction::Import
-    };
-    Revision::new(ObjectKind::Source, source_id, action)
-        .after(after)
-        .record(&mut *conn)
-        .await
-        .map_err(db)?;
-
-    Ok(ImportOutcome {
-        source_id,
-        slug,
-        version,
-        segments: parsed.segments.len(),
-        suggestions,
-        changed: true,
-        new_version_of,
-        slug_taken,
-    })
+    Ok(inserted.into_iter().map(|row| row.id).collect())
 }
 
 /// Checks the debate a source is to belong to exists; its id.
@@ -705,22 +659,4 @@ pub async fn find_debate(
             origin: origin.to_owned(),
             slug: slug.to_owned(),
         })
-}
-
-/// `slug`, or `slug-2`, `slug-3`... whichever no source holds yet.
-async fn fresh_slug(conn: &mut PgConnection, slug: &str) -> Result<String, sqlx::Error> {
-    let taken: Vec<String> = sqlx::query_scalar!(
-        r#"select slug as "slug!: String" from sources where slug = $1 or slug like $1 || '-%'"#,
-        slug
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    if !taken.iter().any(|t| t == slug) {
-        return Ok(slug.to_owned());
-    }
-    let base = crate::slug::slugify(slug, 74);
-    Ok((2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .expect("some number is free"))
 }

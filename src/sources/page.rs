@@ -57,7 +57,7 @@ struct Suggestion {
     body: String,
     cues: String,
     /// Claims already in the map that it resembles: link to one instead of duplicating.
-    similar: Vec<crate::suggest::SimilarClaim>,
+    similar: Vec<crate::sources::suggest::SimilarClaim>,
 }
 
 struct DebateLink {
@@ -166,7 +166,7 @@ async fn show(
     .fetch_all(db)
     .await?;
 
-    let mut similar = crate::suggest::similar_claims(db, source.version_id).await?;
+    let mut similar = crate::sources::suggest::similar_claims(db, source.version_id).await?;
 
     let mut quoted: BTreeSet<i64> = BTreeSet::new();
     let segments: Vec<SegmentView> = segments

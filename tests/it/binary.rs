@@ -230,3 +230,31 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// `import-map` refuses what it cannot read as a file, before it touches a database: a
+/// named pipe (which would block the open) and bytes that are not UTF-8 (with the line).
+#[test]
+fn import_map_refuses_a_pipe_and_names_the_line_of_bad_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("map.json");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let latin1 = dir.path().join("map.argdown");
+    std::fs::write(&latin1, b"# A\n\n[a]: caf\xe9\n").unwrap();
+    for (file, expected) in [
+        (&fifo, "it is a named pipe, not a file".to_owned()),
+        (&latin1, format!("{}:3: not UTF-8 text", latin1.display())),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_argmap"))
+            .arg("import-map")
+            .arg(file)
+            .args(["--database-url", "postgres://nobody@127.0.0.1:1/none"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = wait_with_timeout(&mut child, Duration::from_secs(30));
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+}

@@ -138,7 +138,7 @@ async fn bad_documents_are_refused_with_a_reason_and_nothing_is_written() {
         ),
         (
             input("Cookie policy\nSubscribe\n"),
-            "nothing is left once the page's chrome is removed",
+            "nothing is left once the page's boilerplate is removed",
         ),
         (
             SourceInput {

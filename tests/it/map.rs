@@ -310,7 +310,7 @@ async fn candidate_claims_find_most_of_the_mapped_quotes() {
     let (pool, _) = fresh_database().await;
     load_shipped(&pool).await;
     let mut conn = pool.acquire().await.unwrap();
-    let scores = argmap::suggest::evaluate(&mut conn).await.unwrap();
+    let scores = argmap::sources::suggest::evaluate(&mut conn).await.unwrap();
     eprintln!("{scores}");
     assert!(scores.precision() >= 0.75, "{scores}");
     assert!(scores.recall() >= 0.70, "{scores}");

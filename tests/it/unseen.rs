@@ -203,7 +203,7 @@ fn dry_run_refuses_what_the_import_refuses_and_prints_the_cleaned_source_as_json
     assert_eq!(chrome.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&chrome.stderr)
-            .contains("nothing is left once the page's chrome is removed"),
+            .contains("nothing is left once the page's boilerplate is removed"),
         "{}",
         String::from_utf8_lossy(&chrome.stderr)
     );
@@ -377,7 +377,7 @@ async fn a_suggested_claim_restating_a_map_claim_is_shown_with_it_on_the_page_an
 
 #[test]
 fn suggestions_find_most_main_points_of_the_unseen_documents() {
-    let (_, total) = argmap::suggest::evaluate_fixtures(&fixtures()).unwrap();
+    let (_, total) = argmap::sources::suggest::evaluate_fixtures(&fixtures()).unwrap();
     assert_eq!(total.points, 22);
     // Figures at the time of writing: precision 0.67, recall 1.00 (docs/suggestions.md).
     assert!(total.recall() >= 0.9, "{total}");

@@ -17,7 +17,7 @@ use std::fmt;
 use sqlx::PgConnection;
 
 use super::model::{self, Evidence, Quote, Relation};
-use crate::domain::{ClaimText, Leaning};
+use crate::domain::{ClaimText, Leaning, RelationKind};
 use crate::map::LoadSummary;
 use crate::map::quotes::locate;
 use crate::map::store::{DefinitionIds, Store};
@@ -643,8 +643,9 @@ impl Writer<'_> {
                 ));
                 continue;
             }
-            let mut kind = r.kind.as_str();
-            if let (true, "attacks", Some(to)) = (cons_may_be_undercuts, kind, to_claim) {
+            let mut kind = r.kind;
+            if let (true, RelationKind::Attacks, Some(to)) = (cons_may_be_undercuts, kind, to_claim)
+            {
                 let undercut = sqlx::query_scalar!(
                     r#"select exists(select 1 from relations where from_claim_id = $1 and to_claim_id = $2
                                        and kind = 'undercuts' and removed_at is null) as "undercut!""#,
@@ -654,7 +655,7 @@ impl Writer<'_> {
                 .fetch_one(&mut *self.store.conn)
                 .await?;
                 if undercut {
-                    kind = "undercuts";
+                    kind = RelationKind::Undercuts;
                 }
             }
             self.store
@@ -689,15 +690,11 @@ impl Writer<'_> {
             };
             let link = self
                 .store
-                .raise(proposal, tension, raise.leaning.as_str(), &note)
+                .raise(proposal, tension, raise.leaning, &note)
                 .await?;
             for evidence in &raise.evidence {
                 match self.id(Kind::Claim, &evidence.claim).await? {
-                    Some(claim) => {
-                        self.store
-                            .evidence(link, claim, evidence.pole.as_str())
-                            .await?
-                    }
+                    Some(claim) => self.store.evidence(link, claim, evidence.pole).await?,
                     None => self.notes.push(format!(
                         "evidence {} for {} raising {}: the claim is neither in the file nor here",
                         evidence.claim, raise.proposal, raise.tension

@@ -2,6 +2,12 @@
 
 use crate::{Error, Result};
 
+/// A real Argon2id hash (with its own random salt), verified against when an email is
+/// unknown so that a sign-in takes as long whether or not the account exists. What it
+/// hashes does not matter: a sign-in without an account fails whatever it verifies.
+pub static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| password_auth::generate_hash("no account has this password"));
+
 pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 200;
 

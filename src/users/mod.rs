@@ -3,15 +3,14 @@
 use serde_json::json;
 use sqlx::PgConnection;
 
-use crate::auth::{Role, passwords};
+use crate::domain::Role;
 use crate::error::ResultExt;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
-/// A real Argon2id hash, verified against when an email is unknown so that a sign-in
-/// takes as long whether or not the account exists.
-pub static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| password_auth::generate_hash(crate::auth::csrf::random_token()));
+pub mod passwords;
+
+pub use passwords::DUMMY_HASH;
 
 pub struct NewUser {
     pub email: String,
