@@ -5,6 +5,9 @@
 use std::fmt::Write;
 
 use super::{Block, LINKS_HEADING, Note, Span, escape_markdown};
+// XML escaping (with the characters XML cannot hold dropped) is valid HTML text and
+// attribute content.
+use crate::map_svg::escape_xml;
 
 fn markdown_spans(note: &Note, spans: &[Span]) -> String {
     let mut out = String::new();
@@ -77,51 +80,35 @@ pub fn markdown(note: &Note) -> String {
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn html_spans(note: &Note, spans: &[Span]) -> String {
     let mut out = String::new();
     for span in spans {
         match span {
-            Span::Text(t) => out.push_str(&escape_html(t)),
+            Span::Text(t) => out.push_str(&escape_xml(t)),
             Span::Strong(t) => {
-                let _ = write!(out, "<strong>{}</strong>", escape_html(t));
+                let _ = write!(out, "<strong>{}</strong>", escape_xml(t));
             }
             Span::Emphasis(t) => {
-                let _ = write!(out, "<em>{}</em>", escape_html(t));
+                let _ = write!(out, "<em>{}</em>", escape_xml(t));
             }
             Span::Link { text, number } => {
                 let _ = write!(
                     out,
                     r#"<a href="{}">{}</a><sup class="ref">[{number}]</sup>"#,
-                    escape_html(&note.links[number - 1]),
-                    escape_html(text)
+                    escape_xml(&note.links[number - 1]),
+                    escape_xml(text)
                 );
             }
             Span::Url(url) => {
-                let url = escape_html(url);
+                let url = escape_xml(url);
                 let _ = write!(out, r#"<a class="url" href="{url}">{url}</a>"#);
             }
             Span::Quote { text, cite } => {
                 let _ = write!(
                     out,
                     r#"“<q cite="{}">{}</q>”"#,
-                    escape_html(cite),
-                    escape_html(text)
+                    escape_xml(cite),
+                    escape_xml(text)
                 );
             }
         }
@@ -153,7 +140,7 @@ pub fn html_body(note: &Note) -> String {
             Block::Table { head, rows } => {
                 out.push_str("<table>\n<thead><tr>");
                 for cell in head {
-                    let _ = write!(out, r#"<th scope="col">{}</th>"#, escape_html(cell));
+                    let _ = write!(out, r#"<th scope="col">{}</th>"#, escape_xml(cell));
                 }
                 out.push_str("</tr></thead>\n<tbody>\n");
                 for row in rows {
@@ -173,7 +160,7 @@ pub fn html_body(note: &Note) -> String {
         "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
     );
     for item in note.link_items() {
-        let _ = writeln!(out, "<li>{}</li>", escape_html(&item));
+        let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
     }
     out.push_str("</ul>\n");
     out
