@@ -1,6 +1,11 @@
 //! What every write of a titled object shares: bounded text fields, and the conflict an
 //! edit made against an old version gets (optimistic locking).
 
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+
+use crate::auth::User;
+use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
 /// `text` trimmed, if its length in characters is within `min..=max`.
@@ -30,4 +35,27 @@ pub(crate) fn stale_edit(kind: &str, read: i32, current: serde_json::Value) -> E
         ),
         current: Some(current),
     }
+}
+
+/// Finishes an edit of `object` `id` whose `update … where version = read` changed
+/// `updated` rows: none means someone saved in between (a stale edit, nothing written);
+/// one is recorded as an edit from `before` to `after`.
+pub(crate) async fn record_edit(
+    conn: &mut PgConnection,
+    user: &User,
+    (object, id): (ObjectKind, i64),
+    read: i32,
+    updated: u64,
+    (before, after): (Value, Value),
+) -> Result<()> {
+    if updated == 0 {
+        return Err(stale_edit(object.as_str(), read, json!({})));
+    }
+    Revision::new(object, id, RevisionAction::Edit)
+        .by(user.id)
+        .before(before)
+        .after(after)
+        .record(conn)
+        .await?;
+    Ok(())
 }

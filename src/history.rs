@@ -3,22 +3,30 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use sqlx::PgPool;
 
 use crate::auth::Masthead;
+use crate::revisions::{ObjectKind, RevisionAction};
 use crate::views::Crumb;
+use crate::views::form::Page;
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/proposals/{slug}/history", get(proposal))
-        .route("/tensions/{slug}/history", get(tension))
+        .route(
+            "/proposals/{slug}/history",
+            get(|state, masthead, slug| titled(ObjectKind::Proposal, state, masthead, slug)),
+        )
+        .route(
+            "/tensions/{slug}/history",
+            get(|state, masthead, slug| titled(ObjectKind::Tension, state, masthead, slug)),
+        )
 }
 
 pub struct RevisionRow {
-    pub action: String,
+    pub action: RevisionAction,
     pub author: Option<String>,
     pub created_at: time::OffsetDateTime,
     /// What the object's text or title became, or the link made.
@@ -28,17 +36,17 @@ pub struct RevisionRow {
 }
 
 /// The revisions of object `id` of `kind`, newest first.
-pub async fn revisions(db: &PgPool, kind: &str, id: i64) -> Result<Vec<RevisionRow>> {
+pub async fn revisions(db: &PgPool, kind: ObjectKind, id: i64) -> Result<Vec<RevisionRow>> {
     Ok(sqlx::query_as!(
         RevisionRow,
-        r#"select r.action, u.display_name as "author?", r.created_at,
+        r#"select r.action as "action: RevisionAction", u.display_name as "author?", r.created_at,
                   coalesce(r.after->>'body', r.after->>'title', r.after->>'tag', r.after->>'merged_into',
                            r.after->>'debate', r.note, '') as "summary!",
                   coalesce(r.before->>'body', r.before->>'title') as was
            from revisions r left join users u on u.id = r.user_id
            where r.object_kind = $1 and r.object_id = $2
            order by r.created_at desc, r.id desc"#,
-        kind,
+        kind.as_str(),
         id
     )
     .fetch_all(db)
@@ -59,72 +67,61 @@ pub struct HistoryPage {
 pub async fn page(
     db: &PgPool,
     masthead: Masthead,
-    kind: &str,
+    kind: ObjectKind,
     id: i64,
     title: String,
     href: String,
 ) -> Result<Response> {
     let revisions = revisions(db, kind, id).await?;
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(crate::views::short(&title), &href),
-        Crumb::new("History", format!("{href}/history")),
-    ];
-    Ok(Html(
-        HistoryPage {
-            masthead,
-            crumbs,
-            title,
-            href,
-            revisions,
+    let crumbs = Crumb::trail(crate::views::short(&title), &href, "History", "history");
+    HistoryPage {
+        masthead,
+        crumbs,
+        title,
+        href,
+        revisions,
+    }
+    .page()
+}
+
+/// What a history page needs of the object: its id and title.
+struct Titled {
+    id: i64,
+    title: String,
+}
+
+/// The history page of the visible proposal or tension at `/{kind}s/{slug}`.
+async fn titled(
+    kind: ObjectKind,
+    State(state): State<AppState>,
+    masthead: Masthead,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    let db = &state.db;
+    let found = match kind {
+        ObjectKind::Proposal => {
+            sqlx::query_as!(
+                Titled,
+                "select id, title from proposals where slug = $1::text and hidden_at is null",
+                slug
+            )
+            .fetch_optional(db)
+            .await?
         }
-        .render()?,
-    )
-    .into_response())
-}
-
-async fn proposal(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let row = sqlx::query!(
-        "select id, title from proposals where slug = $1::text and hidden_at is null",
-        slug
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))?;
-    page(
-        &state.db,
-        masthead,
-        "proposal",
-        row.id,
-        row.title,
-        format!("/proposals/{slug}"),
-    )
-    .await
-}
-
-async fn tension(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let row = sqlx::query!(
-        "select id, title from tensions where slug = $1::text and hidden_at is null",
-        slug
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the tension {slug:?}")))?;
-    page(
-        &state.db,
-        masthead,
-        "tension",
-        row.id,
-        row.title,
-        format!("/tensions/{slug}"),
-    )
-    .await
+        ObjectKind::Tension => {
+            sqlx::query_as!(
+                Titled,
+                "select id, title from tensions where slug = $1::text and hidden_at is null",
+                slug
+            )
+            .fetch_optional(db)
+            .await?
+        }
+        // Claims have their own history route (it follows merges); nothing else is
+        // listed by slug.
+        _ => None,
+    }
+    .ok_or_else(|| Error::NotFound(format!("the {kind} {slug:?}")))?;
+    let href = format!("/{kind}s/{slug}");
+    page(db, masthead, kind, found.id, found.title, href).await
 }

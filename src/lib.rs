@@ -26,6 +26,7 @@ pub mod map_svg;
 pub(crate) mod markdown;
 pub(crate) mod moderation;
 pub(crate) mod proposals;
+pub(crate) mod read;
 pub(crate) mod revisions;
 pub(crate) mod search;
 pub mod server;

@@ -137,6 +137,14 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     }
     svg.push_str("</defs>");
 
+    draw_edges(&mut svg, id, edges, &placed);
+    draw_nodes(&mut svg, nodes, &placed);
+    draw_legend(&mut svg, height);
+    svg.push_str("</svg>");
+    svg
+}
+
+fn draw_edges(svg: &mut String, id: &str, edges: &[MapEdge], placed: &[Placed]) {
     svg.push_str(r#"<g class="edges">"#);
     for edge in edges {
         let (from, to) = (&placed[edge.from], &placed[edge.to]);
@@ -147,11 +155,7 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
             (from.y + NODE_HEIGHT, to.y)
         };
         let colour = edge_colour(&edge.kind);
-        let dash = match edge.kind.as_str() {
-            "attacks" => r#" stroke-dasharray="6 4""#,
-            "undercuts" => r#" stroke-dasharray="2 3""#,
-            _ => "",
-        };
+        let dash = dash(&edge.kind);
         let _ = write!(
             svg,
             r#"<line class="edge {kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#{id}-arrow-{kind})"/>"#,
@@ -159,9 +163,11 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         );
     }
     svg.push_str("</g>");
+}
 
+fn draw_nodes(svg: &mut String, nodes: &[MapNode], placed: &[Placed]) {
     svg.push_str(r#"<g class="nodes">"#);
-    for (node, at) in nodes.iter().zip(&placed) {
+    for (node, at) in nodes.iter().zip(placed) {
         let (class, fill, stroke) = match (node.kind, node.standing) {
             (NodeKind::Proposal, _) => ("proposal", "#e8f0f7", "#005a8d"),
             (NodeKind::Claim, Some(StandingLabel::Defeated)) => {
@@ -204,16 +210,13 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         svg.push_str("</text></a>");
     }
     svg.push_str("</g>");
+}
 
-    // Legend.
+fn draw_legend(svg: &mut String, height: i32) {
     let mut x = MARGIN;
     let y = height - 20;
     for (kind, colour) in EDGE_COLOURS {
-        let dash = match kind {
-            "attacks" => r#" stroke-dasharray="6 4""#,
-            "undercuts" => r#" stroke-dasharray="2 3""#,
-            _ => "",
-        };
+        let dash = dash(kind);
         let _ = write!(
             svg,
             r##"<g class="legend"><line class="edge {kind}" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6"{dash}/><text x="{tx}" y="{ty}" fill="#1d232b">{kind}</text></g>"##,
@@ -223,8 +226,15 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         );
         x += 120;
     }
-    svg.push_str("</svg>");
-    svg
+}
+
+/// How an edge of `kind` is dashed: supports solid, attacks dashed, undercuts dotted.
+fn dash(kind: &str) -> &'static str {
+    match kind {
+        "attacks" => r#" stroke-dasharray="6 4""#,
+        "undercuts" => r#" stroke-dasharray="2 3""#,
+        _ => "",
+    }
 }
 
 const EDGE_COLOURS: [(&str, &str); 3] = [

@@ -6,12 +6,13 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, SlugPath, Writer};
+use super::{ApiJson, Created, Writer, in_transaction, query_text};
 use crate::auth::viewer::Viewer;
-use crate::claims::read::{self, Found, Other};
+use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
-use crate::{AppState, Error, Result};
+use crate::read::OrNotFound;
+use crate::{AppState, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClaimJson {
@@ -54,15 +55,20 @@ pub struct CreatedId {
     pub id: i64,
 }
 
+impl CreatedId {
+    /// 201 for the new annotation or review `id`.
+    fn answer(id: i64) -> (StatusCode, Json<CreatedId>) {
+        (StatusCode::CREATED, Json(CreatedId { id }))
+    }
+}
+
 /// A claim with its quotes, links and standing.
 #[utoipa::path(
     get,
     path = "/api/v1/claims/{slug}",
     tag = "claims",
-    params(SlugPath),
     responses(
         (status = 200, body = ClaimJson),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn show(
@@ -115,10 +121,10 @@ pub async fn show(
 
 /// The claim `slug` names, as the viewer may see it; the API names claims by slug only.
 async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
-    match read::find(db, slug, viewer).await? {
-        Found::Claim(claim) => Ok(claim),
-        Found::MovedTo(_) => Err(Error::NotFound(format!("the claim {slug:?}"))),
-    }
+    read::find(db, slug, viewer)
+        .await?
+        .by_slug()
+        .or_not_found("claim", slug)
 }
 
 /// Adds a claim from a source passage; the quote must be verbatim in that segment.
@@ -127,10 +133,8 @@ async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Cl
     path = "/api/v1/claims",
     tag = "claims",
     request_body = NewClaim,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 401, body = Problem),
         (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
     )
 )]
@@ -139,16 +143,8 @@ pub async fn create(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewClaim>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/claims/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    Ok(Created::at("/claims", slug))
 }
 
 /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
@@ -157,12 +153,9 @@ pub async fn create(
     path = "/api/v1/claims/{slug}",
     tag = "claims",
     request_body = ClaimEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 200, body = Editable),
         (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit(
@@ -171,9 +164,10 @@ pub async fn edit(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ClaimEdit>,
 ) -> Result<Json<Editable>> {
-    let mut tx = state.db.begin().await?;
-    let claim = write::edit(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    let claim = in_transaction(&state, async |tx| {
+        write::edit(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(Json(claim))
 }
 
@@ -206,10 +200,7 @@ pub async fn similar(
     State(state): State<AppState>,
     Query(query): Query<SimilarQuery>,
 ) -> Result<Json<Vec<SimilarClaim>>> {
-    let q = query.q.trim();
-    if q.chars().count() > 400 {
-        return Err(Error::invalid("q", "at most 400 characters"));
-    }
+    let q = query_text(&query.q, 400)?;
     let rows = sqlx::query_as!(
         SimilarClaim,
         r#"select slug as "slug!: String", body as text, similarity(body, $1) as "similarity!"
@@ -240,10 +231,8 @@ pub struct RevisionJson {
     get,
     path = "/api/v1/claims/{slug}/history",
     tag = "claims",
-    params(SlugPath),
     responses(
         (status = 200, body = Vec<RevisionJson>),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn history(
@@ -271,11 +260,8 @@ pub async fn history(
     path = "/api/v1/claims/{slug}/annotations",
     tag = "claims",
     request_body = NewAnnotation,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn annotate(
@@ -284,10 +270,11 @@ pub async fn annotate(
     Path(slug): Path<String>,
     ApiJson(note): ApiJson<NewAnnotation>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let mut tx = state.db.begin().await?;
-    let id = write::annotate(&mut tx, &user, &slug, &note).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+    let id = in_transaction(&state, async |tx| {
+        write::annotate(tx, &user, &slug, &note).await
+    })
+    .await?;
+    Ok(CreatedId::answer(id))
 }
 
 /// Marks a claim for a moderator's review.
@@ -296,11 +283,8 @@ pub async fn annotate(
     path = "/api/v1/claims/{slug}/reviews",
     tag = "claims",
     request_body = NewReview,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 201, body = CreatedId),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn report(
@@ -309,8 +293,9 @@ pub async fn report(
     Path(slug): Path<String>,
     ApiJson(review): ApiJson<NewReview>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let mut tx = state.db.begin().await?;
-    let id = write::report(&mut tx, &user, &slug, &review).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(CreatedId { id })))
+    let id = in_transaction(&state, async |tx| {
+        write::report(tx, &user, &slug, &review).await
+    })
+    .await?;
+    Ok(CreatedId::answer(id))
 }

@@ -4,22 +4,21 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use super::SlugPath;
-use crate::error::Problem;
 use crate::export::{self, Scope};
 use crate::stats::Stats;
 use crate::{AppState, Error, Result};
 
-/// An argmap JSON document for `scope`, or a 404 naming `what`.
-pub(super) async fn document(
-    state: &AppState,
-    scope: Scope,
-    what: String,
-) -> Result<Json<serde_json::Value>> {
+/// An argmap JSON document for `scope`, or a 404 naming the debate or proposal.
+pub(super) async fn document(state: &AppState, scope: Scope) -> Result<Json<serde_json::Value>> {
+    let missing = match &scope {
+        Scope::All => "the map".to_owned(),
+        Scope::Debate(slug) => format!("the debate {slug:?}"),
+        Scope::Proposal(slug) => format!("the proposal {slug:?}"),
+    };
     let standings = state.caches.standings(&state.db).await?;
     let doc = export::load_with(&state.db, scope, Some(standings))
         .await?
-        .ok_or_else(|| Error::NotFound(what))?;
+        .ok_or(Error::NotFound(missing))?;
     Ok(Json(
         serde_json::to_value(doc).expect("the model serialises"),
     ))
@@ -35,7 +34,7 @@ pub(super) async fn document(
     )
 )]
 pub async fn map(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
-    document(&state, Scope::All, "the map".into()).await
+    document(&state, Scope::All).await
 }
 
 /// A debate: its proposals, the claims around them, the tensions they raise.
@@ -43,22 +42,15 @@ pub async fn map(State(state): State<AppState>) -> Result<Json<serde_json::Value
     get,
     path = "/api/v1/debates/{slug}",
     tag = "map",
-    params(SlugPath),
     responses(
         (status = 200, body = Object, description = "an argmap-map document"),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn debate(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<serde_json::Value>> {
-    document(
-        &state,
-        Scope::Debate(slug.clone()),
-        format!("the debate {slug:?}"),
-    )
-    .await
+    document(&state, Scope::Debate(slug)).await
 }
 
 /// Counts of what the map holds.

@@ -18,8 +18,10 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use sqlx::PgConnection;
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,12 +30,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{SignedIn, User, Via, csrf};
+use crate::error::Problem;
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "argmap API", version = "1", description = "Read and extend the argument map: claims with their quotes, relations and standing; proposals; tensions; exports."),
     modifiers(&Security),
+    components(schemas(Problem)),
     tags(
         (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate"),
         (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
@@ -82,12 +86,46 @@ fn api() -> OpenApiRouter<AppState> {
 /// The OpenAPI document, built once.
 pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
     let mut document = api().split_for_parts().1;
+    declare_slug_and_token(&mut document);
     declare_errors(&mut document);
     document
 });
 
+/// Declares what operations share, so handlers do not repeat it: the `slug` parameter on
+/// every path with `{slug}`, and the API token on every write (every method but GET; a
+/// GET that needs one, such as the token list, says so itself).
+fn declare_slug_and_token(document: &mut Document) {
+    use utoipa::IntoParams;
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::security::SecurityRequirement;
+    for (path, item) in document.paths.paths.iter_mut() {
+        let names_slug = path.contains("{slug}");
+        let mut operations = [
+            (false, &mut item.get),
+            (true, &mut item.post),
+            (true, &mut item.put),
+            (true, &mut item.patch),
+            (true, &mut item.delete),
+        ];
+        for (writes, operation) in &mut operations {
+            let Some(operation) = operation else { continue };
+            if *writes && operation.security.is_none() {
+                let token = SecurityRequirement::new("token", Vec::<String>::new());
+                operation.security = Some(vec![token]);
+            }
+            if names_slug {
+                let parameters = operation.parameters.get_or_insert_with(Vec::new);
+                if !parameters.iter().any(|p| p.name == "slug") {
+                    parameters.extend(SlugPath::into_params(|| Some(ParameterIn::Path)));
+                }
+            }
+        }
+    }
+}
+
 /// Declares, on every operation, the errors any of them can answer, all as
-/// `application/problem+json`: 400 (malformed input), 401 (a bad token), 404 (for paths
+/// `application/problem+json`, so handlers list only their successes and the errors they
+/// describe more closely: 400 (malformed input), 401 (a bad token), 404 (for paths
 /// naming an object), 413 (body too large), 422 (a field is wrong, control characters
 /// included), 429 (rate limits), 503 (the database is unavailable). Errors a handler
 /// declared as plain JSON are moved to problem+json.
@@ -181,11 +219,40 @@ pub(crate) struct SlugPath {
     slug: String,
 }
 
+/// The words `q` of a query string, trimmed; 422 naming `q` past `max` characters.
+fn query_text(q: &str, max: usize) -> Result<&str> {
+    let q = q.trim();
+    if q.chars().count() > max {
+        return Err(Error::invalid("q", format!("at most {max} characters")));
+    }
+    Ok(q)
+}
+
 /// What a create answers: the new object's slug and page.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub slug: String,
     pub url: String,
+}
+
+impl Created {
+    /// 201 for the object `slug` whose pages are under `pages` (`/claims`…).
+    fn at(pages: &str, slug: String) -> (StatusCode, axum::Json<Created>) {
+        let url = format!("{pages}/{slug}");
+        (StatusCode::CREATED, axum::Json(Created { slug, url }))
+    }
+}
+
+/// Runs one API write in its own transaction: committed when the write succeeds, rolled
+/// back (dropped) when it fails, whose error is then the answer.
+async fn in_transaction<T>(
+    state: &AppState,
+    write: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
+) -> Result<T> {
+    let mut tx = state.db.begin().await?;
+    let value = write(&mut tx).await?;
+    tx.commit().await?;
+    Ok(value)
 }
 
 /// A JSON body, whose parse errors get our problem format (naming the field).

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, SlugPath, Writer};
-use crate::error::Problem;
+use super::{ApiJson, Writer, in_transaction};
+use crate::auth::User;
 use crate::moderation::write;
 use crate::{AppState, Result};
 
@@ -15,11 +15,8 @@ use crate::{AppState, Result};
     post,
     path = "/api/v1/claims/{slug}/hide",
     tag = "claims",
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
-        (status = 403, body = Problem),
     )
 )]
 pub async fn hide(
@@ -27,10 +24,7 @@ pub async fn hide(
     Writer(user): Writer,
     Path(slug): Path<String>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &slug, true).await?;
-    tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    set_hidden(&state, &user, &slug, true).await
 }
 
 /// Restores a hidden claim (moderators).
@@ -38,11 +32,8 @@ pub async fn hide(
     post,
     path = "/api/v1/claims/{slug}/restore",
     tag = "claims",
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
-        (status = 403, body = Problem),
     )
 )]
 pub async fn restore(
@@ -50,9 +41,15 @@ pub async fn restore(
     Writer(user): Writer,
     Path(slug): Path<String>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, &user, &slug, false).await?;
-    tx.commit().await?;
+    set_hidden(&state, &user, &slug, false).await
+}
+
+/// Hides or restores the claim `slug`: 204 once done.
+async fn set_hidden(state: &AppState, user: &User, slug: &str, hidden: bool) -> Result<StatusCode> {
+    in_transaction(state, async |tx| {
+        write::set_hidden(tx, user, slug, hidden).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -68,12 +65,8 @@ pub struct MergeInto {
     path = "/api/v1/claims/{slug}/merge",
     tag = "claims",
     request_body = MergeInto,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
-        (status = 403, body = Problem),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn merge(
@@ -82,8 +75,9 @@ pub async fn merge(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<MergeInto>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::merge(&mut tx, &user, &slug, &body.into).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| {
+        write::merge(tx, &user, &slug, &body.into).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

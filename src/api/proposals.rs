@@ -5,8 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::map::document;
-use super::{ApiJson, Created, SlugPath, Writer};
-use crate::error::Problem;
+use super::{ApiJson, Created, Writer, in_transaction};
 use crate::export::Scope;
 use crate::proposals::write::{self, NewProposal, ProposalEdit};
 use crate::{AppState, Result};
@@ -16,22 +15,15 @@ use crate::{AppState, Result};
     get,
     path = "/api/v1/proposals/{slug}",
     tag = "map",
-    params(SlugPath),
     responses(
         (status = 200, body = Object, description = "an argmap-map document"),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn proposal(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<serde_json::Value>> {
-    document(
-        &state,
-        Scope::Proposal(slug.clone()),
-        format!("the proposal {slug:?}"),
-    )
-    .await
+    document(&state, Scope::Proposal(slug)).await
 }
 
 /// Adds a proposal to a debate.
@@ -40,10 +32,8 @@ pub async fn proposal(
     path = "/api/v1/proposals",
     tag = "map",
     request_body = NewProposal,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn create_proposal(
@@ -51,16 +41,11 @@ pub async fn create_proposal(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create_proposal(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/proposals/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| {
+        write::create_proposal(tx, &user, &new).await
+    })
+    .await?;
+    Ok(Created::at("/proposals", slug))
 }
 
 /// Edits a proposal; 409 with the current state if it changed since `version`.
@@ -69,12 +54,8 @@ pub async fn create_proposal(
     path = "/api/v1/proposals/{slug}",
     tag = "map",
     request_body = ProposalEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
-        (status = 409, body = Problem),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit_proposal(
@@ -83,8 +64,9 @@ pub async fn edit_proposal(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::edit_proposal(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| {
+        write::edit_proposal(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

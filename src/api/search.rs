@@ -5,8 +5,8 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::Problem;
-use crate::{AppState, Error, Result};
+use super::query_text;
+use crate::{AppState, Result};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -33,20 +33,13 @@ pub struct SearchHit {
     params(SearchQuery),
     responses(
         (status = 200, body = Vec<SearchHit>),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn search(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<SearchHit>>> {
-    let q = query.q.trim();
-    if q.chars().count() > crate::search::MAX_QUERY_CHARS {
-        return Err(Error::invalid(
-            "q",
-            format!("at most {} characters", crate::search::MAX_QUERY_CHARS),
-        ));
-    }
+    let q = query_text(&query.q, crate::search::MAX_QUERY_CHARS)?;
     let hits = crate::search::find(&state, q).await?;
     Ok(Json(
         hits.into_iter()

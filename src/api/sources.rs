@@ -5,8 +5,9 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::sources::suggest::{self, SimilarClaim};
-use crate::{AppState, Error, Result};
+use crate::sources::read;
+use crate::sources::suggest::SimilarClaim;
+use crate::{AppState, Result};
 
 /// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.
 #[derive(Debug, Serialize, ToSchema)]
@@ -23,39 +24,29 @@ pub struct SuggestedClaim {
 
 /// The open suggested claims of a source's current version, each with the existing claims
 /// it resembles (full text and trigram similarity).
-#[utoipa::path(get, path = "/api/v1/sources/{slug}/suggestions", tag = "sources",
-    params(("slug" = String, Path)),
-    responses((status = 200, body = Vec<SuggestedClaim>), (status = 404, description = "no such source")))]
+#[utoipa::path(
+    get,
+    path = "/api/v1/sources/{slug}/suggestions",
+    tag = "sources",
+    responses(
+        (status = 200, body = Vec<SuggestedClaim>),
+    )
+)]
 pub async fn suggestions(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<SuggestedClaim>>> {
-    let version_id = sqlx::query_scalar!(
-        r#"select v.id as "id!" from sources s join current_source_versions v on v.source_id = s.id
-           where s.slug = $1::text"#,
-        slug
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the source {slug:?}")))?;
-    let rows = sqlx::query!(
-        r#"select s.id, g.anchor, s.body, s.cues
-           from suggestions s join segments g on g.id = s.segment_id
-           where g.source_version_id = $1 and s.status = 'open' and s.kind = 'claim'
-           order by g.position, s.start_char"#,
-        version_id
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let mut similar = suggest::similar_claims(&state.db, version_id).await?;
+    let source = read::find(&state.db, &slug).await?;
+    let suggestions = read::suggestions(&state.db, source.version_id).await?;
     Ok(Json(
-        rows.into_iter()
-            .map(|row| SuggestedClaim {
-                id: row.id,
-                segment: row.anchor,
-                text: row.body,
-                cues: row.cues,
-                similar: similar.remove(&row.id).unwrap_or_default(),
+        suggestions
+            .into_iter()
+            .map(|s| SuggestedClaim {
+                id: s.id,
+                segment: s.anchor,
+                text: s.body,
+                cues: s.cues,
+                similar: s.similar,
             })
             .collect(),
     ))

@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::{ApiJson, Created, SlugPath, Writer};
-use crate::error::Problem;
+use super::{ApiJson, Created, Writer, in_transaction};
 use crate::tensions::write::{self, NewTension, TensionEdit};
 use crate::{AppState, Result};
 
@@ -15,10 +14,8 @@ use crate::{AppState, Result};
     path = "/api/v1/tensions",
     tag = "map",
     request_body = NewTension,
-    security(("token" = [])),
     responses(
         (status = 201, body = Created),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn create_tension(
@@ -26,16 +23,11 @@ pub async fn create_tension(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewTension>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let mut tx = state.db.begin().await?;
-    let slug = write::create_tension(&mut tx, &user, &new).await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            url: format!("/tensions/{slug}"),
-            slug,
-        }),
-    ))
+    let slug = in_transaction(&state, async |tx| {
+        write::create_tension(tx, &user, &new).await
+    })
+    .await?;
+    Ok(Created::at("/tensions", slug))
 }
 
 /// Edits a tension; 409 with the current state if it changed since `version`.
@@ -44,12 +36,8 @@ pub async fn create_tension(
     path = "/api/v1/tensions/{slug}",
     tag = "map",
     request_body = TensionEdit,
-    security(("token" = [])),
-    params(SlugPath),
     responses(
         (status = 204),
-        (status = 409, body = Problem),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn edit_tension(
@@ -58,8 +46,9 @@ pub async fn edit_tension(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<TensionEdit>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    write::edit_tension(&mut tx, &user, &slug, &edit).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| {
+        write::edit_tension(tx, &user, &slug, &edit).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

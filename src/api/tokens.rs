@@ -6,9 +6,8 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer};
+use super::{ApiJson, Writer, in_transaction};
 use crate::auth::{SignedIn, tokens};
-use crate::error::Problem;
 use crate::{AppState, Result};
 
 /// Your API tokens.
@@ -19,7 +18,6 @@ use crate::{AppState, Result};
     security(("token" = [])),
     responses(
         (status = 200, body = Vec<tokens::TokenRow>),
-        (status = 401, body = Problem),
     )
 )]
 pub async fn tokens(
@@ -48,10 +46,8 @@ pub struct TokenSecret {
     path = "/api/v1/tokens",
     tag = "account",
     request_body = NewToken,
-    security(("token" = [])),
     responses(
         (status = 201, body = TokenSecret),
-        (status = 422, body = Problem),
     )
 )]
 pub async fn create_token(
@@ -59,9 +55,10 @@ pub async fn create_token(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<TokenSecret>)> {
-    let mut tx = state.db.begin().await?;
-    let (id, token) = tokens::create(&mut tx, &user, &new.name).await?;
-    tx.commit().await?;
+    let (id, token) = in_transaction(&state, async |tx| {
+        tokens::create(tx, &user, &new.name).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(TokenSecret { id, token })))
 }
 
@@ -70,11 +67,9 @@ pub async fn create_token(
     post,
     path = "/api/v1/tokens/{id}/revoke",
     tag = "account",
-    security(("token" = [])),
     params(("id" = i64, Path)),
     responses(
         (status = 204),
-        (status = 404, body = Problem),
     )
 )]
 pub async fn revoke_token(
@@ -82,8 +77,6 @@ pub async fn revoke_token(
     Writer(user): Writer,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
-    tokens::revoke(&mut tx, &user, id).await?;
-    tx.commit().await?;
+    in_transaction(&state, async |tx| tokens::revoke(tx, &user, id).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -11,21 +11,28 @@ use super::csrf::CsrfForm;
 use super::{Masthead, Role, SignedIn};
 use crate::users;
 use crate::views::Crumb;
+use crate::views::form::{Page, in_transaction};
 use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(list))
         .route("/admin/users/{id}/role", post(role))
-        .route("/admin/users/{id}/disable", post(disable))
-        .route("/admin/users/{id}/enable", post(enable))
+        .route(
+            "/admin/users/{id}/disable",
+            post(|state, admin, id, csrf| set_disabled(true, state, admin, id, csrf)),
+        )
+        .route(
+            "/admin/users/{id}/enable",
+            post(|state, admin, id, csrf| set_disabled(false, state, admin, id, csrf)),
+        )
 }
 
 struct Account {
     id: i64,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
     created_at: time::OffsetDateTime,
     disabled: bool,
     claims: i64,
@@ -47,22 +54,19 @@ async fn list(
     user.require(Role::Admin)?;
     let accounts = sqlx::query_as!(
         Account,
-        r#"select u.id, u.email, u.display_name, u.role, u.created_at, u.disabled_at is not null as "disabled!",
+        r#"select u.id, u.email, u.display_name, u.role as "role: Role", u.created_at, u.disabled_at is not null as "disabled!",
                   (select count(*) from claims c where c.created_by = u.id) as "claims!"
            from users u order by u.created_at, u.id"#
     )
     .fetch_all(&state.db)
     .await?;
     let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
-    Ok(Html(
-        UsersPage {
-            masthead,
-            crumbs,
-            accounts,
-        }
-        .render()?,
-    )
-    .into_response())
+    UsersPage {
+        masthead,
+        crumbs,
+        accounts,
+    }
+    .page()
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,45 +80,31 @@ async fn role(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<RoleForm>,
-) -> Result<Response> {
+) -> Result<Redirect> {
     user.require(Role::Admin)?;
     let role: Role = form
         .role
         .parse()
         .map_err(|message: String| crate::Error::invalid("role", message))?;
-    let mut tx = state.db.begin().await?;
-    users::set_role_by_id(&mut tx, id, role, user.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    in_transaction(&state.db, async |tx| {
+        users::set_role_by_id(tx, id, role, user.id).await
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
 }
 
+/// Disables (`disable`) or re-enables an account, then lists the accounts.
 async fn set_disabled(
-    state: &AppState,
-    admin: &super::User,
-    id: i64,
     disable: bool,
-) -> Result<Response> {
+    State(state): State<AppState>,
+    SignedIn(admin): SignedIn,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Redirect> {
     admin.require(Role::Admin)?;
-    let mut tx = state.db.begin().await?;
-    users::set_disabled(&mut tx, id, disable, admin.id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/admin/users").into_response())
-}
-
-async fn disable(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_disabled(&state, &user, id, true).await
-}
-
-async fn enable(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_disabled(&state, &user, id, false).await
+    in_transaction(&state.db, async |tx| {
+        users::set_disabled(tx, id, disable, admin.id).await
+    })
+    .await?;
+    Ok(Redirect::to("/admin/users"))
 }

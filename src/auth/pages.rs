@@ -4,18 +4,20 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Masthead, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
+    Masthead, Role, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error,
+    tokens,
 };
 use crate::http::limits::ClientAddr;
 use crate::users::{self, NewUser};
 use crate::views::Crumb;
+use crate::views::form::{Failure, Page, in_transaction, why_not_saved};
 use crate::{AppState, Error, Result};
 
 /// Failed sign-ins allowed per email address, and per client address, in the window.
@@ -45,8 +47,29 @@ struct SigninPage {
     crumbs: Vec<Crumb>,
     email: String,
     next: String,
-    error: Option<String>,
+    failure: Option<Failure>,
     open_signup: bool,
+}
+
+impl SigninPage {
+    /// The sign-in form, with the email typed so far; `next` is where to go after.
+    async fn new(
+        state: &AppState,
+        masthead: Masthead,
+        session: &Session,
+        email: String,
+        next: Option<&str>,
+        failure: Option<Failure>,
+    ) -> Result<Self> {
+        Ok(SigninPage {
+            masthead: anonymous_masthead(masthead, session).await?,
+            crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
+            email,
+            next: safe_next(next),
+            failure,
+            open_signup: state.config.open_signup,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -57,7 +80,27 @@ struct SignupPage {
     email: String,
     display_name: String,
     next: String,
-    error: Option<(String, String)>,
+    failure: Option<Failure>,
+}
+
+impl SignupPage {
+    /// The sign-up form, with what was typed so far (never the password).
+    async fn new(
+        masthead: Masthead,
+        session: &Session,
+        (email, display_name): (String, String),
+        next: Option<&str>,
+        failure: Option<Failure>,
+    ) -> Result<Self> {
+        Ok(SignupPage {
+            masthead: anonymous_masthead(masthead, session).await?,
+            crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
+            email,
+            display_name,
+            next: safe_next(next),
+            failure,
+        })
+    }
 }
 
 /// A form page needs a CSRF token even before anyone signs in.
@@ -68,22 +111,33 @@ async fn anonymous_masthead(masthead: Masthead, session: &Session) -> Result<Mas
     })
 }
 
+/// Refuses sign-up where the site makes accounts only by an administrator.
+fn signup_open(state: &AppState) -> Result<()> {
+    if state.config.open_signup {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "sign-up is closed on this site: ask an administrator for an account".into(),
+        ))
+    }
+}
+
 async fn signin_form(
     State(state): State<AppState>,
     masthead: Masthead,
     session: Session,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
-    let masthead = anonymous_masthead(masthead, &session).await?;
-    let page = SigninPage {
+    SigninPage::new(
+        &state,
         masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
-        email: String::new(),
-        next: safe_next(q.next.as_deref()),
-        error: None,
-        open_signup: state.config.open_signup,
-    };
-    Ok(Html(page.render()?).into_response())
+        &session,
+        String::new(),
+        q.next.as_deref(),
+        None,
+    )
+    .await?
+    .page()
 }
 
 #[derive(Debug, Deserialize)]
@@ -120,16 +174,17 @@ async fn signin(
     };
     let ok = passwords::verify(form.password.clone(), hash).await && account.is_some();
     let Some((id, epoch)) = account.filter(|_| ok) else {
-        let masthead = anonymous_masthead(masthead, &session).await?;
-        let page = SigninPage {
+        let failure = Failure::of_form("That email and password do not match an account.");
+        return SigninPage::new(
+            &state,
             masthead,
-            crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
+            &session,
             email,
-            next: safe_next(form.next.as_deref()),
-            error: Some("That email and password do not match an account.".into()),
-            open_signup: state.config.open_signup,
-        };
-        return Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response());
+            form.next.as_deref(),
+            Some(failure),
+        )
+        .await?
+        .page_with(StatusCode::UNAUTHORIZED);
     };
     sqlx::query!(
         "update sign_in_attempts set succeeded = true where id = $1",
@@ -207,21 +262,11 @@ async fn signup_form(
     session: Session,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
-    if !state.config.open_signup {
-        return Err(Error::Forbidden(
-            "sign-up is closed on this site: ask an administrator for an account".into(),
-        ));
-    }
-    let masthead = anonymous_masthead(masthead, &session).await?;
-    let page = SignupPage {
-        masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
-        email: String::new(),
-        display_name: String::new(),
-        next: safe_next(q.next.as_deref()),
-        error: None,
-    };
-    Ok(Html(page.render()?).into_response())
+    signup_open(&state)?;
+    let typed = (String::new(), String::new());
+    SignupPage::new(masthead, &session, typed, q.next.as_deref(), None)
+        .await?
+        .page()
 }
 
 #[derive(Debug, Deserialize)]
@@ -243,40 +288,37 @@ async fn signup(
     session: Session,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response> {
-    if !state.config.open_signup {
-        return Err(Error::Forbidden(
-            "sign-up is closed on this site: ask an administrator for an account".into(),
-        ));
-    }
+    signup_open(&state)?;
     // Every try counts, taken emails included: finding out which emails have accounts
     // costs an hour per handful.
     state.limits.signup(client.0)?;
     let new = NewUser {
         email: form.email.trim().to_owned(),
         display_name: form.display_name.trim().to_owned(),
-        password: form.password.clone(),
-        role: super::Role::Contributor,
+        password: form.password,
+        role: Role::Contributor,
     };
     let mut tx = state.db.begin().await?;
-    match users::create(&mut tx, &new, None).await {
+    // Not `submit`: the session starts only once the account is committed.
+    match why_not_saved(users::create(&mut tx, &new, None).await)? {
         Ok(id) => {
             tx.commit().await?;
             start_session(&session, id, 0).await?;
             Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
         }
-        Err(Error::Invalid { field, message }) => {
-            let masthead = anonymous_masthead(masthead, &session).await?;
-            let page = SignupPage {
+        Err((status, failure)) => {
+            drop(tx);
+            let typed = (new.email, new.display_name);
+            SignupPage::new(
                 masthead,
-                crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
-                email: new.email,
-                display_name: new.display_name,
-                next: safe_next(form.next.as_deref()),
-                error: Some((field, message)),
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+                &session,
+                typed,
+                form.next.as_deref(),
+                Some(failure),
+            )
+            .await?
+            .page_with(status)
         }
-        Err(err) => Err(err),
     }
 }
 
@@ -305,13 +347,13 @@ async fn account_page(
     new_secret: Option<String>,
 ) -> Result<Response> {
     let tokens = tokens::list(&state.db, user_id).await?;
-    let page = AccountPage {
+    AccountPage {
         masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Account", "/account")],
         tokens,
         new_secret,
-    };
-    Ok(Html(page.render()?).into_response())
+    }
+    .page()
 }
 
 async fn account(
@@ -334,9 +376,10 @@ async fn create_token(
     masthead: Masthead,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    let (_, secret) = tokens::create(&mut tx, &user, &form.name).await?;
-    tx.commit().await?;
+    let (_, secret) = in_transaction(&state.db, async |tx| {
+        tokens::create(tx, &user, &form.name).await
+    })
+    .await?;
     account_page(&state, masthead, user.id, Some(secret)).await
 }
 
@@ -345,9 +388,7 @@ async fn revoke_token(
     SignedIn(user): SignedIn,
     axum::extract::Path(id): axum::extract::Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    tokens::revoke(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/account").into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| tokens::revoke(tx, &user, id).await).await?;
+    Ok(Redirect::to("/account"))
 }

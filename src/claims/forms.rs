@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
@@ -15,7 +15,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::domain::{Pole, RelationKind};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, version_field, why_not_saved};
+use crate::views::form::{Failure, Page, in_transaction, submit, version_after, version_field};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -51,12 +51,6 @@ struct NewClaimPage {
     tensions: Vec<Choice>,
     form: ClaimFormValues,
     failure: Option<Failure>,
-}
-
-impl NewClaimPage {
-    fn failed(&self, field: &str) -> bool {
-        self.failure.as_ref().is_some_and(|f| f.is(field))
-    }
 }
 
 /// What the person typed, to put back in the form.
@@ -171,11 +165,12 @@ async fn new_claim_page(
     }
     Ok(NewClaimPage {
         masthead,
-        crumbs: vec![
-            Crumb::home(),
-            Crumb::new(&source.title, format!("/sources/{slug}")),
-            Crumb::new("Add a claim", format!("/sources/{slug}/claims/new")),
-        ],
+        crumbs: Crumb::trail(
+            &source.title,
+            &format!("/sources/{slug}"),
+            "Add a claim",
+            "claims/new",
+        ),
         source_slug: slug.to_owned(),
         source_title: source.title,
         segments,
@@ -206,19 +201,18 @@ async fn create(
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<ClaimFormValues>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    match why_not_saved(write::create(&mut tx, &user, &form.to_new_claim(&slug)).await)? {
-        Ok(claim) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/claims/{claim}")).into_response())
-        }
-        Err((status, failure)) => {
-            drop(tx);
+    submit(
+        &state.db,
+        form,
+        async |tx, form| write::create(tx, &user, &form.to_new_claim(&slug)).await,
+        |claim| format!("/claims/{claim}"),
+        async |form, status, failure| {
             new_claim_page(&state, masthead, &slug, form, Some(failure))
                 .await?
                 .page_with(status)
-        }
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -257,14 +251,8 @@ async fn edit_form(
 }
 
 fn edit_crumbs(claim: &write::Editable) -> Vec<Crumb> {
-    vec![
-        Crumb::home(),
-        Crumb::new(
-            crate::views::short(&claim.text),
-            format!("/claims/{}", claim.slug),
-        ),
-        Crumb::new("Edit", format!("/claims/{}/edit", claim.slug)),
-    ]
+    let href = format!("/claims/{}", claim.slug);
+    Crumb::trail(crate::views::short(&claim.text), &href, "Edit", "edit")
 }
 
 #[derive(Debug, Deserialize)]
@@ -286,38 +274,33 @@ async fn edit(
 ) -> Result<Response> {
     let edit = ClaimEdit {
         version: version_field(&form.version)?,
-        text: form.text.clone(),
+        text: form.text,
         tags: vec![form.tags.clone()],
     };
-    let mut tx = state.db.begin().await?;
-    let (status, failure) = match why_not_saved(write::edit(&mut tx, &user, &key, &edit).await)? {
-        Ok(claim) => {
-            tx.commit().await?;
-            return Ok(Redirect::to(&format!("/claims/{}", claim.slug)).into_response());
-        }
-        Err(why) => why,
-    };
-    drop(tx);
-    let mut conn = state.db.acquire().await?;
-    let current = write::editable(&mut conn, &key).await?;
-    // The person's text is kept; after a conflict, saving again applies it over the
-    // current version, which is shown beside it.
-    let conflict = status == StatusCode::CONFLICT;
-    EditPage {
-        masthead,
-        crumbs: edit_crumbs(&current),
-        slug: current.slug.clone(),
-        version: if conflict {
-            current.version
-        } else {
-            edit.version
+    submit(
+        &state.db,
+        edit,
+        async |tx, edit| write::edit(tx, &user, &key, edit).await,
+        |claim| format!("/claims/{}", claim.slug),
+        async |edit, status, failure| {
+            let mut conn = state.db.acquire().await?;
+            let current = write::editable(&mut conn, &key).await?;
+            // The person's text is kept; after a conflict, saving again applies it over the
+            // current version, which is shown beside it.
+            EditPage {
+                masthead,
+                crumbs: edit_crumbs(&current),
+                slug: current.slug.clone(),
+                version: version_after(status, edit.version, current.version),
+                text: edit.text,
+                tags: form.tags,
+                current: (status == StatusCode::CONFLICT).then_some(current),
+                failure: Some(failure),
+            }
+            .page_with(status)
         },
-        text: form.text,
-        tags: form.tags,
-        current: conflict.then_some(current),
-        failure: Some(failure),
-    }
-    .page_with(status)
+    )
+    .await
 }
 
 async fn annotate(
@@ -325,11 +308,12 @@ async fn annotate(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<NewAnnotation>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    let id = write::annotate(&mut tx, &user, &key, &form).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}#annotation-{id}")).into_response())
+) -> Result<Redirect> {
+    let id = in_transaction(&state.db, async |tx| {
+        write::annotate(tx, &user, &key, &form).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}#annotation-{id}")))
 }
 
 async fn report(
@@ -337,9 +321,10 @@ async fn report(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<NewReview>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::report(&mut tx, &user, &key, &form).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}#reviews")).into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::report(tx, &user, &key, &form).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}#reviews")))
 }

@@ -9,7 +9,6 @@ pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use sqlx::PgPool;
@@ -17,6 +16,7 @@ use sqlx::PgPool;
 use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
 use crate::domain::{RelationKind, ReviewReason, Stance};
+use crate::read::Reading;
 use crate::standing::Standing;
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
@@ -102,19 +102,13 @@ impl ClaimPage {
     }
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(key): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
-        Found::Claim(claim) => claim,
-        Found::MovedTo(slug) => {
-            return Ok(Redirect::permanent(&format!("/claims/{slug}")).into_response());
-        }
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let claim = match find_or_redirect(db, &reading.key, &reading.masthead, "").await? {
+        Ok(claim) => claim,
+        Err(moved) => return Ok(moved.into_response()),
     };
-    let standings = state.caches.standings(db).await?;
+    let standings = reading.state.caches.standings(db).await?;
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let (outgoing, incoming) = related(db, claim.id, &standings).await?;
     ClaimPage {
@@ -132,11 +126,25 @@ async fn show(
         annotations: annotations(db, claim.id).await?,
         reviews: open_reviews(db, claim.id).await?,
         revisions: revision_count(db, claim.id).await?,
-        masthead,
+        masthead: reading.masthead,
         claim,
         standing,
     }
     .page()
+}
+
+/// The claim `key` names, as the reader may see it; an old numeric key is answered with a
+/// permanent redirect to the same `page` (`""` or `"/history"`) under the claim's slug.
+async fn find_or_redirect(
+    db: &PgPool,
+    key: &str,
+    masthead: &crate::auth::Masthead,
+    page: &str,
+) -> Result<Result<Claim, Redirect>> {
+    Ok(match read::find(db, key, Viewer::from(masthead)).await? {
+        Found::Claim(claim) => Ok(claim),
+        Found::MovedTo(slug) => Err(Redirect::permanent(&format!("/claims/{slug}{page}"))),
+    })
 }
 
 /// What the claim bears on (outgoing) and what bears on it (incoming).
@@ -199,12 +207,14 @@ async fn explained_by(
     Ok(named
         .iter()
         .filter_map(|id| rows.iter().find(|c| c.id == *id))
-        .map(|c| ClaimItem {
-            id: c.id,
-            slug: c.slug.clone(),
-            body: c.body.clone(),
-            actor: c.actor.clone(),
-            standing: standings.label(c.id),
+        .map(|c| {
+            read::item(
+                standings,
+                c.id,
+                c.slug.clone(),
+                c.body.clone(),
+                c.actor.clone(),
+            )
         })
         .collect())
 }
@@ -275,22 +285,16 @@ async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {
     .await?)
 }
 
-async fn history(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(key): Path<String>,
-) -> Result<Response> {
-    let db = &state.db;
-    let claim = match read::find(db, &key, Viewer::from(&masthead)).await? {
-        Found::Claim(claim) => claim,
-        Found::MovedTo(slug) => {
-            return Ok(Redirect::permanent(&format!("/claims/{slug}/history")).into_response());
-        }
+async fn history(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let claim = match find_or_redirect(db, &reading.key, &reading.masthead, "/history").await? {
+        Ok(claim) => claim,
+        Err(moved) => return Ok(moved.into_response()),
     };
     crate::history::page(
         db,
-        masthead,
-        "claim",
+        reading.masthead,
+        crate::revisions::ObjectKind::Claim,
         claim.id,
         claim.body,
         format!("/claims/{}", claim.slug),

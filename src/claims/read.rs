@@ -5,9 +5,11 @@
 
 use sqlx::PgPool;
 
+use crate::Result;
 use crate::auth::viewer::Viewer;
 use crate::domain::RelationKind;
-use crate::{Error, Result};
+use crate::read::OrNotFound;
+use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Claim {
     pub id: i64,
@@ -26,6 +28,16 @@ pub(crate) struct Claim {
 pub(crate) enum Found {
     Claim(Claim),
     MovedTo(String),
+}
+
+impl Found {
+    /// The claim, when the key was its slug (not an old id).
+    pub(crate) fn by_slug(self) -> Option<Claim> {
+        match self {
+            Found::Claim(claim) => Some(claim),
+            Found::MovedTo(_) => None,
+        }
+    }
 }
 
 /// Finds a claim by slug, or by numeric id (answered with its slug, to redirect to).
@@ -48,7 +60,7 @@ pub(crate) async fn find(db: &PgPool, key: &str, viewer: Viewer) -> Result<Found
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {key:?}")))?;
+    .or_not_found("claim", key)?;
     if claim.slug != key {
         return Ok(Found::MovedTo(claim.slug));
     }
@@ -159,4 +171,22 @@ pub(crate) async fn tags(db: &PgPool, claim: i64) -> Result<Vec<String>> {
     )
     .fetch_all(db)
     .await?)
+}
+
+/// A claim as lists show it (`ClaimItem`), from the columns every list reads: its id,
+/// slug, text and speaker's name, with its standing from `standings`.
+pub(crate) fn item(
+    standings: &Standings,
+    id: i64,
+    slug: String,
+    body: String,
+    actor: Option<String>,
+) -> ClaimItem {
+    ClaimItem {
+        id,
+        slug,
+        body,
+        actor,
+        standing: standings.label(id),
+    }
 }

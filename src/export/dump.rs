@@ -27,7 +27,12 @@ use sqlx::{PgConnection, PgPool};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
+use crate::domain::Role;
+
 pub const FORMAT: &str = "argmap-dump";
+
+/// A merged row with its id in the dump (tables with ids) and its references rewritten.
+type RewrittenRow = (Option<i64>, Map<String, Value>);
 pub const VERSION: u32 = 1;
 /// Rows inserted per statement on restore.
 const BATCH: usize = 500;
@@ -620,68 +625,11 @@ impl<'a> Restore<'a> {
         }
         let mut kept = Vec::with_capacity(rows.len());
         let mut self_refs = Vec::new();
-        'rows: for mut row in rows {
-            let old = if info.has_id {
-                Some(self.row_id(&info.name, &row)?)
-            } else {
-                None
-            };
-            for (column, target) in &info.references {
-                let Some(value) = row.get(column).filter(|v| !v.is_null()) else {
-                    continue;
-                };
-                let Some(to) = value.as_i64() else {
-                    return Err(
-                        self.rows_error(&info.name, format!("{column} {value} is not an id"))
-                    );
-                };
-                if *target == info.name {
-                    self_refs.push((old.unwrap_or_default(), column.clone(), to));
-                    row.insert(column.clone(), Value::Null);
-                    continue;
-                }
-                match self.ids.get(target).and_then(|ids| ids.get(&to)) {
-                    Some(&here) => {
-                        row.insert(column.clone(), Value::from(here));
-                    }
-                    // A row of a table never merged (API tokens): its dependants go too.
-                    None if target == "api_tokens" => {
-                        self.summary.skipped += 1;
-                        continue 'rows;
-                    }
-                    None => {
-                        return Err(self.rows_error(
-                            &info.name,
-                            format!(
-                                "{column} {to} names a row of {target} that is not in the dump"
-                            ),
-                        ));
-                    }
-                }
+        for row in rows {
+            match self.rewrite_row(info, row, &mut self_refs)? {
+                Some(rewritten) => kept.push(rewritten),
+                None => self.summary.skipped += 1,
             }
-            if info.name == "revisions" {
-                if let Some(kind) = row.get("object_kind").and_then(Value::as_str) {
-                    let target = object_table(kind);
-                    let to = row.get("object_id").and_then(Value::as_i64);
-                    if let (Some(target), Some(to)) = (target, to) {
-                        match self.ids.get(target).and_then(|ids| ids.get(&to)) {
-                            Some(&here) => {
-                                row.insert("object_id".into(), Value::from(here));
-                            }
-                            None => {
-                                self.summary.skipped += 1;
-                                continue 'rows;
-                            }
-                        }
-                    }
-                }
-            }
-            if info.name == "users" {
-                // An admin elsewhere is not an admin here.
-                row.insert("role".into(), Value::from("contributor"));
-                row.insert("session_epoch".into(), Value::from(0));
-            }
-            kept.push((old, row));
         }
         if !info.has_id {
             let before = kept.len() as u64;
@@ -731,6 +679,72 @@ impl<'a> Restore<'a> {
         let inserted = self.insert(conn, info, fresh, false).await?;
         self.summary.inserted += inserted;
         Ok(())
+    }
+
+    /// One row of another instance with its references rewritten to ids here; None when
+    /// it depends on a row that is not merged (an API token, an object not in the dump's
+    /// revisions). References to its own table are noted in `self_refs` for later.
+    fn rewrite_row(
+        &self,
+        info: &TableInfo,
+        mut row: Map<String, Value>,
+        self_refs: &mut Vec<(i64, String, i64)>,
+    ) -> Result<Option<RewrittenRow>, DumpError> {
+        let old = if info.has_id {
+            Some(self.row_id(&info.name, &row)?)
+        } else {
+            None
+        };
+        for (column, target) in &info.references {
+            let Some(value) = row.get(column).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let Some(to) = value.as_i64() else {
+                return Err(self.rows_error(&info.name, format!("{column} {value} is not an id")));
+            };
+            if *target == info.name {
+                self_refs.push((old.unwrap_or_default(), column.clone(), to));
+                row.insert(column.clone(), Value::Null);
+                continue;
+            }
+            match self.ids.get(target).and_then(|ids| ids.get(&to)) {
+                Some(&here) => {
+                    row.insert(column.clone(), Value::from(here));
+                }
+                // A row of a table never merged (API tokens): its dependants go too.
+                None if target == "api_tokens" => {
+                    return Ok(None);
+                }
+                None => {
+                    return Err(self.rows_error(
+                        &info.name,
+                        format!("{column} {to} names a row of {target} that is not in the dump"),
+                    ));
+                }
+            }
+        }
+        if info.name == "revisions" {
+            if let Some(kind) = row.get("object_kind").and_then(Value::as_str) {
+                let target = object_table(kind);
+                let to = row.get("object_id").and_then(Value::as_i64);
+                if let (Some(target), Some(to)) = (target, to) {
+                    match self.ids.get(target).and_then(|ids| ids.get(&to)) {
+                        Some(&here) => {
+                            row.insert("object_id".into(), Value::from(here));
+                        }
+                        None => {
+                            return Ok(None);
+                        }
+                    }
+                }
+            }
+        }
+        if info.name == "users" {
+            // An admin elsewhere is not an admin here.
+            row.insert("role".into(), Value::from(Role::Contributor.as_str()));
+            row.insert("session_epoch".into(), Value::from(0));
+        }
+        Ok(Some((old, row)))
     }
 
     /// Links self-references, then moves the sequences past the restored ids.

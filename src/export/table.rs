@@ -54,30 +54,29 @@ pub fn write(doc: &MapDocument, base: &str) -> Result<String, csv::Error> {
         let speaker = doc.actor_name(claim.actor.as_deref()).unwrap_or("");
         let tags = claim.tags.join(" ");
         let url = format!("{base}/claims/{}", claim.slug);
-        if claim.quotes.is_empty() {
-            row(
-                &mut out,
+        // One row per quote; a claim without quotes still gets its row.
+        let mut quoted: Vec<[String; 5]> = claim
+            .quotes
+            .iter()
+            .map(|quote| {
+                let source_title = doc
+                    .sources
+                    .iter()
+                    .find(|s| s.slug == quote.source)
+                    .map_or("", |s| s.title.as_str());
                 [
-                    claim.text.as_str(),
-                    &url,
-                    speaker,
-                    claim.standing.as_str(),
-                    &tags,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ],
-            )?;
+                    quote.text.clone(),
+                    quote.source.clone(),
+                    format!("{base}/sources/{}#{}", quote.source, quote.anchor),
+                    quote.locator.clone(),
+                    source_title.to_owned(),
+                ]
+            })
+            .collect();
+        if quoted.is_empty() {
+            quoted.push(Default::default());
         }
-        for quote in &claim.quotes {
-            let source_title = doc
-                .sources
-                .iter()
-                .find(|s| s.slug == quote.source)
-                .map_or("", |s| s.title.as_str());
-            let source_url = format!("{base}/sources/{}#{}", quote.source, quote.anchor);
+        for [text, source, source_url, locator, source_title] in &quoted {
             row(
                 &mut out,
                 [
@@ -86,10 +85,10 @@ pub fn write(doc: &MapDocument, base: &str) -> Result<String, csv::Error> {
                     speaker,
                     claim.standing.as_str(),
                     &tags,
-                    &quote.text,
-                    &quote.source,
-                    &source_url,
-                    &quote.locator,
+                    text,
+                    source,
+                    source_url,
+                    locator,
                     source_title,
                 ],
             )?;

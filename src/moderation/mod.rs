@@ -7,55 +7,46 @@ pub(crate) mod write;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, Role, SignedIn};
+use crate::domain::ReviewReason;
 use crate::views::Crumb;
-use crate::views::form::Page;
+use crate::views::form::{Page, in_transaction};
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/claims/{key}/hide", post(hide))
-        .route("/claims/{key}/restore", post(restore))
+        .route(
+            "/claims/{key}/hide",
+            post(|state, user, key, csrf| set_hidden(true, state, user, key, csrf)),
+        )
+        .route(
+            "/claims/{key}/restore",
+            post(|state, user, key, csrf| set_hidden(false, state, user, key, csrf)),
+        )
         .route("/claims/{key}/merge", post(merge))
         .route("/moderation", get(queue))
         .route("/moderation/reviews/{id}/dismiss", post(dismiss))
         .route("/moderation/reviews/{id}/replies", post(reply))
 }
 
-async fn hide(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_hidden(&state, &user, &key, true).await
-}
-
-async fn restore(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    Path(key): Path<String>,
-    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    set_hidden(&state, &user, &key, false).await
-}
-
-/// Hides or restores a claim, then shows it.
+/// Hides (`hide`) or restores a claim, then shows it.
 async fn set_hidden(
-    state: &AppState,
-    user: &crate::auth::User,
-    key: &str,
     hide: bool,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::set_hidden(&mut tx, user, key, hide).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{key}")).into_response())
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path(key): Path<String>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::set_hidden(tx, &user, &key, hide).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,19 +60,20 @@ async fn merge(
     SignedIn(user): SignedIn,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<MergeForm>,
-) -> Result<Response> {
-    let into = form.into.trim().trim_start_matches("/claims/").to_owned();
-    let mut tx = state.db.begin().await?;
-    write::merge(&mut tx, &user, &key, &into).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/claims/{into}")).into_response())
+) -> Result<Redirect> {
+    let into = form.into.trim().trim_start_matches("/claims/");
+    in_transaction(&state.db, async |tx| {
+        write::merge(tx, &user, &key, into).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{into}")))
 }
 
 struct OpenReview {
     id: i64,
     claim_slug: String,
     claim_body: String,
-    reason: String,
+    reason: ReviewReason,
     note: String,
     reporter: String,
     created_at: time::OffsetDateTime,
@@ -103,7 +95,7 @@ async fn queue(
 ) -> Result<Response> {
     user.require(Role::Moderator)?;
     let rows = sqlx::query!(
-        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason, r.note,
+        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason as "reason: ReviewReason", r.note,
                   u.display_name as reporter, r.created_at,
                   coalesce(array_agg(ru.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
                   coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
@@ -144,11 +136,9 @@ async fn dismiss(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::dismiss(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/moderation").into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| write::dismiss(tx, &user, id).await).await?;
+    Ok(Redirect::to("/moderation"))
 }
 
 #[derive(Debug, Deserialize)]
@@ -164,9 +154,10 @@ async fn reply(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    write::reply(&mut tx, &user, id, &form.body).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::reply(tx, &user, id, &form.body).await
+    })
+    .await?;
+    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())))
 }

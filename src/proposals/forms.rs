@@ -3,15 +3,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use super::write::{self, NewProposal, ProposalEdit};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, version_field, why_not_saved};
+use crate::views::form::{Failure, Page, submit, version_after, version_field};
 use crate::{AppState, Error, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -77,16 +76,16 @@ async fn create_proposal(
     CsrfForm(mut form): CsrfForm<NewProposal>,
 ) -> Result<Response> {
     form.debate = slug.clone();
-    let mut tx = state.db.begin().await?;
-    match why_not_saved(write::create_proposal(&mut tx, &user, &form).await)? {
-        Ok(created) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/proposals/{created}")).into_response())
-        }
-        Err((status, failure)) => {
+    submit(
+        &state.db,
+        form,
+        async |tx, form| write::create_proposal(tx, &user, form).await,
+        |created| format!("/proposals/{created}"),
+        async |form, status, failure| {
             NewProposalPage::new(masthead, slug, form, Some(failure)).page_with(status)
-        }
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -107,14 +106,9 @@ impl EditProposalPage {
         form: ProposalEdit,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new(title, format!("/proposals/{slug}")),
-            Crumb::new("Edit", format!("/proposals/{slug}/edit")),
-        ];
         Self {
             masthead,
-            crumbs,
+            crumbs: Crumb::trail(title, &format!("/proposals/{slug}"), "Edit", "edit"),
             slug,
             form,
             failure,
@@ -170,20 +164,18 @@ async fn edit_proposal(
         title: form.title,
         summary: form.summary,
     };
-    let mut tx = state.db.begin().await?;
-    let outcome = write::edit_proposal(&mut tx, &user, &slug, &edit).await;
-    let Err((status, failure)) = why_not_saved(outcome)? else {
-        tx.commit().await?;
-        return Ok(Redirect::to(&format!("/proposals/{slug}")).into_response());
-    };
-    drop(tx);
-    // After a conflict the form carries the current version and keeps what was typed.
-    let current = proposal_as_it_is(&state, &slug).await?;
-    let version = if status == StatusCode::CONFLICT {
-        current.version
-    } else {
-        edit.version
-    };
-    let form = ProposalEdit { version, ..edit };
-    EditProposalPage::new(masthead, slug, &current.title, form, Some(failure)).page_with(status)
+    submit(
+        &state.db,
+        edit,
+        async |tx, edit| write::edit_proposal(tx, &user, &slug, edit).await,
+        |_| format!("/proposals/{slug}"),
+        async |edit, status, failure| {
+            let current = proposal_as_it_is(&state, &slug).await?;
+            let version = version_after(status, edit.version, current.version);
+            let form = ProposalEdit { version, ..edit };
+            EditProposalPage::new(masthead, slug.clone(), &current.title, form, Some(failure))
+                .page_with(status)
+        },
+    )
+    .await
 }

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::claims::read::item;
 use crate::views::{ClaimItem, Standings};
 
 /// Rebuttal chains deeper than this are cut (and said to be).
@@ -61,13 +62,13 @@ impl ClaimTree {
 
     fn item(&self, id: i64, standings: &Standings) -> ClaimItem {
         let claim = &self.claims[&id];
-        ClaimItem {
+        item(
+            standings,
             id,
-            slug: claim.slug.clone(),
-            body: claim.body.clone(),
-            actor: claim.actor.clone(),
-            standing: standings.label(id),
-        }
+            claim.slug.clone(),
+            claim.body.clone(),
+            claim.actor.clone(),
+        )
     }
 
     /// The nested list of the claims for (`supporting`) or against the proposal.

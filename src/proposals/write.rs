@@ -4,7 +4,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::edits::{bounded_text, stale_edit};
+use crate::edits::{bounded_text, record_edit, stale_edit};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
@@ -89,18 +89,10 @@ pub async fn edit_proposal(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    if updated == 0 {
-        return Err(stale_edit("proposal", edit.version, json!({})));
-    }
-    let (old, new) = (
+    let changed = (
         json!({ "title": before.title, "summary": before.summary }),
         json!({ "title": title, "summary": summary }),
     );
-    Revision::new(ObjectKind::Proposal, before.id, RevisionAction::Edit)
-        .by(user.id)
-        .before(old)
-        .after(new)
-        .record(conn)
-        .await?;
-    Ok(())
+    let object = (ObjectKind::Proposal, before.id);
+    record_edit(conn, user, object, edit.version, updated, changed).await
 }

@@ -4,6 +4,7 @@
 pub mod import;
 pub mod metadata;
 pub(crate) mod page;
+pub(crate) mod read;
 pub mod suggest;
 pub(crate) mod suggestions;
 pub mod text;

@@ -5,28 +5,17 @@ use std::collections::BTreeSet;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::Response;
 use axum::routing::get;
 
+use super::read::{self, DebateLink, Quoted, Segment, Source, Suggested};
+use crate::read::Reading;
+use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/sources/{slug}", get(show))
-}
-
-struct Source {
-    id: i64,
-    slug: String,
-    kind: String,
-    title: String,
-    author: Option<String>,
-    outlet: Option<String>,
-    url: Option<String>,
-    published_on: Option<time::Date>,
-    version_id: i64,
-    version: i32,
 }
 
 /// A stretch of a segment's text, quoted by these claims (or by none).
@@ -49,20 +38,37 @@ struct SegmentView {
     runs: Vec<Run>,
     claims: Vec<ClaimItem>,
     /// Candidate claims found on import, for contributors to take up or dismiss.
-    suggestions: Vec<Suggestion>,
+    suggestions: Vec<Suggested>,
 }
 
-struct Suggestion {
-    id: i64,
-    body: String,
-    cues: String,
-    /// Claims already in the map that it resembles: link to one instead of duplicating.
-    similar: Vec<crate::sources::suggest::SimilarClaim>,
-}
-
-struct DebateLink {
-    slug: String,
-    title: String,
+impl SegmentView {
+    /// The segment cut into runs at its quotes, the claims quoting it, and its open
+    /// suggestions (taken from `suggestions`).
+    fn new(segment: Segment, quotes: &[Quoted], suggestions: &mut Vec<Suggested>) -> Self {
+        let spans: Vec<(usize, usize, ClaimItem)> = quotes
+            .iter()
+            .filter(|q| q.segment_id == segment.id)
+            .map(|q| (q.start, q.end, q.claim.clone()))
+            .collect();
+        let mut claims: Vec<ClaimItem> = Vec::new();
+        for (_, _, claim) in &spans {
+            if !claims.iter().any(|c| c.id == claim.id) {
+                claims.push(claim.clone());
+            }
+        }
+        let (open, others) = std::mem::take(suggestions)
+            .into_iter()
+            .partition(|s| s.segment_id == segment.id);
+        *suggestions = others;
+        SegmentView {
+            runs: runs(&segment.body, &spans),
+            anchor: segment.anchor,
+            locator: segment.locator,
+            kind: segment.kind,
+            claims,
+            suggestions: open,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -116,129 +122,30 @@ pub fn runs(body: &str, spans: &[(usize, usize, ClaimItem)]) -> Vec<Run> {
     runs
 }
 
-async fn show(
-    State(state): State<AppState>,
-    masthead: crate::auth::Masthead,
-    Path(slug): Path<String>,
-) -> Result<Html<String>> {
-    let db = &state.db;
-    let source = sqlx::query_as!(
-        Source,
-        r#"select s.id, s.slug as "slug!: String", s.kind, s.title, coalesce(a.name, s.author_name) as author,
-                  s.outlet, s.url, s.published_on, v.id as "version_id!", v.number as "version!"
-           from sources s
-           left join actors a on a.id = s.author_id
-           join current_source_versions v on v.source_id = s.id
-           where s.slug = $1::text and s.hidden_at is null"#,
-        slug
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the source {slug:?}")))?;
-
-    let segments = sqlx::query!(
-        "select id, anchor, locator, kind, body from segments where source_version_id = $1 order by position",
-        source.version_id
-    )
-    .fetch_all(db)
-    .await?;
-    let quotes = sqlx::query!(
-        r#"select q.segment_id, q.start_char, q.end_char, c.id as claim_id, c.slug as "slug!: String", c.body,
-                  a.name as "actor?"
-           from quotes q
-           join segments g on g.id = q.segment_id
-           join claims c on c.id = q.claim_id and c.hidden_at is null
-           left join actors a on a.id = c.actor_id
-           where g.source_version_id = $1 and q.removed_at is null
-           order by q.start_char, c.id"#,
-        source.version_id
-    )
-    .fetch_all(db)
-    .await?;
-    let standings = state.caches.standings(db).await?;
-    let mut suggestions = sqlx::query!(
-        r#"select s.id, s.segment_id, s.body, array_to_string(s.cues, '; ') as "cues!"
-           from suggestions s join segments g on g.id = s.segment_id
-           where g.source_version_id = $1 and s.status = 'open' and s.kind = 'claim'
-           order by s.segment_id, s.start_char"#,
-        source.version_id
-    )
-    .fetch_all(db)
-    .await?;
-
-    let mut similar = crate::sources::suggest::similar_claims(db, source.version_id).await?;
-
-    let mut quoted: BTreeSet<i64> = BTreeSet::new();
-    let segments: Vec<SegmentView> = segments
-        .into_iter()
-        .map(|segment| {
-            let spans: Vec<(usize, usize, ClaimItem)> = quotes
-                .iter()
-                .filter(|q| q.segment_id == segment.id)
-                .map(|q| {
-                    let claim = ClaimItem {
-                        id: q.claim_id,
-                        slug: q.slug.clone(),
-                        body: q.body.clone(),
-                        actor: q.actor.clone(),
-                        standing: standings.label(q.claim_id),
-                    };
-                    (q.start_char as usize, q.end_char as usize, claim)
-                })
-                .collect();
-            let mut claims: Vec<ClaimItem> = Vec::new();
-            for (_, _, claim) in &spans {
-                quoted.insert(claim.id);
-                if !claims.iter().any(|c| c.id == claim.id) {
-                    claims.push(claim.clone());
-                }
-            }
-            let open: Vec<Suggestion> = suggestions
-                .iter_mut()
-                .filter(|s| s.segment_id == segment.id)
-                .map(|s| Suggestion {
-                    id: s.id,
-                    body: std::mem::take(&mut s.body),
-                    cues: std::mem::take(&mut s.cues),
-                    similar: similar.remove(&s.id).unwrap_or_default(),
-                })
-                .collect();
-            SegmentView {
-                runs: runs(&segment.body, &spans),
-                anchor: segment.anchor,
-                locator: segment.locator,
-                kind: segment.kind,
-                claims,
-                suggestions: open,
-            }
-        })
-        .collect();
-
-    let debates = sqlx::query_as!(
-        DebateLink,
-        r#"select d.slug as "slug!: String", d.title from debate_sources ds
-           join debates d on d.id = ds.debate_id and d.hidden_at is null
-           where ds.source_id = $1 order by d.title"#,
-        source.id
-    )
-    .fetch_all(db)
-    .await?;
-
-    let crumbs = vec![
-        Crumb::home(),
-        Crumb::new(&source.title, format!("/sources/{}", source.slug)),
-    ];
-    Ok(Html(
-        SourcePage {
-            masthead,
-            crumbs,
-            source,
-            segments,
-            debates,
-            quoted_claims: quoted.len(),
-        }
-        .render()?,
-    ))
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let source = read::find(db, &reading.key).await?;
+    let segments = read::segments(db, source.version_id).await?;
+    let standings = reading.state.caches.standings(db).await?;
+    let quotes = read::quotes(db, source.version_id, &standings).await?;
+    let mut suggestions = read::suggestions(db, source.version_id).await?;
+    let debates = read::debates(db, source.id).await?;
+    let quoted: BTreeSet<i64> = quotes.iter().map(|q| q.claim.id).collect();
+    SourcePage {
+        crumbs: vec![
+            Crumb::home(),
+            Crumb::new(&source.title, format!("/sources/{}", source.slug)),
+        ],
+        segments: segments
+            .into_iter()
+            .map(|segment| SegmentView::new(segment, &quotes, &mut suggestions))
+            .collect(),
+        quoted_claims: quoted.len(),
+        masthead: reading.masthead,
+        source,
+        debates,
+    }
+    .page()
 }
 
 #[cfg(test)]

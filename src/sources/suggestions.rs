@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Redirect;
 use axum::routing::post;
 use serde::Deserialize;
 use serde_json::json;
@@ -13,6 +13,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{SignedIn, User};
 use crate::domain::SuggestionStatus;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::views::form::in_transaction;
 use crate::{AppState, Error, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -30,11 +31,12 @@ async fn dismiss(
     SignedIn(user): SignedIn,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<BackForm>,
-) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    dismiss_suggestion(&mut tx, &user, id).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())).into_response())
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        dismiss_suggestion(tx, &user, id).await
+    })
+    .await?;
+    Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())))
 }
 
 /// Dismisses a suggested claim or tension: nobody needs to look at it again.

@@ -3,15 +3,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 
 use super::write::{self, NewTension, TensionEdit};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, version_field, why_not_saved};
+use crate::views::form::{Failure, Page, submit, version_after, version_field};
 use crate::{AppState, Error, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -54,16 +53,16 @@ async fn create_tension(
     masthead: Masthead,
     CsrfForm(form): CsrfForm<NewTension>,
 ) -> Result<Response> {
-    let mut tx = state.db.begin().await?;
-    match why_not_saved(write::create_tension(&mut tx, &user, &form).await)? {
-        Ok(created) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/tensions/{created}")).into_response())
-        }
-        Err((status, failure)) => {
+    submit(
+        &state.db,
+        form,
+        async |tx, form| write::create_tension(tx, &user, form).await,
+        |created| format!("/tensions/{created}"),
+        async |form, status, failure| {
             NewTensionPage::new(masthead, form, Some(failure)).page_with(status)
-        }
-    }
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -84,14 +83,9 @@ impl EditTensionPage {
         form: TensionEdit,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new(title, format!("/tensions/{slug}")),
-            Crumb::new("Edit", format!("/tensions/{slug}/edit")),
-        ];
         Self {
             masthead,
-            crumbs,
+            crumbs: Crumb::trail(title, &format!("/tensions/{slug}"), "Edit", "edit"),
             slug,
             form,
             failure,
@@ -155,20 +149,18 @@ async fn edit_tension(
         pole_b: form.pole_b,
         description: form.description,
     };
-    let mut tx = state.db.begin().await?;
-    let outcome = write::edit_tension(&mut tx, &user, &slug, &edit).await;
-    let Err((status, failure)) = why_not_saved(outcome)? else {
-        tx.commit().await?;
-        return Ok(Redirect::to(&format!("/tensions/{slug}")).into_response());
-    };
-    drop(tx);
-    // After a conflict the form carries the current version and keeps what was typed.
-    let current = tension_as_it_is(&state, &slug).await?;
-    let version = if status == StatusCode::CONFLICT {
-        current.version
-    } else {
-        edit.version
-    };
-    let form = TensionEdit { version, ..edit };
-    EditTensionPage::new(masthead, slug, &current.title, form, Some(failure)).page_with(status)
+    submit(
+        &state.db,
+        edit,
+        async |tx, edit| write::edit_tension(tx, &user, &slug, edit).await,
+        |_| format!("/tensions/{slug}"),
+        async |edit, status, failure| {
+            let current = tension_as_it_is(&state, &slug).await?;
+            let version = version_after(status, edit.version, current.version);
+            let form = TensionEdit { version, ..edit };
+            EditTensionPage::new(masthead, slug.clone(), &current.title, form, Some(failure))
+                .page_with(status)
+        },
+    )
+    .await
 }

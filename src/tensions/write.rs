@@ -4,7 +4,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::edits::{bounded_text, stale_edit};
+use crate::edits::{bounded_text, record_edit, stale_edit};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
@@ -24,14 +24,7 @@ pub async fn create_tension(
     new: &NewTension,
 ) -> Result<String> {
     let title = bounded_text("title", &new.title, 3, 200)?;
-    let pole_a = bounded_text("pole_a", &new.pole_a, 1, 120)?;
-    let pole_b = bounded_text("pole_b", &new.pole_b, 1, 120)?;
-    if pole_a.eq_ignore_ascii_case(&pole_b) {
-        return Err(Error::invalid(
-            "pole_b",
-            "a tension's two poles must differ",
-        ));
-    }
+    let (pole_a, pole_b) = poles(&new.pole_a, &new.pole_b)?;
     let description = bounded_text("description", &new.description, 0, 4000)?;
     let slug = fresh_slug(conn, SlugTable::Tensions, &title).await?;
     let id = sqlx::query_scalar!(
@@ -71,14 +64,7 @@ pub async fn edit_tension(
     edit: &TensionEdit,
 ) -> Result<()> {
     let title = bounded_text("title", &edit.title, 3, 200)?;
-    let pole_a = bounded_text("pole_a", &edit.pole_a, 1, 120)?;
-    let pole_b = bounded_text("pole_b", &edit.pole_b, 1, 120)?;
-    if pole_a.eq_ignore_ascii_case(&pole_b) {
-        return Err(Error::invalid(
-            "pole_b",
-            "a tension's two poles must differ",
-        ));
-    }
+    let (pole_a, pole_b) = poles(&edit.pole_a, &edit.pole_b)?;
     let description = bounded_text("description", &edit.description, 0, 4000)?;
     let before = sqlx::query!(
         "select id, version, title, pole_a, pole_b, description from tensions where slug = $1::text and hidden_at is null",
@@ -105,16 +91,21 @@ pub async fn edit_tension(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    if updated == 0 {
-        return Err(stale_edit("tension", edit.version, json!({})));
-    }
     let new =
         json!({ "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    Revision::new(ObjectKind::Tension, before.id, RevisionAction::Edit)
-        .by(user.id)
-        .before(old)
-        .after(new)
-        .record(conn)
-        .await?;
-    Ok(())
+    let object = (ObjectKind::Tension, before.id);
+    record_edit(conn, user, object, edit.version, updated, (old, new)).await
+}
+
+/// A tension's two pole names, checked: each 1 to 120 characters, and not the same.
+fn poles(pole_a: &str, pole_b: &str) -> Result<(String, String)> {
+    let pole_a = bounded_text("pole_a", pole_a, 1, 120)?;
+    let pole_b = bounded_text("pole_b", pole_b, 1, 120)?;
+    if pole_a.eq_ignore_ascii_case(&pole_b) {
+        return Err(Error::invalid(
+            "pole_b",
+            "a tension's two poles must differ",
+        ));
+    }
+    Ok((pole_a, pole_b))
 }

@@ -43,6 +43,16 @@ impl Crumb {
     pub fn home() -> Self {
         Self::new("Home", "/")
     }
+
+    /// The trail to a page about an object: home, the object (`label`, at `href`), then
+    /// the page (`step`, at `href/path`): `Crumb::trail(title, "/tensions/x", "Edit", "edit")`.
+    pub fn trail(label: impl Into<String>, href: &str, step: &str, path: &str) -> Vec<Crumb> {
+        vec![
+            Crumb::home(),
+            Crumb::new(label, href),
+            Crumb::new(step, format!("{href}/{path}")),
+        ]
+    }
 }
 
 /// Every visible claim's standing, computed over all attack and undercut relations

@@ -13,6 +13,8 @@ use nix::unistd::Pid;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
+use crate::harness::{argmap, fails, named_pipe, succeeds};
+
 /// A data folder the server's unprivileged user can reach, removed after the test.
 fn data_root() -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
@@ -194,16 +196,11 @@ async fn uses_a_cluster_already_running_on_its_data_folder() {
 async fn migrate_applies_migrations_and_exits_leaving_nothing_running() {
     let root = data_root();
     let data_dir = root.path().join("data");
-    let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-        .args(["migrate", "--data-dir"])
-        .arg(&data_dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    succeeds(
+        argmap()
+            .args(["migrate", "--data-dir"])
+            .arg(&data_dir)
+            .env_remove("DATABASE_URL"),
     );
     assert!(data_dir.join("postgres/PG_VERSION").exists());
     assert!(
@@ -214,21 +211,15 @@ async fn migrate_applies_migrations_and_exits_leaving_nothing_running() {
 
 #[test]
 fn a_bad_database_url_is_a_clear_error_not_a_panic() {
-    let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-        .args([
-            "migrate",
-            "--database-url",
-            "postgres://nobody@127.0.0.1:1/none",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = fails(argmap().args([
+        "migrate",
+        "--database-url",
+        "postgres://nobody@127.0.0.1:1/none",
+    ]));
     assert!(
         stderr.contains("argmap: cannot connect to the database"),
         "{stderr}"
     );
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 /// `import-map` refuses what it cannot read as a file, before it touches a database: a
@@ -236,8 +227,7 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
 #[test]
 fn import_map_refuses_a_pipe_and_names_the_line_of_bad_bytes() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("map.json");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let fifo = named_pipe(dir.path(), "map.json");
     let latin1 = dir.path().join("map.argdown");
     std::fs::write(&latin1, b"# A\n\n[a]: caf\xe9\n").unwrap();
     for (file, expected) in [

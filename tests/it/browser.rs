@@ -93,13 +93,21 @@ impl Browser {
         url.path().to_owned()
     }
 
-    async fn click(&self, selector: &str) {
-        let element = self
-            .client
+    /// The first element `selector` matches.
+    async fn find(&self, selector: &str) -> fantoccini::elements::Element {
+        self.client
             .find(Locator::Css(selector))
             .await
-            .unwrap_or_else(|_| panic!("nothing matches {selector}"));
-        element.click().await.unwrap();
+            .unwrap_or_else(|_| panic!("nothing matches {selector}"))
+    }
+
+    async fn click(&self, selector: &str) {
+        self.find(selector).await.click().await.unwrap();
+    }
+
+    /// Types `text` into the field `selector` matches.
+    async fn fill(&self, selector: &str, text: &str) {
+        self.find(selector).await.send_keys(text).await.unwrap();
     }
 
     /// Waits for a navigation to land on a path starting with `prefix`.
@@ -119,13 +127,13 @@ impl Browser {
     }
 
     async fn text(&self, selector: &str) -> String {
-        self.client
-            .find(Locator::Css(selector))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        self.find(selector).await.text().await.unwrap()
+    }
+
+    /// The standing shown on the claim page at `url`, in lower case.
+    async fn standing(&self, url: &str) -> String {
+        self.goto(url).await;
+        self.text(".standing-line .standing").await.to_lowercase()
     }
 
     async fn script(&self, script: &str) -> serde_json::Value {
@@ -191,11 +199,17 @@ impl Browser {
     }
 }
 
-#[tokio::test]
-async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
+/// The app on the shipped map, and a browser on its home page.
+async fn home_page() -> (TestApp, Browser) {
     let app = TestApp::spawn_with_corpus().await;
     let browser = Browser::start().await;
     browser.goto(&app.url("/")).await;
+    (app, browser)
+}
+
+#[tokio::test]
+async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
+    let (_app, browser) = home_page().await;
     assert_eq!(
         browser.text("main h1").await,
         "NHS England reform debates, mapped"
@@ -213,7 +227,7 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
     browser
         .wait_for_path("/proposals/ics-statutory-footing")
         .await;
-    let map = browser.client.find(Locator::Css("#map svg")).await.unwrap();
+    let map = browser.find("#map svg").await;
     assert!(map.is_displayed().await.unwrap(), "the map is drawn");
 
     browser
@@ -259,11 +273,8 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
 
 #[tokio::test]
 async fn a_reader_searches_from_the_box_in_the_header() {
-    let app = TestApp::spawn_with_corpus().await;
-    let browser = Browser::start().await;
-    browser.goto(&app.url("/")).await;
-    let input = browser.client.find(Locator::Css("#site-q")).await.unwrap();
-    input.send_keys("postcode lottery").await.unwrap();
+    let (_app, browser) = home_page().await;
+    browser.fill("#site-q", "postcode lottery").await;
     browser.click("form.site-search button[type=submit]").await;
     browser.wait_for_path("/search").await;
     let first = browser.text("ol.hits li a").await;
@@ -329,34 +340,13 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
         .await;
     let browser = Browser::start().await;
 
-    browser.goto(&app.url(TARGET)).await;
-    assert_eq!(
-        browser
-            .text(".standing-line .standing")
-            .await
-            .to_lowercase(),
-        "stands"
-    );
+    assert_eq!(browser.standing(&app.url(TARGET)).await, "stands");
 
     browser
         .goto(&app.url("/signin?next=/sources/edwards-five-tensions"))
         .await;
-    browser
-        .client
-        .find(Locator::Css("#email"))
-        .await
-        .unwrap()
-        .send_keys("zoe@example.org")
-        .await
-        .unwrap();
-    browser
-        .client
-        .find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(crate::harness::PASSWORD)
-        .await
-        .unwrap();
+    browser.fill("#email", "zoe@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
     browser.click("main form button[type=submit]").await;
     browser
         .wait_for_path("/sources/edwards-five-tensions")
@@ -417,41 +407,28 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
     );
 
     browser
-        .client
-        .find(Locator::Css("#text"))
-        .await
-        .unwrap()
-        .send_keys("More central control only multiplies what ministers are blamed for.")
-        .await
-        .unwrap();
+        .fill(
+            "#text",
+            "More central control only multiplies what ministers are blamed for.",
+        )
+        .await;
     browser
-        .client
-        .find(Locator::Css("#relation"))
+        .find("#relation")
         .await
-        .unwrap()
         .select_by_value("attacks")
         .await
         .unwrap();
     browser
-        .client
-        .find(Locator::Css("#target"))
-        .await
-        .unwrap()
-        .send_keys("every-reorganisation-seeds-the-next")
-        .await
-        .unwrap();
+        .fill("#target", "every-reorganisation-seeds-the-next")
+        .await;
     let invalid = browser.script("return [...document.querySelectorAll('form.claim-form :invalid')].map(e => e.id + ': ' + e.validationMessage)").await;
     assert_eq!(invalid, json!([]), "the form is valid");
     browser.click("form.claim-form button[type=submit]").await;
     browser.wait_for_path("/claims/more-central-control").await;
     assert_eq!(browser.text("blockquote").await, QUOTE);
 
-    browser.goto(&app.url(TARGET)).await;
     assert_eq!(
-        browser
-            .text(".standing-line .standing")
-            .await
-            .to_lowercase(),
+        browser.standing(&app.url(TARGET)).await,
         "defeated",
         "the attacked claim no longer stands"
     );

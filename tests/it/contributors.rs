@@ -5,30 +5,27 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::harness::{PASSWORD, TestApp, select, text, text_of};
+use crate::builders::AUTHOR_NAME;
+use crate::builders::small::{
+    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
+};
+use crate::harness::{
+    PASSWORD, TestApp, Visitor, html, insert_claim_row, location, scalar, select, text, text_of,
+};
 
-const SOURCE: &str = "edwards-five-tensions";
-const SEGMENT: &str = "s5-11";
-const QUOTE: &str = "more control increases the probability of blameworthy things";
-const TARGET: &str = "every-reorganisation-seeds-the-next";
-
-fn new_claim<'a>(text: &'a str, quote: &'a str) -> Vec<(&'static str, &'a str)> {
-    new_claim_in(SEGMENT, text, quote)
-}
-
-fn new_claim_in<'a>(
-    segment: &'a str,
-    text: &'a str,
-    quote: &'a str,
-) -> Vec<(&'static str, &'a str)> {
-    vec![
+/// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
+async fn add_claim(visitor: &Visitor, segment: &str, text: &str, quote: &str) -> reqwest::Response {
+    let fields = [
         ("segment", segment),
         ("quote", quote),
         ("text", text),
         ("relation", "attacks"),
         ("target", TARGET),
         ("tags", "blame, control"),
-    ]
+    ];
+    visitor
+        .post_form(&format!("/sources/{SOURCE}/claims"), &fields)
+        .await
 }
 
 async fn revisions(app: &TestApp) -> i64 {
@@ -36,10 +33,6 @@ async fn revisions(app: &TestApp) -> i64 {
         .fetch_one(&app.db)
         .await
         .unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -68,7 +61,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    let page = visitor.page("/").await;
     assert_eq!(text_of(&page, "nav.account a[href='/account']"), "Ada");
 
     visitor.fetch_csrf("/account").await;
@@ -76,7 +69,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
         visitor.post_form("/signout", &[]).await.status(),
         StatusCode::SEE_OTHER
     );
-    let page = scraper::Html::parse_document(&visitor.get("/").await.text().await.unwrap());
+    let page = visitor.page("/").await;
     assert_eq!(text_of(&page, "nav.account a"), "Sign in");
 
     assert_eq!(
@@ -125,7 +118,7 @@ async fn sign_up_validates_and_refuses_a_taken_email() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "{email}"
         );
-        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        let page = html(response).await;
         assert!(text_of(&page, ".notice").contains(says), "{email}");
     }
 }
@@ -150,7 +143,7 @@ async fn wrong_passwords_are_refused_then_rate_limited() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_are_refused_with_403() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("cat@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/annotations");
     let missing = visitor
@@ -169,7 +162,7 @@ async fn forms_without_the_right_csrf_token_are_refused_with_403() {
         .await
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
-    let page = scraper::Html::parse_document(&wrong.text().await.unwrap());
+    let page = html(wrong).await;
     assert!(text_of(&page, "main").contains("CSRF"));
     assert_eq!(revisions_of_kind(&app, "annotation").await, 0);
 }
@@ -184,19 +177,17 @@ async fn revisions_of_kind(app: &TestApp, kind: &str) -> i64 {
 
 #[tokio::test]
 async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("dan@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
 
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(
-                "More central control only adds to what ministers can be blamed for.",
-                QUOTE,
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &visitor,
+        SEGMENT,
+        "More central control only adds to what ministers can be blamed for.",
+        QUOTE,
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let claim_url = location(&response);
     assert_eq!(
@@ -205,34 +196,20 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
     );
     assert_eq!(revisions(&app).await, before + 1, "one write, one revision");
 
-    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    let page = visitor.page(&claim_url).await;
     assert_eq!(text_of(&page, "blockquote"), QUOTE);
     assert_eq!(
         text_of(&page, ".kind .actor"),
-        "Nigel Edwards",
+        AUTHOR_NAME,
         "the source's author by default"
     );
-    let target = scraper::Html::parse_document(
-        &visitor
-            .get(&format!("/claims/{TARGET}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let target = visitor.page(&format!("/claims/{TARGET}")).await;
     assert_eq!(
         text_of(&target, ".standing-line .standing"),
         "defeated",
         "the attacked claim's standing changed"
     );
-    let source = scraper::Html::parse_document(
-        &visitor
-            .get(&format!("/sources/{SOURCE}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let source = visitor.page(&format!("/sources/{SOURCE}")).await;
     let marks: Vec<String> = select(&source, &format!("#{SEGMENT} mark"))
         .iter()
         .map(text)
@@ -247,22 +224,20 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
 
 #[tokio::test]
 async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("eve@example.org", Role::Contributor).await;
     let before = revisions(&app).await;
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(
-                "Ministers love control more than anything else.",
-                "ministers love control",
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &visitor,
+        SEGMENT,
+        "Ministers love control more than anything else.",
+        "ministers love control",
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    let page = html(response).await;
     assert!(
-        text_of(&page, ".notice").starts_with("quote: these words are not in 5/11"),
+        text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
         "{}",
         text_of(&page, ".notice")
     );
@@ -277,7 +252,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
 
 #[tokio::test]
 async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let first = app.signed_in("fay@example.org", Role::Contributor).await;
     let second = app.signed_in("gus@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/edit");
@@ -317,7 +292,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    let page = html(stale).await;
     assert_eq!(
         text_of(&page, ".conflict blockquote"),
         "Every reorganisation since 1974 seeded the next one."
@@ -355,28 +330,16 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
         )
         .await;
     assert_eq!(retried.status(), StatusCode::SEE_OTHER);
-    let history = scraper::Html::parse_document(
-        &first
-            .get(&format!("/claims/{TARGET}/history"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let history = first.page(&format!("/claims/{TARGET}/history")).await;
     assert!(select(&history, "ol.history li").len() >= 3);
 }
 
 #[tokio::test]
 async fn what_people_write_is_shown_inert() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("hal@example.org", Role::Contributor).await;
     let script = "Reform <script>alert('claim')</script> fails <img src=x onerror=alert(1)>.";
-    let response = visitor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim(script, QUOTE),
-        )
-        .await;
+    let response = add_claim(&visitor, SEGMENT, script, QUOTE).await;
     let claim_url = location(&response);
     let note = "A comment <script>alert('note')</script> with [a link](javascript:alert(1)) and <b onclick=alert(2)>bold</b>.";
     visitor
@@ -402,7 +365,7 @@ async fn what_people_write_is_shown_inert() {
         );
         assert!(!body.contains("javascript:"), "{path}");
     }
-    let page = scraper::Html::parse_document(&visitor.get(&claim_url).await.text().await.unwrap());
+    let page = visitor.page(&claim_url).await;
     assert_eq!(text_of(&page, "h1.claim-body"), script, "shown as text");
 }
 
@@ -429,12 +392,6 @@ const PAGE_WRITES: [(&str, Role, u16); 18] = [
     ("enable account", Role::Admin, 303),
 ];
 
-const VICTIM: &str = "proposals-allow-local-variation";
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.db).await.unwrap()
-}
-
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
     app: &TestApp,
@@ -458,7 +415,7 @@ async fn prepare(
             ],
         ),
         "edit claim" => {
-            let v = scalar(app, &version("claims", TARGET)).await;
+            let v = scalar(&app.db, &version("claims", TARGET)).await;
             (
                 format!("/claims/{TARGET}/edit"),
                 vec![
@@ -480,13 +437,13 @@ async fn prepare(
             vec![("reason", "unclear".into())],
         ),
         "new proposal" => (
-            "/debates/2021-white-paper/proposals/new".into(),
+            format!("/debates/{DEBATE}/proposals/new"),
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
             (
-                "/proposals/ics-statutory-footing/edit".into(),
+                format!("/proposals/{PROPOSAL}/edit"),
                 vec![
                     ("version", v.to_string()),
                     ("title", format!("ICS statutory footing {attempt}")),
@@ -503,9 +460,9 @@ async fn prepare(
             ],
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            let v = scalar(&app.db, &version("tensions", TENSION)).await;
             (
-                "/tensions/organisational-scale/edit".into(),
+                format!("/tensions/{TENSION}/edit"),
                 vec![
                     ("version", v.to_string()),
                     ("title", format!("Scale {attempt}")),
@@ -515,7 +472,7 @@ async fn prepare(
             )
         }
         "dismiss suggestion" => {
-            let id = scalar(app, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
+            let id = scalar(&app.db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
             (format!("/suggestions/{id}/dismiss"), vec![])
         }
         "make token" => (
@@ -524,7 +481,7 @@ async fn prepare(
         ),
         "hide" => {
             scalar(
-                app,
+                &app.db,
                 &format!(
                     "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
                 ),
@@ -533,26 +490,20 @@ async fn prepare(
             (format!("/claims/{VICTIM}/hide"), vec![])
         }
         "restore" => {
-            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
             (format!("/claims/{VICTIM}/restore"), vec![])
         }
         "merge" => {
             let slug = format!("duplicate-{attempt}");
-            sqlx::query(
-                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
-            )
-            .bind(&slug)
-            .execute(&app.db)
-            .await
-            .unwrap();
+            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
             (
                 format!("/claims/{slug}/merge"),
                 vec![("into", TARGET.into())],
             )
         }
         "dismiss review" | "reply to review" => {
-            let user = scalar(app, reviewer()).await;
-            let review = scalar(app, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
+            let user = scalar(&app.db, reviewer()).await;
+            let review = scalar(&app.db, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
             if route == "dismiss review" {
                 (format!("/moderation/reviews/{review}/dismiss"), vec![])
             } else {
@@ -568,7 +519,7 @@ async fn prepare(
             } else {
                 "null"
             };
-            let id = scalar(app, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
+            let id = scalar(&app.db, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
             match route {
                 "set role" => (
                     format!("/admin/users/{id}/role"),
@@ -584,7 +535,7 @@ async fn prepare(
 
 #[tokio::test]
 async fn the_authorisation_matrix_holds_for_every_page_write() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let mut attempt = 0;
     for (route, least, allowed_status) in PAGE_WRITES {
         for role in [
@@ -668,7 +619,7 @@ async fn prepare_api(
             json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
         ),
         "edit claim" => {
-            let v = scalar(app, &version("claims", TARGET)).await;
+            let v = scalar(&app.db, &version("claims", TARGET)).await;
             (
                 Method::PATCH,
                 format!("/api/v1/claims/{TARGET}"),
@@ -688,13 +639,13 @@ async fn prepare_api(
         "new proposal" => (
             Method::POST,
             "/api/v1/proposals".into(),
-            json!({ "debate": "2021-white-paper", "title": format!("An API proposal {attempt}") }),
+            json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
         "edit proposal" => {
-            let v = scalar(app, &version("proposals", "ics-statutory-footing")).await;
+            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
             (
                 Method::PATCH,
-                "/api/v1/proposals/ics-statutory-footing".into(),
+                format!("/api/v1/proposals/{PROPOSAL}"),
                 json!({ "version": v, "title": format!("ICS footing {attempt}") }),
             )
         }
@@ -704,10 +655,10 @@ async fn prepare_api(
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
         "edit tension" => {
-            let v = scalar(app, &version("tensions", "organisational-scale")).await;
+            let v = scalar(&app.db, &version("tensions", TENSION)).await;
             (
                 Method::PATCH,
-                "/api/v1/tensions/organisational-scale".into(),
+                format!("/api/v1/tensions/{TENSION}"),
                 json!({ "version": v, "title": format!("Scale {attempt}"), "pole_a": "Small", "pole_b": "Large" }),
             )
         }
@@ -724,7 +675,7 @@ async fn prepare_api(
                 ),
                 None => "(select min(id) from users)".into(),
             };
-            let id = scalar(app, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
+            let id = scalar(&app.db, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
             (
                 Method::POST,
                 format!("/api/v1/tokens/{id}/revoke"),
@@ -733,7 +684,7 @@ async fn prepare_api(
         }
         "hide" => {
             scalar(
-                app,
+                &app.db,
                 &format!(
                     "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
                 ),
@@ -746,7 +697,7 @@ async fn prepare_api(
             )
         }
         "restore" => {
-            scalar(app, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
+            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
             (
                 Method::POST,
                 format!("/api/v1/claims/{VICTIM}/restore"),
@@ -755,13 +706,7 @@ async fn prepare_api(
         }
         "merge" => {
             let slug = format!("api-duplicate-{attempt}");
-            sqlx::query(
-                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge away.')",
-            )
-            .bind(&slug)
-            .execute(&app.db)
-            .await
-            .unwrap();
+            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
             (
                 Method::POST,
                 format!("/api/v1/claims/{slug}/merge"),
@@ -790,7 +735,7 @@ const API_WRITES: [(&str, Role); 13] = [
 
 #[tokio::test]
 async fn the_authorisation_matrix_holds_for_every_api_write() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let mut tokens: Vec<(Option<Role>, Option<String>)> = vec![(None, None)];
     for (i, role) in [Role::Contributor, Role::Moderator, Role::Admin]
         .into_iter()
@@ -843,7 +788,7 @@ async fn the_authorisation_matrix_holds_for_every_api_write() {
 
 #[tokio::test]
 async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let token = app.token("ivy@example.org", Role::Contributor).await;
     let post = |path: &str, body: Value| {
         app.client
@@ -921,12 +866,8 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     assert_eq!(history.as_array().unwrap().len(), 2, "create and edit");
 
     let tokens: Value = app
-        .client
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
+        .get_as("/api/v1/tokens", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -959,7 +900,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
 
 #[tokio::test]
 async fn api_writes_with_a_session_need_the_csrf_header() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let visitor = app.signed_in("jay@example.org", Role::Contributor).await;
     let body = json!({ "body": "From a script on our page." });
     let path = visitor.url(&format!("/api/v1/claims/{TARGET}/annotations"));
@@ -978,19 +919,16 @@ async fn api_writes_with_a_session_need_the_csrf_header() {
 
 #[tokio::test]
 async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let contributor = app.signed_in("kit@example.org", Role::Contributor).await;
     let moderator = app.signed_in("lea@example.org", Role::Moderator).await;
-    let response = contributor
-        .post_form(
-            &format!("/sources/{SOURCE}/claims"),
-            &new_claim_in(
-                "s1-11",
-                "Every reorganisation since 1974 plants the seeds of the next.",
-                "every reorganisation since 1974 contains the seeds of the next one",
-            ),
-        )
-        .await;
+    let response = add_claim(
+        &contributor,
+        "s1-3",
+        "Every reorganisation since 1974 plants the seeds of the next.",
+        "every reorganisation since 1974 contains the seeds of the next one",
+    )
+    .await;
     let duplicate = location(&response);
     let report = contributor
         .post_form(
@@ -999,8 +937,7 @@ async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
         )
         .await;
     assert_eq!(report.status(), StatusCode::SEE_OTHER);
-    let queue =
-        scraper::Html::parse_document(&moderator.get("/moderation").await.text().await.unwrap());
+    let queue = moderator.page("/moderation").await;
     assert!(text_of(&queue, "ol.reviews").contains("duplicate"));
 
     let hidden = moderator.post_form(&format!("{duplicate}/hide"), &[]).await;
@@ -1074,13 +1011,13 @@ async fn the_openapi_document_describes_every_api_route_and_has_a_readable_page(
         assert!(paths.contains_key(path), "{path} is documented");
     }
     assert!(document["paths"]["/api/v1/claims/{slug}"]["patch"].is_object());
-    let page = scraper::Html::parse_document(&app.get("/api").await.text().await.unwrap());
+    let page = app.page("/api").await;
     assert!(select(&page, "table.operations tbody tr").len() >= paths.len());
 }
 
 #[tokio::test]
 async fn similar_claims_are_offered_while_typing() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let similar: Value = app
         .get("/api/v1/claims/similar?q=every%20reorganisation%20since%201974%20carries%20seeds")
         .await
@@ -1162,17 +1099,17 @@ fn the_user_command_adds_admins_and_changes_roles() {
 
 #[tokio::test]
 async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let token = app.token("mo@example.org", Role::Contributor).await;
     for (kind, slug, fields) in [
         (
             "proposals",
-            "ics-statutory-footing",
+            PROPOSAL,
             json!({ "title": "Give ICSs a statutory footing", "summary": "Edited." }),
         ),
         (
             "tensions",
-            "organisational-scale",
+            TENSION,
             json!({ "title": "Scale", "pole_a": "Small units", "pole_b": "Large units", "description": "Edited." }),
         ),
     ] {
@@ -1211,21 +1148,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
         assert_eq!(problem["current"]["version"], version + 1, "{kind}");
     }
     let visitor = app.signed_in("ned@example.org", Role::Contributor).await;
-    let form = scraper::Html::parse_document(
-        &visitor
-            .get("/proposals/ics-statutory-footing/edit")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let form = visitor.page(&format!("/proposals/{PROPOSAL}/edit")).await;
     assert_eq!(
         select(&form, "input[name=title]")[0].value().attr("value"),
         Some("Give ICSs a statutory footing")
     );
     let stale = visitor
         .post_form(
-            "/proposals/ics-statutory-footing/edit",
+            &format!("/proposals/{PROPOSAL}/edit"),
             &[
                 ("version", "1"),
                 ("title", "My title, kept after a conflict"),
@@ -1234,7 +1164,7 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
         )
         .await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
-    let page = scraper::Html::parse_document(&stale.text().await.unwrap());
+    let page = html(stale).await;
     assert_eq!(
         select(&page, "input[name=title]")[0].value().attr("value"),
         Some("My title, kept after a conflict")
@@ -1243,27 +1173,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
 
 #[tokio::test]
 async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismiss_them() {
-    let app = TestApp::spawn_with_corpus().await;
-    let anonymous = scraper::Html::parse_document(
-        &app.get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let app = spawn().await;
+    let anonymous = app.page(&format!("/sources/{SOURCE}")).await;
     assert!(
         select(&anonymous, "details.suggestions").is_empty(),
         "readers are not shown the triage"
     );
     let visitor = app.signed_in("ola@example.org", Role::Contributor).await;
-    let page = scraper::Html::parse_document(
-        &visitor
-            .get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = visitor.page(&format!("/sources/{SOURCE}")).await;
     let offered = select(&page, "details.suggestions > ul > li").len();
     assert!(offered > 0);
     let take_up = select(&page, "details.suggestions li a")[0]
@@ -1271,7 +1188,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
         .attr("href")
         .unwrap()
         .to_owned();
-    let form = scraper::Html::parse_document(&visitor.get(&take_up).await.text().await.unwrap());
+    let form = visitor.page(&take_up).await;
     let quote = text_of(&form, "textarea#quote");
     assert!(!quote.is_empty(), "the suggestion fills in the quote");
 
@@ -1283,20 +1200,13 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
     let before = revisions(&app).await;
     assert_eq!(
         visitor
-            .post_form(&dismiss, &[("back", "/sources/hudson-success-regimes")])
+            .post_form(&dismiss, &[("back", format!("/sources/{SOURCE}").as_str())])
             .await
             .status(),
         StatusCode::SEE_OTHER
     );
     assert_eq!(revisions(&app).await, before + 1);
-    let page = scraper::Html::parse_document(
-        &visitor
-            .get("/sources/hudson-success-regimes")
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = visitor.page(&format!("/sources/{SOURCE}")).await;
     assert_eq!(
         select(&page, "details.suggestions > ul > li").len(),
         offered - 1,
@@ -1311,12 +1221,11 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
 
 #[tokio::test]
 async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_once() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = spawn().await;
     let admin = app.signed_in("admin@example.org", Role::Admin).await;
     let user = app.signed_in("pat@example.org", Role::Contributor).await;
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
-    let page =
-        scraper::Html::parse_document(&admin.get("/admin/users").await.text().await.unwrap());
+    let page = admin.page("/admin/users").await;
     assert!(text_of(&page, "table").contains("pat@example.org"));
     for email in ["pat@example.org", "pat-bot@example.org"] {
         let id: i64 = sqlx::query_scalar("select id from users where email = $1")
@@ -1337,13 +1246,7 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
         StatusCode::SEE_OTHER,
         "the session no longer signs anyone in"
     );
-    let api = app
-        .client
-        .get(app.url("/api/v1/tokens"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let api = app.get_as("/api/v1/tokens", &token).await;
     assert_eq!(
         api.status(),
         StatusCode::UNAUTHORIZED,

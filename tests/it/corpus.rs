@@ -64,6 +64,20 @@ fn assert_no_boilerplate(parsed: &CleanedText) {
     }
 }
 
+/// Asserts that segment `index`'s text starts with `start`.
+#[track_caller]
+fn assert_starts(parsed: &CleanedText, index: usize, start: &str) {
+    let body = &parsed.segments[index].body;
+    assert!(body.starts_with(start), "segment {index}: {body}");
+}
+
+/// Asserts that segment `index`'s text ends with `end`.
+#[track_caller]
+fn assert_ends(parsed: &CleanedText, index: usize, end: &str) {
+    let body = &parsed.segments[index].body;
+    assert!(body.ends_with(end), "segment {index}: {body}");
+}
+
 #[test]
 fn edwards_thread_has_eleven_numbered_posts() {
     let parsed = corpus("000_9f35564ce0f09d0a.txt");
@@ -71,22 +85,14 @@ fn edwards_thread_has_eleven_numbered_posts() {
     let expected: Vec<String> = (1..=11).map(|n| format!("{n}/11")).collect();
     assert_eq!(locators(&parsed), expected);
     assert_eq!(parsed.segments[2].anchor, "s3-11");
-    assert!(
-        parsed.segments[0]
-            .body
-            .starts_with("We are expecting a white paper on the NHS.")
-    );
+    assert_starts(&parsed, 0, "We are expecting a white paper on the NHS.");
     assert!(
         parsed.segments[0]
             .body
             .ends_with("contains the seeds of the next one"),
         "the marker is not part of the text"
     );
-    assert!(
-        parsed.segments[10]
-            .body
-            .ends_with("sooner than we might wish.")
-    );
+    assert_ends(&parsed, 10, "sooner than we might wish.");
     assert_eq!(parsed.detected.handle.as_deref(), Some("@nedwards_1"));
     assert_eq!(parsed.detected.outlet.as_deref(), Some("Twitter"));
     assert_no_boilerplate(&parsed);
@@ -103,21 +109,13 @@ fn yeldham_thread_has_a_post_per_line_with_its_numbered_tests() {
         .collect();
     assert_eq!(numbered, ["1.", "2.", "3.", "4."]);
     assert_eq!(parsed.segments[1].locator, "1.");
-    assert!(
-        parsed.segments[1]
-            .body
-            .starts_with("Will change mean greater accountability for workforce planning")
+    assert_starts(
+        &parsed,
+        1,
+        "Will change mean greater accountability for workforce planning",
     );
-    assert!(
-        parsed.segments[0]
-            .body
-            .starts_with("Thread on #NHSWhitePaper")
-    );
-    assert!(
-        parsed.segments[15]
-            .body
-            .ends_with("rather than frontline services.")
-    );
+    assert_starts(&parsed, 0, "Thread on #NHSWhitePaper");
+    assert_ends(&parsed, 15, "rather than frontline services.");
     assert_eq!(parsed.detected.handle.as_deref(), Some("@RobYeldham"));
     assert_no_boilerplate(&parsed);
 }
@@ -129,16 +127,8 @@ fn nhs_bill_thread_ends_at_15_end_and_drops_the_appended_threads() {
     let mut expected: Vec<String> = (1..=14).map(|n| format!("{n}/")).collect();
     expected.push("15/END".into());
     assert_eq!(locators(&parsed), expected);
-    assert!(
-        parsed.segments[0]
-            .body
-            .starts_with("#NHSBill due in the HoC in the coming days.")
-    );
-    assert!(
-        parsed.segments[14]
-            .body
-            .ends_with("Is the change in SoS a chance to reflect?")
-    );
+    assert_starts(&parsed, 0, "#NHSBill due in the HoC in the coming days.");
+    assert_ends(&parsed, 14, "Is the change in SoS a chance to reflect?");
     let levers = &parsed.segments[9];
     assert_eq!(levers.locator, "10/");
     assert_eq!(
@@ -183,11 +173,7 @@ fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
     assert_eq!(paragraphs, 17);
     assert_eq!(headings, ["People", "Context", "Complexity"]);
     assert_eq!(parsed.segments[0].locator, "¶1");
-    assert!(
-        parsed.segments[0]
-            .body
-            .starts_with("Humpty Dumpty’s declaration")
-    );
+    assert_starts(&parsed, 0, "Humpty Dumpty’s declaration");
     let last = parsed.segments.last().unwrap();
     assert_eq!(last.locator, "¶17");
     assert!(
@@ -218,10 +204,6 @@ fn monitor_blog_has_eighteen_paragraphs_and_no_footer() {
     let expected: Vec<String> = (1..=18).map(|n| format!("¶{n}")).collect();
     assert_eq!(locators(&parsed), expected);
     assert_eq!(parsed.segments[0].body, "As many report:");
-    assert!(
-        parsed.segments[17]
-            .body
-            .starts_with("That's the NHS reform we need")
-    );
+    assert_starts(&parsed, 17, "That's the NHS reform we need");
     assert_no_boilerplate(&parsed);
 }

@@ -9,7 +9,9 @@ use std::process::Command;
 use argmap::export::{self, Format, MapDocument, Scope};
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, corpus_database, database_url, fresh_database, hrefs};
+use crate::harness::{
+    TestApp, argmap, corpus_database, database_url, fails, fresh_database, hrefs,
+};
 
 /// The site's address the exports' absolute links use.
 pub const BASE: &str = "https://argmap.example";
@@ -437,14 +439,12 @@ async fn a_truncated_or_invalid_dump_is_refused_and_nothing_is_written() {
         (&wrong, "format \"something-else\""),
         (&bad_row, "table "),
     ] {
-        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-            .arg("restore")
-            .arg(file)
-            .env("DATABASE_URL", database_url(&empty_name))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let stderr = fails(
+            argmap()
+                .arg("restore")
+                .arg(file)
+                .env("DATABASE_URL", database_url(&empty_name)),
+        );
         assert!(
             stderr.contains(expected) && stderr.contains(file.to_str().unwrap()),
             "{stderr}"

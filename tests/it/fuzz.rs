@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use crate::harness::{corpus_database, fresh_database};
+use crate::harness::{copy_dir, corpus_database, fresh_database};
 
 /// How many inputs each target gets (`ARGMAP_FUZZ_CASES`, default a quick round).
 fn cases(default: usize) -> usize {
@@ -159,18 +159,6 @@ async fn the_map_loader_survives_mutated_claim_files() {
         tx.rollback().await.unwrap();
         if let Err(err) = result {
             assert!(!err.to_string().is_empty());
-        }
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

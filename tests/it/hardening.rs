@@ -3,25 +3,31 @@
 //! commands, described in docs/reliability.md.
 
 use std::io::{Read, Write};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use argmap::auth::Role;
 use argmap::export::dump;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
+use crate::builders::small;
 use crate::harness::{
-    PASSWORD, TestApp, corpus_database, database_url, fresh_database, select, text,
+    PASSWORD, TestApp, Visitor, corpus_database, database_url, fresh_database, insert_claim_row,
+    location, scalar, select, text,
 };
 
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-async fn scalar(db: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+/// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
+async fn add_claim(visitor: &Visitor, text: &str) -> reqwest::Response {
+    visitor
+        .post_form(
+            &format!("/sources/{}/claims", small::SOURCE),
+            &[
+                ("segment", small::SEGMENT),
+                ("quote", small::QUOTE),
+                ("text", text),
+            ],
+        )
+        .await
 }
 
 async fn sign_in_from(
@@ -90,7 +96,7 @@ async fn sign_in_attempts_record_the_real_peer_and_ignore_an_untrusted_header() 
 // 2 and 16. No redirect leaves the site, and no `next` or `back` gives a 500.
 #[tokio::test]
 async fn next_and_back_never_lead_off_site_nor_fail() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     app.user("ada@example.org", Role::Contributor).await;
     for next in [
         "/\t/evil.example",
@@ -225,23 +231,11 @@ async fn re_enabling_an_account_does_not_revive_its_sessions_or_tokens() {
 // 8 and 12. NUL and other control characters: a 422 naming the field, never a 500.
 #[tokio::test]
 async fn control_characters_anywhere_are_a_422_naming_the_field() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     let visitor = app.signed_in("ada@example.org", Role::Contributor).await;
     for bad in ["\0", "\u{1}", "\u{2}", "\u{1b}", "\u{7f}"] {
         let claim = format!("A claim that hides {bad} a control character.");
-        let response = visitor
-            .post_form(
-                "/sources/edwards-five-tensions/claims",
-                &[
-                    ("segment", "s5-11"),
-                    (
-                        "quote",
-                        "more control increases the probability of blameworthy things",
-                    ),
-                    ("text", &claim),
-                ],
-            )
-            .await;
+        let response = add_claim(&visitor, &claim).await;
         assert_eq!(response.status(), 422, "{bad:?}");
         assert!(response.text().await.unwrap().contains("text"));
     }
@@ -262,7 +256,7 @@ async fn control_characters_anywhere_are_a_422_naming_the_field() {
         .post(app.url("/api/v1/claims"))
         .bearer_auth(&token)
         .json(
-            &serde_json::json!({"source": "edwards-five-tensions", "segment": "s5-11",
+            &serde_json::json!({"source": small::SOURCE, "segment": small::SEGMENT,
             "quote": "more control", "text": "Nul \u{0} inside a claim text here."}),
         )
         .send()
@@ -280,7 +274,7 @@ async fn control_characters_anywhere_are_a_422_naming_the_field() {
 // 12. Control characters already stored (a map file, an old row) break nothing.
 #[tokio::test]
 async fn stored_control_characters_neither_break_the_svg_nor_forge_highlights() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     sqlx::query(
         "update claims set body = body || ' ' || chr(1) || 'forged' || chr(2) || ' reorganisation'
          where id = (select min(id) from claims where hidden_at is null)",
@@ -304,11 +298,11 @@ async fn load_map_refuses_source_files_outside_the_map_folder() {
     let (db, _) = fresh_database().await;
     for outside in ["../../../../../../etc/hostname", "/etc/hostname"] {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&argmap::config::Config::shipped_map(), dir.path());
-        let file = dir.path().join("claims/edwards-five-tensions.toml");
+        small::map().write(dir.path());
+        let file = dir.path().join(format!("claims/{}.toml", small::SOURCE));
         let text = std::fs::read_to_string(&file).unwrap();
         let edited = text.replacen(
-            "file = \"sources/000_9f35564ce0f09d0a.txt\"",
+            &format!("file = \"sources/{}.txt\"", small::SOURCE),
             &format!("file = \"{outside}\""),
             1,
         );
@@ -320,39 +314,22 @@ async fn load_map_refuses_source_files_outside_the_map_folder() {
             .expect_err("a source outside the map was read")
             .to_string();
         assert!(err.contains("inside the map folder"), "{err}");
-        assert!(err.contains("edwards-five-tensions.toml:3"), "{err}");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
+        let at = format!("{}.toml:3", small::SOURCE);
+        assert!(err.contains(&at), "{err}");
     }
 }
 
 // 5. Opposite merges at once leave one claim standing.
 #[tokio::test]
 async fn opposite_merges_at_once_leave_one_of_the_two_claims() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = TestApp::spawn().await;
     let first = app.signed_in("mod1@example.org", Role::Moderator).await;
     let second = app.signed_in("mod2@example.org", Role::Moderator).await;
     for round in 0..5 {
         let mut slugs = Vec::new();
         for side in ["a", "b"] {
             let slug = format!("duplicate-{round}-{side}");
-            sqlx::query(
-                "insert into claims (slug, body) values ($1, 'A duplicate claim to merge.')",
-            )
-            .bind(&slug)
-            .execute(&app.db)
-            .await
-            .unwrap();
+            insert_claim_row(&app.db, &slug, "A duplicate claim to merge.").await;
             slugs.push(slug);
         }
         let (a, b) = (&slugs[0], &slugs[1]);
@@ -378,29 +355,12 @@ async fn opposite_merges_at_once_leave_one_of_the_two_claims() {
 // 23. Invisible claims are refused; other scripts get readable slugs.
 #[tokio::test]
 async fn zero_width_claims_are_refused_and_cyrillic_gets_a_real_slug() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     let visitor = app.signed_in("ada@example.org", Role::Contributor).await;
-    let post = |text: String| {
-        let visitor = &visitor;
-        async move {
-            visitor
-                .post_form(
-                    "/sources/edwards-five-tensions/claims",
-                    &[
-                        ("segment", "s5-11"),
-                        (
-                            "quote",
-                            "more control increases the probability of blameworthy things",
-                        ),
-                        ("text", &text),
-                    ],
-                )
-                .await
-        }
-    };
-    let response = post("\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}".repeat(6)).await;
+    let invisible = "\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}".repeat(6);
+    let response = add_claim(&visitor, &invisible).await;
     assert_eq!(response.status(), 422);
-    let response = post("Здоровье нации важнее реорганизаций".to_owned()).await;
+    let response = add_claim(&visitor, "Здоровье нации важнее реорганизаций").await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert!(
         location(&response).starts_with("/claims/zdorove-natsii"),
@@ -598,13 +558,7 @@ async fn restore_merge_never_attaches_foreign_rows_to_local_ids() {
     tx.commit().await.unwrap();
     assert!(summary.inserted > 0, "{summary}");
 
-    let response = here
-        .client
-        .get(here.url("/account"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = here.get_as("/account", &token).await;
     assert_eq!(
         response.status(),
         StatusCode::SEE_OTHER,
@@ -660,9 +614,9 @@ async fn restore_merge_never_attaches_foreign_rows_to_local_ids() {
 // 11. A failed restore moves no sequence; a crafted id cannot exhaust one.
 #[tokio::test]
 async fn a_failed_restore_leaves_sequences_and_a_crafted_id_is_refused() {
-    let (corpus, _) = corpus_database().await;
+    let (source, _) = small::database().await;
     let mut bytes = Vec::new();
-    dump::dump(&corpus, &mut bytes).await.unwrap();
+    dump::dump(&source, &mut bytes).await.unwrap();
     let text = String::from_utf8(bytes).unwrap();
     let (db, _) = fresh_database().await;
     let sequences = "select coalesce(sum(coalesce(last_value, 0)), 0)::bigint from pg_sequences where schemaname = 'public'";

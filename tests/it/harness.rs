@@ -3,7 +3,7 @@
 //! and the app served on a random port.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -64,10 +64,7 @@ async fn start_cluster() -> TestCluster {
         .expect("starting the test cluster");
     let options = postgres.connect_options("postgres");
     let mut admin = PgConnection::connect_with(&options).await.unwrap();
-    sqlx::raw_sql(&format!("create database {TEMPLATE}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    create_database(&mut admin, TEMPLATE, None).await;
     let mut template = PgConnection::connect_with(&options.clone().database(TEMPLATE))
         .await
         .unwrap();
@@ -81,12 +78,7 @@ async fn start_cluster() -> TestCluster {
         .unwrap();
     template.close().await.unwrap();
 
-    sqlx::raw_sql(&format!(
-        "create database {CORPUS_TEMPLATE} template {TEMPLATE}"
-    ))
-    .execute(&mut admin)
-    .await
-    .unwrap();
+    create_database(&mut admin, CORPUS_TEMPLATE, Some(TEMPLATE)).await;
     let mut corpus = PgConnection::connect_with(&options.clone().database(CORPUS_TEMPLATE))
         .await
         .unwrap();
@@ -103,6 +95,17 @@ async fn start_cluster() -> TestCluster {
         options,
         socket_dir: data_dir.join("postgres"),
     }
+}
+
+/// `create database NAME`, a copy of `template` if there is one.
+async fn create_database(admin: &mut PgConnection, name: &str, template: Option<&str>) {
+    let copy = template
+        .map(|t| format!(" template {t}"))
+        .unwrap_or_default();
+    sqlx::raw_sql(&format!("create database {name}{copy}"))
+        .execute(admin)
+        .await
+        .unwrap();
 }
 
 fn run_dir(pid: u32) -> PathBuf {
@@ -167,10 +170,7 @@ async fn database_from(template: &str) -> (PgPool, String) {
     let cluster = cluster();
     let name = format!("test_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
     let mut admin = PgConnection::connect_with(&cluster.options).await.unwrap();
-    sqlx::raw_sql(&format!("create database {name} template {template}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
+    create_database(&mut admin, &name, Some(template)).await;
     admin.close().await.unwrap();
     let pool = PgPoolOptions::new()
         .max_connections(5)
@@ -240,29 +240,56 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// GETs `path` with one more request header.
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(header, value)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// GETs `path` with an API token.
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
+    /// GETs `path` and reads its JSON body.
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
     /// GETs a page, asserting a 200 HTML response, and parses it.
     pub async fn page(&self, path: &str) -> scraper::Html {
-        let response = self.get(path).await;
-        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .cloned();
-        html(content_type.as_ref(), &response.text().await.unwrap())
+        ok_page(path, self.get(path).await).await
     }
 }
 
-/// Parses an HTML response body, asserting it is HTML.
-#[track_caller]
-pub fn html(content_type: Option<&reqwest::header::HeaderValue>, body: &str) -> scraper::Html {
-    let content_type = content_type
+/// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.
+async fn ok_page(path: &str, response: reqwest::Response) -> scraper::Html {
+    assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+    html(response).await
+}
+
+/// Parses a response's body, asserting it is HTML.
+pub async fn html(response: reqwest::Response) -> scraper::Html {
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         content_type.starts_with("text/html"),
         "expected HTML, got {content_type:?}"
     );
-    scraper::Html::parse_document(body)
+    scraper::Html::parse_document(&response.text().await.unwrap())
 }
 
 /// Every element matching `selector`.
@@ -298,12 +325,7 @@ pub fn text_of(document: &scraper::Html, selector: &str) -> String {
         .select(&parsed)
         .next()
         .unwrap_or_else(|| panic!("nothing matches {selector}"));
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    text(&element)
 }
 
 /// Someone using the site: their own cookie jar, and the CSRF token of their session.
@@ -377,6 +399,11 @@ impl Visitor {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// GETs a page as this visitor, asserting a 200 HTML response, and parses it.
+    pub async fn page(&self, path: &str) -> scraper::Html {
+        ok_page(path, self.get(path).await).await
+    }
+
     /// Reads the CSRF token from a form on `path` (as a browser would have it).
     pub async fn fetch_csrf(&mut self, path: &str) {
         let body = self.get(path).await.text().await.unwrap();
@@ -436,4 +463,74 @@ pub fn node_tools() -> PathBuf {
         }
     });
     dir
+}
+
+/// The one number `sql` selects.
+pub async fn scalar(db: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// Where a redirect points.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A named pipe called `name` in `dir`: a path that is not a file, and whose opening for
+/// reading would block until someone writes.
+pub fn named_pipe(dir: &Path, name: &str) -> PathBuf {
+    let fifo = dir.join(name);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    fifo
+}
+
+/// The `argmap` binary, ready to be given arguments.
+pub fn argmap() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_argmap"))
+}
+
+/// Runs `command`, asserting that it succeeds, and returns what it wrote to stdout.
+#[track_caller]
+pub fn succeeds(command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Runs `command`, asserting that it fails with exit code 1 and a message rather than a
+/// panic, and returns what it wrote to stderr.
+#[track_caller]
+pub fn fails(command: &mut std::process::Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+/// A bare claim row written straight into the table (no quote, no revision), as an old
+/// row or another instance might have left it: something for moderators to merge away.
+pub async fn insert_claim_row(db: &PgPool, slug: &str, body: &str) {
+    sqlx::query("insert into claims (slug, body) values ($1, $2)")
+        .bind(slug)
+        .bind(body)
+        .execute(db)
+        .await
+        .unwrap();
 }

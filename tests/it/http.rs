@@ -43,8 +43,7 @@ async fn an_unknown_page_gets_a_helpful_html_404() {
     let app = TestApp::spawn().await;
     let response = app.get("/no/such/page").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
-    let content_type = response.headers().get(CONTENT_TYPE).cloned();
-    let page = html(content_type.as_ref(), &response.text().await.unwrap());
+    let page = html(response).await;
     assert_eq!(text_of(&page, "h1"), "404 · Not Found");
     assert!(
         text_of(&page, "main").contains("/no/such/page"),
@@ -131,12 +130,8 @@ async fn every_response_carries_security_headers_and_a_request_id() {
 async fn a_client_request_id_is_kept() {
     let app = TestApp::spawn().await;
     let response = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "trace-me-42")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/healthz", "x-request-id", "trace-me-42")
+        .await;
     assert_eq!(response.headers()["x-request-id"], "trace-me-42");
 }
 
@@ -144,12 +139,8 @@ async fn a_client_request_id_is_kept() {
 async fn static_files_are_served_with_cache_headers_and_compressed_on_request() {
     let app = TestApp::spawn().await;
     let response = app
-        .client
-        .get(app.url("/static/style.css"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
+        .get_with("/static/style.css", "accept-encoding", "gzip")
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         response.headers()[CONTENT_TYPE]
@@ -164,10 +155,7 @@ async fn static_files_are_served_with_cache_headers_and_compressed_on_request() 
 #[tokio::test]
 async fn the_home_page_of_an_empty_map_is_html_with_the_layout() {
     let app = TestApp::spawn().await;
-    let response = app.get("/").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let content_type = response.headers().get(CONTENT_TYPE).cloned();
-    let page = html(content_type.as_ref(), &response.text().await.unwrap());
+    let page = app.page("/").await;
     assert_eq!(text_of(&page, "header.site .brand"), "◇ argmap");
     assert_eq!(
         text_of(&page, "main h1"),

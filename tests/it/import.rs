@@ -2,12 +2,11 @@
 //! with nothing written.
 
 use std::io::Write;
-use std::process::Command;
 
 use argmap::sources::{ImportError, SourceInput, import_source, read_file};
 use sqlx::PgPool;
 
-use crate::harness::{database_url, fresh_database};
+use crate::harness::{argmap, database_url, fails, fresh_database, succeeds};
 
 const THREAD: &str = "Reform is coming again and it will fail like the last one 1/3\n\
                       Because nobody learns from the last reorganisation 2/3\n\
@@ -221,14 +220,12 @@ fn unreadable_files_are_refused_naming_the_file_and_the_reason() {
 #[test]
 fn the_import_command_names_the_bad_file_and_starts_no_database() {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-        .args(["import", "no/such/file.txt", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = fails(
+        argmap()
+            .args(["import", "no/such/file.txt", "--data-dir"])
+            .arg(dir.path().join("data"))
+            .env_remove("DATABASE_URL"),
+    );
     assert!(
         stderr.contains("argmap: no/such/file.txt: cannot read it: no such file"),
         "{stderr}"
@@ -246,19 +243,13 @@ async fn the_import_command_imports_then_reports_an_unchanged_file() {
     let file = dir.path().join("thread.txt");
     std::fs::write(&file, THREAD).unwrap();
     let run = || {
-        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-            .arg("import")
-            .arg(&file)
-            .args(["--title", "Reform is coming", "--published", "2021-02-11"])
-            .env("DATABASE_URL", database_url(&name))
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        succeeds(
+            argmap()
+                .arg("import")
+                .arg(&file)
+                .args(["--title", "Reform is coming", "--published", "2021-02-11"])
+                .env("DATABASE_URL", database_url(&name)),
+        )
     };
     assert!(run().contains("as /sources/reform-is-coming version 1: 3 segments"));
     assert!(run().contains("is unchanged: /sources/reform-is-coming version 1"));

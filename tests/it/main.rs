@@ -3,6 +3,7 @@
 
 mod binary;
 mod browser;
+mod builders;
 mod contributors;
 mod corpus;
 mod export;

@@ -9,16 +9,13 @@ use argmap::map::load_map;
 use argmap::stats::Stats;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, database_url, fresh_database};
+use crate::builders::small;
+use crate::harness::{TestApp, database_url, fresh_database, scalar};
 
 async fn load_shipped(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
     load_map(&mut tx, &Config::shipped_map()).await.unwrap();
     tx.commit().await.unwrap();
-}
-
-async fn scalar(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 #[tokio::test]
@@ -110,28 +107,16 @@ async fn loading_the_map_twice_changes_nothing() {
     );
 }
 
-/// A copy of the shipped map with one file edited.
+/// The small built map (`builders::small`), written as a map folder with one file edited.
 fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Config::shipped_map(), dir.path());
+    small::map().write(dir.path());
     let path = dir.path().join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = edit(&text);
     assert_ne!(text, edited, "the edit changed nothing");
     std::fs::write(&path, edited).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn line_containing(path: &Path, needle: &str) -> usize {
@@ -159,20 +144,22 @@ fn run_load_map(database: &str, map: &Path) -> (bool, String) {
 async fn a_misquote_is_refused_naming_file_line_and_quote_and_nothing_is_written() {
     let (pool, name) = fresh_database().await;
     let original = "every reorganisation since 1974 contains the seeds of the next one";
-    let map = edited_map("claims/edwards-five-tensions.toml", |text| {
+    let claims = format!("claims/{}.toml", small::SOURCE);
+    let map = edited_map(&claims, |text| {
         text.replace(
             original,
             "every reorganisation since 1974 contained the seeds",
         )
     });
-    let file: PathBuf = map.path().join("claims/edwards-five-tensions.toml");
+    let file: PathBuf = map.path().join(&claims);
     let line = line_containing(&file, "contained the seeds");
 
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
     let expected = format!(
-        "{}:{line}: quote not found in source \"edwards-five-tensions\": \"every reorganisation since 1974 contained the seeds\"",
-        file.display()
+        "{}:{line}: quote not found in source \"{}\": \"every reorganisation since 1974 contained the seeds\"",
+        file.display(),
+        small::SOURCE
     );
     assert!(
         stderr.contains(&expected),
@@ -190,23 +177,24 @@ async fn a_misquote_is_refused_naming_file_line_and_quote_and_nothing_is_written
 #[tokio::test]
 async fn a_reference_to_nothing_is_reported_naming_file_and_line() {
     let (_, name) = fresh_database().await;
-    let map = edited_map("claims/hudson-success-regimes.toml", |text| {
+    let file = format!("claims/{}.toml", small::SOURCE);
+    let map = edited_map(&file, |text| {
         text.replacen("supports = [\"", "supports = [\"no-such-claim\", \"", 1)
     });
-    let claims = map.path().join("claims/hudson-success-regimes.toml");
+    let claims = map.path().join(&file);
 
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
     let claim_line = line_containing(&claims, "no-such-claim");
     assert!(
         stderr.contains(&format!(
-            "hudson-success-regimes.toml:{claim_line}: no claim has the slug \"no-such-claim\""
+            "{file}:{claim_line}: no claim has the slug \"no-such-claim\""
         )),
         "{stderr}"
     );
 }
 
-/// Loads the shipped map with `from` replaced by `to` once in `file`, and checks that the
+/// Loads the small built map with `from` replaced by `to` once in `file`, and checks that the
 /// load fails naming the file, the edited line and `message`.
 async fn a_bad_value_is_refused_at_its_line(file: &str, from: &str, to: &str, message: &str) {
     let (pool, name) = fresh_database().await;
@@ -259,16 +247,9 @@ async fn a_bad_actor_kind_is_refused_naming_file_and_line() {
 
 #[tokio::test]
 async fn a_bad_source_kind_is_refused_naming_file_and_line() {
-    let file = "claims/hudson-success-regimes.toml";
-    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
-    let kind = text
-        .lines()
-        .find(|l| l.starts_with("kind = "))
-        .expect("the source names its kind")
-        .to_owned();
     a_bad_value_is_refused_at_its_line(
-        file,
-        &kind,
+        &format!("claims/{}.toml", small::SOURCE),
+        "kind = \"thread\"",
         "kind = \"podcast\"",
         "unknown variant `podcast`, expected one of `thread`, `article`, `blog`",
     )
@@ -277,15 +258,17 @@ async fn a_bad_source_kind_is_refused_naming_file_and_line() {
 
 #[tokio::test]
 async fn a_claim_text_under_ten_characters_is_refused_naming_file_and_line() {
-    let file = "claims/hudson-success-regimes.toml";
-    let text = std::fs::read_to_string(Config::shipped_map().join(file)).unwrap();
-    let claim = text
+    let file = format!("claims/{}.toml", small::SOURCE);
+    let dir = tempfile::tempdir().unwrap();
+    small::map().write(dir.path());
+    let claim = std::fs::read_to_string(dir.path().join(&file))
+        .unwrap()
         .lines()
         .find(|l| l.starts_with("text = "))
         .expect("a claim has a text")
         .to_owned();
     a_bad_value_is_refused_at_its_line(
-        file,
+        &file,
         &claim,
         "text = \"Too short\"",
         "a claim is one sentence of 10 to 400 characters (this is 9)",

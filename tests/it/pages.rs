@@ -6,7 +6,8 @@ use std::collections::{BTreeSet, VecDeque};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, hrefs, select, text, text_of};
+use crate::builders::{AUTHOR_NAME, MapBuilder, small};
+use crate::harness::{TestApp, hrefs, html, select, text, text_of};
 
 async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
     sqlx::query_scalar::<_, String>(&format!(
@@ -29,7 +30,20 @@ fn split(href: &str) -> (String, Option<String>) {
 
 #[tokio::test]
 async fn the_home_page_lists_debates_tensions_sources_and_figures() {
-    let app = TestApp::spawn_with_corpus().await;
+    let posts = ["A first post of the thread.", "And a second post of it."];
+    let map = MapBuilder::new()
+        .debate("one-debate")
+        .proposal("one-proposal", "one-debate")
+        .debate("another-debate")
+        .proposal("another-proposal", "another-debate")
+        .tension("one-tension")
+        .tension("another-tension")
+        .raises("one-proposal", "one-tension", "a")
+        .raises("another-proposal", "another-tension", "balanced")
+        .source("one-thread", &posts)
+        .source("another-thread", &posts)
+        .source("a-third-thread", &posts);
+    let (app, _) = TestApp::spawn_with_map(map).await;
     let page = app.page("/").await;
     let debates: BTreeSet<String> = hrefs(&page, ".cards a[href^='/debates/']")
         .into_iter()
@@ -44,9 +58,9 @@ async fn the_home_page_lists_debates_tensions_sources_and_figures() {
         hrefs(&page, ".tension-list a").len(),
         slugs(&app.db, "tensions").await.len()
     );
-    assert_eq!(hrefs(&page, ".source-list a").len(), 5);
+    assert_eq!(hrefs(&page, ".source-list a").len(), 3);
     let figures: Vec<String> = select(&page, ".figures li").iter().map(text).collect();
-    assert!(figures.contains(&"5 sources".to_owned()), "{figures:?}");
+    assert!(figures.contains(&"3 sources".to_owned()), "{figures:?}");
     assert_eq!(
         select(&page, "form[role=search] input[name=q]").len(),
         1,
@@ -143,7 +157,7 @@ async fn every_link_on_a_proposal_page_resolves() {
         let response = app.get(&path).await;
         assert_eq!(response.status(), StatusCode::OK, "{link}");
         if let Some(id) = fragment {
-            let target = scraper::Html::parse_document(&response.text().await.unwrap());
+            let target = html(response).await;
             assert_eq!(
                 select(&target, &format!("[id='{id}']")).len(),
                 1,
@@ -198,37 +212,65 @@ async fn a_tension_shows_its_poles_the_proposals_raising_it_in_time_order_and_bo
     );
 }
 
+/// Three claims of one thread: `nobody-learns`, supported by `memory-is-wiped`, which
+/// attacks (and so defeats) `learning-happens`.
+async fn argued_map() -> TestApp {
+    let map = MapBuilder::new()
+        .source(
+            "a-thread",
+            &[
+                "Reform keeps failing because nobody learns from the last one.",
+                "Each reform wipes the memory of the one before.",
+                "Yet learning does happen, in some places.",
+            ],
+        )
+        .claim(
+            "nobody-learns",
+            "Reform keeps failing because nobody learns from the last one.",
+            "nobody learns from the last one",
+        )
+        .claim(
+            "memory-is-wiped",
+            "Each reform wipes the institutional memory of the one before.",
+            "Each reform wipes the memory",
+        )
+        .claim(
+            "learning-happens",
+            "Learning from past reforms does happen in some places.",
+            "learning does happen",
+        )
+        .supports("memory-is-wiped", "nobody-learns")
+        .attacks("memory-is-wiped", "learning-happens");
+    TestApp::spawn_with_map(map).await.0
+}
+
 #[tokio::test]
 async fn a_claim_shows_its_quotes_relations_standing_and_history() {
-    let app = TestApp::spawn_with_corpus().await;
-    let page = app
-        .page("/claims/every-reorganisation-seeds-the-next")
-        .await;
-    assert_eq!(text_of(&page, ".kind .actor"), "Nigel Edwards");
+    let app = argued_map().await;
+    let page = app.page("/claims/nobody-learns").await;
+    assert_eq!(text_of(&page, ".kind .actor"), AUTHOR_NAME);
     assert_eq!(
         text_of(&page, "blockquote"),
-        "every reorganisation since 1974 contains the seeds of the next one"
+        "nobody learns from the last one"
     );
     let source_link = hrefs(&page, "figure.quote figcaption a");
-    assert_eq!(source_link, ["/sources/edwards-five-tensions#s1-11"]);
-    let source = app.page("/sources/edwards-five-tensions").await;
-    assert_eq!(select(&source, "#s1-11").len(), 1);
+    assert_eq!(source_link, ["/sources/a-thread#s1-3"]);
+    let source = app.page("/sources/a-thread").await;
+    assert_eq!(select(&source, "#s1-3").len(), 1);
     assert_eq!(text_of(&page, ".standing-line .standing"), "stands");
     assert!(!select(&page, ".relations li").is_empty());
     assert_eq!(
         hrefs(&page, ".history-link a"),
-        ["/claims/every-reorganisation-seeds-the-next/history"]
+        ["/claims/nobody-learns/history"]
     );
-    let history = app
-        .page("/claims/every-reorganisation-seeds-the-next/history")
-        .await;
+    let history = app.page("/claims/nobody-learns/history").await;
     assert!(!select(&history, "ol.history li").is_empty());
 }
 
 #[tokio::test]
 async fn a_defeated_claim_names_the_claim_that_defeats_it() {
-    let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/claims/proposals-allow-local-variation").await;
+    let app = argued_map().await;
+    let page = app.page("/claims/learning-happens").await;
     assert_eq!(text_of(&page, ".standing-line .standing"), "defeated");
     let by = hrefs(&page, "ol.explanation a.claim-text");
     assert_eq!(by.len(), 1);
@@ -242,18 +284,17 @@ async fn a_defeated_claim_names_the_claim_that_defeats_it() {
 
 #[tokio::test]
 async fn a_claim_id_redirects_to_its_readable_url() {
-    let app = TestApp::spawn_with_corpus().await;
-    let id: i64 = sqlx::query_scalar(
-        "select id from claims where slug = 'every-reorganisation-seeds-the-next'",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    let app = small::spawn().await;
+    let id: i64 = sqlx::query_scalar("select id from claims where slug = $1")
+        .bind(small::TARGET)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let response = app.get(&format!("/claims/{id}")).await;
     assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
     assert_eq!(
         response.headers()["location"],
-        "/claims/every-reorganisation-seeds-the-next"
+        format!("/claims/{}", small::TARGET).as_str()
     );
 }
 
@@ -323,9 +364,19 @@ async fn search_finds_claims_quotes_proposals_tensions_and_sources_with_marked_s
     }
 }
 
+/// Searches for `q`, whatever characters it holds.
+async fn search(app: &TestApp, q: &str) -> reqwest::Response {
+    app.client
+        .get(app.url("/search"))
+        .query(&[("q", q)])
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     let empty = app.page("/search").await;
     assert_eq!(select(&empty, "ol.hits li").len(), 0);
     assert_eq!(select(&empty, "form.big-search input[name=q]").len(), 1);
@@ -340,32 +391,19 @@ async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
         "a & b | !c",
         "'); drop table claims; --",
     ] {
-        let response = app
-            .client
-            .get(app.url("/search"))
-            .query(&[("q", odd)])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{odd:?}");
+        assert_eq!(search(&app, odd).await.status(), StatusCode::OK, "{odd:?}");
     }
 
     let long = "nhs ".repeat(60);
-    let response = app
-        .client
-        .get(app.url("/search"))
-        .query(&[("q", long.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let response = search(&app, &long).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let page = scraper::Html::parse_document(&response.text().await.unwrap());
+    let page = html(response).await;
     assert!(text_of(&page, ".notice").contains("at most 200"));
 }
 
 #[tokio::test]
 async fn user_text_is_escaped_in_search_snippets() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     sqlx::query("insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')")
         .execute(&app.db)
         .await
@@ -384,7 +422,7 @@ async fn user_text_is_escaped_in_search_snippets() {
 
 #[tokio::test]
 async fn unknown_objects_get_a_404_page_that_names_them() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = small::spawn().await;
     for path in [
         "/debates/nope",
         "/proposals/nope",
@@ -395,7 +433,7 @@ async fn unknown_objects_get_a_404_page_that_names_them() {
     ] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        let page = scraper::Html::parse_document(&response.text().await.unwrap());
+        let page = html(response).await;
         assert!(text_of(&page, "main").contains("not found"), "{path}");
     }
 }

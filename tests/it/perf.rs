@@ -8,13 +8,15 @@ use argmap::auth::Role;
 use argmap::generate::{GenerateError, Options, generate};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, corpus_database, fresh_database, select, text_of};
+use crate::builders::small;
+use crate::harness::{TestApp, fresh_database, select, text_of};
 
-const CLAIM: &str = "every-reorganisation-seeds-the-next";
-const PROPOSAL: &str = "ics-statutory-footing";
+/// A claim supporting `PROPOSAL`, so that editing it changes both pages.
+const CLAIM: &str = small::TARGET;
+const PROPOSAL: &str = small::PROPOSAL;
 
 async fn cached_app(db: PgPool) -> TestApp {
     let app = TestApp::spawn_with_config(db, |c| c.page_cache = true).await;
@@ -35,16 +37,23 @@ async fn body_of(client: &reqwest::Client, app: &TestApp, path: &str) -> (String
     (response.text().await.unwrap(), etag)
 }
 
-async fn edit_claim(app: &TestApp, token: &str, text: &str) {
-    let current: Value = app
-        .client
-        .get(app.url(&format!("/api/v1/claims/{CLAIM}")))
+/// Asks for `path` again, sending the `etag` of the copy we hold.
+async fn revalidate(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    etag: &str,
+) -> reqwest::Response {
+    client
+        .get(app.url(path))
+        .header(IF_NONE_MATCH, etag)
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
+}
+
+async fn edit_claim(app: &TestApp, token: &str, text: &str) {
+    let current = app.json(&format!("/api/v1/claims/{CLAIM}")).await;
     let edited = app
         .client
         .patch(app.url(&format!("/api/v1/claims/{CLAIM}")))
@@ -63,7 +72,7 @@ async fn edit_claim(app: &TestApp, token: &str, text: &str) {
 
 #[tokio::test]
 async fn a_reused_page_never_shows_what_a_write_changed() {
-    let (db, _) = corpus_database().await;
+    let (db, _) = small::database().await;
     let app = cached_app(db).await;
     let token = app.token("writer@example.org", Role::Contributor).await;
     let client = anonymous();
@@ -76,12 +85,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
     assert_eq!(etag, etag_again, "the reused page is the same bytes");
     let (proposal_before, _) = body_of(&client, &app, &proposal_page).await;
 
-    let unchanged = client
-        .get(app.url(&claim_page))
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let unchanged = revalidate(&client, &app, &claim_page, &etag).await;
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(unchanged.headers()[CACHE_CONTROL], "public, no-cache");
 
@@ -103,12 +107,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
         "the proposal's tree shows the new text"
     );
 
-    let revalidated = client
-        .get(app.url(&claim_page))
-        .header(IF_NONE_MATCH, &etag)
-        .send()
-        .await
-        .unwrap();
+    let revalidated = revalidate(&client, &app, &claim_page, &etag).await;
     assert_eq!(
         revalidated.status(),
         StatusCode::OK,
@@ -118,7 +117,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
 
 #[tokio::test]
 async fn signed_in_pages_are_private_and_never_reused() {
-    let (db, _) = corpus_database().await;
+    let (db, _) = small::database().await;
     let app = cached_app(db).await;
     let anonymous = anonymous();
     let (public, _) = body_of(&anonymous, &app, "/").await;
@@ -154,7 +153,7 @@ async fn until_shown(app: &TestApp, path: &str, text: &str) -> Duration {
 
 #[tokio::test]
 async fn a_write_on_one_instance_is_shown_by_another_at_once() {
-    let (db, _) = corpus_database().await;
+    let (db, _) = small::database().await;
     let one = cached_app(db.clone()).await;
     let other = cached_app(db.clone()).await;
     let token = one.token("writer@example.org", Role::Contributor).await;
@@ -382,7 +381,7 @@ async fn commits_on(replica: &PgPool, database: &str) -> i64 {
 #[tokio::test]
 #[ignore = "hangs on this machine after the standby starts; not yet diagnosed"]
 async fn anonymous_pages_are_read_from_a_hot_standby_and_writers_see_their_writes() {
-    let (db, name) = corpus_database().await;
+    let (db, name) = small::database().await;
     let standby = Standby::start();
     let mut replica = None;
     for _ in 0..200 {
@@ -458,12 +457,8 @@ async fn anonymous_pages_are_read_from_a_hot_standby_and_writers_see_their_write
     let text = "Each reorganisation since 1974 has contained the seeds of the next one.";
     edit_claim(&app, &token, text).await;
     let mine = app
-        .client
-        .get(app.url(&format!("/claims/{CLAIM}")))
-        .bearer_auth(&token)
-        .send()
+        .get_as(&format!("/claims/{CLAIM}"), &token)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -8,7 +8,7 @@ use crate::harness::TestApp;
 
 #[tokio::test]
 async fn two_proposals_with_the_same_title_at_once_both_get_their_own_slug() {
-    let app = TestApp::spawn_with_corpus().await;
+    let app = crate::builders::small::spawn().await;
     let token = app.token("kit@example.org", Role::Contributor).await;
     let debate: String = sqlx::query_scalar("select slug::text from debates order by slug limit 1")
         .fetch_one(&app.db)

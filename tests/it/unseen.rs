@@ -245,8 +245,7 @@ fn dry_run_refuses_what_the_import_refuses_and_prints_the_cleaned_source_as_json
 #[test]
 fn named_pipes_and_devices_are_refused_before_anything_is_read() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("pipe.txt");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let fifo = crate::harness::named_pipe(dir.path(), "pipe.txt");
     let message = read_file(&fifo).unwrap_err().to_string();
     assert!(
         message.ends_with("cannot read it: it is a named pipe, not a file"),
@@ -352,20 +351,7 @@ async fn a_suggested_claim_restating_a_map_claim_is_shown_with_it_on_the_page_an
     let visitor = app
         .signed_in("cara@example.org", argmap::auth::Role::Contributor)
         .await;
-    let body = visitor
-        .client
-        .get(format!(
-            "{}/sources/{}",
-            visitor.base.trim_end_matches('/'),
-            outcome.slug
-        ))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let page = scraper::Html::parse_document(&body);
+    let page = visitor.page(&format!("/sources/{}", outcome.slug)).await;
     let hints = crate::harness::select(&page, ".similar-claims a");
     assert!(
         hints

@@ -6,9 +6,8 @@ use reqwest::StatusCode;
 
 use crate::harness::TestApp;
 
-/// Every route that shows claims (as pages or JSON), for one hidden claim and one of its
-/// neighbours.
-async fn routes_showing(app: &TestApp, hidden: &str, neighbour: &str, words: &str) -> Vec<String> {
+/// Every route that shows claims (as pages or JSON), around a hidden claim's neighbour.
+async fn routes_showing(app: &TestApp, neighbour: &str, words: &str) -> Vec<String> {
     let mut routes = vec![
         format!("/claims/{neighbour}"),
         format!("/claims/{neighbour}/history"),
@@ -22,18 +21,25 @@ async fn routes_showing(app: &TestApp, hidden: &str, neighbour: &str, words: &st
         "/export/map.json".to_owned(),
         "/export/map.argdown".to_owned(),
     ];
-    let _ = hidden;
-    for (table, prefix) in [
-        ("proposals", "/proposals/"),
-        ("debates", "/debates/"),
-        ("tensions", "/tensions/"),
-        ("sources", "/sources/"),
+    // Each resource's page and its API equivalents, for every object of it.
+    for (table, pages, apis) in [
+        ("proposals", "/proposals/", &["/api/v1/proposals/{}"][..]),
+        ("debates", "/debates/", &["/api/v1/debates/{}"][..]),
+        ("tensions", "/tensions/", &[][..]),
+        (
+            "sources",
+            "/sources/",
+            &["/api/v1/sources/{}/suggestions"][..],
+        ),
     ] {
         let slugs: Vec<String> = sqlx::query_scalar(&format!("select slug::text from {table}"))
             .fetch_all(&app.db)
             .await
             .unwrap();
-        routes.extend(slugs.into_iter().map(|slug| format!("{prefix}{slug}")));
+        for slug in slugs {
+            routes.push(format!("{pages}{slug}"));
+            routes.extend(apis.iter().map(|api| api.replace("{}", &slug)));
+        }
     }
     routes
 }
@@ -88,7 +94,7 @@ async fn a_hidden_claim_is_invisible_through_every_route_to_all_but_moderators()
     }
     let link = format!("/claims/{hidden}\"");
     let json_slug = format!("\"{hidden}\"");
-    for route in routes_showing(&app, &hidden, &neighbour, &words).await {
+    for route in routes_showing(&app, &neighbour, &words).await {
         for reader in [&anonymous, &contributor] {
             let response = reader.get(&route).await;
             assert!(

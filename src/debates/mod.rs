@@ -1,0 +1,74 @@
+//! A debate's page: its proposals, and which proposal raises which tension, leaning where.
+
+pub(crate) mod read;
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Response;
+use axum::routing::get;
+
+use self::read::{Cell, Debate, Matrix, ProposalRow, SourceRow, TensionColumn};
+use crate::export::Format;
+use crate::read::Reading;
+use crate::views::Crumb;
+use crate::views::form::Page;
+use crate::{AppState, Result};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/debates/{slug}", get(show))
+}
+
+#[derive(Template)]
+#[template(path = "debates/show.html")]
+struct DebatePage {
+    masthead: crate::auth::Masthead,
+    crumbs: Vec<Crumb>,
+    debate: Debate,
+    proposals: Vec<ProposalRow>,
+    tensions: Vec<TensionColumn>,
+    /// `cells[proposal id][tension id]`.
+    cells: BTreeMap<i64, BTreeMap<i64, Cell>>,
+    sources: Vec<SourceRow>,
+}
+
+impl DebatePage {
+    fn cell(&self, proposal: &i64, tension: &i64) -> Option<&Cell> {
+        self.cells.get(proposal).and_then(|row| row.get(tension))
+    }
+
+    fn period(&self) -> Option<String> {
+        match (self.debate.started_on, self.debate.ended_on) {
+            (Some(start), Some(end)) => Some(format!("{} to {}", long_date(start), long_date(end))),
+            (Some(start), None) => Some(format!("from {}", long_date(start))),
+            (None, Some(end)) => Some(format!("until {}", long_date(end))),
+            (None, None) => None,
+        }
+    }
+}
+
+pub fn long_date(date: time::Date) -> String {
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}
+
+async fn show(reading: Reading) -> Result<Response> {
+    let db = &reading.state.db;
+    let debate = read::find(db, &reading.key).await?;
+    let proposals = read::proposals(db, debate.id).await?;
+    let Matrix { tensions, cells } = read::matrix(db, debate.id).await?;
+    let sources = read::sources(db, debate.id).await?;
+    DebatePage {
+        crumbs: vec![
+            Crumb::home(),
+            Crumb::new(&debate.title, format!("/debates/{}", debate.slug)),
+        ],
+        masthead: reading.masthead,
+        debate,
+        proposals,
+        tensions,
+        cells,
+        sources,
+    }
+    .page()
+}

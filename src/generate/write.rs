@@ -1,0 +1,423 @@
+//! Writing a planned map: rows built in memory, sent with COPY into staging tables and
+//! inserted from there, with one creation revision per object.
+
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+use super::copy::CopyRows;
+use super::plan::{Plan, Target};
+use super::{Options, Summary, TAGS};
+use crate::revisions::{ObjectKind, RevisionAction};
+
+/// Writes a plan's rows table by table, collecting one revision per object it creates.
+struct Writer<'c> {
+    conn: &'c mut PgConnection,
+    revisions: CopyRows,
+}
+
+impl Writer<'_> {
+    /// Reserves an id for each of `items` and writes its row into `table`: the id, then
+    /// what `row` adds, which returns the slug (or email) its revision names and the user
+    /// who made it. Returns the ids, in order.
+    async fn objects<'a, T>(
+        &mut self,
+        table: &str,
+        columns: &str,
+        kind: ObjectKind,
+        items: &'a [T],
+        mut row: impl FnMut(&mut CopyRows, &'a T) -> (&'a str, Option<i64>),
+    ) -> Result<Vec<i64>, sqlx::Error> {
+        let ids = reserve(self.conn, table, items.len()).await?;
+        let mut rows = CopyRows::new();
+        for (item, id) in items.iter().zip(&ids) {
+            rows.value(id);
+            let (named, by) = row(&mut rows, item);
+            rows.end();
+            self.revise(kind, *id, by, named);
+        }
+        load(self.conn, table, &format!("id, {columns}"), rows, true).await?;
+        Ok(ids)
+    }
+
+    /// Writes rows without ids of their own (links between objects): their count.
+    async fn links<T>(
+        &mut self,
+        table: &str,
+        columns: &str,
+        items: &[T],
+        mut row: impl FnMut(&mut CopyRows, &T),
+    ) -> Result<usize, sqlx::Error> {
+        let mut rows = CopyRows::new();
+        for item in items {
+            row(&mut rows, item);
+            rows.end();
+        }
+        load(self.conn, table, columns, rows, false).await
+    }
+
+    fn revise(&mut self, kind: ObjectKind, id: i64, by: Option<i64>, named: &str) {
+        self.revisions
+            .text(kind.as_str())
+            .value(id)
+            .text(RevisionAction::Create.as_str())
+            .opt_value(by)
+            .text(&serde_json::json!({ "slug": named, "generated": true }).to_string())
+            .text("generated");
+        self.revisions.end();
+    }
+}
+
+/// Ids of what is written first, for the rows that refer to it.
+struct Written {
+    sources: Vec<i64>,
+    /// The ids of each source's segments, by source then position.
+    segments: Vec<Vec<i64>>,
+}
+
+pub(super) async fn write(
+    conn: &mut PgConnection,
+    p: &Plan,
+    password_hash: &str,
+    options: Options,
+) -> Result<Summary, sqlx::Error> {
+    let mut w = Writer {
+        conn,
+        revisions: CopyRows::new(),
+    };
+    let user_columns = "email, display_name, password_hash, role";
+    let users = w
+        .objects("users", user_columns, ObjectKind::User, &p.users, |r, u| {
+            r.text(&u.0)
+                .text(&u.1)
+                .text(password_hash)
+                .text(u.2.as_str());
+            (&u.0, None)
+        })
+        .await?;
+    let actors = w
+        .objects(
+            "actors",
+            "slug, name, kind",
+            ObjectKind::Actor,
+            &p.actors,
+            |r, a| {
+                r.text(&a.0).text(&a.1).text(a.2.as_str());
+                (&a.0, None)
+            },
+        )
+        .await?;
+    let debate_columns = "slug, title, summary, started_on, ended_on";
+    let debates = w
+        .objects(
+            "debates",
+            debate_columns,
+            ObjectKind::Debate,
+            &p.debates,
+            |r, d| {
+                r.text(&d.0).text(&d.1).text(&d.2).value(d.3).value(d.4);
+                (&d.0, None)
+            },
+        )
+        .await?;
+    let tension_columns = "slug, title, pole_a, pole_b, description";
+    let tensions = w
+        .objects(
+            "tensions",
+            tension_columns,
+            ObjectKind::Tension,
+            &p.tensions,
+            |r, t| {
+                r.text(&t.0).text(&t.1).text(&t.2).text(&t.3).text(&t.4);
+                (&t.0, None)
+            },
+        )
+        .await?;
+    let proposal_columns = "slug, debate_id, title, summary";
+    let proposals = w
+        .objects(
+            "proposals",
+            proposal_columns,
+            ObjectKind::Proposal,
+            &p.proposals,
+            |r, x| {
+                r.text(&x.0).value(debates[x.1]).text(&x.2).text(&x.3);
+                (&x.0, None)
+            },
+        )
+        .await?;
+    let raise_columns = "proposal_id, tension_id, leaning, note";
+    let raises = w
+        .objects(
+            "proposal_tensions",
+            raise_columns,
+            ObjectKind::ProposalTension,
+            &p.raises,
+            |r, x| {
+                r.value(proposals[x.0])
+                    .value(tensions[x.1])
+                    .text(x.2.as_str())
+                    .text(&x.3);
+                (&p.proposals[x.0].0, None)
+            },
+        )
+        .await?;
+    let written = write_sources(&mut w, p, &actors, &debates).await?;
+    let claims = w
+        .objects(
+            "claims",
+            "slug, body, actor_id",
+            ObjectKind::Claim,
+            &p.claims,
+            |r, c| {
+                r.text(&c.0).text(&c.1).value(actors[c.2]);
+                (&c.0, None)
+            },
+        )
+        .await?;
+    let quote_columns = "claim_id, segment_id, start_char, end_char, body";
+    let quotes = w
+        .objects(
+            "quotes",
+            quote_columns,
+            ObjectKind::Quote,
+            &p.quotes,
+            |r, q| {
+                r.value(claims[q.claim])
+                    .value(written.segments[q.source][q.segment])
+                    .value(q.start)
+                    .value(q.end)
+                    .text(&q.body);
+                (&p.claims[q.claim].0, None)
+            },
+        )
+        .await?;
+    let relation_columns = "kind, from_claim_id, to_claim_id, to_proposal_id";
+    let relations = w
+        .objects(
+            "relations",
+            relation_columns,
+            ObjectKind::Relation,
+            &p.relations,
+            |r, x| {
+                let (to_claim, to_proposal) = match x.2 {
+                    Target::Claim(c) => (Some(claims[c]), None),
+                    Target::Proposal(p) => (None, Some(proposals[p])),
+                };
+                r.text(x.0.as_str())
+                    .value(claims[x.1])
+                    .opt_value(to_claim)
+                    .opt_value(to_proposal);
+                (&p.claims[x.1].0, None)
+            },
+        )
+        .await?;
+    let evidence_columns = "proposal_tension_id, claim_id, pole";
+    let evidence = w
+        .links("tension_evidence", evidence_columns, &p.evidence, |r, e| {
+            r.value(raises[e.0]).value(claims[e.1]).text(e.2.as_str());
+        })
+        .await?;
+    let tags = tag_ids(w.conn).await?;
+    w.links("claim_tags", "claim_id, tag_id", &p.claim_tags, |r, t| {
+        r.value(claims[t.0]).value(tags[t.1]);
+    })
+    .await?;
+    let annotation_columns = "claim_id, user_id, body, stance";
+    let annotations = w
+        .objects(
+            "annotations",
+            annotation_columns,
+            ObjectKind::Annotation,
+            &p.annotations,
+            |r, a| {
+                r.value(claims[a.0])
+                    .value(users[a.1])
+                    .text(&a.2)
+                    .opt_text(a.3.map(|s| s.as_str()));
+                (&p.claims[a.0].0, Some(users[a.1]))
+            },
+        )
+        .await?;
+
+    let mut revisions = std::mem::replace(&mut w.revisions, CopyRows::new());
+    revisions
+        .text(ObjectKind::Map.as_str())
+        .value(0)
+        .text(RevisionAction::Import.as_str())
+        .null()
+        .text(
+            &serde_json::json!({ "generated": { "scale": options.scale, "seed": options.seed } })
+                .to_string(),
+        )
+        .text(&format!(
+            "argmap generate --scale {} --seed {}",
+            options.scale, options.seed
+        ));
+    revisions.end();
+    let revision_columns = "object_kind, object_id, action, user_id, after, note";
+    let revisions = load(w.conn, "revisions", revision_columns, revisions, false).await?;
+    Ok(Summary {
+        actors: actors.len(),
+        debates: debates.len(),
+        tensions: tensions.len(),
+        proposals: proposals.len(),
+        raises: raises.len(),
+        sources: written.sources.len(),
+        segments: written.segments.iter().map(Vec::len).sum(),
+        claims: claims.len(),
+        quotes: quotes.len(),
+        relations: relations.len(),
+        evidence,
+        users: users.len(),
+        annotations: annotations.len(),
+        revisions,
+        seconds: 0.0,
+    })
+}
+
+/// The sources with their one version each, their segments and their debates.
+async fn write_sources(
+    w: &mut Writer<'_>,
+    p: &Plan,
+    actors: &[i64],
+    debates: &[i64],
+) -> Result<Written, sqlx::Error> {
+    let source_columns = "slug, kind, title, author_id, author_name, outlet, url, published_on";
+    let sources = w
+        .objects(
+            "sources",
+            source_columns,
+            ObjectKind::Source,
+            &p.sources,
+            |r, s| {
+                r.text(&s.slug)
+                    .text(s.kind.as_str())
+                    .text(&s.title)
+                    .value(actors[s.author])
+                    .text(&p.actors[s.author].1)
+                    .text(&s.outlet)
+                    .text(&format!("https://example.org/{}", s.slug))
+                    .value(s.published);
+                (&s.slug, None)
+            },
+        )
+        .await?;
+    let version_ids = reserve(w.conn, "source_versions", p.sources.len()).await?;
+    let segment_count: usize = p.sources.iter().map(|s| s.segments.len()).sum();
+    let mut next_segment = reserve(w.conn, "segments", segment_count)
+        .await?
+        .into_iter();
+    let mut versions = CopyRows::new();
+    let mut segments = CopyRows::new();
+    let mut debate_sources = CopyRows::new();
+    let mut segment_ids = Vec::with_capacity(p.sources.len());
+    for (i, source) in p.sources.iter().enumerate() {
+        versions
+            .value(version_ids[i])
+            .value(sources[i])
+            .value(1)
+            .text(&source.raw)
+            .bytes(&Sha256::digest(source.raw.as_bytes()));
+        versions.end();
+        let mut ids = Vec::with_capacity(source.segments.len());
+        for (position, segment) in source.segments.iter().enumerate() {
+            let id = next_segment.next().expect("reserved for every segment");
+            segments
+                .value(id)
+                .value(version_ids[i])
+                .value(position + 1)
+                .text(segment.kind.as_str())
+                .text(&segment.locator)
+                .text(&segment.anchor)
+                .text(&segment.body);
+            segments.end();
+            ids.push(id);
+        }
+        segment_ids.push(ids);
+        for debate in &source.debates {
+            debate_sources.value(debates[*debate]).value(sources[i]);
+            debate_sources.end();
+        }
+    }
+    let version_columns = "id, source_id, number, raw_text, content_hash";
+    load(w.conn, "source_versions", version_columns, versions, true).await?;
+    let segment_columns = "id, source_version_id, position, kind, locator, anchor, body";
+    load(w.conn, "segments", segment_columns, segments, true).await?;
+    load(
+        w.conn,
+        "debate_sources",
+        "debate_id, source_id",
+        debate_sources,
+        false,
+    )
+    .await?;
+    Ok(Written {
+        sources,
+        segments: segment_ids,
+    })
+}
+
+/// The shared tags' ids, in the order of [`TAGS`], creating the missing ones.
+async fn tag_ids(conn: &mut PgConnection) -> Result<Vec<i64>, sqlx::Error> {
+    let tag_slugs: Vec<String> = TAGS.iter().map(|t| (*t).to_owned()).collect();
+    sqlx::query!(
+        "insert into tags (slug) select unnest($1::text[]) on conflict (slug) do nothing",
+        &tag_slugs
+    )
+    .execute(&mut *conn)
+    .await?;
+    let tags: HashMap<String, i64> = sqlx::query!(
+        r#"select slug as "slug!: String", id from tags where slug = any($1::text[])"#,
+        &tag_slugs
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|t| (t.slug, t.id))
+    .collect();
+    Ok(TAGS.iter().map(|t| tags[*t]).collect())
+}
+
+/// `n` new ids from the identity sequence of `table`.
+async fn reserve(conn: &mut PgConnection, table: &str, n: usize) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar::<_, i64>(
+        "select nextval(pg_get_serial_sequence($1, 'id')) from generate_series(1, $2)",
+    )
+    .bind(table)
+    .bind(n as i64)
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Sends `rows` into a staging copy of `table` and inserts them from there, so the table's
+/// constraints and triggers check every row.
+async fn load(
+    conn: &mut PgConnection,
+    table: &str,
+    columns: &str,
+    rows: CopyRows,
+    identity: bool,
+) -> Result<usize, sqlx::Error> {
+    let count = rows.rows;
+    let staging = format!("generate_{table}");
+    sqlx::raw_sql(&format!(
+        "create temp table {staging} on commit drop as select {columns} from {table} with no data"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    rows.send(conn, &format!("copy {staging} ({columns}) from stdin"))
+        .await?;
+    let overriding = if identity {
+        "overriding system value"
+    } else {
+        ""
+    };
+    sqlx::raw_sql(&format!(
+        "insert into {table} ({columns}) {overriding} select {columns} from {staging}"
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(count)
+}

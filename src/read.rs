@@ -1,0 +1,55 @@
+//! What every resource's read layer shares (`claims::read`, `proposals::read`,
+//! `tensions::read`, `debates::read`, `sources::read`): the request a page reads an
+//! object for, and the 404 that names what was not found.
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::Masthead;
+use crate::{AppState, Error, Result};
+
+/// What a page showing one object needs: the app, the page header, and the key (slug,
+/// or for claims also an old numeric id) in its path.
+pub(crate) struct Reading {
+    pub state: AppState,
+    pub masthead: Masthead,
+    pub key: String,
+}
+
+impl FromRequestParts<AppState> for Reading {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let masthead = Masthead::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(key) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Reading {
+            state: state.clone(),
+            masthead,
+            key,
+        })
+    }
+}
+
+/// A finder's answer: the object, or a 404 naming it (`the tension "slug"`).
+pub(crate) trait OrNotFound<T> {
+    fn or_not_found(self, what: &str, key: &str) -> Result<T>;
+}
+
+impl<T> OrNotFound<T> for Option<T> {
+    fn or_not_found(self, what: &str, key: &str) -> Result<T> {
+        self.ok_or_else(|| Error::NotFound(format!("the {what} {key:?}")))
+    }
+}
+
+/// The side of a tension a pole names: `a` for pole A, `b` for pole B.
+pub(crate) fn side<'a, T>(pole: crate::domain::Pole, a: &'a mut T, b: &'a mut T) -> &'a mut T {
+    match pole {
+        crate::domain::Pole::A => a,
+        crate::domain::Pole::B => b,
+    }
+}
