@@ -18,5 +18,6 @@ mod perf;
 mod queries;
 mod races;
 mod roundtrip;
+mod summary;
 mod unseen;
 mod visibility;
