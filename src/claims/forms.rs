@@ -48,6 +48,8 @@ struct NewClaimPage {
     segments: Vec<SegmentOption>,
     actors: Vec<Choice>,
     targets: Vec<Choice>,
+    /// The text of the claim or proposal the form was opened to answer.
+    answering: Option<String>,
     tensions: Vec<Choice>,
     form: ClaimFormValues,
     failure: Option<Failure>,
@@ -159,6 +161,10 @@ async fn new_claim_page(
     .into_iter()
     .map(|t| Choice { value: t.value, label: t.label })
     .collect();
+    let answering = targets
+        .iter()
+        .find(|t| !form.target.is_empty() && t.value == form.target.trim())
+        .map(|t| t.label.clone());
     let mut form = form;
     if form.actor.is_empty() {
         form.actor = source.author.unwrap_or_default();
@@ -176,6 +182,7 @@ async fn new_claim_page(
         segments,
         actors,
         targets,
+        answering,
         tensions,
         form,
         failure,

@@ -59,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::auth::pages::router())
         .merge(crate::auth::admin::router())
         .merge(crate::claims::forms::router())
+        .merge(crate::relations::forms::router())
         .merge(crate::moderation::router())
         .merge(crate::sources::suggestions::router())
         .merge(crate::history::router())

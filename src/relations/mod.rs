@@ -3,4 +3,5 @@
 //! claims already in the map, and retire one (never deleting it), each with its
 //! revision.
 
+pub mod forms;
 pub mod write;

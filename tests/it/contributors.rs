@@ -371,7 +371,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 18] = [
+const PAGE_WRITES: [(&str, Role, u16); 19] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -381,6 +381,7 @@ const PAGE_WRITES: [(&str, Role, u16); 18] = [
     ("new tension", Role::Contributor, 303),
     ("edit tension", Role::Contributor, 303),
     ("dismiss suggestion", Role::Contributor, 303),
+    ("link claims", Role::Contributor, 303),
     ("make token", Role::Contributor, 200),
     ("hide", Role::Moderator, 303),
     ("restore", Role::Moderator, 303),
@@ -403,6 +404,14 @@ async fn prepare(
     };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
+        "link claims" => {
+            let slug = format!("page-linked-{attempt}");
+            insert_claim_row(&app.db, &slug, "A claim to link from its page.").await;
+            (
+                format!("/claims/{slug}/relations"),
+                vec![("kind", "supports".into()), ("to", TARGET.into())],
+            )
+        }
         "add claim" => (
             format!("/sources/{SOURCE}/claims"),
             vec![

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
-use crate::harness::{TestApp, scalar, text_of};
+use crate::harness::{TestApp, hrefs, location, scalar, select, text, text_of};
 
 const SOURCE: &str = "a-curly-source";
 
@@ -303,4 +303,58 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
     )
     .await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_its_words() {
+    use crate::builders::small::{SOURCE, TARGET, VICTIM, spawn};
+    let app = spawn().await;
+    assert!(
+        select(&app.page(&format!("/claims/{TARGET}")).await, "p.answer a").is_empty(),
+        "answering needs an account"
+    );
+    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let page = visitor.page(&format!("/claims/{TARGET}")).await;
+    let names: Vec<String> = select(&page, "p.answer a").iter().map(text).collect();
+    assert_eq!(names, ["Support", "Attack", "Undercut"]);
+    let attack = &hrefs(&page, "p.answer a")[1];
+    assert_eq!(
+        attack,
+        &format!("/sources/{SOURCE}/claims/new?target={TARGET}&relation=attacks")
+    );
+
+    let form = visitor.page(attack).await;
+    let target = select(&form, "input#target");
+    assert_eq!(
+        target[0].value().attr("value"),
+        Some(TARGET),
+        "the target is fixed"
+    );
+    let chosen = select(&form, "select#relation option[selected]");
+    assert_eq!(chosen[0].value().attr("value"), Some("attacks"));
+    assert_eq!(
+        text_of(&form, ".answering"),
+        "Answering: Every NHS reorganisation since 1974 has carried within it the seeds of the next one.",
+        "the target's text is shown"
+    );
+
+    let linked = visitor
+        .post_form(
+            &format!("/claims/{VICTIM}/relations"),
+            &[("kind", "attacks"), ("to", TARGET)],
+        )
+        .await;
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&linked),
+        format!("/claims/{VICTIM}#relations-heading")
+    );
+    assert_eq!(standing(&app, TARGET).await, "defeated");
+    let refused = visitor
+        .post_form(
+            &format!("/claims/{VICTIM}/relations"),
+            &[("kind", "attacks"), ("to", VICTIM)],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
