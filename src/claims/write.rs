@@ -262,7 +262,7 @@ async fn find_bearing<'a>(
         }
     };
     let (to_claim, to_proposal) = match target.strip_prefix("proposal:") {
-        Some(slug) => (None, Some(proposal_id(conn, slug).await?)),
+        Some(slug) => (None, Some(proposal_id(conn, slug, "target").await?)),
         None => (
             Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
             None,
@@ -276,14 +276,19 @@ async fn find_bearing<'a>(
     }))
 }
 
-async fn proposal_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
+pub(crate) async fn proposal_id(conn: &mut PgConnection, slug: &str, field: &str) -> Result<i64> {
     sqlx::query_scalar!(
         "select id from proposals where slug = $1::text and hidden_at is null",
         slug
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| Error::invalid("target", format!("no proposal has the slug {slug:?}")))
+    .ok_or_else(|| {
+        Error::invalid(
+            field.to_owned(),
+            format!("no proposal has the slug {slug:?}"),
+        )
+    })
 }
 
 /// The raised tension ("proposal-slug/tension-slug") a new claim is evidence for, and the

@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::{Role, User};
-use crate::claims::write::claim_id;
+use crate::claims::write::{claim_id, proposal_id};
 use crate::domain::RelationKind;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
@@ -60,7 +60,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
     let from = claim_id(conn, from_slug, "from").await?;
     let to_name = new.to.trim();
     let target = match to_name.strip_prefix("proposal:") {
-        Some(slug) => Target::Proposal(proposal_id(conn, slug.trim()).await?),
+        Some(slug) => Target::Proposal(proposal_id(conn, slug.trim(), "to").await?),
         None if to_name.is_empty() => {
             return Err(Error::invalid(
                 "to",
@@ -127,16 +127,6 @@ fn already(id: i64, from: &str, kind: RelationKind, to: &str) -> Error {
         message: format!("{from} already {kind} {to}: that is relation {id}"),
         current: Some(json!({ "id": id, "url": format!("/api/v1/relations/{id}") })),
     }
-}
-
-async fn proposal_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
-    sqlx::query_scalar!(
-        "select id from proposals where slug = $1::text and hidden_at is null",
-        slug
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| Error::invalid("to", format!("no proposal has the slug {slug:?}")))
 }
 
 /// Retires the relation `id` (sets `removed_at`; the row stays, with its history). Its

@@ -102,21 +102,16 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
     assert_eq!(after, before, "nothing is written");
 }
 
-/// Sends `method path` with `body` as the holder of `token`.
-async fn send(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> reqwest::Response {
-    app.client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
+/// Adds the relation `body` through the API as the holder of `token`.
+async fn link(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
+    let request = app.client.post(app.url("/api/v1/relations")).json(&body);
+    request.bearer_auth(token).send().await.unwrap()
+}
+
+/// Retires the relation at `path` through the API as the holder of `token`.
+async fn retire(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+    let request = app.client.delete(app.url(path));
+    request.bearer_auth(token).send().await.unwrap()
 }
 
 async fn standing(app: &TestApp, slug: &str) -> Value {
@@ -132,15 +127,8 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     let revisions = "select count(*) from revisions where object_kind = 'relation'";
     let loaded = scalar(&app.db, revisions).await;
 
-    let link = json!({ "from": VICTIM, "kind": "attacks", "to": TARGET });
-    let created = send(
-        &app,
-        &ivy,
-        reqwest::Method::POST,
-        "/api/v1/relations",
-        link.clone(),
-    )
-    .await;
+    let relation = json!({ "from": VICTIM, "kind": "attacks", "to": TARGET });
+    let created = link(&app, &ivy, relation.clone()).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     let url = created["url"].as_str().unwrap().to_owned();
@@ -162,14 +150,7 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     );
     assert_eq!(scalar(&app.db, revisions).await - loaded, 1);
 
-    let again = send(
-        &app,
-        &ivy,
-        reqwest::Method::POST,
-        "/api/v1/relations",
-        link.clone(),
-    )
-    .await;
+    let again = link(&app, &ivy, relation.clone()).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let problem: Value = again.json().await.unwrap();
     assert!(
@@ -181,13 +162,13 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     );
 
     let other = app.token("otto@example.org", Role::Contributor).await;
-    let refused = send(&app, &other, reqwest::Method::DELETE, &url, json!({})).await;
+    let refused = retire(&app, &other, &url).await;
     assert_eq!(
         refused.status(),
         StatusCode::FORBIDDEN,
         "only its creator or a moderator"
     );
-    let retired = send(&app, &ivy, reqwest::Method::DELETE, &url, json!({})).await;
+    let retired = retire(&app, &ivy, &url).await;
     assert_eq!(retired.status(), StatusCode::NO_CONTENT);
     assert_eq!(standing(&app, TARGET).await, "stands");
     let kept = format!(
@@ -195,7 +176,7 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
         created["id"]
     );
     assert_eq!(scalar(&app.db, &kept).await, 1, "retired, not deleted");
-    let twice = send(&app, &ivy, reqwest::Method::DELETE, &url, json!({})).await;
+    let twice = retire(&app, &ivy, &url).await;
     assert_eq!(twice.status(), StatusCode::CONFLICT);
     assert_eq!(
         scalar(&app.db, revisions).await - loaded,
@@ -203,14 +184,7 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
         "one Create, one Unlink"
     );
 
-    let back = send(
-        &app,
-        &other,
-        reqwest::Method::POST,
-        "/api/v1/relations",
-        link,
-    )
-    .await;
+    let back = link(&app, &other, relation).await;
     assert_eq!(
         back.status(),
         StatusCode::CREATED,
@@ -258,14 +232,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
             "name the claim",
         ),
     ] {
-        let response = send(
-            &app,
-            &ivy,
-            reqwest::Method::POST,
-            "/api/v1/relations",
-            body.clone(),
-        )
-        .await;
+        let response = link(&app, &ivy, body.clone()).await;
         assert_eq!(
             response.status(),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -285,23 +252,9 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
 
     let to_proposal =
         json!({ "from": VICTIM, "kind": "undercuts", "to": format!("proposal:{PROPOSAL}") });
-    let created = send(
-        &app,
-        &ivy,
-        reqwest::Method::POST,
-        "/api/v1/relations",
-        to_proposal,
-    )
-    .await;
+    let created = link(&app, &ivy, to_proposal).await;
     assert_eq!(created.status(), StatusCode::CREATED);
-    let missing = send(
-        &app,
-        &ivy,
-        reqwest::Method::DELETE,
-        "/api/v1/relations/999999",
-        json!({}),
-    )
-    .await;
+    let missing = retire(&app, &ivy, "/api/v1/relations/999999").await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
