@@ -434,3 +434,66 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
     );
     browser.screenshot("claim-after-attack", 1280).await;
 }
+
+#[tokio::test]
+async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
+    use crate::builders::small::{QUOTE, SEGMENT, TARGET};
+    let app = crate::builders::small::spawn().await;
+    app.user("rae@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    let page = format!("/claims/{TARGET}");
+    assert_eq!(browser.standing(&app.url(&page)).await, "stands");
+
+    browser
+        .goto(&app.url(&format!("/signin?next={page}")))
+        .await;
+    browser.fill("#email", "rae@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path(&page).await;
+
+    browser
+        .client
+        .find(Locator::LinkText("Attack"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/sources/").await;
+    assert_eq!(
+        browser
+            .script("return [document.getElementById('target').value, document.getElementById('relation').value]")
+            .await,
+        json!([TARGET, "attacks"]),
+        "the target is fixed"
+    );
+    assert!(
+        browser
+            .text(".answering")
+            .await
+            .contains("seeds of the next one")
+    );
+
+    browser
+        .find("#segment")
+        .await
+        .select_by_value(SEGMENT)
+        .await
+        .unwrap();
+    browser.fill("#quote", QUOTE).await;
+    browser
+        .fill(
+            "#text",
+            "Reorganising only adds to what ministers are blamed for.",
+        )
+        .await;
+    browser.click("form.claim-form button[type=submit]").await;
+    browser.wait_for_path("/claims/reorganising-only").await;
+    assert_eq!(
+        browser.standing(&app.url(&page)).await,
+        "defeated",
+        "the answered claim no longer stands"
+    );
+}
