@@ -72,7 +72,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(moderation::restore))
         .routes(routes!(moderation::merge))
         .routes(routes!(relations::create))
-        .routes(routes!(relations::retire))
+        .routes(routes!(relations::retire, relations::retype))
         .routes(routes!(map::map))
         .routes(routes!(map::debate))
         .routes(routes!(map::stats))

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{ApiJson, Writer, in_transaction};
-use crate::relations::write::{self, NewRelation};
+use crate::relations::write::{self, NewRelation, RelationEdit};
 use crate::{AppState, Result};
 
 /// A new relation: its id, and the path that retires it.
@@ -57,5 +57,27 @@ pub async fn retire(
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
     in_transaction(&state, async |tx| write::retire(tx, &user, id).await).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a relation's kind (its creator or a moderator); 409 if the same two already
+/// have a relation of that kind.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/relations/{id}",
+    tag = "claims",
+    params(("id" = i64, Path, description = "The relation's id, as its creation answered")),
+    request_body = RelationEdit,
+    responses(
+        (status = 204),
+    )
+)]
+pub async fn retype(
+    State(state): State<AppState>,
+    Writer(user): Writer,
+    Path(id): Path<i64>,
+    ApiJson(edit): ApiJson<RelationEdit>,
+) -> Result<StatusCode> {
+    in_transaction(&state, async |tx| write::retype(tx, &user, id, &edit).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -47,12 +47,7 @@ impl Target {
 /// id. A relation that already holds is a 409 naming it.
 pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> Result<i64> {
     user.require(Role::Contributor)?;
-    let kind = new.kind.trim().parse::<RelationKind>().map_err(|_| {
-        Error::invalid(
-            "kind",
-            format!("{:?} is not supports, attacks or undercuts", new.kind),
-        )
-    })?;
+    let kind = parse_kind(&new.kind)?;
     let from_slug = new.from.trim().trim_start_matches("/claims/");
     if from_slug.is_empty() {
         return Err(Error::invalid("from", "name the claim (its slug)"));
@@ -129,9 +124,16 @@ fn already(id: i64, from: &str, kind: RelationKind, to: &str) -> Error {
     }
 }
 
-/// Retires the relation `id` (sets `removed_at`; the row stays, with its history). Its
-/// creator or a moderator may; retiring a retired one is a 409.
-pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
+/// A relation as its creator or a moderator changes it: locked for the transaction.
+struct Held {
+    kind: RelationKind,
+    /// `from`, `kind` and `to` as the API names them, for the revision.
+    state: serde_json::Value,
+}
+
+/// Locks the relation `id` for a change `user` may make: its creator or a moderator (a
+/// relation from a hidden claim is not found but by moderators); a retired one is a 409.
+async fn hold(conn: &mut PgConnection, user: &User, id: i64, change: &str) -> Result<Held> {
     let relation = sqlx::query!(
         r#"select r.kind as "kind: RelationKind", r.created_by, r.removed_at is not null as "retired!",
                   f.hidden_at is not null as "hidden!", f.slug::text as "from!",
@@ -150,26 +152,97 @@ pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
     .ok_or_else(|| Error::NotFound(format!("relation {id}")))?;
     if relation.created_by != Some(user.id) {
         user.require(Role::Moderator).map_err(|_| {
-            Error::Forbidden("only its creator or a moderator may retire a relation".into())
+            Error::Forbidden(format!(
+                "only its creator or a moderator may {change} a relation"
+            ))
         })?;
     }
     let state = json!({ "from": relation.from, "kind": relation.kind, "to": relation.to });
     if relation.retired {
         return Err(Error::Conflict {
-            message: format!("relation {id} is already retired"),
+            message: format!("relation {id} is retired"),
             current: Some(state),
         });
     }
+    Ok(Held {
+        kind: relation.kind,
+        state,
+    })
+}
+
+/// Retires the relation `id` (sets `removed_at`; the row stays, with its history). Its
+/// creator or a moderator may; retiring a retired one is a 409.
+pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
+    let held = hold(conn, user, id, "retire").await?;
     sqlx::query!("update relations set removed_at = now() where id = $1", id)
         .execute(&mut *conn)
         .await?;
-    let mut after = state.clone();
+    let mut after = held.state.clone();
     after["retired"] = json!(true);
     Revision::new(ObjectKind::Relation, id, RevisionAction::Unlink)
         .by(user.id)
-        .before(state)
+        .before(held.state)
         .after(after)
         .record(conn)
         .await?;
     Ok(())
+}
+
+/// A relation's new kind.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct RelationEdit {
+    /// "supports", "attacks" or "undercuts".
+    pub kind: String,
+}
+
+/// Changes the kind of the relation `id` (its creator or a moderator). The same kind
+/// changes nothing; a kind the same two already have is a 409.
+pub async fn retype(
+    conn: &mut PgConnection,
+    user: &User,
+    id: i64,
+    edit: &RelationEdit,
+) -> Result<()> {
+    let kind = parse_kind(&edit.kind)?;
+    let held = hold(conn, user, id, "retype").await?;
+    if held.kind == kind {
+        return Ok(());
+    }
+    let changed = sqlx::query_scalar!(
+        "update relations r set kind = $2 where r.id = $1 and not exists (
+             select 1 from relations o where o.id <> r.id and o.from_claim_id = r.from_claim_id and o.kind = $2
+                 and o.to_claim_id is not distinct from r.to_claim_id
+                 and o.to_proposal_id is not distinct from r.to_proposal_id)
+         returning r.id",
+        id,
+        kind.as_str()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    if changed.is_none() {
+        return Err(Error::Conflict {
+            message: format!(
+                "the same two are already related by {kind} (another relation, perhaps retired): retire this one or bring that one back"
+            ),
+            current: Some(held.state),
+        });
+    }
+    let mut after = held.state.clone();
+    after["kind"] = json!(kind);
+    Revision::new(ObjectKind::Relation, id, RevisionAction::Edit)
+        .by(user.id)
+        .before(held.state)
+        .after(after)
+        .record(conn)
+        .await?;
+    Ok(())
+}
+
+fn parse_kind(kind: &str) -> Result<RelationKind> {
+    kind.trim().parse::<RelationKind>().map_err(|_| {
+        Error::invalid(
+            "kind",
+            format!("{kind:?} is not supports, attacks or undercuts"),
+        )
+    })
 }

@@ -311,3 +311,46 @@ async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_i
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_relation_is_retyped_by_its_creator_and_the_standing_follows() {
+    use crate::builders::small::{TARGET, VICTIM, spawn};
+    let app = spawn().await;
+    let ivy = app.token("ivy@example.org", Role::Contributor).await;
+    let relation = json!({ "from": VICTIM, "kind": "attacks", "to": TARGET });
+    let created: Value = link(&app, &ivy, relation).await.json().await.unwrap();
+    let url = created["url"].as_str().unwrap().to_owned();
+    assert_eq!(standing(&app, TARGET).await, "defeated");
+    let retype = |token: &str, kind: &str| {
+        let request = app
+            .client
+            .patch(app.url(&url))
+            .json(&json!({ "kind": kind }));
+        request.bearer_auth(token.to_owned()).send()
+    };
+    let revisions = "select count(*) from revisions where object_kind = 'relation'";
+    let before = scalar(&app.db, revisions).await;
+
+    let other = app.token("otto@example.org", Role::Contributor).await;
+    let refused = retype(&other, "supports").await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let wrong = retype(&ivy, "refutes").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.json::<Value>().await.unwrap()["field"], "kind");
+    let same = retype(&ivy, "attacks").await.unwrap();
+    assert_eq!(same.status(), StatusCode::NO_CONTENT);
+    assert_eq!(scalar(&app.db, revisions).await, before, "nothing changed");
+
+    let retyped = retype(&ivy, "supports").await.unwrap();
+    assert_eq!(retyped.status(), StatusCode::NO_CONTENT);
+    assert_eq!(standing(&app, TARGET).await, "stands");
+    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    assert!(
+        claim["related_from"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({ "kind": "supports", "other": VICTIM })),
+        "{claim}"
+    );
+    assert_eq!(scalar(&app.db, revisions).await, before + 1, "one Edit");
+}
