@@ -1,0 +1,170 @@
+//! Reading the map (issue 12): the header's ways in, the index pages and the About page,
+//! the icon, and search as an analyst types it; on the shipped map, over real HTTP.
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::harness::{TestApp, hrefs, select, text};
+
+/// The header's section links, in order: name and path.
+const SECTIONS: [(&str, &str); 6] = [
+    ("Debates", "/debates"),
+    ("Proposals", "/proposals"),
+    ("Tensions", "/tensions"),
+    ("Sources", "/sources"),
+    ("About", "/about"),
+    ("API", "/api"),
+];
+
+/// The paths of `table`'s visible objects, as `/table/slug`.
+async fn visible(db: &PgPool, table: &str) -> BTreeSet<String> {
+    sqlx::query_scalar::<_, String>(&format!(
+        "select '/{table}/' || slug from {table} where hidden_at is null"
+    ))
+    .fetch_all(db)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+/// The links in `page`'s main content to objects of `table`, in page order.
+fn listed(page: &scraper::Html, table: &str) -> Vec<String> {
+    hrefs(page, &format!("main a[href^='/{table}/']"))
+        .into_iter()
+        .filter(|href| href.matches('/').count() == 2)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_header_link_answers_and_each_index_lists_every_visible_object() {
+    let app = TestApp::spawn_with_corpus().await;
+    for start in ["/", "/claims/every-reorganisation-seeds-the-next", "/about"] {
+        let page = app.page(start).await;
+        let links: Vec<(String, String)> = select(&page, "header nav.sections a")
+            .iter()
+            .map(|a| (text(a), a.value().attr("href").unwrap().to_owned()))
+            .collect();
+        let expected: Vec<(String, String)> = SECTIONS
+            .iter()
+            .map(|(name, path)| ((*name).to_owned(), (*path).to_owned()))
+            .collect();
+        assert_eq!(links, expected, "the header of {start}");
+        assert_eq!(
+            select(&page, "header form[role=search] input[name=q]").len(),
+            1,
+            "search stays in the header of {start}"
+        );
+    }
+    for (_, path) in SECTIONS {
+        let page = app.page(path).await;
+        assert!(!select(&page, "main h1").is_empty(), "{path} has a heading");
+    }
+    for table in ["debates", "proposals", "tensions", "sources"] {
+        let page = app.page(&format!("/{table}")).await;
+        let shown = listed(&page, table);
+        let unique: BTreeSet<String> = shown.iter().cloned().collect();
+        assert_eq!(
+            unique.len(),
+            shown.len(),
+            "/{table} lists each once: {shown:?}"
+        );
+        let expected = visible(&app.db, table).await;
+        assert!(!expected.is_empty(), "the shipped map has {table}");
+        assert_eq!(unique, expected, "/{table} lists every visible one");
+        assert!(
+            !select(&page, "main p.order").is_empty(),
+            "/{table} states its order"
+        );
+    }
+}
+
+#[tokio::test]
+async fn debates_are_listed_newest_first_with_undated_ones_last() {
+    let app = TestApp::spawn_with_corpus().await;
+    let page = app.page("/debates").await;
+    let order: Vec<String> = sqlx::query_scalar(
+        "select '/debates/' || slug from debates where hidden_at is null
+         order by started_on desc nulls last, ended_on desc nulls last, title",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(listed(&page, "debates"), order);
+    let dates: Vec<Option<time::Date>> = sqlx::query_scalar(
+        "select started_on from debates where hidden_at is null order by started_on desc nulls last",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(dates.windows(2).all(|w| w[1].is_none() || w[0] >= w[1]));
+}
+
+#[tokio::test]
+async fn hidden_objects_are_left_out_of_the_indexes() {
+    let app = TestApp::spawn_with_corpus().await;
+    for table in ["proposals", "tensions", "sources"] {
+        sqlx::query(&format!(
+            "update {table} set hidden_at = now() where id = (select min(id) from {table})"
+        ))
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    for table in ["debates", "proposals", "tensions", "sources"] {
+        let page = app.page(&format!("/{table}")).await;
+        let shown: BTreeSet<String> = listed(&page, table).into_iter().collect();
+        assert_eq!(shown, visible(&app.db, table).await, "/{table}");
+    }
+}
+
+#[tokio::test]
+async fn the_about_page_explains_standing_and_links_the_api_and_every_export() {
+    let app = TestApp::spawn_with_corpus().await;
+    let page = app.page("/about").await;
+    let body = text(&select(&page, "main")[0]);
+    for word in [
+        "grounded semantics",
+        "stands",
+        "contested",
+        "defeated",
+        "quote",
+    ] {
+        assert!(body.contains(word), "the About page speaks of {word:?}");
+    }
+    let links = hrefs(&page, "main a");
+    assert!(links.contains(&"/api".to_owned()), "{links:?}");
+    assert!(
+        links.contains(&"/api/v1/openapi.json".to_owned()),
+        "{links:?}"
+    );
+    let exports: Vec<&String> = links.iter().filter(|l| l.starts_with("/export/")).collect();
+    assert_eq!(
+        exports.len(),
+        argmap::export::Format::ALL.len(),
+        "{links:?}"
+    );
+    for link in exports {
+        assert_eq!(app.get(link).await.status(), StatusCode::OK, "GET {link}");
+    }
+}
+
+#[tokio::test]
+async fn the_favicon_answers_with_an_image_that_every_page_links() {
+    let app = TestApp::spawn_with_corpus().await;
+    let page = app.page("/").await;
+    let icons = hrefs(&page, "head link[rel=icon]");
+    assert_eq!(icons.len(), 1, "{icons:?}");
+    for path in ["/favicon.ico", icons[0].as_str()] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        let content_type = response.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(content_type.starts_with("image/"), "{path}: {content_type}");
+        assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
+    }
+}
