@@ -64,7 +64,7 @@ fn main() {
         edges.push(MapEdge {
             from: i,
             to: if i % 4 == 0 { 0 } else { i - 1 },
-            kind: "supports".into(),
+            kind: argmap::domain::RelationKind::Supports,
         });
     }
     let time = median(21, || {

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use crate::domain::RelationKind;
 use crate::standing::StandingLabel;
 
 /// Nodes per row.
@@ -46,7 +47,7 @@ pub struct MapNode {
 pub struct MapEdge {
     pub from: usize,
     pub to: usize,
-    pub kind: String,
+    pub kind: RelationKind,
 }
 
 struct Placed {
@@ -111,12 +112,12 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
     let (placed, width, height) = layout(nodes, edges);
     let mut svg = String::new();
     let claims = nodes.iter().filter(|n| n.kind == NodeKind::Claim).count();
-    let count = |kind: &str| edges.iter().filter(|e| e.kind == kind).count();
+    let count = |kind: RelationKind| edges.iter().filter(|e| e.kind == kind).count();
     let description = format!(
         "{claims} claims linked by {} supports, {} attacks and {} undercuts. Each box links to its page.",
-        count("supports"),
-        count("attacks"),
-        count("undercuts")
+        count(RelationKind::Supports),
+        count(RelationKind::Attacks),
+        count(RelationKind::Undercuts)
     );
     let _ = write!(
         svg,
@@ -129,7 +130,8 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         escape_xml(&description)
     );
     svg.push_str("<defs>");
-    for (kind, colour) in EDGE_COLOURS {
+    for &kind in RelationKind::ALL {
+        let colour = edge_colour(kind);
         let _ = write!(
             svg,
             r#"<marker id="{id}-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}" class="arrow {kind}"/></marker>"#
@@ -154,12 +156,12 @@ fn draw_edges(svg: &mut String, id: &str, edges: &[MapEdge], placed: &[Placed]) 
         } else {
             (from.y + NODE_HEIGHT, to.y)
         };
-        let colour = edge_colour(&edge.kind);
-        let dash = dash(&edge.kind);
+        let colour = edge_colour(edge.kind);
+        let dash = dash(edge.kind);
         let _ = write!(
             svg,
             r#"<line class="edge {kind}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" stroke-width="1.6"{dash} marker-end="url(#{id}-arrow-{kind})"/>"#,
-            kind = escape_xml(&edge.kind)
+            kind = edge.kind
         );
     }
     svg.push_str("</g>");
@@ -215,8 +217,8 @@ fn draw_nodes(svg: &mut String, nodes: &[MapNode], placed: &[Placed]) {
 fn draw_legend(svg: &mut String, height: i32) {
     let mut x = MARGIN;
     let y = height - 20;
-    for (kind, colour) in EDGE_COLOURS {
-        let dash = dash(kind);
+    for &kind in RelationKind::ALL {
+        let (colour, dash) = (edge_colour(kind), dash(kind));
         let _ = write!(
             svg,
             r##"<g class="legend"><line class="edge {kind}" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6"{dash}/><text x="{tx}" y="{ty}" fill="#1d232b">{kind}</text></g>"##,
@@ -229,25 +231,20 @@ fn draw_legend(svg: &mut String, height: i32) {
 }
 
 /// How an edge of `kind` is dashed: supports solid, attacks dashed, undercuts dotted.
-fn dash(kind: &str) -> &'static str {
+fn dash(kind: RelationKind) -> &'static str {
     match kind {
-        "attacks" => r#" stroke-dasharray="6 4""#,
-        "undercuts" => r#" stroke-dasharray="2 3""#,
-        _ => "",
+        RelationKind::Supports => "",
+        RelationKind::Attacks => r#" stroke-dasharray="6 4""#,
+        RelationKind::Undercuts => r#" stroke-dasharray="2 3""#,
     }
 }
 
-const EDGE_COLOURS: [(&str, &str); 3] = [
-    ("supports", "#2f6f3e"),
-    ("attacks", "#b3261e"),
-    ("undercuts", "#a06800"),
-];
-
-fn edge_colour(kind: &str) -> &'static str {
-    EDGE_COLOURS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("#555555", |(_, c)| c)
+fn edge_colour(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::Supports => "#2f6f3e",
+        RelationKind::Attacks => "#b3261e",
+        RelationKind::Undercuts => "#a06800",
+    }
 }
 
 /// Words into at most `max_lines` lines of about `width` chars, the last ending in "…"
@@ -349,7 +346,7 @@ mod tests {
             edges.push(MapEdge {
                 from: i,
                 to: 0,
-                kind: "supports".into(),
+                kind: RelationKind::Supports,
             });
         }
         let (placed, width, _) = layout(&nodes, &edges);

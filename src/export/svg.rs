@@ -50,7 +50,7 @@ pub fn write(doc: &MapDocument) -> String {
             Some(MapEdge {
                 from: *index.get(&r.from)?,
                 to: *index.get(&r.to)?,
-                kind: r.kind.to_string(),
+                kind: r.kind,
             })
         })
         .collect();

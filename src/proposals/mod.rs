@@ -88,7 +88,7 @@ fn draw_map(proposal: &Proposal, tree: &ClaimTree, standings: &Standings) -> Str
             Some(MapEdge {
                 from: *index.get(&e.from)?,
                 to,
-                kind: e.kind.clone(),
+                kind: e.kind,
             })
         })
         .collect();

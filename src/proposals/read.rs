@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use super::tree::{ClaimTree, TreeClaim, TreeEdge};
 use crate::Result;
 use crate::claims::read::item;
-use crate::domain::{Leaning, Pole};
+use crate::domain::{Leaning, Pole, RelationKind};
 use crate::read::{OrNotFound, side};
 use crate::views::{ClaimItem, Standings};
 
@@ -47,7 +47,7 @@ pub(crate) async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTre
                from tree t join relations r on r.to_claim_id = t.claim_id and r.removed_at is null
                where t.depth < $2
            )
-           select distinct t.claim_id as "claim_id!", t.target_claim_id, t.kind as "kind!",
+           select distinct t.claim_id as "claim_id!", t.target_claim_id, t.kind as "kind!: RelationKind",
                   c.slug as "slug!: String", c.body, a.name as "actor?"
            from tree t
            join claims c on c.id = t.claim_id and c.hidden_at is null

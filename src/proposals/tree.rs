@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::claims::read::item;
+use crate::domain::RelationKind;
 use crate::views::{ClaimItem, Standings};
 
 /// Rebuttal chains deeper than this are cut (and said to be).
@@ -14,7 +15,7 @@ pub const MAX_DEPTH: usize = 8;
 pub struct TreeEdge {
     pub from: i64,
     pub to: Option<i64>,
-    pub kind: String,
+    pub kind: RelationKind,
 }
 
 #[derive(Debug, Clone)]
@@ -37,12 +38,12 @@ pub enum TreeEvent {
     Open,
     Item {
         claim: ClaimItem,
-        kind: String,
+        kind: RelationKind,
     },
     /// A claim already shown higher on this branch: the argument loops back.
     Loop {
         claim: ClaimItem,
-        kind: String,
+        kind: RelationKind,
     },
     EndItem,
     Close,
@@ -51,8 +52,9 @@ pub enum TreeEvent {
 impl ClaimTree {
     fn children(&self, of: Option<i64>) -> Vec<&TreeEdge> {
         let mut children: Vec<&TreeEdge> = self.edges.iter().filter(|e| e.to == of).collect();
-        // Supports first, then attacks, then undercuts; within each, in claim order.
-        children.sort_by_key(|e| (kind_order(&e.kind), e.from));
+        // Supports first, then attacks, then undercuts (the kinds' order); within each, in
+        // claim order.
+        children.sort_by_key(|e| (e.kind, e.from));
         children
     }
 
@@ -76,7 +78,7 @@ impl ClaimTree {
         let roots: Vec<&TreeEdge> = self
             .children(None)
             .into_iter()
-            .filter(|e| (e.kind == "supports") == supporting)
+            .filter(|e| (e.kind == RelationKind::Supports) == supporting)
             .collect();
         let mut events = Vec::new();
         if roots.is_empty() {
@@ -101,14 +103,14 @@ impl ClaimTree {
         if path.contains(&edge.from) {
             events.push(TreeEvent::Loop {
                 claim,
-                kind: edge.kind.clone(),
+                kind: edge.kind,
             });
             events.push(TreeEvent::EndItem);
             return;
         }
         events.push(TreeEvent::Item {
             claim,
-            kind: edge.kind.clone(),
+            kind: edge.kind,
         });
         let children = self.children(Some(edge.from));
         if !children.is_empty() && path.len() + 1 < MAX_DEPTH {
@@ -121,14 +123,6 @@ impl ClaimTree {
             path.pop();
         }
         events.push(TreeEvent::EndItem);
-    }
-}
-
-fn kind_order(kind: &str) -> u8 {
-    match kind {
-        "supports" => 0,
-        "attacks" => 1,
-        _ => 2,
     }
 }
 
@@ -150,7 +144,7 @@ mod tests {
             tree.edges.insert(TreeEdge {
                 from,
                 to,
-                kind: kind.into(),
+                kind: kind.parse().unwrap(),
             });
         }
         tree
