@@ -168,3 +168,72 @@ async fn the_favicon_answers_with_an_image_that_every_page_links() {
         assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
     }
 }
+
+/// The results of a search page: each one's link, in order.
+async fn results(app: &TestApp, q: &str) -> Vec<String> {
+    let page = app
+        .page(&format!("/search?q={}", q.replace(' ', "+")))
+        .await;
+    hrefs(&page, "ol.hits > li > a")
+}
+
+#[tokio::test]
+async fn an_acronym_finds_what_its_plural_finds() {
+    let app = TestApp::spawn_with_corpus().await;
+    for (singular, plural) in [("CCG", "CCGs"), ("ICS", "ICSs"), ("AHP", "AHPs")] {
+        let one: BTreeSet<String> = results(&app, singular).await.into_iter().collect();
+        let many: BTreeSet<String> = results(&app, plural).await.into_iter().collect();
+        assert_eq!(one, many, "{singular} and {plural} find the same");
+        assert!(
+            !one.is_empty(),
+            "the shipped map mentions {singular} or {plural}"
+        );
+    }
+    let narrower = results(&app, "CCG commissioning").await;
+    let broad: BTreeSet<String> = results(&app, "CCGs").await.into_iter().collect();
+    assert!(
+        narrower.iter().all(|href| broad.contains(href)),
+        "an acronym with another word narrows the search: {narrower:?}"
+    );
+    assert!(
+        results(&app, "\"the CCG\"").await.len() <= broad.len(),
+        "a phrase is searched as typed"
+    );
+}
+
+#[tokio::test]
+async fn each_object_comes_back_once_with_its_matched_quotes_under_it() {
+    let app = TestApp::spawn_with_corpus().await;
+    let mut quotes_under_claims = 0;
+    for q in [
+        "reorganisation",
+        "CCGs",
+        "ICS",
+        "integration",
+        "postcode lottery",
+        "NHS England",
+    ] {
+        let found = results(&app, q).await;
+        let unique: BTreeSet<&String> = found.iter().collect();
+        assert_eq!(unique.len(), found.len(), "{q}: no object twice: {found:?}");
+        let page = app
+            .page(&format!("/search?q={}", q.replace(' ', "+")))
+            .await;
+        quotes_under_claims += select(
+            &page,
+            "ol.hits > li.hit-claim .within-quote blockquote.snippet",
+        )
+        .len();
+        for within in select(&page, "ol.hits > li .within a") {
+            let href = within.value().attr("href").unwrap();
+            assert!(
+                href.starts_with("/sources/") && href.contains('#'),
+                "{q}: {href}"
+            );
+        }
+    }
+    assert!(
+        quotes_under_claims > 0,
+        "matched quotes are shown under their claims"
+    );
+}
