@@ -43,6 +43,10 @@ const SESSION_COOKIE: &str = "argmap_session=";
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct Key {
     path: String,
+    /// The `Host` asked for: without a configured public URL, documents that leave the site
+    /// (summaries, CSV) link to the address the request came to, so one host's copy is
+    /// never another's.
+    host: Option<HeaderValue>,
     gzip: bool,
 }
 
@@ -277,6 +281,7 @@ pub async fn reuse(State(caches): State<Arc<Caches>>, request: Request, next: Ne
             .uri()
             .path_and_query()
             .map_or_else(|| request.uri().path().to_owned(), ToString::to_string),
+        host: request.headers().get(header::HOST).cloned(),
         gzip: accepts_gzip(request.headers()),
     };
     let request_headers = request.headers().clone();

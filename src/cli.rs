@@ -85,6 +85,17 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub replica_urls: Vec<String>,
+    /// The site's public address, e.g. https://argmap.example.org: the start of every
+    /// absolute link in a debate summary or CSV export (without it, the address a request
+    /// came to; `argmap export` uses http://ADDR).
+    #[arg(
+        long,
+        alias = "base-url",
+        env = "ARGMAP_PUBLIC_URL",
+        global = true,
+        value_parser = crate::config::parse_public_url
+    )]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -163,12 +174,12 @@ pub struct ExportArgs {
     pub debate: Option<String>,
     #[arg(long)]
     pub proposal: Option<String>,
-    /// For summary: md or html.
-    #[arg(long = "as", value_name = "md|html", default_value = "md")]
-    pub summary_format: String,
-    /// The site's address, for the links in a summary and the CSV files.
-    #[arg(long, default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// For summary: the file to write (a .docx is written to stdout as bytes).
+    #[arg(long = "as", value_enum, default_value = "md")]
+    pub summary_format: crate::export::summary::NoteFormat,
+    /// For summary: short (two pages) or full (with every proposal in an annex).
+    #[arg(long, value_enum, default_value = "short")]
+    pub detail: crate::export::summary::Detail,
 }
 
 #[derive(Debug, Args)]
@@ -258,6 +269,7 @@ impl GlobalArgs {
             },
             page_cache: self.page_cache,
             replica_urls: self.replica_urls.clone(),
+            public_url: self.public_url.clone(),
         }
     }
 }
@@ -496,32 +508,30 @@ async fn eval_suggestions(config: Config, fixtures: Option<PathBuf>) -> Result<(
 }
 
 async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
-    use crate::export::{self, Format, Scope};
+    use crate::export::{self, Format, Scope, summary};
     let scope = match (args.debate.clone(), args.proposal.clone()) {
         (Some(debate), _) => Scope::Debate(debate),
         (None, Some(proposal)) => Scope::Proposal(proposal),
         (None, None) => Scope::All,
     };
-    let summary = args.format == "summary";
-    let format: Option<Format> = if summary {
+    let is_summary = args.format == "summary";
+    let format: Option<Format> = if is_summary {
         None
     } else {
         Some(args.format.parse().map_err(CliError::Usage)?)
     };
-    if summary && !matches!(scope, Scope::Debate(_)) {
+    if is_summary && !matches!(scope, Scope::Debate(_)) {
         return Err(CliError::Usage(
             "a summary is of one debate: pass --debate SLUG".into(),
         ));
     }
-    if summary && !["md", "html"].contains(&args.summary_format.as_str()) {
-        return Err(CliError::Usage(format!(
-            "--as {:?}: a summary is md or html",
-            args.summary_format
-        )));
-    }
+    let base = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.addr));
     let database = Database::open(&config).await?;
-    let result: Result<String, CliError> = async {
-        if summary {
+    let result: Result<Vec<u8>, CliError> = async {
+        if is_summary {
             let slug = match &scope {
                 Scope::Debate(slug) => slug.clone(),
                 _ => unreachable!("checked above"),
@@ -530,14 +540,14 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
                 .await
                 .map_err(ServeError::Connect)?
                 .expect("the whole map exists");
-            let today = time::OffsetDateTime::now_utc().date();
-            let markdown =
-                export::summary::markdown(&all, &slug, args.base_url.trim_end_matches('/'), today)
-                    .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
-            if args.summary_format == "md" {
-                return Ok(markdown);
-            }
-            return Ok(export::summary::standalone_html(&markdown));
+            let options = summary::Options {
+                base: base.clone(),
+                today: time::OffsetDateTime::now_utc().date(),
+                detail: args.detail,
+            };
+            let note = summary::note(&all, &slug, &options)
+                .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
+            return Ok(args.summary_format.write(&note));
         }
         let doc = export::load(&database.pool, scope.clone())
             .await
@@ -547,11 +557,12 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
             })?;
         Ok(format
             .expect("not a summary")
-            .write(&doc, args.base_url.trim_end_matches('/')))
+            .write(&doc, &base)
+            .into_bytes())
     }
     .await;
     database.close().await?;
-    write_stdout(result?.as_bytes())
+    write_stdout(&result?)
 }
 
 /// Writes to standard output; a reader that stopped early (`argmap export json | head`)

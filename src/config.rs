@@ -33,6 +33,10 @@ pub struct Config {
     pub page_cache: bool,
     /// PostgreSQL streaming replicas that answer anonymous reads (`http::replicas`).
     pub replica_urls: Vec<String>,
+    /// The site's public address (`https://argmap.example.org`, no trailing slash): links in
+    /// documents that leave the site (the debate summary) start with it. When unset, the
+    /// address the request was made to is used.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -52,6 +56,7 @@ impl Config {
             // Tests turn it on where they mean to check reuse.
             page_cache: false,
             replica_urls: Vec::new(),
+            public_url: None,
         }
     }
 }
@@ -86,5 +91,50 @@ impl Default for LimitConfig {
             signups_per_hour: 10,
             writes_per_minute: 120,
         }
+    }
+}
+
+/// Checks a public base URL: `http` or `https`, a host, no query or fragment; returns it
+/// without a trailing slash.
+pub fn parse_public_url(text: &str) -> Result<String, String> {
+    let trimmed = text.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("{text:?} is not an http:// or https:// address"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+    {
+        return Err(format!("{text:?} has no valid host name"));
+    }
+    if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
+        return Err(format!(
+            "{text:?}: a public URL has no query, fragment or spaces"
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_public_url;
+
+    #[test]
+    fn a_public_url_is_an_http_address_with_a_host_and_loses_its_trailing_slash() {
+        assert_eq!(
+            parse_public_url("https://argmap.example.org/").unwrap(),
+            "https://argmap.example.org"
+        );
+        assert_eq!(
+            parse_public_url("http://example.org/argmap").unwrap(),
+            "http://example.org/argmap"
+        );
+        assert!(parse_public_url("argmap.example.org").is_err());
+        assert!(parse_public_url("https:///x").is_err());
+        assert!(parse_public_url("https://a.org/?x=1").is_err());
+        assert!(parse_public_url("https://a<b>.org").is_err());
     }
 }

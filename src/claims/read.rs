@@ -75,21 +75,24 @@ pub(crate) struct Quote {
     pub source_title: String,
     pub version: i32,
     pub latest_version: i32,
+    /// The quote the map marks as carrying the claim best.
+    pub primary: bool,
 }
 
-/// The claim's quotes from visible sources, in source and document order.
+/// The claim's quotes from visible sources: the primary one first, then in source and
+/// document order.
 pub(crate) async fn quotes(db: &PgPool, claim: i64) -> Result<Vec<Quote>> {
     Ok(sqlx::query_as!(
         Quote,
         r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
-                  v.number as version, cv.number as "latest_version!"
+                  v.number as version, cv.number as "latest_version!", q.is_primary as primary
            from quotes q
            join segments g on g.id = q.segment_id
            join source_versions v on v.id = g.source_version_id
            join sources s on s.id = v.source_id and s.hidden_at is null
            join current_source_versions cv on cv.source_id = s.id
            where q.claim_id = $1 and q.removed_at is null
-           order by s.title, g.position, q.start_char"#,
+           order by q.is_primary desc, s.title, g.position, q.start_char"#,
         claim
     )
     .fetch_all(db)

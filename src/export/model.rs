@@ -193,7 +193,7 @@ async fn claims(
     .fetch_all(db)
     .await?;
     let quote_rows = sqlx::query!(
-        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body
+        r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body, q.is_primary
            from quotes q
            join segments g on g.id = q.segment_id
            join source_versions v on v.id = g.source_version_id
@@ -211,6 +211,7 @@ async fn claims(
             locator: row.locator,
             anchor: row.anchor,
             text: row.body,
+            primary: row.is_primary,
         });
     }
     Ok(rows

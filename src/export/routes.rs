@@ -2,15 +2,17 @@
 //! the debate summary.
 //!
 //! `/export/map.{ext}`, `/debates/{slug}/map.{ext}`, `/proposals/{slug}/map.{ext}`, where
-//! `ext` is a [`Format::extension`]; `/debates/{slug}/summary.md` and `summary.html`.
+//! `ext` is a [`Format::extension`]; `/debates/{slug}/summary.{md,html,docx}`, short by
+//! default, with `?detail=full` for the annex of every proposal.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use super::{Format, Scope, load_with, summary};
+use super::summary::{self, Detail, NoteFormat};
+use super::{Format, Scope, load_with};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -20,12 +22,22 @@ pub fn router() -> Router<AppState> {
         .route("/proposals/{slug}/{file}", get(proposal_file))
 }
 
-/// The site's address as the client reached it, for absolute links in documents that
-/// leave the site.
-pub fn base_url(headers: &HeaderMap) -> String {
+/// The site's public address, for absolute links in documents that leave the site: the
+/// configured one (`--public-url`), or else the address the client reached, when its `Host`
+/// is a plain host name (anything else falls back to `localhost`).
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(public) = &state.config.public_url {
+        return public.clone();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
         .unwrap_or("localhost");
     let scheme = headers
         .get("x-forwarded-proto")
@@ -41,11 +53,22 @@ fn format_of(file: &str) -> Result<Format> {
         .ok_or_else(|| Error::NotFound(format!("the export {file:?} (try map.json, map.argdown, map.aif.json, map.dot, map.svg, map.kialo.txt, map.i23, map.csv or map.relations.csv)")))
 }
 
-fn document(body: String, content_type: &'static str, filename: &str) -> Response {
+fn document(body: impl IntoResponse, content_type: &'static str, filename: &str) -> Response {
+    document_as(body, content_type, "inline", filename)
+}
+
+fn document_as(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    disposition: &str,
+    filename: &str,
+) -> Response {
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(disposition) = HeaderValue::from_str(&format!("inline; filename=\"{filename}\"")) {
+    if let Ok(disposition) =
+        HeaderValue::from_str(&format!("{disposition}; filename=\"{filename}\""))
+    {
         headers.insert(header::CONTENT_DISPOSITION, disposition);
     }
     response
@@ -69,7 +92,7 @@ async fn export(
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     Ok(document(
-        format.write(&doc, &base_url(headers)),
+        format.write(&doc, &base_url(state, headers)),
         format.content_type(),
         &format!("{name}.{}", format.extension()),
     ))
@@ -98,37 +121,62 @@ async fn proposal_file(
     .await
 }
 
+/// The query string of a summary.
+#[derive(Debug, serde::Deserialize)]
+pub struct SummaryQuery {
+    detail: Option<String>,
+}
+
 async fn debate_file(
     State(state): State<AppState>,
     Path((slug, file)): Path<(String, String)>,
+    Query(query): Query<SummaryQuery>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let markdown = match file.as_str() {
-        "summary.md" | "summary.html" => {
-            summary_markdown(&state, &slug, &base_url(&headers)).await?
-        }
-        _ => return export(&state, Scope::Debate(slug.clone()), &file, &slug, &headers).await,
+    let Some(format) = file
+        .strip_prefix("summary.")
+        .and_then(|ext| NoteFormat::ALL.into_iter().find(|f| f.extension() == ext))
+    else {
+        return export(&state, Scope::Debate(slug.clone()), &file, &slug, &headers).await;
     };
-    if file == "summary.md" {
-        return Ok(document(
-            markdown,
-            "text/markdown; charset=utf-8",
-            &format!("{slug}-summary.md"),
-        ));
-    }
-    Ok(document(
-        summary::standalone_html(&markdown),
-        "text/html; charset=utf-8",
-        &format!("{slug}-summary.html"),
+    let detail: Detail = match query.detail.as_deref() {
+        None => Detail::Short,
+        Some(text) => text
+            .parse()
+            .map_err(|message| Error::invalid("detail", message))?,
+    };
+    let note = summary_note(&state, &slug, &base_url(&state, &headers), detail).await?;
+    let suffix = if detail == Detail::Full { "-full" } else { "" };
+    let filename = format!("{slug}-summary{suffix}.{}", format.extension());
+    let disposition = if format == NoteFormat::Docx {
+        "attachment"
+    } else {
+        "inline"
+    };
+    Ok(document_as(
+        format.write(&note),
+        format.content_type(),
+        disposition,
+        &filename,
     ))
 }
 
-pub async fn summary_markdown(state: &AppState, slug: &str, base: &str) -> Result<String> {
+/// The note on debate `slug`, its links under `base`.
+pub async fn summary_note(
+    state: &AppState,
+    slug: &str,
+    base: &str,
+    detail: Detail,
+) -> Result<summary::Note> {
     let standings = state.caches.standings(&state.db).await?;
     let all = load_with(&state.db, Scope::All, Some(standings))
         .await?
         .expect("the whole map always exists");
-    let today = time::OffsetDateTime::now_utc().date();
-    summary::markdown(&all, slug, base, today)
+    let options = summary::Options {
+        base: base.to_owned(),
+        today: time::OffsetDateTime::now_utc().date(),
+        detail,
+    };
+    summary::note(&all, slug, &options)
         .ok_or_else(|| Error::NotFound(format!("the debate {slug:?}")))
 }

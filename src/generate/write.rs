@@ -86,6 +86,32 @@ pub(super) async fn write(
         conn,
         revisions: CopyRows::new(),
     };
+    let mut summary = Summary::default();
+    let defs = write_definitions(&mut w, p, password_hash, &mut summary).await?;
+    let written = write_sources(&mut w, p, &defs.actors, &defs.debates).await?;
+    summary.sources = written.sources.len();
+    summary.segments = written.segments.iter().map(Vec::len).sum();
+    write_arguments(&mut w, p, &defs, &written, &mut summary).await?;
+    summary.revisions = write_revisions(w, options).await?;
+    Ok(summary)
+}
+
+/// The ids of the objects claims and sources refer to.
+struct Definitions {
+    users: Vec<i64>,
+    actors: Vec<i64>,
+    debates: Vec<i64>,
+    proposals: Vec<i64>,
+    raises: Vec<i64>,
+}
+
+/// Accounts, actors, debates, tensions, proposals and the tensions they raise.
+async fn write_definitions(
+    w: &mut Writer<'_>,
+    p: &Plan,
+    password_hash: &str,
+    s: &mut Summary,
+) -> Result<Definitions, sqlx::Error> {
     let user_columns = "email, display_name, password_hash, role";
     let users = w
         .objects("users", user_columns, ObjectKind::User, &p.users, |r, u| {
@@ -163,7 +189,36 @@ pub(super) async fn write(
             },
         )
         .await?;
-    let written = write_sources(&mut w, p, &actors, &debates).await?;
+    s.users = users.len();
+    s.actors = actors.len();
+    s.debates = debates.len();
+    s.tensions = tensions.len();
+    s.proposals = proposals.len();
+    s.raises = raises.len();
+    Ok(Definitions {
+        users,
+        actors,
+        debates,
+        proposals,
+        raises,
+    })
+}
+
+/// Claims with their quotes, relations, evidence, tags and annotations.
+async fn write_arguments(
+    w: &mut Writer<'_>,
+    p: &Plan,
+    defs: &Definitions,
+    written: &Written,
+    s: &mut Summary,
+) -> Result<(), sqlx::Error> {
+    let Definitions {
+        users,
+        actors,
+        proposals,
+        raises,
+        ..
+    } = defs;
     let claims = w
         .objects(
             "claims",
@@ -241,6 +296,16 @@ pub(super) async fn write(
         )
         .await?;
 
+    s.claims = claims.len();
+    s.quotes = quotes.len();
+    s.relations = relations.len();
+    s.evidence = evidence;
+    s.annotations = annotations.len();
+    Ok(())
+}
+
+/// Every revision collected, and one for the whole generated map: their count.
+async fn write_revisions(mut w: Writer<'_>, options: Options) -> Result<usize, sqlx::Error> {
     let mut revisions = std::mem::replace(&mut w.revisions, CopyRows::new());
     revisions
         .text(ObjectKind::Map.as_str())
@@ -257,24 +322,7 @@ pub(super) async fn write(
         ));
     revisions.end();
     let revision_columns = "object_kind, object_id, action, user_id, after, note";
-    let revisions = load(w.conn, "revisions", revision_columns, revisions, false).await?;
-    Ok(Summary {
-        actors: actors.len(),
-        debates: debates.len(),
-        tensions: tensions.len(),
-        proposals: proposals.len(),
-        raises: raises.len(),
-        sources: written.sources.len(),
-        segments: written.segments.iter().map(Vec::len).sum(),
-        claims: claims.len(),
-        quotes: quotes.len(),
-        relations: relations.len(),
-        evidence,
-        users: users.len(),
-        annotations: annotations.len(),
-        revisions,
-        seconds: 0.0,
-    })
+    load(w.conn, "revisions", revision_columns, revisions, false).await
 }
 
 /// The sources with their one version each, their segments and their debates.

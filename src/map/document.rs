@@ -135,6 +135,9 @@ pub struct Quote {
     pub locator: String,
     pub anchor: String,
     pub text: String,
+    /// The quote that carries the claim best, as the map marks it (at most one per claim).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -123,13 +123,45 @@ pub struct ClaimDef {
     pub by: Option<Located>,
     #[serde(default)]
     pub tags: Vec<Located>,
-    pub quotes: Vec<Located>,
+    pub quotes: Vec<Spanned<QuoteDef>>,
     #[serde(default)]
     pub supports: Vec<Located>,
     #[serde(default)]
     pub attacks: Vec<Located>,
     #[serde(default)]
     pub undercuts: Vec<Located>,
+}
+
+/// One of a claim's quotes: the exact words, or `{ text = "...", primary = true }` to mark
+/// the quote that carries the claim best.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a quote: a string, or a table { text = \"...\", primary = true }"
+)]
+pub enum QuoteDef {
+    Text(String),
+    Marked(MarkedQuote),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkedQuote {
+    pub text: String,
+    #[serde(default)]
+    pub primary: bool,
+}
+
+impl QuoteDef {
+    pub fn text(&self) -> &str {
+        match self {
+            QuoteDef::Text(text) | QuoteDef::Marked(MarkedQuote { text, .. }) => text,
+        }
+    }
+
+    pub fn primary(&self) -> bool {
+        matches!(self, QuoteDef::Marked(MarkedQuote { primary: true, .. }))
+    }
 }
 
 /// A TOML date as a calendar date; None for a time without a date or an impossible day.

@@ -191,6 +191,8 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
     if !problems.is_empty() {
         return Err(LoadError::Invalid { problems });
     }
+    // Unmarked quotes first, so that moving a claim's primary mark never finds two.
+    pending_quotes.sort_by_key(|quote| quote.primary);
     for quote in pending_quotes {
         store
             .quote(
@@ -199,6 +201,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
                 &quote.body,
                 quote.span.0,
                 quote.span.1,
+                quote.primary,
             )
             .await?;
     }
@@ -262,6 +265,8 @@ struct PendingQuote {
     segment: i64,
     body: String,
     span: (usize, usize),
+    /// Marked as the quote that carries the claim.
+    primary: bool,
 }
 
 /// Imports the source of one claims file and writes its claims; returns each claim's slug,
@@ -342,11 +347,11 @@ async fn claims_of_source(
         let mut quotes = Vec::new();
         for quote in &claim.quotes {
             let mut found = segments.iter().flat_map(|segment| {
-                locate(quote.get_ref(), &segment.body)
+                locate(quote.get_ref().text(), &segment.body)
                     .into_iter()
                     .map(move |span| (segment, span))
             });
-            let (slug, words) = (source.slug.get_ref(), quote.get_ref());
+            let (slug, words) = (source.slug.get_ref(), quote.get_ref().text());
             let message = match (found.next(), found.next()) {
                 (Some((segment, span)), None) => {
                     quotes.push(PendingQuote {
@@ -354,6 +359,7 @@ async fn claims_of_source(
                         segment: segment.id,
                         body: segment.body.clone(),
                         span,
+                        primary: quote.get_ref().primary(),
                     });
                     continue;
                 }
@@ -509,6 +515,17 @@ fn check_claim(
         problems.push(problem(
             &claim.slug,
             "a claim needs at least one quote".into(),
+        ));
+    }
+    let primaries = claim
+        .quotes
+        .iter()
+        .filter(|q| q.get_ref().primary())
+        .count();
+    if primaries > 1 {
+        problems.push(problem(
+            &claim.slug,
+            format!("{primaries} quotes are marked primary: mark at most one"),
         ));
     }
     if let Some(by) = &claim.by {

@@ -392,6 +392,7 @@ impl Store<'_> {
         Ok(())
     }
 
+    /// Adds a quote to a claim (or, when it is there, sets whether it is the primary one).
     pub async fn quote(
         &mut self,
         claim_id: i64,
@@ -399,26 +400,42 @@ impl Store<'_> {
         body: &str,
         start: usize,
         end: usize,
+        primary: bool,
     ) -> Result<(), sqlx::Error> {
         let text: String = body.chars().skip(start).take(end - start).collect();
-        let inserted = sqlx::query_scalar!(
-            "insert into quotes (claim_id, segment_id, start_char, end_char, body) values ($1, $2, $3, $4, $5)
-             on conflict do nothing returning id",
+        let written = sqlx::query!(
+            r#"insert into quotes (claim_id, segment_id, start_char, end_char, body, is_primary)
+               values ($1, $2, $3, $4, $5, $6)
+               on conflict (claim_id, segment_id, start_char, end_char) do update set is_primary = excluded.is_primary
+               where quotes.is_primary <> excluded.is_primary
+               returning id, (xmax = 0) as "inserted!""#,
             claim_id,
             segment_id,
             start as i32,
             end as i32,
             text,
+            primary,
         )
         .fetch_optional(&mut *self.conn)
         .await?;
-        if let Some(id) = inserted {
-            self.summary.links_added += 1;
-            let after = json!({ "claim_id": claim_id, "segment_id": segment_id, "start": start, "end": end, "body": text });
-            Revision::new(ObjectKind::Quote, id, RevisionAction::Create)
-                .after(after)
-                .record(self.conn)
-                .await?;
+        let after = json!({ "claim_id": claim_id, "segment_id": segment_id, "start": start, "end": end, "body": text, "primary": primary });
+        match written {
+            Some(row) if row.inserted => {
+                self.summary.links_added += 1;
+                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Create)
+                    .after(after)
+                    .record(self.conn)
+                    .await?;
+            }
+            Some(row) => {
+                self.summary.objects_changed += 1;
+                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Edit)
+                    .before(json!({ "primary": !primary }))
+                    .after(after)
+                    .record(self.conn)
+                    .await?;
+            }
+            None => {}
         }
         Ok(())
     }

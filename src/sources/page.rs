@@ -8,6 +8,7 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
 
+use super::SegmentKind;
 use super::read::{self, DebateLink, Quoted, Segment, Source, Suggested};
 use crate::read::Reading;
 use crate::views::form::Page;
@@ -34,7 +35,7 @@ impl Run {
 struct SegmentView {
     anchor: String,
     locator: String,
-    kind: String,
+    kind: SegmentKind,
     runs: Vec<Run>,
     claims: Vec<ClaimItem>,
     /// Candidate claims found on import, for contributors to take up or dismiss.

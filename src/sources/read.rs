@@ -8,13 +8,14 @@ use crate::Result;
 use crate::claims::read::item;
 use crate::read::OrNotFound;
 use crate::sources::suggest::SimilarClaim;
+use crate::sources::{SegmentKind, SourceKind};
 use crate::views::{ClaimItem, Standings};
 
 /// A source with its current version.
 pub(crate) struct Source {
     pub id: i64,
     pub slug: String,
-    pub kind: String,
+    pub kind: SourceKind,
     pub title: String,
     pub author: Option<String>,
     pub outlet: Option<String>,
@@ -28,7 +29,8 @@ pub(crate) struct Source {
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
     sqlx::query_as!(
         Source,
-        r#"select s.id, s.slug as "slug!: String", s.kind, s.title, coalesce(a.name, s.author_name) as author,
+        r#"select s.id, s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title,
+                  coalesce(a.name, s.author_name) as author,
                   s.outlet, s.url, s.published_on, v.id as "version_id!", v.number as "version!"
            from sources s
            left join actors a on a.id = s.author_id
@@ -45,7 +47,7 @@ pub(crate) struct Segment {
     pub id: i64,
     pub anchor: String,
     pub locator: String,
-    pub kind: String,
+    pub kind: SegmentKind,
     pub body: String,
 }
 
@@ -53,7 +55,8 @@ pub(crate) struct Segment {
 pub(crate) async fn segments(db: &PgPool, version: i64) -> Result<Vec<Segment>> {
     Ok(sqlx::query_as!(
         Segment,
-        "select id, anchor, locator, kind, body from segments where source_version_id = $1 order by position",
+        r#"select id, anchor, locator, kind as "kind: SegmentKind", body from segments
+           where source_version_id = $1 order by position"#,
         version
     )
     .fetch_all(db)

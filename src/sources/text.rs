@@ -21,20 +21,12 @@ crate::domain::vocabulary! {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SegmentKind {
-    Post,
-    Paragraph,
-    Heading,
-}
-
-impl SegmentKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SegmentKind::Post => "post",
-            SegmentKind::Paragraph => "paragraph",
-            SegmentKind::Heading => "heading",
-        }
+crate::domain::vocabulary! {
+    /// What a segment is: a post of a thread, a paragraph, or a heading.
+    pub enum SegmentKind ("segment kind") {
+        Post = "post",
+        Paragraph = "paragraph",
+        Heading = "heading",
     }
 }
 

@@ -450,6 +450,7 @@ pub fn node_tools() -> PathBuf {
     INSTALL.call_once(|| {
         if !dir.join("node_modules/axe-core").exists()
             || !dir.join("node_modules/@argdown/core").exists()
+            || !dir.join("node_modules/mammoth").exists()
         {
             let status = std::process::Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund"])

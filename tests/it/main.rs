@@ -19,5 +19,6 @@ mod queries;
 mod races;
 mod reading;
 mod roundtrip;
+mod summary;
 mod unseen;
 mod visibility;

@@ -15,6 +15,19 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapEr
             ),
         });
     }
+    if let Some(claim) = doc
+        .claims
+        .iter()
+        .find(|c| c.quotes.iter().filter(|q| q.primary).count() > 1)
+    {
+        return Err(ImportMapError::Invalid {
+            origin: origin.into(),
+            message: format!(
+                "claim {:?}: more than one quote is marked primary: mark at most one",
+                claim.slug
+            ),
+        });
+    }
     Ok(from_document(doc))
 }
 

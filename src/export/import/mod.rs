@@ -536,7 +536,10 @@ impl Writer<'_> {
                 .tags(id, &c.tags.iter().map(String::as_str).collect::<Vec<_>>())
                 .await?;
             self.claims.insert(c.slug.clone(), id);
-            for quote in &c.quotes {
+            // Unmarked quotes first, so that moving a claim's primary mark never finds two.
+            let mut quotes: Vec<&Quote> = c.quotes.iter().collect();
+            quotes.sort_by_key(|q| q.primary);
+            for quote in quotes {
                 self.quote(id, &c.slug, quote).await?;
             }
         }
@@ -585,7 +588,14 @@ impl Writer<'_> {
         match locate(&quote.text, &segment.body).first() {
             Some(&(start, end)) => {
                 self.store
-                    .quote(claim_id, segment.id, &segment.body, start, end)
+                    .quote(
+                        claim_id,
+                        segment.id,
+                        &segment.body,
+                        start,
+                        end,
+                        quote.primary,
+                    )
                     .await
             }
             None => {

@@ -1,0 +1,217 @@
+//! A [`Note`] as Markdown and as a printable HTML page of its own (no site navigation).
+//! Every link's target is also printed in the closing numbered list, so nothing is lost
+//! on paper.
+
+use std::fmt::Write;
+
+use super::{Block, LINKS_HEADING, Note, Span, escape_markdown};
+// XML escaping (with the characters XML cannot hold dropped) is valid HTML text and
+// attribute content.
+use crate::map_svg::escape_xml;
+
+fn markdown_spans(note: &Note, spans: &[Span]) -> String {
+    let mut out = String::new();
+    for span in spans {
+        match span {
+            Span::Text(t) => out.push_str(&escape_markdown(t)),
+            Span::Strong(t) => {
+                let _ = write!(out, "**{}**", escape_markdown(t));
+            }
+            Span::Emphasis(t) => {
+                let _ = write!(out, "*{}*", escape_markdown(t));
+            }
+            Span::Link { text, number } => {
+                let _ = write!(
+                    out,
+                    "[{}]({})\\[{number}\\]",
+                    escape_markdown(text),
+                    note.links[number - 1]
+                );
+            }
+            Span::Url(url) => {
+                let _ = write!(out, "<{url}>");
+            }
+            Span::Quote { text, .. } => {
+                let _ = write!(out, "“{}”", escape_markdown(text));
+            }
+        }
+    }
+    out
+}
+
+/// The note in Markdown (CommonMark with a GitHub-style table).
+pub fn markdown(note: &Note) -> String {
+    let mut out = String::new();
+    for block in &note.blocks {
+        match block {
+            Block::Heading(level, spans) => {
+                let _ = writeln!(
+                    out,
+                    "{} {}\n",
+                    "#".repeat(usize::from(*level)),
+                    markdown_spans(note, spans)
+                );
+            }
+            Block::Paragraph(spans) | Block::Label(spans) => {
+                let _ = writeln!(out, "{}\n", markdown_spans(note, spans));
+            }
+            Block::List(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", markdown_spans(note, item));
+                }
+                out.push('\n');
+            }
+            Block::Table { head, rows } => {
+                let head: Vec<String> = head.iter().map(|h| escape_markdown(h)).collect();
+                let _ = writeln!(out, "| {} |", head.join(" | "));
+                let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|c| markdown_spans(note, c)).collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    let _ = writeln!(out, "## {LINKS_HEADING}\n");
+    for (i, url) in note.links.iter().enumerate() {
+        let _ = writeln!(out, "- \\[{}\\] <{url}>", i + 1);
+    }
+    out
+}
+
+fn html_spans(note: &Note, spans: &[Span]) -> String {
+    let mut out = String::new();
+    for span in spans {
+        match span {
+            Span::Text(t) => out.push_str(&escape_xml(t)),
+            Span::Strong(t) => {
+                let _ = write!(out, "<strong>{}</strong>", escape_xml(t));
+            }
+            Span::Emphasis(t) => {
+                let _ = write!(out, "<em>{}</em>", escape_xml(t));
+            }
+            Span::Link { text, number } => {
+                let _ = write!(
+                    out,
+                    r#"<a href="{}">{}</a><sup class="ref">[{number}]</sup>"#,
+                    escape_xml(&note.links[number - 1]),
+                    escape_xml(text)
+                );
+            }
+            Span::Url(url) => {
+                let url = escape_xml(url);
+                let _ = write!(out, r#"<a class="url" href="{url}">{url}</a>"#);
+            }
+            Span::Quote { text, cite } => {
+                let _ = write!(
+                    out,
+                    r#"“<q cite="{}">{}</q>”"#,
+                    escape_xml(cite),
+                    escape_xml(text)
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The note's body in HTML.
+pub fn html_body(note: &Note) -> String {
+    let mut out = String::new();
+    for block in &note.blocks {
+        match block {
+            Block::Heading(level, spans) => {
+                let _ = writeln!(out, "<h{level}>{}</h{level}>", html_spans(note, spans));
+            }
+            Block::Paragraph(spans) => {
+                let _ = writeln!(out, "<p>{}</p>", html_spans(note, spans));
+            }
+            Block::Label(spans) => {
+                let _ = writeln!(out, r#"<p class="label">{}</p>"#, html_spans(note, spans));
+            }
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", html_spans(note, item));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table { head, rows } => {
+                out.push_str("<table>\n<thead><tr>");
+                for cell in head {
+                    let _ = write!(out, r#"<th scope="col">{}</th>"#, escape_xml(cell));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for (i, cell) in row.iter().enumerate() {
+                        let tag = if i == 0 { r#"th scope="row""# } else { "td" };
+                        let _ = write!(out, "<{tag}>{}</{}>", html_spans(note, cell), &tag[..2]);
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
+    );
+    for item in note.link_items() {
+        let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
+    }
+    out.push_str("</ul>\n");
+    out
+}
+
+#[derive(askama::Template)]
+#[template(path = "summaries/debate.html")]
+struct SummaryPage<'a> {
+    title: &'a str,
+    body: String,
+}
+
+/// The note as a printable HTML page of its own.
+pub fn standalone_html(note: &Note) -> String {
+    use askama::Template;
+    SummaryPage {
+        title: &note.title,
+        body: html_body(note),
+    }
+    .render()
+    .expect("the summary template renders")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_html_and_markdown_are_shown_not_run() {
+        let note = Note {
+            title: "t".into(),
+            blocks: vec![Block::Paragraph(vec![
+                Span::Text("<script>alert(1)</script> *bold* [x](y)".into()),
+                Span::Quote {
+                    text: "<img src=x onerror=alert(1)>".into(),
+                    cite: "\"><b>".into(),
+                },
+            ])],
+            links: vec![],
+        };
+        let html = html_body(&note);
+        assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>"));
+        let md = markdown(&note);
+        let rendered = {
+            let mut out = String::new();
+            pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new(&md));
+            out
+        };
+        assert!(
+            !rendered.contains("<em>") && !rendered.contains("<a "),
+            "{rendered}"
+        );
+    }
+}
