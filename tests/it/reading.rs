@@ -237,3 +237,98 @@ async fn each_object_comes_back_once_with_its_matched_quotes_under_it() {
         "matched quotes are shown under their claims"
     );
 }
+
+/// The breadcrumb trail of a page: each step's link.
+fn trail(page: &scraper::Html) -> Vec<String> {
+    hrefs(page, "nav.crumbs a")
+}
+
+/// A claim's slug; the `/debates/… /proposals/…` pairs it bears on directly, and through
+/// the claims it bears on, comma-separated; whether it bears on anything.
+type ClaimPlaces = (String, Option<String>, Option<String>, Option<String>);
+
+#[tokio::test]
+async fn a_claims_breadcrumbs_follow_its_debate_and_proposal() {
+    let app = TestApp::spawn_with_corpus().await;
+    // Each claim with the proposals it bears on directly, and those of the claims it
+    // bears on (one step up), each with its debate.
+    let rows: Vec<ClaimPlaces> =
+        sqlx::query_as(
+            "select c.slug::text,
+                    (select string_agg('/debates/' || d.slug || ' /proposals/' || p.slug, ',')
+                     from relations r join proposals p on p.id = r.to_proposal_id join debates d on d.id = p.debate_id
+                     where r.from_claim_id = c.id and r.removed_at is null),
+                    (select string_agg('/debates/' || d.slug || ' /proposals/' || p.slug, ',')
+                     from relations r join relations r2 on r2.from_claim_id = r.to_claim_id and r2.removed_at is null
+                     join proposals p on p.id = r2.to_proposal_id join debates d on d.id = p.debate_id
+                     where r.from_claim_id = c.id and r.removed_at is null),
+                    (select 'x' from relations r where r.from_claim_id = c.id limit 1)
+             from claims c where c.hidden_at is null",
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let (mut direct, mut chained, mut alone) = (0, 0, 0);
+    for (slug, own, above, relates) in rows {
+        let path = format!("/claims/{slug}");
+        let crumbs = trail(&app.page(&path).await);
+        assert_eq!(crumbs.first().map(String::as_str), Some("/"), "{path}");
+        assert_eq!(crumbs.last(), Some(&path), "{path}");
+        let middle = crumbs[1..crumbs.len() - 1].join(" ");
+        if let Some(own) = own {
+            assert!(
+                own.split(',').any(|p| p == middle),
+                "{path}: {middle:?} in {own:?}"
+            );
+            direct += 1;
+        } else if let Some(above) = above {
+            assert!(
+                above.split(',').any(|p| p == middle),
+                "{path}: {middle:?} in {above:?}"
+            );
+            chained += 1;
+        } else if relates.is_none() {
+            assert_eq!(middle, "", "{path} bears on nothing");
+            alone += 1;
+        }
+    }
+    assert!(
+        direct > 0 && chained > 0,
+        "{direct} direct, {chained} through a claim, {alone} alone"
+    );
+}
+
+#[tokio::test]
+async fn defeated_and_contested_claims_look_different_in_lists() {
+    let app = TestApp::spawn_with_corpus().await;
+    let slugs: Vec<String> =
+        sqlx::query_scalar("select slug::text from proposals where hidden_at is null")
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+    let mut defeated = 0;
+    for slug in slugs {
+        let page = app.page(&format!("/proposals/{slug}")).await;
+        for line in select(&page, "ul.claims > li") {
+            let link = line
+                .select(&scraper::Selector::parse("a.claim-text").unwrap())
+                .next()
+                .unwrap();
+            let badge = line
+                .select(&scraper::Selector::parse(".standing").unwrap())
+                .next()
+                .unwrap();
+            let standing = text(&badge);
+            assert!(
+                link.value().has_class(
+                    &format!("standing-{standing}"),
+                    scraper::CaseSensitivity::CaseSensitive
+                ),
+                "/proposals/{slug}: {:?} is {standing}",
+                text(&link)
+            );
+            defeated += usize::from(standing == "defeated");
+        }
+    }
+    assert!(defeated > 0, "the shipped map lists defeated claims");
+}
