@@ -178,6 +178,8 @@ pub fn listen(caches: Arc<Caches>, pool: PgPool) {
                             // The connection was lost (and is re-established on the next
                             // call): anything may have changed meanwhile.
                             Ok(None) => caches.drop_pages(),
+                            // Shutting down closes the pool under the listener: not news.
+                            Err(_) if pool.is_closed() => break,
                             Err(err) => {
                                 tracing::warn!("map listener: {err}");
                                 break;

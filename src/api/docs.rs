@@ -1,13 +1,14 @@
 //! The API described: `/api/v1/openapi.json`, and `/api`, the same read by people.
 
 use askama::Template;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 
 use super::DOCUMENT;
 use crate::auth::Masthead;
 use crate::views::Crumb;
+use crate::views::form::Page;
 use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
@@ -68,13 +69,10 @@ async fn page(masthead: Masthead) -> Result<Response> {
         }
     }
     let crumbs = vec![Crumb::home(), Crumb::new("API", "/api")];
-    Ok(Html(
-        ApiPage {
-            masthead,
-            crumbs,
-            operations,
-        }
-        .render()?,
-    )
-    .into_response())
+    ApiPage {
+        masthead,
+        crumbs,
+        operations,
+    }
+    .page()
 }

@@ -45,11 +45,14 @@ fn stands(claim: &Claim) -> bool {
     claim.standing == StandingLabel::Stands
 }
 
-/// "Local autonomy" → "local autonomy", but "NHS England" stays.
+/// "Local autonomy" → "local autonomy" and "A linear solution" → "a linear solution",
+/// but a leading acronym ("NHS England", "ICSs") stays.
 pub fn lower_first(text: &str) -> String {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+        (Some(first), second)
+            if first.is_uppercase() && !second.is_some_and(char::is_uppercase) =>
+        {
             first.to_lowercase().chain(text.chars().skip(1)).collect()
         }
         _ => text.to_owned(),
@@ -983,5 +986,10 @@ mod tests {
     fn lower_first_keeps_acronyms() {
         assert_eq!(lower_first("Local autonomy"), "local autonomy");
         assert_eq!(lower_first("NHS England"), "NHS England");
+        assert_eq!(lower_first("ICSs first"), "ICSs first");
+        assert_eq!(
+            lower_first("A linear solution imposed from above"),
+            "a linear solution imposed from above"
+        );
     }
 }
