@@ -9,7 +9,8 @@ use sqlx::PgPool;
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
 use crate::harness::{TestApp, hrefs, html, location, select, text, text_of};
 
-async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
+/// The slugs of `table`'s visible objects.
+pub(crate) async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
     sqlx::query_scalar::<_, String>(&format!(
         "select slug::text from {table} where hidden_at is null"
     ))

@@ -20,14 +20,11 @@ const SECTIONS: [(&str, &str); 6] = [
 
 /// The paths of `table`'s visible objects, as `/table/slug`.
 async fn visible(db: &PgPool, table: &str) -> BTreeSet<String> {
-    sqlx::query_scalar::<_, String>(&format!(
-        "select '/{table}/' || slug from {table} where hidden_at is null"
-    ))
-    .fetch_all(db)
-    .await
-    .unwrap()
-    .into_iter()
-    .collect()
+    let slugs = crate::pages::slugs(db, table).await;
+    slugs
+        .iter()
+        .map(|slug| format!("/{table}/{slug}"))
+        .collect()
 }
 
 /// The links in `page`'s main content to objects of `table`, in page order.
