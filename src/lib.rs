@@ -6,6 +6,7 @@
 
 pub(crate) mod api;
 pub mod auth;
+pub(crate) mod browse;
 pub mod cache;
 pub(crate) mod claims;
 pub mod cli;

@@ -36,20 +36,33 @@ pub struct Hit {
     pub title: String,
     /// Escaped HTML with `<mark>` around matches.
     pub snippet: String,
+    /// The page of the object it belongs to (a quote's claim, a passage's source), and
+    /// that object's title.
+    pub object_href: String,
+    pub object_title: String,
 }
 
 impl Hit {
-    pub fn kind_label(&self) -> &'static str {
+    /// The kind of the object it belongs to: a quote's is `claim`, a passage's `source`.
+    pub fn object_kind(&self) -> &str {
         match self.kind.as_str() {
-            "claim" => "Claim",
-            "quote" => "Quote",
-            "proposal" => "Proposal",
-            "tension" => "Tension",
-            "source" => "Source",
-            "segment" => "Source text",
-            "debate" => "Debate",
-            _ => "Result",
+            "quote" => "claim",
+            "segment" => "source",
+            kind => kind,
         }
+    }
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "claim" => "Claim",
+        "quote" => "Quote",
+        "proposal" => "Proposal",
+        "tension" => "Tension",
+        "source" => "Source",
+        "segment" => "Source text",
+        "debate" => "Debate",
+        _ => "Result",
     }
 }
 
@@ -59,7 +72,7 @@ struct SearchPage {
     masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     query: String,
-    hits: Vec<Hit>,
+    hits: Vec<Found>,
     /// Why there are no results to show, when the query itself is the reason.
     notice: Option<String>,
 }
@@ -102,62 +115,163 @@ async fn search(
             .into_response());
     }
 
-    let meaningful = sqlx::query_scalar!(
-        r#"select numnode(websearch_to_tsquery('english', $1)) > 0 as "meaningful!""#,
-        query
-    )
-    .fetch_one(&state.db)
-    .await?;
-    if !meaningful {
+    let tsquery = parse(&state.db, &query).await?;
+    if tsquery.is_empty() {
         let notice = "Your search has only very common words (like “the” or “and”), which are not indexed. Try a more specific word.";
         return Ok(Html(page(query, Vec::new(), Some(notice)).render()?).into_response());
     }
 
-    let hits = find(&state, &query).await?;
-    Ok(Html(page(query, hits, None).render()?).into_response())
+    let found = by_object(find(&state, &tsquery).await?);
+    Ok(Html(page(query, found, None).render()?).into_response())
 }
 
-/// One ranked query over every kind of object.
-pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
+/// What a search asks PostgreSQL for, as `tsquery` text (empty when it has only stop
+/// words): the words as `websearch_to_tsquery` reads them, and each acronym (see
+/// [`acronyms`]) as itself or its plural, whichever the text has.
+pub async fn parse(db: &sqlx::PgPool, query: &str) -> Result<String> {
+    let (rest, acronyms) = acronyms(query);
+    Ok(sqlx::query_scalar!(
+        r#"with a as (
+               select string_agg(format('(%s | %ss)', w, w), ' & ') as expr
+               from unnest($2::text[]) w
+               where numnode(plainto_tsquery('english', w)) > 0
+           )
+           select (case when a.expr is null then websearch_to_tsquery('english', $1)
+                        when $1 = '' then to_tsquery('english', a.expr)
+                        else websearch_to_tsquery('english', $1) && to_tsquery('english', a.expr)
+                   end)::text as "tsquery!"
+           from a"#,
+        rest,
+        &acronyms
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+/// Splits a search into the words left to `websearch_to_tsquery` and the acronyms taken
+/// out of them, each in the singular. The English stemmer keeps `ccgs` apart from `ccg`
+/// (it strips an `s` only after a vowel), so an acronym, a bare word of two or more
+/// capitals (`CCG`, `NHS`) or of capitals and a plural `s` (`CCGs`), is searched as both
+/// forms. Words in quotes or after `-` stay as typed, and so does a search using `or`,
+/// whose grouping an acronym taken out would change.
+pub fn acronyms(query: &str) -> (String, Vec<String>) {
+    let words: Vec<&str> = query.split_whitespace().collect();
+    if words.iter().any(|w| w.eq_ignore_ascii_case("or")) {
+        return (query.to_owned(), Vec::new());
+    }
+    let mut rest = Vec::new();
+    let mut found = Vec::new();
+    let mut quoted = false;
+    for word in words {
+        let bare = !quoted && !word.starts_with('-') && !word.contains('"');
+        quoted ^= word.matches('"').count() % 2 == 1;
+        let trimmed = word.trim_matches(|c: char| c.is_ascii_punctuation());
+        let singular = trimmed.strip_suffix('s').unwrap_or(trimmed);
+        if bare && singular.len() >= 2 && singular.bytes().all(|b| b.is_ascii_uppercase()) {
+            if !found.iter().any(|f| f == singular) {
+                found.push(singular.to_owned());
+            }
+        } else {
+            rest.push(word);
+        }
+    }
+    (rest.join(" "), found)
+}
+
+/// One result per object, in the order of its best match: a claim found through its
+/// text and through its quotes comes back once, the quotes that matched under it; a
+/// source, once, with the passages of its text that matched.
+pub struct Found {
+    /// The object's own hit, if its text matched (not only a quote or passage of it).
+    pub own: Option<Hit>,
+    pub kind: String,
+    pub href: String,
+    pub title: String,
+    /// The quotes or passages of it that matched, best first (at most [`WITHIN`]).
+    pub within: Vec<Hit>,
+}
+
+impl Found {
+    pub fn kind_label(&self) -> &'static str {
+        kind_label(&self.kind)
+    }
+}
+
+/// The most quotes or passages shown under one result.
+const WITHIN: usize = 3;
+
+/// Groups ranked hits by the object they belong to (see [`Found`]).
+pub fn by_object(hits: Vec<Hit>) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    for hit in hits {
+        let index = match found.iter().position(|f| f.href == hit.object_href) {
+            Some(index) => index,
+            None => {
+                found.push(Found {
+                    own: None,
+                    kind: hit.object_kind().to_owned(),
+                    href: hit.object_href.clone(),
+                    title: hit.object_title.clone(),
+                    within: Vec::new(),
+                });
+                found.len() - 1
+            }
+        };
+        let object = &mut found[index];
+        if hit.href == hit.object_href && hit.kind == object.kind {
+            object.own = Some(hit);
+        } else if object.within.len() < WITHIN {
+            object.within.push(hit);
+        }
+    }
+    found
+}
+
+/// One ranked query over every kind of object, for a search [`parse`]d to `tsquery`;
+/// each hit names the object it belongs to (a quote its claim, a passage its source).
+pub async fn find(state: &AppState, tsquery: &str) -> Result<Vec<Hit>> {
     let options = format!(
         "StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
     );
     // Each kind is ranked and cut to the page's size first; only the hits shown are then
     // highlighted (ts_headline re-parses the text, by far the costliest step).
     let rows = sqlx::query!(
-        r#"with q as (select websearch_to_tsquery('english', $1) as query),
+        r#"with q as (select $1::text::tsquery as query),
            hits as (
                (select 'claim' as kind, '/claims/' || c.slug as href, c.body as title, c.body as doc,
+                       '/claims/' || c.slug as object_href, c.body as object_title,
                        ts_rank(c.search, q.query) * 1.2 as rank
                 from claims c, q where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
                 order by rank desc limit $3)
              union all
-               (select 'quote', '/claims/' || c.slug, c.body, qt.body, ts_rank(qt.search, q.query) as rank
+               (select 'quote', '/claims/' || c.slug, c.body, qt.body, '/claims/' || c.slug, c.body,
+                       ts_rank(qt.search, q.query) as rank
                 from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
                 where qt.search @@ q.query and qt.removed_at is null
                 order by rank desc limit $3)
              union all
                (select 'proposal', '/proposals/' || p.slug, p.title, p.title || '. ' || p.summary,
-                       ts_rank(p.search, q.query) * 1.5 as rank
+                       '/proposals/' || p.slug, p.title, ts_rank(p.search, q.query) * 1.5 as rank
                 from proposals p, q where p.search @@ q.query and p.hidden_at is null
                 order by rank desc limit $3)
              union all
                (select 'tension', '/tensions/' || t.slug, t.title, t.pole_a || ' vs ' || t.pole_b || '. ' || t.description,
-                       ts_rank(t.search, q.query) * 1.5 as rank
+                       '/tensions/' || t.slug, t.title, ts_rank(t.search, q.query) * 1.5 as rank
                 from tensions t, q where t.search @@ q.query and t.hidden_at is null
                 order by rank desc limit $3)
              union all
                (select 'debate', '/debates/' || d.slug, d.title, d.title || '. ' || d.summary,
-                       ts_rank(d.search, q.query) * 1.5 as rank
+                       '/debates/' || d.slug, d.title, ts_rank(d.search, q.query) * 1.5 as rank
                 from debates d, q where d.search @@ q.query and d.hidden_at is null
                 order by rank desc limit $3)
              union all
-               (select 'source', '/sources/' || s.slug, s.title, s.title, ts_rank(s.search, q.query) * 1.3 as rank
+               (select 'source', '/sources/' || s.slug, s.title, s.title, '/sources/' || s.slug, s.title,
+                       ts_rank(s.search, q.query) * 1.3 as rank
                 from sources s, q where s.search @@ q.query and s.hidden_at is null
                 order by rank desc limit $3)
              union all
                (select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator, g.body,
-                       ts_rank(g.search, q.query) * 0.8 as rank
+                       '/sources/' || s.slug, s.title, ts_rank(g.search, q.query) * 0.8 as rank
                 from segments g
                 join current_source_versions v on v.id = g.source_version_id
                 join sources s on s.id = v.source_id and s.hidden_at is null, q
@@ -166,10 +280,11 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
            ),
            top as (select * from hits order by rank desc, kind, title limit $3)
            select kind as "kind!", href as "href!", title as "title!",
+                  object_href as "object_href!", object_title as "object_title!",
                   ts_headline('english', translate(doc, chr(1) || chr(2), ''), (select query from q), $2) as "snippet!"
            from top
            order by rank desc, kind, title"#,
-        query,
+        tsquery,
         options,
         MAX_RESULTS
     )
@@ -182,6 +297,8 @@ pub async fn find(state: &AppState, query: &str) -> Result<Vec<Hit>> {
             kind: row.kind,
             href: row.href,
             title: row.title,
+            object_href: row.object_href,
+            object_title: row.object_title,
         })
         .collect())
 }
@@ -214,6 +331,43 @@ mod tests {
         assert_eq!(
             mark("a <b> \u{1}tension\u{2} & c"),
             "a &lt;b&gt; <mark>tension</mark> &amp; c"
+        );
+    }
+
+    fn split(query: &str) -> (String, Vec<String>) {
+        acronyms(query)
+    }
+
+    #[test]
+    fn acronyms_and_their_plurals_are_taken_out_in_the_singular() {
+        assert_eq!(split("CCGs"), (String::new(), vec!["CCG".to_owned()]));
+        assert_eq!(
+            split("ICS boards, AHPs."),
+            (
+                "boards,".to_owned(),
+                vec!["ICS".to_owned(), "AHP".to_owned()]
+            )
+        );
+        assert_eq!(split("NHS NHS"), (String::new(), vec!["NHS".to_owned()]));
+    }
+
+    #[test]
+    fn words_that_are_not_bare_acronyms_stay_as_typed() {
+        for query in [
+            "ccgs",
+            "Ccg",
+            "A",
+            "As",
+            "-CCG",
+            "\"the CCG board\"",
+            "CCG or ICS",
+            "CCG2",
+        ] {
+            assert_eq!(split(query).1, Vec::<String>::new(), "{query}");
+        }
+        assert_eq!(
+            split("\"the CCG\" ICSs"),
+            ("\"the CCG\"".to_owned(), vec!["ICS".to_owned()])
         );
     }
 }

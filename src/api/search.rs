@@ -40,7 +40,8 @@ pub async fn search(
     Query(query): Query<SearchQuery>,
 ) -> Result<Json<Vec<SearchHit>>> {
     let q = query_text(&query.q, crate::search::MAX_QUERY_CHARS)?;
-    let hits = crate::search::find(&state, q).await?;
+    let tsquery = crate::search::parse(&state.db, q).await?;
+    let hits = crate::search::find(&state, &tsquery).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| SearchHit {

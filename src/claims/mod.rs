@@ -112,10 +112,7 @@ async fn show(reading: Reading) -> Result<Response> {
     let standing = standings.of(claim.id).cloned().unwrap_or(Standing::Stands);
     let (outgoing, incoming) = related(db, claim.id, &standings).await?;
     ClaimPage {
-        crumbs: vec![
-            Crumb::home(),
-            Crumb::new(short(&claim.body), format!("/claims/{}", claim.slug)),
-        ],
+        crumbs: crumbs(read::place(db, claim.id).await?, &claim),
         explained_by: explained_by(db, &standing, &standings).await?,
         quotes: read::quotes(db, claim.id).await?,
         attacked: incoming.iter().any(|r| r.kind.is_attack()),
@@ -131,6 +128,26 @@ async fn show(reading: Reading) -> Result<Response> {
         standing,
     }
     .page()
+}
+
+/// The trail to a claim: home, the debate and proposal it bears on (if any), the claim.
+fn crumbs(place: Option<read::Place>, claim: &Claim) -> Vec<Crumb> {
+    let mut crumbs = vec![Crumb::home()];
+    if let Some(place) = place {
+        crumbs.push(Crumb::new(
+            place.debate_title,
+            format!("/debates/{}", place.debate_slug),
+        ));
+        crumbs.push(Crumb::new(
+            place.proposal_title,
+            format!("/proposals/{}", place.proposal_slug),
+        ));
+    }
+    crumbs.push(Crumb::new(
+        short(&claim.body),
+        format!("/claims/{}", claim.slug),
+    ));
+    crumbs
 }
 
 /// The claim `key` names, as the reader may see it; an old numeric key is answered with a

@@ -190,3 +190,45 @@ pub(crate) fn item(
         standing: standings.label(id),
     }
 }
+
+/// Where a claim sits in the map, for its breadcrumbs: a proposal it bears on and that
+/// proposal's debate.
+pub(crate) struct Place {
+    pub debate_slug: String,
+    pub debate_title: String,
+    pub proposal_slug: String,
+    pub proposal_title: String,
+}
+
+/// How far up a chain of claims [`place`] looks for a proposal.
+const PLACE_DEPTH: i32 = 8;
+
+/// The visible proposal the claim bears on most directly: through its own relation if it
+/// has one, else through the claims it supports or attacks, nearest first (the earliest
+/// relation among equals); `None` when no chain of its relations reaches a proposal.
+pub(crate) async fn place(db: &PgPool, claim: i64) -> Result<Option<Place>> {
+    Ok(sqlx::query_as!(
+        Place,
+        r#"with recursive up (claim_id, depth) as (
+               select $1::bigint, 0
+               union
+               select r.to_claim_id, u.depth + 1
+               from up u
+               join relations r on r.from_claim_id = u.claim_id and r.removed_at is null
+               join claims c on c.id = r.to_claim_id and c.hidden_at is null
+               where u.depth < $2
+           )
+           select d.slug as "debate_slug!: String", d.title as debate_title,
+                  p.slug as "proposal_slug!: String", p.title as proposal_title
+           from up
+           join relations r on r.from_claim_id = up.claim_id and r.removed_at is null
+           join proposals p on p.id = r.to_proposal_id and p.hidden_at is null
+           join debates d on d.id = p.debate_id and d.hidden_at is null
+           order by up.depth, r.id
+           limit 1"#,
+        claim,
+        PLACE_DEPTH
+    )
+    .fetch_optional(db)
+    .await?)
+}

@@ -20,7 +20,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -38,12 +38,19 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; st
 
 /// The whole application for `state`.
 pub fn app(state: AppState) -> Router {
-    let static_files = ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
+    let cached_a_day = || {
+        SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=86400"),
-        ))
+        )
+    };
+    let static_files = ServiceBuilder::new()
+        .layer(cached_a_day())
         .service(ServeDir::new(&state.config.static_dir));
+    // Browsers ask for /favicon.ico whatever the page links: the same icon answers.
+    let favicon = ServiceBuilder::new()
+        .layer(cached_a_day())
+        .service(ServeFile::new(state.config.static_dir.join("favicon.svg")));
 
     let routes = Router::new()
         .merge(health::router())
@@ -54,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::claims::router())
         .merge(crate::sources::page::router())
         .merge(crate::search::router())
+        .merge(crate::browse::router())
         .merge(crate::api::router())
         .merge(crate::export::routes::router())
         .merge(crate::auth::pages::router())
@@ -64,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::sources::suggestions::router())
         .merge(crate::history::router())
         .nest_service("/static", static_files)
+        .route_service("/favicon.ico", favicon)
         .fallback(errors::not_found)
         .layer(sessions(&state))
         .layer(axum::middleware::from_fn_with_state(

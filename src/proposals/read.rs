@@ -181,3 +181,39 @@ pub(crate) async fn sources(
     .fetch_all(db)
     .await?)
 }
+
+/// A proposal as the index lists it: its debate, and how many visible claims bear on it
+/// directly, for and against.
+pub(crate) struct Listed {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub debate_slug: String,
+    pub debate_title: String,
+    pub claims_for: i64,
+    pub claims_against: i64,
+}
+
+/// The visible proposals of visible debates: the newest debate first (undated last), and
+/// within a debate the proposals most argued over (claims for and against) first.
+pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+    Ok(sqlx::query_as!(
+        Listed,
+        r#"select p.slug as "slug!: String", p.title, p.summary,
+                  d.slug as "debate_slug!: String", d.title as debate_title,
+                  count(c.id) filter (where r.kind = 'supports') as "claims_for!",
+                  count(c.id) filter (where r.kind <> 'supports') as "claims_against!"
+           from proposals p
+           join debates d on d.id = p.debate_id and d.hidden_at is null
+           left join relations r on r.to_proposal_id = p.id and r.removed_at is null
+           left join claims c on c.id = r.from_claim_id and c.hidden_at is null
+           where p.hidden_at is null
+           group by p.id, d.id
+           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title,
+                    count(c.id) desc, p.title
+           limit $1"#,
+        limit
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -164,19 +164,21 @@ pub(crate) async fn debates(db: &PgPool, source: i64) -> Result<Vec<DebateLink>>
     .await?)
 }
 
-/// A source as the home page lists it.
+/// A source as the home page and the index list it.
 pub(crate) struct Listed {
     pub slug: String,
     pub title: String,
     pub kind: String,
     pub author: Option<String>,
+    pub published_on: Option<time::Date>,
 }
 
-/// The latest visible sources, newest first.
+/// The latest visible sources, newest first (undated last).
 pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
-        r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author
+        r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author,
+                  s.published_on
            from sources s left join actors a on a.id = s.author_id
            where s.hidden_at is null
            order by s.published_on desc nulls last, s.title

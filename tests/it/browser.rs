@@ -313,6 +313,11 @@ async fn every_page_type_fits_a_phone_and_a_desktop_passes_axe_and_is_screenshot
         ("not-found", "/proposals/no-such-proposal"),
         ("sign-in", "/signin"),
         ("api", "/api"),
+        ("debates", "/debates"),
+        ("proposals", "/proposals"),
+        ("tensions", "/tensions"),
+        ("sources", "/sources"),
+        ("about", "/about"),
     ];
     for width in [1280, 375] {
         browser.set_width(width).await;

@@ -17,6 +17,7 @@ mod pages;
 mod perf;
 mod queries;
 mod races;
+mod reading;
 mod relations;
 mod roundtrip;
 mod summary;
