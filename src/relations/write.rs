@@ -170,6 +170,29 @@ async fn hold(conn: &mut PgConnection, user: &User, id: i64, change: &str) -> Re
     })
 }
 
+impl Held {
+    /// Records the change of the relation `id` that set `field` to `value`.
+    async fn record(
+        self,
+        conn: &mut PgConnection,
+        user: &User,
+        id: i64,
+        action: RevisionAction,
+        field: &str,
+        value: serde_json::Value,
+    ) -> Result<()> {
+        let mut after = self.state.clone();
+        after[field] = value;
+        Revision::new(ObjectKind::Relation, id, action)
+            .by(user.id)
+            .before(self.state)
+            .after(after)
+            .record(conn)
+            .await?;
+        Ok(())
+    }
+}
+
 /// Retires the relation `id` (sets `removed_at`; the row stays, with its history). Its
 /// creator or a moderator may; retiring a retired one is a 409.
 pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
@@ -177,15 +200,15 @@ pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
     sqlx::query!("update relations set removed_at = now() where id = $1", id)
         .execute(&mut *conn)
         .await?;
-    let mut after = held.state.clone();
-    after["retired"] = json!(true);
-    Revision::new(ObjectKind::Relation, id, RevisionAction::Unlink)
-        .by(user.id)
-        .before(held.state)
-        .after(after)
-        .record(conn)
-        .await?;
-    Ok(())
+    held.record(
+        conn,
+        user,
+        id,
+        RevisionAction::Unlink,
+        "retired",
+        json!(true),
+    )
+    .await
 }
 
 /// A relation's new kind.
@@ -227,15 +250,8 @@ pub async fn retype(
             current: Some(held.state),
         });
     }
-    let mut after = held.state.clone();
-    after["kind"] = json!(kind);
-    Revision::new(ObjectKind::Relation, id, RevisionAction::Edit)
-        .by(user.id)
-        .before(held.state)
-        .after(after)
-        .record(conn)
-        .await?;
-    Ok(())
+    held.record(conn, user, id, RevisionAction::Edit, "kind", json!(kind))
+        .await
 }
 
 fn parse_kind(kind: &str) -> Result<RelationKind> {
