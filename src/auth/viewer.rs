@@ -1,6 +1,7 @@
-//! Who is reading, as far as visibility goes: the one rule every read applies. Hidden
-//! objects (claims, sources, proposals…) are seen by moderators only; removed links and
-//! retired quotes by nobody.
+//! Who is reading, as far as visibility goes. A hidden claim is seen by moderators only
+//! (on its own page, marked as hidden) and left out of every list for everyone; hidden
+//! proposals, tensions, debates and sources are seen by nobody; removed links and retired
+//! quotes by nobody.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -47,10 +47,11 @@ pub(crate) async fn proposals(db: &PgPool, debate: i64) -> Result<Vec<ProposalRo
     Ok(sqlx::query_as!(
         ProposalRow,
         r#"select p.id, p.slug as "slug!: String", p.title, p.summary,
-                  count(r.id) filter (where r.kind = 'supports') as "claims_for!",
-                  count(r.id) filter (where r.kind <> 'supports') as "claims_against!"
+                  count(c.id) filter (where r.kind = 'supports') as "claims_for!",
+                  count(c.id) filter (where r.kind <> 'supports') as "claims_against!"
            from proposals p
            left join relations r on r.to_proposal_id = p.id and r.removed_at is null
+           left join claims c on c.id = r.from_claim_id and c.hidden_at is null
            where p.debate_id = $1 and p.hidden_at is null
            group by p.id
            order by p.title"#,

@@ -329,3 +329,42 @@ async fn defeated_and_contested_claims_look_different_in_lists() {
     }
     assert!(defeated > 0, "the shipped map lists defeated claims");
 }
+
+/// The "N for · M against" of a proposal counts visible claims only, on the debate's
+/// cards as on the proposals index: hiding every claim about a proposal leaves 0 and 0.
+#[tokio::test]
+async fn hidden_claims_are_counted_neither_on_debate_cards_nor_in_the_index() {
+    let app = TestApp::spawn_with_corpus().await;
+    let (proposal, debate): (String, String) = sqlx::query_as(
+        "select p.slug::text, d.slug::text from proposals p join debates d on d.id = p.debate_id
+         join relations r on r.to_proposal_id = p.id and r.removed_at is null
+         group by p.id, d.id order by count(*) desc, p.slug limit 1",
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update claims set hidden_at = now() where id in (select r.from_claim_id from relations r
+         join proposals p on p.id = r.to_proposal_id where p.slug = $1::text)",
+    )
+    .bind(&proposal)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let card = scraper::Selector::parse("li.card").unwrap();
+    let meta = scraper::Selector::parse("p.meta").unwrap();
+    let link = scraper::Selector::parse(&format!("a[href='/proposals/{proposal}']")).unwrap();
+    for path in [format!("/debates/{debate}"), "/proposals".to_owned()] {
+        let page = app.page(&path).await;
+        let counts = page
+            .select(&card)
+            .find(|li| li.select(&link).next().is_some())
+            .and_then(|li| li.select(&meta).next())
+            .map(|p| text(&p))
+            .unwrap_or_else(|| panic!("{path} has no card for {proposal}"));
+        assert!(
+            counts == "0 for · 0 against" || counts.ends_with(" · 0 for · 0 against"),
+            "{path}: {counts}"
+        );
+    }
+}
