@@ -641,23 +641,7 @@ fn leanings(tension: &crate::export::model::Tension, [a, b, balanced]: [usize; 3
 /// that debate's proposals lean.
 fn recurring(w: &mut Writer, debate: &Debate) {
     let all = w.map.all;
-    let debate_of: HashMap<&str, &str> = all
-        .proposals
-        .iter()
-        .map(|p| (p.slug.as_str(), p.debate.as_str()))
-        .collect();
-    let mut by_tension: BTreeMap<&str, BTreeMap<&str, [usize; 3]>> = BTreeMap::new();
-    for raise in &all.raises {
-        let Some(d) = debate_of.get(raise.proposal.as_str()) else {
-            continue;
-        };
-        let counts = by_tension
-            .entry(raise.tension.as_str())
-            .or_default()
-            .entry(d)
-            .or_default();
-        counts[leaning_index(raise.leaning)] += 1;
-    }
+    let mut by_tension = leanings_by_debate(all);
     by_tension.retain(|_, debates| debates.len() > 1 && debates.contains_key(debate.slug.as_str()));
     if by_tension.is_empty() {
         return;
@@ -685,38 +669,7 @@ fn recurring(w: &mut Writer, debate: &Debate) {
         ranked.truncate(RECURRING_ROWS);
         by_tension.retain(|slug, _| ranked.contains(slug));
     }
-    let mut columns: Vec<&Debate> = all
-        .debates
-        .iter()
-        .filter(|d| {
-            by_tension
-                .values()
-                .any(|ds| ds.contains_key(d.slug.as_str()))
-        })
-        .collect();
-    // By date, undated debates last.
-    columns.sort_by_key(|d| {
-        let date = d.started.or(d.ended);
-        (date.is_none(), date, d.slug.clone())
-    });
-    let years: Vec<Option<i32>> = columns
-        .iter()
-        .map(|d| d.started.or(d.ended).map(|x| x.year()))
-        .collect();
-    let head_of = |i: usize, d: &Debate| -> String {
-        let unique = years[i].is_some() && years.iter().filter(|y| **y == years[i]).count() == 1;
-        let name = match years[i] {
-            Some(year) if unique => year.to_string(),
-            _ => d.title.clone(),
-        };
-        if d.slug == debate.slug {
-            "This debate".to_owned()
-        } else {
-            name
-        }
-    };
-    let mut head = vec!["Tension".to_owned()];
-    head.extend(columns.iter().enumerate().map(|(i, d)| head_of(i, d)));
+    let (columns, head) = table_columns(all, &by_tension, debate);
     let mut rows = Vec::new();
     for slug in &ranked {
         let debates = &by_tension[slug];
@@ -756,6 +709,71 @@ fn recurring(w: &mut Writer, debate: &Debate) {
     };
     w.blocks.push(Block::Paragraph(vec![Span::Text(sentence)]));
     w.blocks.push(Block::Table { head, rows });
+}
+
+/// How many proposals of each debate raise each tension, by leaning (a, b, balanced).
+fn leanings_by_debate(all: &MapDocument) -> BTreeMap<&str, BTreeMap<&str, [usize; 3]>> {
+    let debate_of: HashMap<&str, &str> = all
+        .proposals
+        .iter()
+        .map(|p| (p.slug.as_str(), p.debate.as_str()))
+        .collect();
+    let mut by_tension: BTreeMap<&str, BTreeMap<&str, [usize; 3]>> = BTreeMap::new();
+    for raise in &all.raises {
+        let Some(d) = debate_of.get(raise.proposal.as_str()) else {
+            continue;
+        };
+        let counts = by_tension
+            .entry(raise.tension.as_str())
+            .or_default()
+            .entry(d)
+            .or_default();
+        counts[leaning_index(raise.leaning)] += 1;
+    }
+    by_tension
+}
+
+/// The debates with a column in the recurring-tensions table (by date, undated last) and
+/// the table's head: a year when it tells the debates apart, else the title; this debate
+/// as "This debate".
+fn table_columns<'a>(
+    all: &'a MapDocument,
+    by_tension: &BTreeMap<&str, BTreeMap<&str, [usize; 3]>>,
+    debate: &Debate,
+) -> (Vec<&'a Debate>, Vec<String>) {
+    let mut columns: Vec<&Debate> = all
+        .debates
+        .iter()
+        .filter(|d| {
+            by_tension
+                .values()
+                .any(|ds| ds.contains_key(d.slug.as_str()))
+        })
+        .collect();
+    // By date, undated debates last.
+    columns.sort_by_key(|d| {
+        let date = d.started.or(d.ended);
+        (date.is_none(), date, d.slug.clone())
+    });
+    let years: Vec<Option<i32>> = columns
+        .iter()
+        .map(|d| d.started.or(d.ended).map(|x| x.year()))
+        .collect();
+    let head_of = |i: usize, d: &Debate| -> String {
+        let unique = years[i].is_some() && years.iter().filter(|y| **y == years[i]).count() == 1;
+        let name = match years[i] {
+            Some(year) if unique => year.to_string(),
+            _ => d.title.clone(),
+        };
+        if d.slug == debate.slug {
+            "This debate".to_owned()
+        } else {
+            name
+        }
+    };
+    let mut head = vec!["Tension".to_owned()];
+    head.extend(columns.iter().enumerate().map(|(i, d)| head_of(i, d)));
+    (columns, head)
 }
 
 fn sources(w: &mut Writer) {
