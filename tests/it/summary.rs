@@ -33,6 +33,17 @@ async fn note_html(app: &TestApp, slug: &str, query: &str) -> Html {
     Html::parse_document(&response.text().await.unwrap())
 }
 
+/// Every debate's note as HTML, short and full, each with its label ("SLUG", "SLUG?detail=full").
+async fn every_note_html(app: &TestApp) -> Vec<(String, Html)> {
+    let mut notes = Vec::new();
+    for slug in debates(app).await {
+        for query in ["", "?detail=full"] {
+            notes.push((format!("{slug}{query}"), note_html(app, &slug, query).await));
+        }
+    }
+    notes
+}
+
 fn sel(css: &str) -> Selector {
     Selector::parse(css).unwrap()
 }
@@ -161,25 +172,22 @@ async fn no_sentence_of_the_notes_argument_is_repeated_more_than_twice_across_th
 async fn a_defeated_claim_is_only_ever_shown_with_what_defeats_it() {
     let app = public_app().await;
     let mut defeated = 0;
-    for slug in debates(&app).await {
-        for query in ["", "?detail=full"] {
-            let page = note_html(&app, &slug, query).await;
-            for item in page.select(&sel("main li")) {
-                let text = text_of(item);
-                if !text.contains("(defeated)") {
-                    continue;
-                }
-                defeated += 1;
-                let (_, after) = text.split_once("(defeated)").unwrap();
-                let defeater = after
-                    .split_once("Defeated by: ")
-                    .map(|(_, d)| d)
-                    .unwrap_or_else(|| panic!("{slug}{query}: no defeater in {text}"));
-                assert!(defeater.len() > 20, "{text}");
-                // The defeater is a claim of the map, linked.
-                let links: Vec<_> = item.select(&sel("a[href*='/claims/']")).collect();
-                assert!(links.len() >= 2, "{text}");
+    for (label, page) in every_note_html(&app).await {
+        for item in page.select(&sel("main li")) {
+            let text = text_of(item);
+            if !text.contains("(defeated)") {
+                continue;
             }
+            defeated += 1;
+            let (_, after) = text.split_once("(defeated)").unwrap();
+            let defeater = after
+                .split_once("Defeated by: ")
+                .map(|(_, d)| d)
+                .unwrap_or_else(|| panic!("{label}: no defeater in {text}"));
+            assert!(defeater.len() > 20, "{text}");
+            // The defeater is a claim of the map, linked.
+            let links: Vec<_> = item.select(&sel("a[href*='/claims/']")).collect();
+            assert!(links.len() >= 2, "{text}");
         }
     }
     assert!(
@@ -192,32 +200,29 @@ async fn a_defeated_claim_is_only_ever_shown_with_what_defeats_it() {
 async fn every_quote_shown_is_verbatim_in_the_passage_it_cites() {
     let app = public_app().await;
     let mut quotes = 0;
-    for slug in debates(&app).await {
-        for query in ["", "?detail=full"] {
-            let page = note_html(&app, &slug, query).await;
-            for q in page.select(&sel("main q[cite]")) {
-                let cite = q.value().attr("cite").unwrap();
-                let path = cite
-                    .strip_prefix(PUBLIC)
-                    .expect("cited under the public URL");
-                let (source, anchor) = path
-                    .strip_prefix("/sources/")
-                    .and_then(|p| p.split_once('#'))
-                    .unwrap_or_else(|| panic!("{cite}"));
-                let body: String = sqlx::query_scalar(
-                    "select g.body from segments g join source_versions v on v.id = g.source_version_id
-                     join sources s on s.id = v.source_id
-                     where s.slug = $1 and g.anchor = $2 order by v.number desc limit 1",
-                )
-                .bind(source)
-                .bind(anchor)
-                .fetch_one(&app.db)
-                .await
-                .unwrap();
-                let text: String = q.text().collect();
-                assert!(body.contains(&text), "{text:?} is not in {cite}");
-                quotes += 1;
-            }
+    for (label, page) in every_note_html(&app).await {
+        for q in page.select(&sel("main q[cite]")) {
+            let cite = q.value().attr("cite").unwrap();
+            let path = cite
+                .strip_prefix(PUBLIC)
+                .expect("cited under the public URL");
+            let (source, anchor) = path
+                .strip_prefix("/sources/")
+                .and_then(|p| p.split_once('#'))
+                .unwrap_or_else(|| panic!("{cite}"));
+            let body: String = sqlx::query_scalar(
+                "select g.body from segments g join source_versions v on v.id = g.source_version_id
+                 join sources s on s.id = v.source_id
+                 where s.slug = $1 and g.anchor = $2 order by v.number desc limit 1",
+            )
+            .bind(source)
+            .bind(anchor)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+            let text: String = q.text().collect();
+            assert!(body.contains(&text), "{label}: {text:?} is not in {cite}");
+            quotes += 1;
         }
     }
     assert!(quotes > 20, "{quotes} quotes");
