@@ -305,8 +305,11 @@ async fn write_arguments(
 }
 
 /// Every revision collected, and one for the whole generated map: their count.
-async fn write_revisions(mut w: Writer<'_>, options: Options) -> Result<usize, sqlx::Error> {
-    let mut revisions = std::mem::replace(&mut w.revisions, CopyRows::new());
+async fn write_revisions(w: Writer<'_>, options: Options) -> Result<usize, sqlx::Error> {
+    let Writer {
+        conn,
+        mut revisions,
+    } = w;
     revisions
         .text(ObjectKind::Map.as_str())
         .value(0)
@@ -322,7 +325,7 @@ async fn write_revisions(mut w: Writer<'_>, options: Options) -> Result<usize, s
         ));
     revisions.end();
     let revision_columns = "object_kind, object_id, action, user_id, after, note";
-    load(w.conn, "revisions", revision_columns, revisions, false).await
+    load(conn, "revisions", revision_columns, revisions, false).await
 }
 
 /// The sources with their one version each, their segments and their debates.
