@@ -49,6 +49,13 @@ impl DebatePage {
         )
     }
 
+    /// A tension's title as a column head: what comes before a colon ("Competing
+    /// geographies" of "Competing geographies: council boundaries vs hospital
+    /// catchments"), the whole title otherwise.
+    fn short_head<'a>(&self, title: &'a str) -> &'a str {
+        title.split_once(':').map_or(title, |(head, _)| head.trim())
+    }
+
     fn period(&self) -> Option<String> {
         match (self.debate.started_on, self.debate.ended_on) {
             (Some(start), Some(end)) => Some(format!("{} to {}", long_date(start), long_date(end))),
