@@ -558,3 +558,46 @@ async fn debate_cards_show_the_balance_and_the_tensions_each_proposal_raises() {
         "the debate page states its order"
     );
 }
+
+#[tokio::test]
+async fn timelines_and_lists_state_their_order_and_list_each_claim_once() {
+    let app = TestApp::spawn_with_corpus().await;
+    let home = app.page("/").await;
+    assert_eq!(
+        select(&home, "main p.order").len(),
+        3,
+        "home states the order of its debates, tensions and sources"
+    );
+    // Every debate card says when, or that it is undated.
+    for card in select(&home, "ul.cards li.card p.meta") {
+        let meta = text(&card);
+        assert!(
+            meta.starts_with("undated") || meta.chars().next().unwrap().is_ascii_digit(),
+            "{meta}"
+        );
+    }
+    for slug in crate::pages::slugs(&app.db, "tensions").await {
+        let path = format!("/tensions/{slug}");
+        let page = app.page(&path).await;
+        assert!(
+            text(&select(&page, "#raised-heading ~ p.order")[0]).contains("time order"),
+            "{path} states its timeline's order"
+        );
+        // The timeline is in the order of the debates' dates, undated last.
+        let years: Vec<Option<i32>> = select(&page, "ol.timeline .when")
+            .iter()
+            .map(|w| text(w).parse().ok())
+            .collect();
+        let mut sorted = years.clone();
+        sorted.sort_by_key(|y| (y.is_none(), *y));
+        assert_eq!(years, sorted, "{path}");
+        for side in ["a", "b"] {
+            let listed = hrefs(
+                &page,
+                &format!("section[aria-labelledby=side-{side}-heading] a.claim-text"),
+            );
+            let unique: BTreeSet<&String> = listed.iter().collect();
+            assert_eq!(unique.len(), listed.len(), "{path} side {side}: {listed:?}");
+        }
+    }
+}
