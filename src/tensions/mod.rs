@@ -13,8 +13,8 @@ use axum::routing::get;
 use self::read::{Raising, SideClaim, Tension};
 use crate::domain::Leaning;
 use crate::read::Reading;
-use crate::views::{ClaimItem, Crumb};
 use crate::views::form::Page;
+use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {

@@ -601,3 +601,39 @@ async fn timelines_and_lists_state_their_order_and_list_each_claim_once() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
+    let app = TestApp::spawn_with_corpus().await;
+    let api = app.page("/api").await;
+    let summaries = select(&api, "table.operations td.summary");
+    assert!(!summaries.is_empty());
+    for summary in &summaries {
+        assert!(!text(summary).contains('`'), "{}", text(summary));
+    }
+    assert!(
+        !select(&api, "table.operations td.summary code").is_empty(),
+        "code spans are shown as code"
+    );
+    // A pole is shown as written wherever a leaning is phrased.
+    let poles: Vec<String> = sqlx::query_scalar(
+        "select unnest(array[pole_a, pole_b]) from tensions where hidden_at is null",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let acronym = poles
+        .iter()
+        .find(|p| p.contains("NHS"))
+        .expect("a pole names the NHS");
+    let mut seen = 0;
+    for slug in proposal_slugs(&app.db).await {
+        let page = app.page(&format!("/proposals/{slug}")).await;
+        for lean in select(&page, ".verdict .chip-lean") {
+            let lean = text(&lean);
+            assert!(!lean.contains("nhs"), "{lean}");
+            seen += usize::from(lean.contains(acronym.as_str()));
+        }
+    }
+    assert!(seen > 0, "{acronym:?} is shown as written");
+}
