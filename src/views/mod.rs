@@ -1,6 +1,7 @@
 //! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
 //! holds what every form page shares.
 
+pub(crate) mod flash;
 pub(crate) mod form;
 
 use std::collections::BTreeMap;
@@ -85,6 +86,11 @@ impl Standings {
 
     pub fn of(&self, claim: i64) -> Option<&Standing> {
         self.0.get(&claim)
+    }
+
+    /// Every visible claim's id.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.0.keys().copied()
     }
 
     pub fn label(&self, claim: i64) -> StandingLabel {

@@ -637,3 +637,53 @@ async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
     }
     assert!(seen > 0, "{acronym:?} is shown as written");
 }
+
+#[tokio::test]
+async fn a_write_is_confirmed_once_and_an_attack_names_the_claims_whose_standing_it_changed() {
+    use crate::builders::small::{QUOTE, SEGMENT, SOURCE, TARGET};
+    let app = crate::builders::small::spawn().await;
+    let visitor = app
+        .signed_in("reader@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let response = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                (
+                    "text",
+                    "More control only moves the blame about, it does not remove it.",
+                ),
+                ("relation", "attacks"),
+                ("target", TARGET),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let landed = crate::harness::location(&response);
+    let page = visitor.page(&landed).await;
+    let flash = select(&page, "main .flash[role=status]");
+    assert_eq!(flash.len(), 1, "{landed} confirms the write");
+    assert!(
+        text(&flash[0]).contains("Your claim is added."),
+        "{}",
+        text(&flash[0])
+    );
+    let changed = hrefs(&page, ".flash ul.changed a");
+    assert_eq!(
+        changed,
+        vec![format!("/claims/{TARGET}")],
+        "the attacked claim no longer stands"
+    );
+    assert!(
+        text(&flash[0]).contains("was stands, now defeated"),
+        "{}",
+        text(&flash[0])
+    );
+    let again = visitor.page(&landed).await;
+    assert!(
+        select(&again, ".flash").is_empty(),
+        "a confirmation shows once"
+    );
+}
