@@ -45,9 +45,12 @@ pub struct Changed {
     pub now: StandingLabel,
 }
 
-/// The confirmation waiting in `session`, taken (it shows once).
+/// The confirmation waiting in `session`, taken (it shows once). Only a session holding
+/// one is changed: the rest answer without a new cookie, so their pages keep their ETag.
 pub async fn take(session: &Session) -> Option<Flash> {
-    session.remove::<Flash>(KEY).await.ok().flatten()
+    let flash = session.get::<Flash>(KEY).await.ok().flatten()?;
+    session.remove::<Flash>(KEY).await.ok()?;
+    Some(flash)
 }
 
 /// Around every page write (a POST outside the API that answers with a redirect): the
