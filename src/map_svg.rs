@@ -121,7 +121,14 @@ fn layout(nodes: &[MapNode], edges: &[MapEdge]) -> (Vec<Placed>, i32, i32) {
 pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> String {
     let (nodes, edges) = canonical(nodes, edges);
     let description = describe(&nodes, &edges);
-    if let Some(svg) = graphviz::draw(id, title, &description, &nodes, &edges) {
+    let drawing = graphviz::Drawing {
+        id,
+        title,
+        description: &description,
+        nodes: &nodes,
+        edges: &edges,
+    };
+    if let Some(svg) = graphviz::draw(&drawing) {
         return svg;
     }
     fallback(id, title, &description, &nodes, &edges)

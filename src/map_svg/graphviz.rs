@@ -25,24 +25,28 @@ const LINE: usize = 30;
 /// How many drawings are kept.
 const KEPT: usize = 256;
 
+/// A map to draw: `id` prefixes element ids (two maps can share a page), `title` and
+/// `description` label the SVG.
+pub(super) struct Drawing<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub nodes: &'a [MapNode],
+    pub edges: &'a [MapEdge],
+}
+
 /// The drawing, or None when Graphviz cannot make it (then the caller falls back).
-pub(super) fn draw(
-    id: &str,
-    title: &str,
-    description: &str,
-    nodes: &[MapNode],
-    edges: &[MapEdge],
-) -> Option<String> {
-    if nodes.len() > MAX_NODES {
+pub(super) fn draw(map: &Drawing) -> Option<String> {
+    if map.nodes.len() > MAX_NODES {
         return None;
     }
-    let source = dot_source(id, nodes, edges);
-    let key = format!("{title}\u{0}{description}\u{0}{source}");
+    let source = dot_source(map.id, map.nodes, map.edges);
+    let key = format!("{}\u{0}{}\u{0}{source}", map.title, map.description);
     if let Some(svg) = kept().lock().expect("the drawings lock").get(&key) {
         return Some(svg.to_string());
     }
     let raw = run_dot("dot", &source)?;
-    let svg = finish(&raw, id, title, description, nodes, edges)?;
+    let svg = finish(&raw, map)?;
     let mut kept = kept().lock().expect("the drawings lock");
     if kept.len() >= KEPT {
         kept.clear();
@@ -67,21 +71,24 @@ fn element(id: &str, kind: char, i: usize) -> String {
     format!("{id}_{kind}{i}")
 }
 
-/// A DOT string literal of `text`. Graphviz reads `&name;` in labels as an entity, so `&`
-/// is written as `&amp;`; quotes and backslashes are escaped.
+/// A DOT string literal of `text`, as Graphviz should draw it: `&` is written `&amp;`
+/// (Graphviz reads `&name;` as an entity), line breaks become spaces and other control
+/// characters are dropped; then quoted as the DOT export quotes.
 fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
+    crate::export::dot::quote(&plain(text))
+}
+
+/// `text` with `&` escaped for Graphviz and no control characters (see [`quote`]).
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
         }
     }
-    out.push('"');
     out
 }
 
@@ -139,16 +146,10 @@ fn size(lines: &[String], font_size: f64) -> (f64, f64) {
     (width / 72.0, height / 72.0)
 }
 
-/// A node's label in DOT: its lines joined by `\n`.
+/// A node's label in DOT: its lines, one under another.
 fn label(lines: &[String]) -> String {
-    lines
-        .iter()
-        .map(|line| {
-            let quoted = quote(line);
-            quoted[1..quoted.len() - 1].to_owned()
-        })
-        .collect::<Vec<_>>()
-        .join("\\n")
+    let lines: Vec<String> = lines.iter().map(|line| plain(line)).collect();
+    crate::export::dot::quote(&lines.join("\n"))
 }
 
 /// The map in DOT: the root on the left, the claims bearing on it to its right, their
@@ -172,7 +173,7 @@ fn dot_source(id: &str, nodes: &[MapNode], edges: &[MapEdge]) -> String {
         let (width, height) = size(&lines, font_size);
         let _ = writeln!(
             out,
-            "  n{i} [id={}, label=\"{}\", fontsize={font_size}, width={width:.3}, height={height:.3}, fixedsize=true, fillcolor=\"{fill}\", color=\"{stroke}\", URL={}, tooltip={}, target=\"_top\"{extra}];",
+            "  n{i} [id={}, label={}, fontsize={font_size}, width={width:.3}, height={height:.3}, fixedsize=true, fillcolor=\"{fill}\", color=\"{stroke}\", URL={}, tooltip={}, target=\"_top\"{extra}];",
             quote(&element(id, 'n', i)),
             label(&lines),
             quote(&url(&node.href)),
@@ -253,14 +254,14 @@ fn run_dot(program: &str, source: &str) -> Option<String> {
 /// Graphviz's SVG made argmap's: its own `<svg>` element (labelled by the title and
 /// description, sized in pixels), each node's `<title>` its full text, each node and
 /// edge classed by kind and standing, the legend below.
-fn finish(
-    raw: &str,
-    id: &str,
-    title: &str,
-    description: &str,
-    nodes: &[MapNode],
-    edges: &[MapEdge],
-) -> Option<String> {
+fn finish(raw: &str, map: &Drawing) -> Option<String> {
+    let &Drawing {
+        id,
+        title,
+        description,
+        nodes,
+        edges,
+    } = map;
     let start = raw.find("<svg")?;
     let open_end = start + raw[start..].find('>')?;
     let open = &raw[start..open_end];
