@@ -9,8 +9,8 @@ use axum::routing::get;
 
 use crate::auth::Masthead;
 use crate::export::Format;
-use crate::views::Crumb;
 use crate::views::form::Page;
+use crate::views::{Balance, Crumb, Standings};
 use crate::{AppState, Result, debates, proposals, sources, tensions};
 
 /// An index lists everything visible: no page of it is cut.
@@ -53,11 +53,24 @@ struct ProposalIndex {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     proposals: Vec<proposals::read::Listed>,
+    standings: std::sync::Arc<Standings>,
+}
+
+impl ProposalIndex {
+    /// How the argument about `proposal` comes out, in brief.
+    fn balance(&self, proposal: &proposals::read::Listed) -> Balance {
+        Balance::of(
+            &proposal.claims_for,
+            &proposal.claims_against,
+            &self.standings,
+        )
+    }
 }
 
 async fn proposal_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
     ProposalIndex {
         proposals: proposals::read::list(&state.db, EVERY).await?,
+        standings: state.caches.standings(&state.db).await?,
         crumbs: crumbs("Proposals", "/proposals"),
         masthead,
     }

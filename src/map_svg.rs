@@ -1,13 +1,21 @@
-//! Drawing an argument map as SVG on the server: a proposal (or claim) at the top, the
-//! claims that support or attack it below, their rebuttals below those.
+//! Drawing an argument map as SVG on the server: a proposal (or claim) and the claims
+//! that support or attack it, their rebuttals beyond those.
 //!
-//! The layout is layered by distance from the root; a layer wider than [`COLUMNS`] wraps
-//! onto several rows so a map of a hundred claims stays readable at page width rather
-//! than shrinking to illegibility. Every node links to its page and carries its full text
-//! as a tooltip; the SVG is a labelled group (its title and description) whose links
-//! screen readers can reach one by one. Colours come as
-//! presentation attributes (so a standalone `.svg` looks right) and as classes (so the
-//! page's stylesheet can restyle it, e.g. in dark mode).
+//! The drawing is laid out by Graphviz (`dot`): layers from the proposal outwards, edges
+//! routed around the boxes and crossings kept few. Supports are solid green lines with a
+//! filled arrow, attacks dashed red lines ending in a bar, undercuts dotted amber lines
+//! ending in a diamond; a legend says so. Every node is a link to its page carrying its
+//! full text (as its `<title>`, shown on hover, and in the box itself, never cut), and
+//! nodes and edges carry the classes `node` and `edge` (Graphviz's own) plus their kind
+//! and standing, so the page's stylesheet and other tools can read the drawing. Input is
+//! put in one order (nodes by kind and link, edges by their ends) so the same map draws
+//! the same wherever it comes from.
+//!
+//! `dot` runs with a time limit and a size bound, and each drawing is kept (by its DOT
+//! source) so a page drawn again costs nothing. Without Graphviz (not installed, too big,
+//! too slow) the map falls back to a simple layered drawing of its own that says so.
+//! Colours come as presentation attributes (so a standalone `.svg` looks right) and as
+//! classes (so the page's stylesheet can restyle it, e.g. in dark mode).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -24,6 +32,8 @@ const GAP_Y: i32 = 46;
 const MARGIN: i32 = 16;
 const CHARS_PER_LINE: usize = 27;
 const LINES_PER_NODE: usize = 3;
+/// Room below a drawing for its legend.
+const LEGEND: i32 = 40;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
@@ -96,7 +106,7 @@ fn layout(nodes: &[MapNode], edges: &[MapEdge]) -> (Vec<Placed>, i32, i32) {
             y += NODE_HEIGHT + GAP_Y;
         }
     }
-    let height = y - GAP_Y + MARGIN + 40; // room for the legend
+    let height = y - GAP_Y + MARGIN + LEGEND;
     (
         placed
             .into_iter()
@@ -109,16 +119,97 @@ fn layout(nodes: &[MapNode], edges: &[MapEdge]) -> (Vec<Placed>, i32, i32) {
 
 /// The SVG markup of a map. `id` prefixes element ids, so two maps can share a page.
 pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> String {
-    let (placed, width, height) = layout(nodes, edges);
-    let mut svg = String::new();
+    let (nodes, edges) = canonical(nodes, edges);
+    let description = describe(&nodes, &edges);
+    let drawing = graphviz::Drawing {
+        id,
+        title,
+        description: &description,
+        nodes: &nodes,
+        edges: &edges,
+    };
+    if let Some(svg) = graphviz::draw(&drawing) {
+        return svg;
+    }
+    fallback(id, title, &description, &nodes, &edges)
+}
+
+/// The nodes in one order (the roots, then by kind and link) and the edges by their ends,
+/// renumbered: the same map gives the same drawing whatever order it was read in.
+fn canonical(nodes: &[MapNode], edges: &[MapEdge]) -> (Vec<MapNode>, Vec<MapEdge>) {
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |n: &MapNode| (n.depth != 0, n.kind == NodeKind::Claim, n.href.clone());
+        key(&nodes[a]).cmp(&key(&nodes[b]))
+    });
+    let mut position = vec![0; nodes.len()];
+    for (new, &old) in order.iter().enumerate() {
+        position[old] = new;
+    }
+    let sorted: Vec<MapNode> = order.iter().map(|&i| nodes[i].clone()).collect();
+    let mut renumbered: Vec<MapEdge> = edges
+        .iter()
+        .map(|e| MapEdge {
+            from: position[e.from],
+            to: position[e.to],
+            kind: e.kind,
+        })
+        .collect();
+    renumbered.sort_by_key(|e| (e.to, e.from, e.kind));
+    renumbered.dedup_by_key(|e| (e.to, e.from, e.kind));
+    (sorted, renumbered)
+}
+
+/// What the map holds, in words (the SVG's description).
+fn describe(nodes: &[MapNode], edges: &[MapEdge]) -> String {
     let claims = nodes.iter().filter(|n| n.kind == NodeKind::Claim).count();
     let count = |kind: RelationKind| edges.iter().filter(|e| e.kind == kind).count();
-    let description = format!(
+    format!(
         "{claims} claims linked by {} supports, {} attacks and {} undercuts. Each box links to its page.",
         count(RelationKind::Supports),
         count(RelationKind::Attacks),
         count(RelationKind::Undercuts)
-    );
+    )
+}
+
+/// A node's full text and standing, as its tooltip and accessible name.
+fn tooltip(node: &MapNode) -> String {
+    match node.standing {
+        Some(standing) => format!("{} ({standing})", node.label),
+        None => node.label.clone(),
+    }
+}
+
+/// The classes a node carries beside `node`: its kind and a claim's standing.
+fn node_class(node: &MapNode) -> String {
+    match (node.kind, node.standing) {
+        (NodeKind::Proposal, _) => "proposal".to_owned(),
+        (NodeKind::Claim, standing) => format!("claim {}", standing.unwrap_or_default()),
+    }
+}
+
+/// A node's fill and border: proposals blue, claims by standing (standing white with a
+/// green border, contested amber, defeated grey).
+fn node_colours(node: &MapNode) -> (&'static str, &'static str) {
+    match (node.kind, node.standing) {
+        (NodeKind::Proposal, _) => ("#e8f0f7", "#005a8d"),
+        (NodeKind::Claim, Some(StandingLabel::Defeated)) => ("#f1f1f1", "#6b6b6b"),
+        (NodeKind::Claim, Some(StandingLabel::Contested)) => ("#fff6e0", "#a06800"),
+        (NodeKind::Claim, _) => ("#ffffff", "#2f6f3e"),
+    }
+}
+
+/// The drawing made without Graphviz: layers by distance from the root, wrapped into
+/// rows, straight edges; it says it is the simple drawing.
+fn fallback(
+    id: &str,
+    title: &str,
+    description: &str,
+    nodes: &[MapNode],
+    edges: &[MapEdge],
+) -> String {
+    let (placed, width, height) = layout(nodes, edges);
+    let mut svg = String::new();
     let _ = write!(
         svg,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="argument-map" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="12">"#
@@ -127,21 +218,24 @@ pub fn render(id: &str, title: &str, nodes: &[MapNode], edges: &[MapEdge]) -> St
         svg,
         r#"<title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         escape_xml(title),
-        escape_xml(&description)
+        escape_xml(&format!(
+            "{description} Drawn without Graphviz: edges are straight and may cross boxes."
+        ))
     );
     svg.push_str("<defs>");
     for &kind in RelationKind::ALL {
         let colour = edge_colour(kind);
         let _ = write!(
             svg,
-            r#"<marker id="{id}-arrow-{kind}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}" class="arrow {kind}"/></marker>"#
+            r#"<marker id="{id}-arrow-{kind}" viewBox="0 0 12 12" refX="11" refY="6" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="{head}" fill="{colour}" class="arrow {kind}"/></marker>"#,
+            head = head(kind, 11, 6)
         );
     }
     svg.push_str("</defs>");
 
     draw_edges(&mut svg, id, edges, &placed);
     draw_nodes(&mut svg, nodes, &placed);
-    draw_legend(&mut svg, height);
+    draw_legend(&mut svg, MARGIN, height - 20);
     svg.push_str("</svg>");
     svg
 }
@@ -170,20 +264,9 @@ fn draw_edges(svg: &mut String, id: &str, edges: &[MapEdge], placed: &[Placed]) 
 fn draw_nodes(svg: &mut String, nodes: &[MapNode], placed: &[Placed]) {
     svg.push_str(r#"<g class="nodes">"#);
     for (node, at) in nodes.iter().zip(placed) {
-        let (class, fill, stroke) = match (node.kind, node.standing) {
-            (NodeKind::Proposal, _) => ("proposal", "#e8f0f7", "#005a8d"),
-            (NodeKind::Claim, Some(StandingLabel::Defeated)) => {
-                ("claim defeated", "#f1f1f1", "#8a8a8a")
-            }
-            (NodeKind::Claim, Some(StandingLabel::Contested)) => {
-                ("claim contested", "#fff6e0", "#a06800")
-            }
-            (NodeKind::Claim, _) => ("claim stands", "#ffffff", "#2f6f3e"),
-        };
-        let tooltip = match node.standing {
-            Some(standing) => format!("{} ({standing})", node.label),
-            None => node.label.clone(),
-        };
+        let class = node_class(node);
+        let (fill, stroke) = node_colours(node);
+        let tooltip = tooltip(node);
         let _ = write!(
             svg,
             r##"<a href="{href}" class="node {class}"><title>{tooltip}</title><rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/><text x="{tx}" y="{ty}" fill="#1d232b">"##,
@@ -214,19 +297,42 @@ fn draw_nodes(svg: &mut String, nodes: &[MapNode], placed: &[Placed]) {
     svg.push_str("</g>");
 }
 
-fn draw_legend(svg: &mut String, height: i32) {
-    let mut x = MARGIN;
-    let y = height - 20;
+/// The key to the edges, from (`x`, `y`): each kind's line, arrowhead and name.
+fn draw_legend(svg: &mut String, x: i32, y: i32) {
+    let mut x = x;
+    svg.push_str(r#"<g class="legend">"#);
     for &kind in RelationKind::ALL {
         let (colour, dash) = (edge_colour(kind), dash(kind));
         let _ = write!(
             svg,
-            r##"<g class="legend"><line class="edge {kind}" x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6"{dash}/><text x="{tx}" y="{ty}" fill="#1d232b">{kind}</text></g>"##,
-            x2 = x + 28,
-            tx = x + 34,
+            r##"<g class="legend-item {kind}"><line x1="{x}" y1="{y}" x2="{x2}" y2="{y}" stroke="{colour}" stroke-width="1.6"{dash}/><path d="{head}" fill="{colour}" stroke="{colour}"/><text x="{tx}" y="{ty}" fill="#1d232b" font-size="12">{kind}</text></g>"##,
+            x2 = x + 30,
+            head = head(kind, x + 34, y),
+            tx = x + 40,
             ty = y + 4
         );
         x += 120;
+    }
+    svg.push_str("</g>");
+}
+
+/// The arrowhead of an edge of `kind` with its tip at (`x`, `y`), pointing right: a
+/// triangle for supports, a bar for attacks, a diamond for undercuts (as Graphviz draws
+/// `normal`, `tee` and `diamond`).
+fn head(kind: RelationKind, x: i32, y: i32) -> String {
+    match kind {
+        RelationKind::Supports => format!("M{},{} L{x},{y} L{},{} z", x - 9, y - 4, x - 9, y + 4),
+        RelationKind::Attacks => format!("M{},{} h3 v12 h-3 z", x - 3, y - 6),
+        RelationKind::Undercuts => format!("M{},{y} l5,-4 l5,4 l-5,4 z", x - 10),
+    }
+}
+
+/// Graphviz's name for the arrowhead of `kind` (see [`head`]).
+fn arrowhead(kind: RelationKind) -> &'static str {
+    match kind {
+        RelationKind::Supports => "normal",
+        RelationKind::Attacks => "tee",
+        RelationKind::Undercuts => "diamond",
     }
 }
 
@@ -274,6 +380,8 @@ fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
     }
     lines
 }
+
+mod graphviz;
 
 pub fn escape_xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -328,7 +436,7 @@ mod tests {
             &[node(0, "<script>alert(1)</script>")],
             &[],
         );
-        assert!(!svg.contains("<script>"));
+        assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&lt;script&gt;"));
         assert!(svg.contains("A &lt;b&gt; &amp; &quot;c&quot;"));
     }
@@ -361,7 +469,12 @@ mod tests {
         assert_eq!(positions.len(), nodes.len(), "no two nodes overlap");
         let svg = render("m", "Big map", &nodes, &edges);
         assert_eq!(
-            svg.matches("<a href=").count(),
+            svg.matches(r#"class="node "#).count(),
+            101,
+            "every node is drawn"
+        );
+        assert_eq!(
+            svg.matches("href=\"/claims/").count(),
             101,
             "every node links to its page"
         );

@@ -24,6 +24,7 @@ async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
 struct Operation {
     method: String,
     path: String,
+    /// What it does, as sanitised HTML.
     summary: String,
     needs_token: bool,
     responses: String,
@@ -54,11 +55,14 @@ async fn page(masthead: Masthead) -> Result<Response> {
             operations.push(Operation {
                 method: method.to_owned(),
                 path: path.clone(),
-                summary: operation
-                    .description
-                    .clone()
-                    .or(operation.summary.clone())
-                    .unwrap_or_default(),
+                // The handlers' doc comments are Markdown (`code` spans): shown rendered.
+                summary: crate::markdown::render(
+                    operation
+                        .description
+                        .as_ref()
+                        .or(operation.summary.as_ref())
+                        .map_or("", String::as_str),
+                ),
                 needs_token: operation.security.as_ref().is_some_and(|s| !s.is_empty()),
                 responses: responses
                     .into_iter()

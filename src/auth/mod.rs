@@ -228,6 +228,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 pub struct Masthead {
     pub user: Option<User>,
     pub csrf: String,
+    /// The confirmation of the write that led here (`views::flash`), shown once.
+    pub flash: Option<crate::views::flash::Flash>,
 }
 
 impl Masthead {
@@ -248,11 +250,14 @@ impl FromRequestParts<AppState> for Masthead {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let user = MaybeUser::from_request_parts(parts, state).await?.0;
         // Only signed-in readers have forms in the header; don't make sessions for the rest.
-        let csrf = match (&user, Session::from_request_parts(parts, state).await) {
-            (Some(_), Ok(session)) => csrf::token(&session).await?,
-            _ => String::new(),
+        let (csrf, flash) = match (&user, Session::from_request_parts(parts, state).await) {
+            (Some(_), Ok(session)) => (
+                csrf::token(&session).await?,
+                crate::views::flash::take(&session).await,
+            ),
+            _ => (String::new(), None),
         };
-        Ok(Masthead { user, csrf })
+        Ok(Masthead { user, csrf, flash })
     }
 }
 

@@ -3,6 +3,7 @@
 pub(crate) mod read;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
@@ -12,8 +13,8 @@ use axum::routing::get;
 use self::read::{Cell, Debate, Matrix, ProposalRow, SourceRow, TensionColumn};
 use crate::export::Format;
 use crate::read::Reading;
-use crate::views::Crumb;
 use crate::views::form::Page;
+use crate::views::{Balance, Crumb, Standings};
 use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
@@ -31,11 +32,28 @@ struct DebatePage {
     /// `cells[proposal id][tension id]`.
     cells: BTreeMap<i64, BTreeMap<i64, Cell>>,
     sources: Vec<SourceRow>,
+    standings: Arc<Standings>,
 }
 
 impl DebatePage {
     fn cell(&self, proposal: &i64, tension: &i64) -> Option<&Cell> {
         self.cells.get(proposal).and_then(|row| row.get(tension))
+    }
+
+    /// How the argument about `proposal` comes out, in brief.
+    fn balance(&self, proposal: &ProposalRow) -> Balance {
+        Balance::of(
+            &proposal.claims_for,
+            &proposal.claims_against,
+            &self.standings,
+        )
+    }
+
+    /// A tension's title as a column head: what comes before a colon ("Competing
+    /// geographies" of "Competing geographies: council boundaries vs hospital
+    /// catchments"), the whole title otherwise.
+    fn short_head<'a>(&self, title: &'a str) -> &'a str {
+        title.split_once(':').map_or(title, |(head, _)| head.trim())
     }
 
     fn period(&self) -> Option<String> {
@@ -58,6 +76,7 @@ async fn show(reading: Reading) -> Result<Response> {
     let proposals = read::proposals(db, debate.id).await?;
     let Matrix { tensions, cells } = read::matrix(db, debate.id).await?;
     let sources = read::sources(db, debate.id).await?;
+    let standings = reading.state.caches.standings(db).await?;
     DebatePage {
         crumbs: vec![
             Crumb::home(),
@@ -69,6 +88,7 @@ async fn show(reading: Reading) -> Result<Response> {
         tensions,
         cells,
         sources,
+        standings,
     }
     .page()
 }

@@ -7,7 +7,8 @@ use super::model::MapDocument;
 use crate::domain::RelationKind;
 use crate::standing::StandingLabel;
 
-fn quote(text: &str) -> String {
+/// A DOT string literal: quotes and backslashes escaped, line breaks written `\n`.
+pub(crate) fn quote(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {

@@ -74,6 +74,10 @@ pub fn app(state: AppState) -> Router {
         .nest_service("/static", static_files)
         .route_service("/favicon.ico", favicon)
         .fallback(errors::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::views::flash::confirm,
+        ))
         .layer(sessions(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -14,12 +14,12 @@ use axum::response::Response;
 use axum::routing::get;
 
 use self::read::{Proposal, QuotedSource, RaisedTension};
-use self::tree::{ClaimTree, TreeEvent};
+use self::tree::{ClaimTree, TreeEvent, Verdict};
 use crate::export::Format;
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 use crate::read::Reading;
 use crate::views::form::Page;
-use crate::views::{Crumb, Standings};
+use crate::views::{ClaimItem, Crumb, Standings};
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -34,11 +34,58 @@ struct ProposalPage {
     masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     proposal: Proposal,
+    verdict: Verdict,
     tensions: Vec<RaisedTension>,
     claims_for: Vec<TreeEvent>,
     claims_against: Vec<TreeEvent>,
+    /// Claims showing a tension that neither support nor attack the proposal, each once.
+    also: Vec<ClaimItem>,
+    /// `shows[claim id]`: the tensions (and poles) each claim shows, as chips.
+    shows: BTreeMap<i64, Vec<Shown>>,
     map: String,
     sources: Vec<QuotedSource>,
+}
+
+/// A tension a claim shows, and on which side: a chip beside the claim.
+struct Shown {
+    slug: String,
+    title: String,
+    pole: String,
+}
+
+impl ProposalPage {
+    fn shows(&self, claim: &i64) -> &[Shown] {
+        self.shows.get(claim).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Which tensions each claim shows, on which pole; and the claims showing one that are not
+/// in the tree of claims for and against.
+fn tension_claims(
+    tensions: &[RaisedTension],
+    tree: &ClaimTree,
+) -> (BTreeMap<i64, Vec<Shown>>, Vec<ClaimItem>) {
+    let mut shows: BTreeMap<i64, Vec<Shown>> = BTreeMap::new();
+    let mut also: Vec<ClaimItem> = Vec::new();
+    for tension in tensions {
+        for (pole, side) in [
+            (&tension.pole_a, &tension.side_a),
+            (&tension.pole_b, &tension.side_b),
+        ] {
+            for claim in side {
+                let chips = shows.entry(claim.id).or_default();
+                if chips.is_empty() && !tree.claims.contains_key(&claim.id) {
+                    also.push(claim.clone());
+                }
+                chips.push(Shown {
+                    slug: tension.slug.clone(),
+                    title: tension.title.clone(),
+                    pole: pole.clone(),
+                });
+            }
+        }
+    }
+    (shows, also)
 }
 
 /// The map of a proposal: the proposal at the top, each claim once, at its shortest
@@ -107,6 +154,8 @@ async fn show(reading: Reading) -> Result<Response> {
     let tree = read::claim_tree(db, proposal.id).await?;
     let tensions = read::tensions(db, proposal.id, &standings).await?;
     let sources = read::sources(db, &tree, &tensions).await?;
+    let (claims_for, claims_against) = tree.events(&standings);
+    let (shows, also) = tension_claims(&tensions, &tree);
     ProposalPage {
         crumbs: vec![
             Crumb::home(),
@@ -117,8 +166,11 @@ async fn show(reading: Reading) -> Result<Response> {
             Crumb::new(&proposal.title, format!("/proposals/{}", proposal.slug)),
         ],
         map: draw_map(&proposal, &tree, &standings),
-        claims_for: tree.events(true, &standings),
-        claims_against: tree.events(false, &standings),
+        verdict: tree.verdict(&standings),
+        claims_for,
+        claims_against,
+        also,
+        shows,
         masthead: reading.masthead,
         proposal,
         tensions,

@@ -190,8 +190,10 @@ pub(crate) struct Listed {
     pub summary: String,
     pub debate_slug: String,
     pub debate_title: String,
-    pub claims_for: i64,
-    pub claims_against: i64,
+    /// The visible claims supporting it directly.
+    pub claims_for: Vec<i64>,
+    /// The visible claims attacking or undercutting it directly.
+    pub claims_against: Vec<i64>,
 }
 
 /// The visible proposals of visible debates: the newest debate first (undated last), and
@@ -201,8 +203,8 @@ pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
         Listed,
         r#"select p.slug as "slug!: String", p.title, p.summary,
                   d.slug as "debate_slug!: String", d.title as debate_title,
-                  count(c.id) filter (where r.kind = 'supports') as "claims_for!",
-                  count(c.id) filter (where r.kind <> 'supports') as "claims_against!"
+                  coalesce(array_agg(c.id) filter (where c.id is not null and r.kind = 'supports'), '{}') as "claims_for!",
+                  coalesce(array_agg(c.id) filter (where c.id is not null and r.kind <> 'supports'), '{}') as "claims_against!"
            from proposals p
            join debates d on d.id = p.debate_id and d.hidden_at is null
            left join relations r on r.to_proposal_id = p.id and r.removed_at is null

@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::claims::read::item;
 use crate::domain::RelationKind;
-use crate::views::{ClaimItem, Standings};
+use crate::standing::StandingLabel;
+use crate::views::{Balance, ClaimItem, Standings};
 
 /// Rebuttal chains deeper than this are cut (and said to be).
 pub const MAX_DEPTH: usize = 8;
@@ -35,18 +36,35 @@ pub struct ClaimTree {
 /// Rendering steps for nested lists, since templates cannot recurse.
 #[derive(Debug, Clone)]
 pub enum TreeEvent {
-    Open,
+    /// A list opens; below the first level it is folded under a summary ("3 replies: 1
+    /// supports, 2 attack") that the reader opens on demand.
+    Open {
+        folded: Option<String>,
+    },
     Item {
         claim: ClaimItem,
         kind: RelationKind,
     },
-    /// A claim already shown higher on this branch: the argument loops back.
-    Loop {
+    /// A claim already listed in this tree (higher on this branch when the argument loops
+    /// back): a reference to it, not the claim again.
+    Again {
         claim: ClaimItem,
         kind: RelationKind,
+        looping: bool,
     },
     EndItem,
-    Close,
+    Close {
+        folded: bool,
+    },
+}
+
+/// How the argument about a proposal comes out: the balance of its direct claims, and on
+/// each side the strongest claim still standing.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    pub balance: Balance,
+    pub strongest_for: Option<ClaimItem>,
+    pub strongest_against: Option<ClaimItem>,
 }
 
 impl ClaimTree {
@@ -73,37 +91,97 @@ impl ClaimTree {
         )
     }
 
-    /// The nested list of the claims for (`supporting`) or against the proposal.
-    pub fn events(&self, supporting: bool, standings: &Standings) -> Vec<TreeEvent> {
-        let roots: Vec<&TreeEdge> = self
-            .children(None)
+    /// The claims bearing on the proposal directly, for (`supporting`) or against it.
+    fn roots(&self, supporting: bool) -> Vec<&TreeEdge> {
+        self.children(None)
             .into_iter()
             .filter(|e| (e.kind == RelationKind::Supports) == supporting)
-            .collect();
-        let mut events = Vec::new();
-        if roots.is_empty() {
-            return events;
+            .collect()
+    }
+
+    /// The balance of the direct claims and the strongest standing claim on each side:
+    /// the one with the most standing claims supporting it (then the fewest attackers,
+    /// then the first recorded).
+    pub fn verdict(&self, standings: &Standings) -> Verdict {
+        let ids = |supporting| -> Vec<i64> {
+            let mut ids: Vec<i64> = self.roots(supporting).iter().map(|e| e.from).collect();
+            ids.dedup();
+            ids
+        };
+        let (supporting, opposing) = (ids(true), ids(false));
+        let strongest = |ids: &[i64]| {
+            ids.iter()
+                .filter(|&&id| standings.label(id) == StandingLabel::Stands)
+                .max_by_key(|&&id| {
+                    let bearing = self.children(Some(id));
+                    let backed = bearing
+                        .iter()
+                        .filter(|e| e.kind == RelationKind::Supports)
+                        .filter(|e| standings.label(e.from) == StandingLabel::Stands)
+                        .count();
+                    let attacked = bearing
+                        .iter()
+                        .filter(|e| e.kind != RelationKind::Supports)
+                        .count();
+                    (backed, std::cmp::Reverse(attacked), std::cmp::Reverse(id))
+                })
+                .map(|&id| self.item(id, standings))
+        };
+        Verdict {
+            balance: Balance::of(&supporting, &opposing, standings),
+            strongest_for: strongest(&supporting),
+            strongest_against: strongest(&opposing),
         }
-        events.push(TreeEvent::Open);
-        for root in roots {
-            self.walk(root, &mut vec![], standings, &mut events);
-        }
-        events.push(TreeEvent::Close);
-        events
+    }
+
+    /// The nested lists of the claims for and against the proposal. Each claim is listed
+    /// once across both: where it comes back it is a reference to where it was listed.
+    /// The claims bearing on the proposal directly are listed at the first level, so
+    /// deeper down they are references too.
+    pub fn events(&self, standings: &Standings) -> (Vec<TreeEvent>, Vec<TreeEvent>) {
+        let direct: BTreeSet<i64> = self.children(None).iter().map(|e| e.from).collect();
+        let mut listed = BTreeSet::new();
+        let mut side = |supporting| {
+            let roots = self.roots(supporting);
+            let mut events = Vec::new();
+            if roots.is_empty() {
+                return events;
+            }
+            events.push(TreeEvent::Open { folded: None });
+            for root in roots {
+                self.walk(
+                    root,
+                    &mut vec![],
+                    &direct,
+                    &mut listed,
+                    standings,
+                    &mut events,
+                );
+            }
+            events.push(TreeEvent::Close { folded: false });
+            events
+        };
+        let claims_for = side(true);
+        let claims_against = side(false);
+        (claims_for, claims_against)
     }
 
     fn walk(
         &self,
         edge: &TreeEdge,
         path: &mut Vec<i64>,
+        direct: &BTreeSet<i64>,
+        listed: &mut BTreeSet<i64>,
         standings: &Standings,
         events: &mut Vec<TreeEvent>,
     ) {
         let claim = self.item(edge.from, standings);
-        if path.contains(&edge.from) {
-            events.push(TreeEvent::Loop {
+        let nested_direct = !path.is_empty() && direct.contains(&edge.from);
+        if nested_direct || !listed.insert(edge.from) {
+            events.push(TreeEvent::Again {
                 claim,
                 kind: edge.kind,
+                looping: path.contains(&edge.from),
             });
             events.push(TreeEvent::EndItem);
             return;
@@ -115,15 +193,40 @@ impl ClaimTree {
         let children = self.children(Some(edge.from));
         if !children.is_empty() && path.len() + 1 < MAX_DEPTH {
             path.push(edge.from);
-            events.push(TreeEvent::Open);
+            events.push(TreeEvent::Open {
+                folded: Some(replies(&children)),
+            });
             for child in children {
-                self.walk(child, path, standings, events);
+                self.walk(child, path, direct, listed, standings, events);
             }
-            events.push(TreeEvent::Close);
+            events.push(TreeEvent::Close { folded: true });
             path.pop();
         }
         events.push(TreeEvent::EndItem);
     }
+}
+
+/// What a folded list holds: "1 reply: 1 supporting", "3 replies: 1 supporting, 2
+/// attacking".
+fn replies(children: &[&TreeEdge]) -> String {
+    let kinds: Vec<String> = RelationKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let n = children.iter().filter(|e| e.kind == kind).count();
+            let doing = match kind {
+                RelationKind::Supports => "supporting",
+                RelationKind::Attacks => "attacking",
+                RelationKind::Undercuts => "undercutting",
+            };
+            (n > 0).then(|| format!("{n} {doing}"))
+        })
+        .collect();
+    let n = children.len();
+    format!(
+        "{n} {}: {}",
+        if n == 1 { "reply" } else { "replies" },
+        kinds.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -154,10 +257,15 @@ mod tests {
         events
             .iter()
             .map(|e| match e {
-                TreeEvent::Open => "(".to_owned(),
-                TreeEvent::Close => ")".to_owned(),
+                TreeEvent::Open { .. } => "(".to_owned(),
+                TreeEvent::Close { .. } => ")".to_owned(),
                 TreeEvent::Item { claim, .. } => claim.slug.clone(),
-                TreeEvent::Loop { claim, .. } => format!("↻{}", claim.slug),
+                TreeEvent::Again {
+                    claim,
+                    looping: true,
+                    ..
+                } => format!("↻{}", claim.slug),
+                TreeEvent::Again { claim, .. } => format!("^{}", claim.slug),
                 TreeEvent::EndItem => ";".to_owned(),
             })
             .collect()
@@ -171,9 +279,9 @@ mod tests {
             (3, Some(2), "attacks"),
             (4, Some(3), "supports"),
         ]);
-        let standings = Standings::default();
-        assert_eq!(shape(&tree.events(true, &standings)), "(c1;)");
-        assert_eq!(shape(&tree.events(false, &standings)), "(c2(c3(c4;););)");
+        let (claims_for, claims_against) = tree.events(&Standings::default());
+        assert_eq!(shape(&claims_for), "(c1;)");
+        assert_eq!(shape(&claims_against), "(c2(c3(c4;););)");
     }
 
     #[test]
@@ -184,8 +292,52 @@ mod tests {
             (1, Some(2), "attacks"),
         ]);
         assert_eq!(
-            shape(&tree.events(false, &Standings::default())),
+            shape(&tree.events(&Standings::default()).1),
             "(c1(c2(↻c1;););)"
         );
+    }
+
+    #[test]
+    fn a_claim_bearing_on_two_others_is_listed_once_then_referred_to() {
+        let tree = tree(&[
+            (1, None, "supports"),
+            (2, None, "attacks"),
+            (3, Some(1), "attacks"),
+            (3, Some(2), "supports"),
+        ]);
+        let (claims_for, claims_against) = tree.events(&Standings::default());
+        assert_eq!(shape(&claims_for), "(c1(c3;);)");
+        assert_eq!(shape(&claims_against), "(c2(^c3;);)");
+    }
+
+    #[test]
+    fn a_claim_bearing_on_the_proposal_is_listed_at_the_first_level() {
+        let tree = tree(&[
+            (1, None, "supports"),
+            (2, None, "attacks"),
+            (2, Some(1), "attacks"),
+        ]);
+        let (claims_for, claims_against) = tree.events(&Standings::default());
+        assert_eq!(shape(&claims_for), "(c1(^c2;);)");
+        assert_eq!(shape(&claims_against), "(c2;)");
+    }
+
+    #[test]
+    fn the_strongest_standing_claim_has_the_most_standing_support() {
+        let tree = tree(&[
+            (1, None, "supports"),
+            (2, None, "supports"),
+            (3, Some(2), "supports"),
+            (4, None, "attacks"),
+            (5, Some(4), "attacks"),
+        ]);
+        let standings = Standings::default();
+        let verdict = tree.verdict(&standings);
+        assert_eq!(
+            verdict.balance.phrase(),
+            "2 for (all stand) · 1 against (it stands)"
+        );
+        assert_eq!(verdict.strongest_for.unwrap().slug, "c2");
+        assert_eq!(verdict.strongest_against.unwrap().slug, "c4");
     }
 }

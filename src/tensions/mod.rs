@@ -13,8 +13,8 @@ use axum::routing::get;
 use self::read::{Raising, SideClaim, Tension};
 use crate::domain::Leaning;
 use crate::read::Reading;
-use crate::views::Crumb;
 use crate::views::form::Page;
+use crate::views::{ClaimItem, Crumb};
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
@@ -30,8 +30,31 @@ struct TensionPage {
     crumbs: Vec<Crumb>,
     tension: Tension,
     raisings: Vec<Raising>,
-    side_a: Vec<SideClaim>,
-    side_b: Vec<SideClaim>,
+    side_a: Vec<Grouped>,
+    side_b: Vec<Grouped>,
+}
+
+/// A claim on one side, once, with every proposal it was said about (as chips).
+struct Grouped {
+    claim: ClaimItem,
+    /// Slug and title of each proposal.
+    proposals: Vec<(String, String)>,
+}
+
+/// The claims of one side, each once, in the order first met.
+fn group(side: Vec<SideClaim>) -> Vec<Grouped> {
+    let mut grouped: Vec<Grouped> = Vec::new();
+    for item in side {
+        let proposal = (item.proposal_slug, item.proposal_title);
+        match grouped.iter_mut().find(|g| g.claim.id == item.claim.id) {
+            Some(known) => known.proposals.push(proposal),
+            None => grouped.push(Grouped {
+                claim: item.claim,
+                proposals: vec![proposal],
+            }),
+        }
+    }
+    grouped
 }
 
 impl TensionPage {
@@ -54,8 +77,8 @@ async fn show(reading: Reading) -> Result<Response> {
         masthead: reading.masthead,
         tension,
         raisings,
-        side_a,
-        side_b,
+        side_a: group(side_a),
+        side_b: group(side_b),
     }
     .page()
 }

@@ -1,6 +1,7 @@
 //! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
 //! holds what every form page shares.
 
+pub(crate) mod flash;
 pub(crate) mod form;
 
 use std::collections::BTreeMap;
@@ -87,6 +88,11 @@ impl Standings {
         self.0.get(&claim)
     }
 
+    /// Every visible claim's id.
+    pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.0.keys().copied()
+    }
+
     pub fn label(&self, claim: i64) -> StandingLabel {
         self.of(claim)
             .map_or(StandingLabel::Stands, Standing::label)
@@ -102,4 +108,64 @@ pub(crate) fn short(text: &str) -> String {
     let cut: String = text.chars().take(MAX).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{cut}…")
+}
+
+/// One side of the argument about a proposal: the claims bearing on it directly from that
+/// side (for: supports; against: attacks and undercuts), and how many of them stand.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Side {
+    pub claims: usize,
+    pub standing: usize,
+}
+
+impl Side {
+    fn of(ids: &[i64], standings: &Standings) -> Self {
+        Side {
+            claims: ids.len(),
+            standing: ids
+                .iter()
+                .filter(|&&id| standings.label(id) == StandingLabel::Stands)
+                .count(),
+        }
+    }
+
+    /// "4 for (2 stand)", "6 against (all stand)", "0 for".
+    fn phrase(self, name: &str) -> String {
+        let stand = match (self.claims, self.standing) {
+            (0, _) => String::new(),
+            (1, 1) => " (it stands)".to_owned(),
+            (1, 0) => " (it does not stand)".to_owned(),
+            (n, k) if n == k => " (all stand)".to_owned(),
+            (_, 0) => " (none stands)".to_owned(),
+            (_, k) => format!(" ({k} stand)"),
+        };
+        format!("{} {name}{stand}", self.claims)
+    }
+}
+
+/// The balance of the argument about a proposal, from its direct claims' standing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balance {
+    pub for_: Side,
+    pub against: Side,
+}
+
+impl Balance {
+    /// The balance of the claims `supporting` and `opposing` a proposal directly.
+    pub fn of(supporting: &[i64], opposing: &[i64], standings: &Standings) -> Self {
+        Balance {
+            for_: Side::of(supporting, standings),
+            against: Side::of(opposing, standings),
+        }
+    }
+
+    /// "4 for (2 stand) · 6 against (all stand)"; "0 for · 0 against" when nothing
+    /// bears on the proposal.
+    pub fn phrase(&self) -> String {
+        format!(
+            "{} · {}",
+            self.for_.phrase("for"),
+            self.against.phrase("against")
+        )
+    }
 }

@@ -502,3 +502,116 @@ async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
         "the answered claim no longer stands"
     );
 }
+
+/// Reading the map at a laptop's and a phone's width (issue 12): no page kind scrolls
+/// sideways at 390 px; the proposal map is drawn at 1280 px with every label inside its
+/// box as Chromium lays the text out, and gives way to the tree at 390 px; the matrix
+/// shows its poles on focus at 1280 px and is a list at 390 px.
+#[tokio::test]
+async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
+    let app = TestApp::spawn_with_corpus().await;
+    let browser = Browser::start().await;
+    let pages = [
+        "/",
+        "/debates/2021-white-paper",
+        "/debates/2015-success-regimes",
+        "/proposals/ics-statutory-footing",
+        "/proposals/success-regimes",
+        "/tensions/local-autonomy-vs-national-control",
+        "/claims/every-reorganisation-seeds-the-next",
+        "/sources/hudson-success-regimes",
+        "/search?q=ICS",
+        "/debates",
+        "/proposals",
+        "/tensions",
+        "/sources",
+        "/about",
+        "/api",
+    ];
+    let shown = |selector: &str| {
+        format!(
+            "const e = document.querySelector({selector:?}); return !!e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0"
+        )
+    };
+    for width in [1280, 390] {
+        browser.set_width(width).await;
+        for path in pages {
+            browser.goto(&app.url(path)).await;
+            browser
+                .assert_no_horizontal_overflow(&format!("{path} at {width} px"))
+                .await;
+        }
+        browser
+            .goto(&app.url("/proposals/ics-statutory-footing"))
+            .await;
+        let drawn = browser.script(&shown("#map svg.argument-map")).await;
+        let tree = browser.script(&shown("#map .map-narrow")).await;
+        assert_eq!(
+            (drawn, tree),
+            (json!(width > 600), json!(width <= 600)),
+            "the drawing at 1280 px, the tree at 390 px"
+        );
+        if width == 1280 {
+            let cut = browser
+                .script(
+                    "return [...document.querySelectorAll('#map g.node')].flatMap(g => {
+                       const box = g.querySelector('path, polygon').getBBox();
+                       return [...g.querySelectorAll('text')].filter(t => {
+                         const b = t.getBBox();
+                         return b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5
+                             || b.y < box.y - 0.5 || b.y + b.height > box.y + box.height + 0.5;
+                       }).map(t => t.textContent);
+                     })",
+                )
+                .await;
+            assert_eq!(cut, json!([]), "every label fits its box as drawn");
+            let nodes = browser
+                .script("return document.querySelectorAll('#map g.node text').length")
+                .await;
+            assert!(nodes.as_i64().unwrap() > 30, "the map has labels: {nodes}");
+            browser.screenshot("proposal-map", width).await;
+        }
+        browser.goto(&app.url("/debates/2021-white-paper")).await;
+        let table = browser.script(&shown("table.matrix")).await;
+        let list = browser.script(&shown(".matrix-list")).await;
+        assert_eq!(
+            (table, list),
+            (json!(width > 600), json!(width <= 600)),
+            "the matrix at 1280 px, its list at 390 px"
+        );
+        if width == 1280 {
+            let before = browser.script(&shown("th.tension-head .poles")).await;
+            assert_eq!(before, json!(false), "a head is short until focused");
+            browser
+                .script("document.querySelector('th.tension-head a').focus(); return true")
+                .await;
+            let after = browser.script(&shown("th.tension-head .poles")).await;
+            assert_eq!(after, json!(true), "focus shows the poles");
+            let colours = browser
+                .script(
+                    "const bg = s => { const e = document.querySelector(s); return e && getComputedStyle(e).backgroundColor; };
+                     return [bg('.matrix td.lean-a'), bg('.matrix td.lean-b'), bg('.matrix td.lean-balanced')]",
+                )
+                .await;
+            let standing = browser
+                .script(
+                    "const s = document.createElement('span'); document.body.append(s);
+                     return ['stands', 'contested', 'defeated'].map(k => { s.className = 'standing ' + k; return getComputedStyle(s).backgroundColor; })",
+                )
+                .await;
+            for colour in colours.as_array().unwrap().iter().filter(|c| !c.is_null()) {
+                assert!(
+                    !standing.as_array().unwrap().contains(colour),
+                    "matrix cells have their own palette: {colour} is a standing's"
+                );
+            }
+            let overflow = browser
+                .script("const s = document.querySelector('.table-scroll'); return s.scrollWidth - s.clientWidth")
+                .await;
+            assert_eq!(overflow, json!(0), "the whole matrix fits at 1280 px");
+            browser.screenshot("matrix", width).await;
+        } else {
+            browser.screenshot("matrix-list", width).await;
+        }
+    }
+}

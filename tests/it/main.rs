@@ -13,6 +13,7 @@ mod harness;
 mod http;
 mod import;
 mod map;
+mod map_drawing;
 mod pages;
 mod perf;
 mod queries;

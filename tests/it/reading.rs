@@ -368,3 +368,322 @@ async fn hidden_claims_are_counted_neither_on_debate_cards_nor_in_the_index() {
         );
     }
 }
+
+/// Each visible proposal's slug.
+async fn proposal_slugs(db: &PgPool) -> BTreeSet<String> {
+    crate::pages::slugs(db, "proposals").await
+}
+
+#[tokio::test]
+async fn a_proposal_opens_with_its_tensions_and_the_balance_of_its_argument() {
+    let app = TestApp::spawn_with_corpus().await;
+    let mut strongest = 0;
+    for slug in proposal_slugs(&app.db).await {
+        let path = format!("/proposals/{slug}");
+        let page = app.page(&path).await;
+        let (raised, supporting, opposing): (i64, i64, i64) = sqlx::query_as(
+            "select (select count(*) from proposal_tensions pt join tensions t on t.id = pt.tension_id and t.hidden_at is null
+                     where pt.proposal_id = p.id and pt.removed_at is null),
+                    (select count(*) from relations r join claims c on c.id = r.from_claim_id and c.hidden_at is null
+                     where r.to_proposal_id = p.id and r.removed_at is null and r.kind = 'supports'),
+                    (select count(*) from relations r join claims c on c.id = r.from_claim_id and c.hidden_at is null
+                     where r.to_proposal_id = p.id and r.removed_at is null and r.kind <> 'supports')
+             from proposals p where p.slug = $1::text",
+        )
+        .bind(&slug)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        // The verdict comes before the description and the lists.
+        let verdict = select(&page, "header.page-head .verdict");
+        assert_eq!(verdict.len(), 1, "{path} has a verdict under its title");
+        let chips = hrefs(&page, ".verdict ul.chips a.chip");
+        assert_eq!(chips.len() as i64, raised, "{path}: one chip per tension");
+        for chip in &chips {
+            let id = chip.strip_prefix('#').unwrap();
+            assert_eq!(
+                select(&page, &format!("section.tension[id='{id}']")).len(),
+                1,
+                "{path}: {chip} leads to its tension"
+            );
+        }
+        for chip in select(&page, ".verdict a.chip") {
+            let lean = text_of_in(&chip, ".chip-lean");
+            assert!(
+                lean == "balanced" || lean.starts_with("leans to "),
+                "{path}: {lean:?}"
+            );
+        }
+        let balance = text(&select(&page, ".verdict .balance strong")[0]);
+        assert!(
+            balance.starts_with(&format!("{supporting} for"))
+                && balance.contains(&format!(" · {opposing} against")),
+            "{path}: {balance:?} for {supporting} and {opposing}"
+        );
+        // The strongest claim on each side stands and bears on the proposal directly.
+        for (side, n) in [("for", supporting), ("against", opposing)] {
+            let line = select(
+                &page,
+                &format!(".verdict ul.strongest li:has(.side-{side}) a.claim-ref"),
+            );
+            if n == 0 {
+                assert!(line.is_empty(), "{path}: no strongest claim {side}");
+                continue;
+            }
+            let Some(line) = line.first() else {
+                continue; // none of them stands
+            };
+            let target = line.value().attr("href").unwrap();
+            let item = select(
+                &page,
+                &format!(
+                    "#{side}-heading ~ ul.tree > li[id='{}']",
+                    target.strip_prefix('#').unwrap()
+                ),
+            );
+            assert_eq!(item.len(), 1, "{path}: {target} is a claim {side} it");
+            assert_eq!(
+                text_of_in(&item[0], ":scope > .meta .standing"),
+                "stands",
+                "{path}: {target}"
+            );
+            strongest += 1;
+        }
+    }
+    assert!(strongest > 0, "the shipped map has standing claims to name");
+}
+
+/// The text of the first element under `element` matching `selector`.
+#[track_caller]
+fn text_of_in(element: &scraper::ElementRef, selector: &str) -> String {
+    let parsed = scraper::Selector::parse(selector).unwrap();
+    text(
+        &element
+            .select(&parsed)
+            .next()
+            .unwrap_or_else(|| panic!("nothing matches {selector}")),
+    )
+}
+
+#[tokio::test]
+async fn no_claim_is_listed_twice_on_a_proposal_page_and_replies_are_folded() {
+    let app = TestApp::spawn_with_corpus().await;
+    let (mut referred, mut folded) = (0, 0);
+    for slug in proposal_slugs(&app.db).await {
+        let path = format!("/proposals/{slug}");
+        let page = app.page(&path).await;
+        let listed = hrefs(&page, "main a.claim-text");
+        let unique: BTreeSet<&String> = listed.iter().collect();
+        assert_eq!(
+            unique.len(),
+            listed.len(),
+            "{path} lists a claim twice: {listed:?}"
+        );
+        // Every claim the page bears (in the tree or showing a tension) is listed.
+        let expected: BTreeSet<String> = sqlx::query_scalar(
+            "with recursive tree (id) as (
+                 select r.from_claim_id from relations r join proposals p on p.id = r.to_proposal_id
+                 where p.slug = $1::text and r.removed_at is null
+                 union
+                 select r.from_claim_id from tree t join relations r on r.to_claim_id = t.id and r.removed_at is null)
+             select '/claims/' || c.slug from claims c
+             where c.hidden_at is null and (c.id in (select id from tree) or c.id in (
+                 select e.claim_id from tension_evidence e join proposal_tensions pt on pt.id = e.proposal_tension_id
+                 join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id and t.hidden_at is null
+                 where p.slug = $1::text and e.removed_at is null and pt.removed_at is null))",
+        )
+        .bind(&slug)
+        .fetch_all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let unique: BTreeSet<String> = listed.iter().cloned().collect();
+        assert!(
+            expected.is_subset(&unique),
+            "{path}: missing {:?}",
+            expected.difference(&unique).collect::<Vec<_>>()
+        );
+        // A claim met again is a reference to where it is listed.
+        for reference in hrefs(&page, "ul.tree li.again a.claim-ref") {
+            let id = reference.strip_prefix('#').unwrap();
+            assert_eq!(
+                select(&page, &format!("li[id='{id}']")).len(),
+                1,
+                "{path}: {reference}"
+            );
+            referred += 1;
+        }
+        // Only the first level is open: every deeper list is inside a closed <details>.
+        for list in select(&page, "ul.tree ul.tree") {
+            let parent = scraper::ElementRef::wrap(list.parent().unwrap()).unwrap();
+            assert_eq!(parent.value().name(), "details", "{path}");
+            assert!(parent.value().attr("open").is_none(), "{path}");
+            folded += 1;
+        }
+    }
+    assert!(
+        folded > 0,
+        "the shipped map has rebuttal chains: {referred} referred"
+    );
+}
+
+#[tokio::test]
+async fn debate_cards_show_the_balance_and_the_tensions_each_proposal_raises() {
+    let app = TestApp::spawn_with_corpus().await;
+    let page = app.page("/debates/2021-white-paper").await;
+    let cards = select(&page, "ul.cards li.card");
+    assert!(!cards.is_empty());
+    let mut chips = 0;
+    for card in &cards {
+        let balance = text_of_in(card, "p.meta");
+        assert!(
+            balance.contains(" for") && balance.contains(" against"),
+            "{balance}"
+        );
+        let link = card
+            .select(&scraper::Selector::parse("h3 a").unwrap())
+            .next()
+            .unwrap();
+        let proposal = link.value().attr("href").unwrap();
+        for chip in card.select(&scraper::Selector::parse("a.chip").unwrap()) {
+            let href = chip.value().attr("href").unwrap();
+            assert!(href.starts_with(&format!("{proposal}#tension-")), "{href}");
+            chips += 1;
+        }
+    }
+    assert!(chips > 0, "the 2021 proposals raise tensions");
+    assert!(
+        text(&select(&page, "main p.order")[0]).contains("most argued over first"),
+        "the debate page states its order"
+    );
+}
+
+#[tokio::test]
+async fn timelines_and_lists_state_their_order_and_list_each_claim_once() {
+    let app = TestApp::spawn_with_corpus().await;
+    let home = app.page("/").await;
+    assert_eq!(
+        select(&home, "main p.order").len(),
+        3,
+        "home states the order of its debates, tensions and sources"
+    );
+    // Every debate card says when, or that it is undated.
+    for card in select(&home, "ul.cards li.card p.meta") {
+        let meta = text(&card);
+        assert!(
+            meta.starts_with("undated") || meta.chars().next().unwrap().is_ascii_digit(),
+            "{meta}"
+        );
+    }
+    for slug in crate::pages::slugs(&app.db, "tensions").await {
+        let path = format!("/tensions/{slug}");
+        let page = app.page(&path).await;
+        assert!(
+            text(&select(&page, "#raised-heading ~ p.order")[0]).contains("time order"),
+            "{path} states its timeline's order"
+        );
+        // The timeline is in the order of the debates' dates, undated last.
+        let years: Vec<Option<i32>> = select(&page, "ol.timeline .when")
+            .iter()
+            .map(|w| text(w).parse().ok())
+            .collect();
+        let mut sorted = years.clone();
+        sorted.sort_by_key(|y| (y.is_none(), *y));
+        assert_eq!(years, sorted, "{path}");
+        for side in ["a", "b"] {
+            let listed = hrefs(
+                &page,
+                &format!("section[aria-labelledby=side-{side}-heading] a.claim-text"),
+            );
+            let unique: BTreeSet<&String> = listed.iter().collect();
+            assert_eq!(unique.len(), listed.len(), "{path} side {side}: {listed:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
+    let app = TestApp::spawn_with_corpus().await;
+    let api = app.page("/api").await;
+    let summaries = select(&api, "table.operations td.summary");
+    assert!(!summaries.is_empty());
+    for summary in &summaries {
+        assert!(!text(summary).contains('`'), "{}", text(summary));
+    }
+    assert!(
+        !select(&api, "table.operations td.summary code").is_empty(),
+        "code spans are shown as code"
+    );
+    // A pole is shown as written wherever a leaning is phrased.
+    let poles: Vec<String> = sqlx::query_scalar(
+        "select unnest(array[pole_a, pole_b]) from tensions where hidden_at is null",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let acronym = poles
+        .iter()
+        .find(|p| p.contains("NHS"))
+        .expect("a pole names the NHS");
+    let mut seen = 0;
+    for slug in proposal_slugs(&app.db).await {
+        let page = app.page(&format!("/proposals/{slug}")).await;
+        for lean in select(&page, ".verdict .chip-lean") {
+            let lean = text(&lean);
+            assert!(!lean.contains("nhs"), "{lean}");
+            seen += usize::from(lean.contains(acronym.as_str()));
+        }
+    }
+    assert!(seen > 0, "{acronym:?} is shown as written");
+}
+
+#[tokio::test]
+async fn a_write_is_confirmed_once_and_an_attack_names_the_claims_whose_standing_it_changed() {
+    use crate::builders::small::{QUOTE, SEGMENT, SOURCE, TARGET};
+    let app = crate::builders::small::spawn().await;
+    let visitor = app
+        .signed_in("reader@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let response = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                (
+                    "text",
+                    "More control only moves the blame about, it does not remove it.",
+                ),
+                ("relation", "attacks"),
+                ("target", TARGET),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let landed = crate::harness::location(&response);
+    let page = visitor.page(&landed).await;
+    let flash = select(&page, "main .flash[role=status]");
+    assert_eq!(flash.len(), 1, "{landed} confirms the write");
+    assert!(
+        text(&flash[0]).contains("Your claim is added."),
+        "{}",
+        text(&flash[0])
+    );
+    let changed = hrefs(&page, ".flash ul.changed a");
+    assert_eq!(
+        changed,
+        vec![format!("/claims/{TARGET}")],
+        "the attacked claim no longer stands"
+    );
+    assert!(
+        text(&flash[0]).contains("was stands, now defeated"),
+        "{}",
+        text(&flash[0])
+    );
+    let again = visitor.page(&landed).await;
+    assert!(
+        select(&again, ".flash").is_empty(),
+        "a confirmation shows once"
+    );
+}
