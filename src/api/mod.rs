@@ -41,7 +41,7 @@ use crate::{AppState, Error, Result};
     components(schemas(Problem)),
     tags(
         (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate; relations between claims"),
-        (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
+        (name = "sources", description = "Sources: add one from its text (or preview it), read one with its segments, suggested claims with the existing claims they resemble"),
         (name = "map", description = "The map and its parts, as argmap JSON documents"),
         (name = "account", description = "API tokens"),
     )
@@ -82,6 +82,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tensions::edit_tension))
         .routes(routes!(search::search))
         .routes(routes!(sources::suggestions))
+        .routes(routes!(sources::create))
+        .routes(routes!(sources::show))
         .routes(routes!(tokens::tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
 }

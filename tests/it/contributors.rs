@@ -371,7 +371,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 19] = [
+const PAGE_WRITES: [(&str, Role, u16); 20] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -382,6 +382,7 @@ const PAGE_WRITES: [(&str, Role, u16); 19] = [
     ("edit tension", Role::Contributor, 303),
     ("dismiss suggestion", Role::Contributor, 303),
     ("link claims", Role::Contributor, 303),
+    ("add source", Role::Contributor, 303),
     ("make token", Role::Contributor, 200),
     ("hide", Role::Moderator, 303),
     ("restore", Role::Moderator, 303),
@@ -404,6 +405,16 @@ async fn prepare(
     };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
+        "add source" => (
+            "/sources/new".into(),
+            vec![
+                (
+                    "text",
+                    format!("Source number {attempt}, pasted in a form."),
+                ),
+                ("action", "save".into()),
+            ],
+        ),
         "link claims" => {
             let slug = format!("page-linked-{attempt}");
             insert_claim_row(&app.db, &slug, "A claim to link from its page.").await;
@@ -734,6 +745,11 @@ async fn prepare_api(
                 json!({ "from": slug, "kind": "attacks", "to": TARGET }),
             )
         }
+        "add source" => (
+            Method::POST,
+            "/api/v1/sources".into(),
+            json!({ "text": format!("Source number {attempt}, sent to the API.") }),
+        ),
         "retype relation" => {
             // A relation nobody in the matrix made: only moderators may retype it.
             let slug = format!("api-retyped-{attempt}");
@@ -756,7 +772,7 @@ async fn prepare_api(
     }
 }
 
-const API_WRITES: [(&str, Role); 16] = [
+const API_WRITES: [(&str, Role); 17] = [
     ("add claim", Role::Contributor),
     ("edit claim", Role::Contributor),
     ("annotate", Role::Contributor),
@@ -773,6 +789,7 @@ const API_WRITES: [(&str, Role); 16] = [
     ("link claims", Role::Contributor),
     ("retype relation", Role::Moderator),
     ("retire relation", Role::Moderator),
+    ("add source", Role::Contributor),
 ];
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! argmap's integration tests: one binary sharing one private PostgreSQL cluster, a fresh
 //! database per test, the app on a random port, spoken to over real HTTP.
 
+mod adding_sources;
 mod binary;
 mod browser;
 mod builders;
