@@ -502,3 +502,84 @@ async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
         "the answered claim no longer stands"
     );
 }
+
+#[tokio::test]
+async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
+    use crate::adding_sources::ARTICLE;
+    let app = crate::builders::small::spawn().await;
+    app.user("sam@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/signin?next=/sources")).await;
+    browser.fill("#email", "sam@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path("/sources").await;
+
+    browser
+        .client
+        .find(Locator::LinkText("Add a source"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/sources/new").await;
+    browser.fill("#text", ARTICLE).await;
+    browser.fill("#outlet", "The Review").await;
+    browser.click("button[value=preview]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while browser
+        .script("return document.querySelectorAll('.preview-segments li').length")
+        .await
+        == json!(0)
+    {
+        assert!(Instant::now() < deadline, "no preview appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let segments = browser
+        .script("return [...document.querySelectorAll('.preview-segments li')].map(li => li.textContent.trim())")
+        .await;
+    assert_eq!(segments.as_array().unwrap().len(), 3, "{segments}");
+    assert!(
+        browser
+            .text(".source-preview .facts")
+            .await
+            .contains("Dana Writer")
+    );
+    assert_eq!(
+        browser
+            .script("return document.getElementById('outlet').value")
+            .await,
+        json!("The Review"),
+        "what was typed is kept"
+    );
+
+    browser.click("button[value=save]").await;
+    browser
+        .wait_for_path("/sources/integrated-care-needs-patience")
+        .await;
+    assert_eq!(browser.text("h1").await, "Integrated care needs patience");
+
+    browser.click("#p3 .add-claim").await;
+    browser
+        .wait_for_path("/sources/integrated-care-needs-patience/claims/new")
+        .await;
+    browser
+        .fill("#quote", "give the new bodies five years before judging them")
+        .await;
+    browser
+        .fill(
+            "#text",
+            "Integrated care systems deserve five years before they are judged.",
+        )
+        .await;
+    browser.click("form.claim-form button[type=submit]").await;
+    browser
+        .wait_for_path("/claims/integrated-care-systems-deserve")
+        .await;
+    assert_eq!(
+        browser.text("blockquote").await,
+        "give the new bodies five years before judging them"
+    );
+}
