@@ -566,7 +566,10 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
         .wait_for_path("/sources/integrated-care-needs-patience/claims/new")
         .await;
     browser
-        .fill("#quote", "give the new bodies five years before judging them")
+        .fill(
+            "#quote",
+            "give the new bodies five years before judging them",
+        )
         .await;
     browser
         .fill(

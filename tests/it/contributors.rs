@@ -5,10 +5,10 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::builders::AUTHOR_NAME;
 use crate::builders::small::{
     DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
 };
+use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
     PASSWORD, TestApp, Visitor, html, insert_claim_row, location, scalar, select, text, text_of,
 };
@@ -371,7 +371,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 20] = [
+const PAGE_WRITES: [(&str, Role, u16); 23] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -387,6 +387,9 @@ const PAGE_WRITES: [(&str, Role, u16); 20] = [
     ("hide", Role::Moderator, 303),
     ("restore", Role::Moderator, 303),
     ("merge", Role::Moderator, 303),
+    ("edit source details", Role::Moderator, 303),
+    ("edit debate details", Role::Moderator, 303),
+    ("edit actor details", Role::Moderator, 303),
     ("dismiss review", Role::Moderator, 303),
     ("reply to review", Role::Moderator, 303),
     ("set role", Role::Admin, 303),
@@ -405,6 +408,39 @@ async fn prepare(
     };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
+        "edit source details" => {
+            let v = scalar(&app.db, &version("sources", SOURCE)).await;
+            (
+                format!("/sources/{SOURCE}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("A thread, take {attempt}")),
+                    ("kind", "thread".into()),
+                ],
+            )
+        }
+        "edit debate details" => {
+            let v = scalar(&app.db, &version("debates", DEBATE)).await;
+            (
+                format!("/debates/{DEBATE}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("A debate, take {attempt}")),
+                    ("started_on", "2020-01-31".into()),
+                ],
+            )
+        }
+        "edit actor details" => {
+            let v = scalar(&app.db, &version("actors", AUTHOR)).await;
+            (
+                format!("/actors/{AUTHOR}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("name", format!("Ann Author {attempt}")),
+                    ("kind", "person".into()),
+                ],
+            )
+        }
         "add source" => (
             "/sources/new".into(),
             vec![

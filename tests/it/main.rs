@@ -7,6 +7,7 @@ mod browser;
 mod builders;
 mod contributors;
 mod corpus;
+mod details;
 mod export;
 mod fuzz;
 mod hardening;
