@@ -1,6 +1,7 @@
 // argmap's progressive enhancements. Every page works without this file; with it:
 // - on a source page, selecting words in a passage offers to add a claim quoting them;
-// - while a claim is typed, claims already in the map that look like it are shown.
+// - while a claim is typed, claims already in the map that look like it are shown;
+// - a target field lists the claims and proposals its words match, to choose one.
 "use strict";
 
 (function selectToQuote() {
@@ -74,4 +75,55 @@
       }
     }, 300);
   });
+})();
+
+// A target field (what a claim supports, attacks or undercuts) takes a few words of the
+// claim or proposal; the server finds it, or offers the matches to choose from. With this,
+// the matches are listed while typing, and choosing one puts its exact name in the field.
+(function targetSearch() {
+  for (const input of document.querySelectorAll("input[data-target-search]")) {
+    const box = document.createElement("ul");
+    box.className = "target-matches";
+    box.setAttribute("aria-live", "polite");
+    input.insertAdjacentElement("afterend", box);
+    let timer = null;
+    let last = "";
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const q = input.value.trim();
+        if (q === last) return;
+        last = q;
+        box.replaceChildren();
+        if (q.length < 3 || /^(proposal:)?[a-z0-9]+(-[a-z0-9]+)*$/.test(q) && q.includes("-")) return;
+        try {
+          const response = await fetch("/api/v1/search?q=" + encodeURIComponent(q), { headers: { accept: "application/json" } });
+          if (!response.ok) return;
+          const hits = await response.json();
+          for (const hit of hits) {
+            const claim = hit.url.match(/^\/claims\/([^/#?]+)$/);
+            const proposal = hit.url.match(/^\/proposals\/([^/#?]+)$/);
+            if (!claim && !proposal) continue;
+            const item = document.createElement("li");
+            const choose = document.createElement("button");
+            choose.type = "button";
+            choose.textContent = (proposal ? "Proposal: " : "") + hit.title;
+            choose.addEventListener("click", () => {
+              input.value = claim ? claim[1] : "proposal:" + proposal[1];
+              last = input.value;
+              box.replaceChildren();
+              const chosen = document.createElement("li");
+              chosen.className = "chosen";
+              chosen.textContent = "Chosen: " + hit.title;
+              box.appendChild(chosen);
+            });
+            item.appendChild(choose);
+            box.appendChild(item);
+          }
+        } catch (_) {
+          /* the server resolves the words on submit without this */
+        }
+      }, 250);
+    });
+  }
 })();

@@ -14,6 +14,7 @@ use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::domain::{Pole, RelationKind};
+use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, in_transaction, submit, version_after, version_field};
 use crate::{AppState, Error, Result};
@@ -47,9 +48,10 @@ struct NewClaimPage {
     source_title: String,
     segments: Vec<SegmentOption>,
     actors: Vec<Choice>,
-    targets: Vec<Choice>,
     /// The text of the claim or proposal the form was opened to answer.
     answering: Option<String>,
+    /// When the target's words matched several claims or proposals: them, to choose from.
+    choices: Vec<Match>,
     tensions: Vec<Choice>,
     form: ClaimFormValues,
     failure: Option<Failure>,
@@ -70,6 +72,9 @@ pub struct ClaimFormValues {
     pub relation: String,
     #[serde(default)]
     pub target: String,
+    /// The target chosen among the matches of its words (it replaces `target`).
+    #[serde(default)]
+    pub pick: String,
     #[serde(default)]
     pub shows_tension: String,
     #[serde(default)]
@@ -90,7 +95,7 @@ impl ClaimFormValues {
             text: self.text.clone(),
             actor: some(&self.actor),
             relation: some(&self.relation),
-            target: some(&self.target),
+            target: some(&self.pick).or_else(|| some(&self.target)),
             shows_tension: some(&self.shows_tension),
             pole: some(&self.pole),
             tags: vec![self.tags.clone()],
@@ -138,19 +143,6 @@ async fn new_claim_page(
         label: a.name,
     })
     .collect();
-    let mut targets: Vec<Choice> = sqlx::query!(r#"select 'proposal:' || slug as "value!", title from proposals where hidden_at is null order by title"#)
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(|p| Choice { value: p.value, label: format!("Proposal: {}", p.title) })
-        .collect();
-    targets.extend(
-        sqlx::query!(r#"select slug as "slug!: String", body from claims where hidden_at is null order by slug"#)
-            .fetch_all(db)
-            .await?
-            .into_iter()
-            .map(|c| Choice { value: c.slug, label: c.body }),
-    );
     let tensions = sqlx::query!(
         r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title || ' (a: ' || t.pole_a || ', b: ' || t.pole_b || ')' as "label!"
            from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
@@ -161,10 +153,13 @@ async fn new_claim_page(
     .into_iter()
     .map(|t| Choice { value: t.value, label: t.label })
     .collect();
-    let answering = targets
-        .iter()
-        .find(|t| !form.target.is_empty() && t.value == form.target.trim())
-        .map(|t| t.label.clone());
+    let mut conn = db.acquire().await?;
+    let answering = targets::label(&mut conn, &form.target).await?;
+    let choices = if failure.as_ref().is_some_and(|f| f.is("target")) {
+        targets::matches(&mut conn, &form.target).await?
+    } else {
+        Vec::new()
+    };
     let mut form = form;
     if form.actor.is_empty() {
         form.actor = source.author.unwrap_or_default();
@@ -181,8 +176,8 @@ async fn new_claim_page(
         source_title: source.title,
         segments,
         actors,
-        targets,
         answering,
+        choices,
         tensions,
         form,
         failure,

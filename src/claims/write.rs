@@ -32,7 +32,8 @@ pub struct NewClaim {
     /// "supports", "attacks" or "undercuts", with `target`.
     #[serde(default)]
     pub relation: Option<String>,
-    /// A claim's slug, or "proposal:SLUG".
+    /// A few words of the claim or proposal (matching one of them), a claim's slug, or
+    /// "proposal:SLUG".
     #[serde(default)]
     pub target: Option<String>,
     /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
@@ -97,10 +98,10 @@ struct Passage {
 }
 
 /// What a new claim bears on: a claim or a proposal, and how.
-struct Bearing<'a> {
+struct Bearing {
     kind: RelationKind,
-    /// As the contributor gave it, for the revision.
-    target: &'a str,
+    /// Its exact name (a claim's slug, or `proposal:SLUG`), for the revision.
+    target: String,
     to_claim: Option<i64>,
     to_proposal: Option<i64>,
 }
@@ -230,11 +231,11 @@ async fn actor_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
 }
 
 /// The relation a new claim starts with: both a kind and a target, or neither.
-async fn find_bearing<'a>(
+async fn find_bearing(
     conn: &mut PgConnection,
     relation: Option<&str>,
-    target: Option<&'a str>,
-) -> Result<Option<Bearing<'a>>> {
+    target: Option<&str>,
+) -> Result<Option<Bearing>> {
     let relation = relation.filter(|r| !r.is_empty());
     let target = target.map(str::trim).filter(|t| !t.is_empty());
     let (kind, target) = match (relation, target) {
@@ -261,18 +262,12 @@ async fn find_bearing<'a>(
             ));
         }
     };
-    let (to_claim, to_proposal) = match target.strip_prefix("proposal:") {
-        Some(slug) => (None, Some(proposal_id(conn, slug, "target").await?)),
-        None => (
-            Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
-            None,
-        ),
-    };
+    let (found, target) = crate::relations::targets::resolve(conn, target, "target").await?;
     Ok(Some(Bearing {
         kind,
         target,
-        to_claim,
-        to_proposal,
+        to_claim: found.claim(),
+        to_proposal: found.proposal(),
     }))
 }
 
@@ -355,7 +350,7 @@ async fn insert_relation(
     conn: &mut PgConnection,
     user: &User,
     from: i64,
-    bearing: &Bearing<'_>,
+    bearing: &Bearing,
 ) -> Result<()> {
     if bearing.to_claim == Some(from) {
         return Err(Error::invalid("target", "a claim cannot relate to itself"));

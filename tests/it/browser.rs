@@ -586,3 +586,68 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
         "give the new bodies five years before judging them"
     );
 }
+
+#[tokio::test]
+async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
+    use crate::builders::small::{TARGET, VICTIM};
+    let app = crate::builders::small::spawn().await;
+    app.user("kit@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    let page = format!("/claims/{VICTIM}");
+    browser
+        .goto(&app.url(&format!("/signin?next={page}")))
+        .await;
+    browser.fill("#email", "kit@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path(&page).await;
+
+    browser
+        .find("#link-kind")
+        .await
+        .select_by_value("attacks")
+        .await
+        .unwrap();
+    browser.fill("#link-to", "seeds of the next").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while browser
+        .script("return document.querySelectorAll('.target-matches button').length")
+        .await
+        == json!(0)
+    {
+        assert!(Instant::now() < deadline, "no matches were listed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        browser
+            .text(".target-matches button")
+            .await
+            .contains("seeds of the next one")
+    );
+    browser.click(".target-matches button").await;
+    assert_eq!(
+        browser
+            .script("return document.getElementById('link-to').value")
+            .await,
+        json!(TARGET),
+        "choosing puts the claim's exact name in the field"
+    );
+    browser.click("form.link-form button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let linked = format!(
+        "select count(*) from relations r join claims c on c.id = r.from_claim_id where c.slug = '{VICTIM}'"
+    );
+    while crate::harness::scalar(&app.db, &linked).await == 0 {
+        assert!(Instant::now() < deadline, "the link was not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(browser.path().await, page);
+    assert_eq!(
+        browser
+            .standing(&app.url(&format!("/claims/{TARGET}")))
+            .await,
+        "defeated",
+        "the linked attack counts"
+    );
+}
