@@ -4,6 +4,7 @@ with SIGKILL, its PostgreSQL is stopped, and its PostgreSQL is frozen with SIGST
 Asserts that no acknowledged write is lost, and reports argmap's memory over time.
 
 Usage: scripts/soak.py [--minutes N] [--binary target/debug/argmap] [--port 4030]
+                       [--samples FILE.csv]
 Loopback only. Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin) and, when
 run as root, the `postgres` user. Prints one summary line per figure; exits 1 if any
 acknowledged write is missing. See docs/reliability.md.
@@ -69,6 +70,8 @@ def main():
     parser.add_argument("--port", type=int, default=4030)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument("--samples", help="write the memory samples (seconds, argmap RSS KiB, "
+                        "PostgreSQL processes) to this CSV file")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
     base = f"http://127.0.0.1:{args.port}"
@@ -176,7 +179,11 @@ def main():
         elapsed = time.time() - started
         rss = rss_kib(server["proc"].pid)
         if rss:
-            samples.append((elapsed, rss))
+            try:
+                backends = len(pg_pids())
+            except (OSError, ValueError):  # stopped for the outage
+                backends = 0
+            samples.append((elapsed, rss, backends))
         for at, fault in faults:
             if fault in done or elapsed < at * total:
                 continue
@@ -204,16 +211,32 @@ def main():
 
     # Every acknowledged write must be there.
     lost = [slug for slug in acked if request("GET", f"{base}/api/v1/claims/{slug}")[0] != 200]
-    after_kill = [s for s in samples if s[0] > 0.25 * total]
     print(f"duration: {total:.0f} s, writers {args.writers}, readers {args.readers}")
     print(f"writes tried: {counts['tried']}, acknowledged: {len(acked)}, failed (not acknowledged): {counts['failed']}, lost: {len(lost)}")
     print(f"writes answered 5xx other than 503: {counts['write_5xx']}; reads: {counts['reads']}, reads 5xx other than 503: {counts['read_5xx']}")
-    if after_kill:
-        third = max(1, len(after_kill) // 3)
-        first = sum(r for _, r in after_kill[:third]) / third / 1024
-        last = sum(r for _, r in after_kill[-third:]) / third / 1024
-        print(f"argmap RSS after the restart: first third {first:.1f} MiB, last third {last:.1f} MiB, "
-              f"max {max(r for _, r in after_kill) / 1024:.1f} MiB")
+    if args.samples:
+        with open(args.samples, "w") as f:
+            f.write("seconds,argmap_rss_kib,postgres_processes\n")
+            f.writelines(f"{t:.0f},{r},{b}\n" for t, r, b in samples)
+    # Memory is judged after the restart (the kill at 20%) and over the last two thirds
+    # of the run: the last 20 minutes of a 30-minute soak.
+    tail = [s for s in samples if s[0] >= max(0.25, 1 / 3) * total]
+    if len(tail) >= 2:
+        third = max(1, len(tail) // 3)
+        first = sum(r for _, r, _ in tail[:third]) / third / 1024
+        last = sum(r for _, r, _ in tail[-third:]) / third / 1024
+        n = len(tail)
+        mean_t = sum(t for t, _, _ in tail) / n
+        mean_r = sum(r for _, r, _ in tail) / n
+        slope = sum((t - mean_t) * (r - mean_r) for t, r, _ in tail) / max(
+            1e-9, sum((t - mean_t) ** 2 for t, _, _ in tail))
+        running = [b for _, _, b in tail if b]
+        print(f"argmap RSS over the last {(total - tail[0][0]) / 60:.1f} minutes: first third {first:.1f} MiB, "
+              f"last third {last:.1f} MiB, min {min(r for _, r, _ in tail) / 1024:.1f} MiB, "
+              f"max {max(r for _, r, _ in tail) / 1024:.1f} MiB, trend {slope * 60 / 1024:+.3f} MiB/min")
+        if running:
+            print(f"PostgreSQL processes over the same minutes: first {running[0]}, last {running[-1]}, "
+                  f"min {min(running)}, max {max(running)}")
     server["proc"].send_signal(signal.SIGTERM)
     server["proc"].wait(timeout=60)
     pg_stop()

@@ -15,8 +15,10 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 pub const DATABASE: &str = "argmap";
 
 /// Connections in the application's pool: PostgreSQL does most with about two busy
-/// backends per core; more only queue inside the database (and a slow query then starves
-/// the rest), fewer leave cores idle while a backend waits on the network.
+/// backends per core, and a pooled connection spends about half its time idle while the
+/// application renders or the network sends, hence four per core. More only queue inside
+/// the database (and PostgreSQL's processes grow with them); at least 8, so that one
+/// long export does not starve the pages.
 pub fn pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get) as u32;
     (cores * 4).clamp(8, 64)
