@@ -9,6 +9,7 @@ mod docs;
 mod map;
 mod moderation;
 mod proposals;
+mod quotes;
 mod relations;
 mod search;
 mod sources;
@@ -84,6 +85,8 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sources::suggestions))
         .routes(routes!(sources::create))
         .routes(routes!(sources::show))
+        .routes(routes!(quotes::add))
+        .routes(routes!(quotes::retire))
         .routes(routes!(tokens::tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
 }

@@ -10,13 +10,13 @@ use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
+use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewQuote, NewReview};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::domain::{Pole, RelationKind};
 use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, in_transaction, submit, version_after, version_field};
+use crate::views::form::{Failure, Page, in_transaction, submit, version_field};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -24,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/sources/{slug}/claims/new", get(new_form))
         .route("/sources/{slug}/claims", post(create))
         .route("/claims/{key}/edit", get(edit_form).post(edit))
+        .route("/claims/{key}/quotes", post(add_quote))
+        .route("/claims/{key}/quotes/{id}/retire", post(retire_quote))
         .route("/claims/{key}/annotations", post(annotate))
         .route("/claims/{key}/reports", post(report))
 }
@@ -104,6 +106,21 @@ impl ClaimFormValues {
     }
 }
 
+/// The actors a claim may be made by, by name.
+async fn actor_choices(db: &sqlx::PgPool) -> Result<Vec<Choice>> {
+    Ok(sqlx::query!(
+        r#"select slug as "slug!: String", name from actors where hidden_at is null order by name"#
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|a| Choice {
+        value: a.slug,
+        label: a.name,
+    })
+    .collect())
+}
+
 async fn new_claim_page(
     state: &AppState,
     masthead: Masthead,
@@ -132,17 +149,7 @@ async fn new_claim_page(
     .into_iter()
     .map(|s| SegmentOption { excerpt: crate::views::short(&s.body), anchor: s.anchor, locator: s.locator })
     .collect();
-    let actors = sqlx::query!(
-        r#"select slug as "slug!: String", name from actors where hidden_at is null order by name"#
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|a| Choice {
-        value: a.slug,
-        label: a.name,
-    })
-    .collect();
+    let actors = actor_choices(db).await?;
     let tensions = sqlx::query!(
         r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title || ' (a: ' || t.pole_a || ', b: ' || t.pole_b || ')' as "label!"
            from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
@@ -226,9 +233,74 @@ struct EditPage {
     version: i32,
     text: String,
     tags: String,
+    /// The speaker chosen (an actor's slug; empty for none).
+    actor: String,
+    actors: Vec<Choice>,
+    /// Its live quotes, each of which may be retired (but the last).
+    quotes: Vec<crate::claims::read::Quote>,
+    /// The sources a quote may be added from, and what the quote form last sent.
+    sources: Vec<crate::sources::read::Listed>,
+    new_quote: NewQuote,
     /// After a conflict: the claim as it is now.
     current: Option<write::Editable>,
     failure: Option<Failure>,
+}
+
+/// What the edit form shows in its fields: the claim as read, or as the person typed it.
+struct EditValues {
+    version: i32,
+    text: String,
+    tags: String,
+    actor: String,
+}
+
+impl EditValues {
+    fn of(claim: &write::Editable) -> Self {
+        EditValues {
+            version: claim.version,
+            text: claim.text.clone(),
+            tags: claim.tags.join(", "),
+            actor: claim.actor.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The edit page of the claim `key` with `values` in its fields; after a conflict the
+/// claim as it is now is shown beside them.
+async fn edit_page(
+    state: &AppState,
+    masthead: Masthead,
+    key: &str,
+    values: Option<EditValues>,
+    new_quote: NewQuote,
+    conflict: bool,
+    failure: Option<Failure>,
+) -> Result<EditPage> {
+    let db = &state.db;
+    let mut conn = db.acquire().await?;
+    let current = write::editable(&mut conn, key).await?;
+    let id = write::claim_id(&mut conn, &current.slug, "claim").await?;
+    drop(conn);
+    let values = values.unwrap_or_else(|| EditValues::of(&current));
+    Ok(EditPage {
+        masthead,
+        crumbs: edit_crumbs(&current),
+        slug: current.slug.clone(),
+        version: if conflict {
+            current.version
+        } else {
+            values.version
+        },
+        text: values.text,
+        tags: values.tags,
+        actor: values.actor,
+        actors: actor_choices(db).await?,
+        quotes: crate::claims::read::quotes(db, id).await?,
+        sources: crate::sources::read::list(db, i64::MAX).await?,
+        new_quote,
+        current: conflict.then_some(current),
+        failure,
+    })
 }
 
 async fn edit_form(
@@ -237,18 +309,16 @@ async fn edit_form(
     masthead: Masthead,
     Path(key): Path<String>,
 ) -> Result<Response> {
-    let mut conn = state.db.acquire().await?;
-    let claim = write::editable(&mut conn, &key).await?;
-    EditPage {
+    edit_page(
+        &state,
         masthead,
-        crumbs: edit_crumbs(&claim),
-        slug: claim.slug.clone(),
-        version: claim.version,
-        tags: claim.tags.join(", "),
-        text: claim.text,
-        current: None,
-        failure: None,
-    }
+        &key,
+        None,
+        NewQuote::default(),
+        false,
+        None,
+    )
+    .await?
     .page()
 }
 
@@ -265,6 +335,9 @@ struct EditForm {
     text: String,
     #[serde(default)]
     tags: String,
+    /// The speaker: an actor's slug, or empty for none.
+    #[serde(default)]
+    actor: String,
 }
 
 async fn edit(
@@ -278,6 +351,7 @@ async fn edit(
         version: version_field(&form.version)?,
         text: form.text,
         tags: vec![form.tags.clone()],
+        actor: Some(form.actor.clone()),
     };
     submit(
         &state.db,
@@ -285,24 +359,66 @@ async fn edit(
         async |tx, edit| write::edit(tx, &user, &key, edit).await,
         |claim| format!("/claims/{}", claim.slug),
         async |edit, status, failure| {
-            let mut conn = state.db.acquire().await?;
-            let current = write::editable(&mut conn, &key).await?;
             // The person's text is kept; after a conflict, saving again applies it over the
             // current version, which is shown beside it.
-            EditPage {
-                masthead,
-                crumbs: edit_crumbs(&current),
-                slug: current.slug.clone(),
-                version: version_after(status, edit.version, current.version),
+            let values = EditValues {
+                version: edit.version,
                 text: edit.text,
                 tags: form.tags,
-                current: (status == StatusCode::CONFLICT).then_some(current),
-                failure: Some(failure),
-            }
+                actor: form.actor,
+            };
+            let conflict = status == StatusCode::CONFLICT;
+            edit_page(
+                &state,
+                masthead,
+                &key,
+                Some(values),
+                NewQuote::default(),
+                conflict,
+                Some(failure),
+            )
+            .await?
             .page_with(status)
         },
     )
     .await
+}
+
+/// Adds a quote to the claim from its edit page; a refused one shows the page again
+/// saying why, with the words kept.
+async fn add_quote(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    masthead: Masthead,
+    Path(key): Path<String>,
+    CsrfForm(form): CsrfForm<NewQuote>,
+) -> Result<Response> {
+    submit(
+        &state.db,
+        form,
+        async |tx, form| write::add_quote(tx, &user, &key, form).await,
+        |_| format!("/claims/{key}/edit#quotes-heading"),
+        async |form, status, failure| {
+            edit_page(&state, masthead, &key, None, form, false, Some(failure))
+                .await?
+                .page_with(status)
+        },
+    )
+    .await
+}
+
+/// Retires a quote of the claim, from its edit page.
+async fn retire_quote(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((key, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::retire_quote(tx, &user, &key, id).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}/edit#quotes-heading")))
 }
 
 async fn annotate(

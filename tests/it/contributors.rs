@@ -371,7 +371,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 23] = [
+const PAGE_WRITES: [(&str, Role, u16); 25] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -383,6 +383,8 @@ const PAGE_WRITES: [(&str, Role, u16); 23] = [
     ("dismiss suggestion", Role::Contributor, 303),
     ("link claims", Role::Contributor, 303),
     ("add source", Role::Contributor, 303),
+    ("add quote", Role::Contributor, 303),
+    ("retire quote", Role::Contributor, 303),
     ("make token", Role::Contributor, 200),
     ("hide", Role::Moderator, 303),
     ("restore", Role::Moderator, 303),
@@ -396,6 +398,23 @@ const PAGE_WRITES: [(&str, Role, u16); 23] = [
     ("disable account", Role::Admin, 303),
     ("enable account", Role::Admin, 303),
 ];
+
+/// A claim `slug` written straight into the tables, quoting two passages of `SOURCE`'s
+/// first post; the id of its second quote.
+async fn quoted_claim(app: &TestApp, slug: &str) -> i64 {
+    insert_claim_row(&app.db, slug, "A claim whose quotes change.").await;
+    let quote = |start: i32, end: i32| {
+        format!(
+            "insert into quotes (claim_id, segment_id, start_char, end_char, body)
+             select c.id, g.id, {start}, {end}, substr(g.body, {start} + 1, {end} - {start})
+             from claims c, segments g join current_source_versions v on v.id = g.source_version_id
+             join sources s on s.id = v.source_id
+             where c.slug = '{slug}' and s.slug = '{SOURCE}' and g.position = 1 returning id"
+        )
+    };
+    scalar(&app.db, &quote(0, 10)).await;
+    scalar(&app.db, &quote(11, 20)).await
+}
 
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
@@ -440,6 +459,19 @@ async fn prepare(
                     ("kind", "person".into()),
                 ],
             )
+        }
+        "add quote" | "retire quote" => {
+            // A claim of its own quoting post 1, with a second quote to retire.
+            let slug = format!("page-quoted-{attempt}");
+            let id = quoted_claim(app, &slug).await;
+            if route == "add quote" {
+                (
+                    format!("/claims/{slug}/quotes"),
+                    vec![("source", SOURCE.into()), ("quote", QUOTE.into())],
+                )
+            } else {
+                (format!("/claims/{slug}/quotes/{id}/retire"), vec![])
+            }
         }
         "add source" => (
             "/sources/new".into(),
@@ -781,6 +813,23 @@ async fn prepare_api(
                 json!({ "from": slug, "kind": "attacks", "to": TARGET }),
             )
         }
+        "add quote" | "retire quote" => {
+            let slug = format!("api-quoted-{attempt}");
+            let id = quoted_claim(app, &slug).await;
+            if route == "add quote" {
+                (
+                    Method::POST,
+                    format!("/api/v1/claims/{slug}/quotes"),
+                    json!({ "source": SOURCE, "quote": QUOTE }),
+                )
+            } else {
+                (
+                    Method::DELETE,
+                    format!("/api/v1/claims/{slug}/quotes/{id}"),
+                    json!({}),
+                )
+            }
+        }
         "add source" => (
             Method::POST,
             "/api/v1/sources".into(),
@@ -808,7 +857,7 @@ async fn prepare_api(
     }
 }
 
-const API_WRITES: [(&str, Role); 17] = [
+const API_WRITES: [(&str, Role); 19] = [
     ("add claim", Role::Contributor),
     ("edit claim", Role::Contributor),
     ("annotate", Role::Contributor),
@@ -826,6 +875,8 @@ const API_WRITES: [(&str, Role); 17] = [
     ("retype relation", Role::Moderator),
     ("retire relation", Role::Moderator),
     ("add source", Role::Contributor),
+    ("add quote", Role::Contributor),
+    ("retire quote", Role::Contributor),
 ];
 
 #[tokio::test]

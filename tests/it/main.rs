@@ -5,6 +5,7 @@ mod adding_sources;
 mod binary;
 mod browser;
 mod builders;
+mod claim_edits;
 mod contributors;
 mod corpus;
 mod details;
