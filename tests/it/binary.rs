@@ -32,7 +32,7 @@ struct Running {
 
 /// Starts `argmap` with no database URL and waits for it to say where it listens.
 fn start(data_dir: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_argmap"))
+    let mut child = argmap()
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .env_remove("DATABASE_URL")
@@ -234,7 +234,7 @@ fn import_map_refuses_a_pipe_and_names_the_line_of_bad_bytes() {
         (&fifo, "it is a named pipe, not a file".to_owned()),
         (&latin1, format!("{}:3: not UTF-8 text", latin1.display())),
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_argmap"))
+        let mut child = argmap()
             .arg("import-map")
             .arg(file)
             .args(["--database-url", "postgres://nobody@127.0.0.1:1/none"])

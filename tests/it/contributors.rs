@@ -10,7 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, html, insert_claim_row, location, scalar, select, text, text_of,
+    PASSWORD, TestApp, Visitor, argmap, html, insert_claim_row, location, scalar, select, text,
+    text_of,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -1182,7 +1183,7 @@ fn the_user_command_adds_admins_and_changes_roles() {
     let (db, name) = runtime.block_on(crate::harness::fresh_database());
     let run = |args: &[&str], stdin: &str| {
         use std::io::Write;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_argmap"))
+        let mut child = argmap()
             .args(args)
             .env("DATABASE_URL", crate::harness::database_url(&name))
             .stdin(std::process::Stdio::piped())

@@ -10,7 +10,7 @@ use argmap::export::{self, Format, MapDocument, Scope};
 use sqlx::PgPool;
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, fails, fresh_database, hrefs,
+    TestApp, argmap, corpus_database, database_url, fails, fresh_database, hrefs, succeeds,
 };
 
 /// The site's address the exports' absolute links use.
@@ -42,18 +42,8 @@ fn relation_counts(doc: &MapDocument) -> BTreeMap<String, usize> {
 
 /// Runs the Argdown parser from npm on `file`.
 fn argdown_check(file: &Path) -> serde_json::Value {
-    let dir = crate::harness::node_tools();
-    let output = Command::new("node")
-        .arg(dir.join("check.mjs"))
-        .arg(file)
-        .output()
-        .expect("node is needed");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    let check = crate::harness::node_tools().join("check.mjs");
+    serde_json::from_str(&succeeds(Command::new("node").arg(check).arg(file))).unwrap()
 }
 
 #[tokio::test]
@@ -379,7 +369,7 @@ async fn dump_then_restore_into_an_empty_instance_dumps_identically() {
     let (_source, source_name) = corpus_database().await;
     let (_, target_name) = fresh_database().await;
     let run = |args: &[&str], database: &str| {
-        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+        let output = argmap()
             .args(args)
             .env("DATABASE_URL", database_url(database))
             .output()
@@ -460,7 +450,7 @@ async fn a_truncated_or_invalid_dump_is_refused_and_nothing_is_written() {
 #[test]
 fn the_export_command_explains_bad_arguments() {
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+        let output = argmap()
             .args(args)
             .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
             .output()

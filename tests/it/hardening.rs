@@ -3,7 +3,7 @@
 //! commands, described in docs/reliability.md.
 
 use std::io::{Read, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use argmap::auth::Role;
@@ -12,8 +12,8 @@ use reqwest::StatusCode;
 
 use crate::builders::small;
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, corpus_database, database_url, fresh_database, insert_claim_row,
-    location, scalar, select, text,
+    PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, fresh_database,
+    insert_claim_row, location, scalar, select, text,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -518,7 +518,7 @@ async fn a_connection_the_database_cut_is_unavailable_not_an_error() {
 async fn export_into_a_closed_pipe_exits_quietly() {
     let (_db, name) = corpus_database().await;
     for args in [&["export", "json"][..], &["dump"][..]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_argmap"))
+        let mut child = argmap()
             .args(args)
             .env("DATABASE_URL", database_url(&name))
             .stdout(Stdio::piped())

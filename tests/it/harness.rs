@@ -504,13 +504,21 @@ pub fn argmap() -> std::process::Command {
 /// Runs `command`, asserting that it succeeds, and returns what it wrote to stdout.
 #[track_caller]
 pub fn succeeds(command: &mut std::process::Command) -> String {
-    let output = command.output().unwrap();
+    String::from_utf8(succeeds_with_bytes(command)).unwrap()
+}
+
+/// Runs `command`, asserting that it succeeds, and returns the bytes it wrote to stdout.
+#[track_caller]
+pub fn succeeds_with_bytes(command: &mut std::process::Command) -> Vec<u8> {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} could not run: {e}"));
     assert!(
         output.status.success(),
-        "{}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).unwrap()
+    output.stdout
 }
 
 /// Runs `command`, asserting that it fails with exit code 1 and a message rather than a

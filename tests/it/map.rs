@@ -2,7 +2,6 @@
 //! and a broken map is refused naming the file and line, with nothing written.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use argmap::config::Config;
 use argmap::map::load_map;
@@ -10,7 +9,7 @@ use argmap::stats::Stats;
 use sqlx::PgPool;
 
 use crate::builders::small;
-use crate::harness::{TestApp, database_url, fresh_database, scalar};
+use crate::harness::{TestApp, argmap, database_url, fresh_database, scalar};
 
 async fn load_shipped(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
@@ -128,7 +127,7 @@ fn line_containing(path: &Path, needle: &str) -> usize {
 }
 
 fn run_load_map(database: &str, map: &Path) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
+    let output = argmap()
         .arg("load-map")
         .arg(map)
         .env("DATABASE_URL", database_url(database))

@@ -9,7 +9,9 @@ use std::process::Command;
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::harness::{TestApp, corpus_database, database_url, node_tools};
+use crate::harness::{
+    TestApp, argmap, corpus_database, database_url, node_tools, succeeds, succeeds_with_bytes,
+};
 
 const PUBLIC: &str = "https://argmap.example.org";
 
@@ -323,17 +325,12 @@ async fn the_word_file_opens_in_an_independent_reader_and_says_what_the_html_say
             );
             let file = dir.path().join(format!("{slug}.docx"));
             std::fs::write(&file, response.bytes().await.unwrap()).unwrap();
-            let output = Command::new("node")
-                .arg(node_tools().join("docx-text.mjs"))
-                .arg(&file)
-                .output()
-                .expect("node is needed");
-            assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            let read: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let read: serde_json::Value = serde_json::from_str(&succeeds(
+                Command::new("node")
+                    .arg(node_tools().join("docx-text.mjs"))
+                    .arg(&file),
+            ))
+            .unwrap();
             let paragraphs: Vec<String> =
                 serde_json::from_value(read["paragraphs"].clone()).unwrap();
             let html = blocks(&note_html(&app, &slug, query).await);
@@ -390,18 +387,12 @@ fn the_cli_writes_the_note_as_markdown_html_and_docx_with_the_public_url() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (_, name) = runtime.block_on(corpus_database());
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_argmap"))
-            .args(args)
-            .env("DATABASE_URL", database_url(&name))
-            .env("ARGMAP_PUBLIC_URL", PUBLIC)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
+        succeeds_with_bytes(
+            argmap()
+                .args(args)
+                .env("DATABASE_URL", database_url(&name))
+                .env("ARGMAP_PUBLIC_URL", PUBLIC),
+        )
     };
     let md = String::from_utf8(run(&["export", "summary", "--debate", "2012-reforms"])).unwrap();
     assert!(md.starts_with("# "), "{md}");

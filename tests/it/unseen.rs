@@ -2,12 +2,11 @@
 //! fixtures in tests/fixtures/unseen/, each with what it must become in NAME.expected.toml.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use argmap::sources::{SourceInput, import_source, prepare, read_file};
 use serde::Deserialize;
 
-use crate::harness::{TestApp, fresh_database};
+use crate::harness::{TestApp, argmap, fresh_database};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/unseen")
@@ -189,7 +188,7 @@ fn every_common_thread_numbering_is_taken_out_of_the_text_into_the_anchor() {
 fn dry_run_refuses_what_the_import_refuses_and_prints_the_cleaned_source_as_json() {
     let dir = tempfile::tempdir().unwrap();
     let run = |file: &Path, extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_argmap"))
+        argmap()
             .arg("import")
             .arg(file)
             .args(extra)
