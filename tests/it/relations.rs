@@ -486,3 +486,49 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     let form = crate::harness::html(none).await;
     assert!(text_of(&form, "#form-error").contains("no claim or proposal"));
 }
+
+#[tokio::test]
+async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, spawn};
+    let app = spawn().await;
+    let page = format!("/proposals/{PROPOSAL}");
+    assert!(
+        select(&app.page(&page).await, "p.answer a").is_empty(),
+        "answering needs an account"
+    );
+    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let shown = visitor.page(&page).await;
+    let names: Vec<String> = select(&shown, "p.answer a").iter().map(text).collect();
+    assert_eq!(names, ["Support", "Attack", "Undercut"]);
+    let attack = &hrefs(&shown, "p.answer a")[1];
+    assert_eq!(
+        attack,
+        &format!("/sources/{SOURCE}/claims/new?target=proposal:{PROPOSAL}&relation=attacks")
+    );
+    let form = visitor.page(attack).await;
+    assert_eq!(
+        select(&form, "input#target")[0].value().attr("value"),
+        Some(format!("proposal:{PROPOSAL}").as_str())
+    );
+    assert!(text_of(&form, ".answering").starts_with("Answering: "));
+
+    let saved = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                ("text", "More control only brings more blame to ministers."),
+                ("relation", "attacks"),
+                ("target", &format!("proposal:{PROPOSAL}")),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let against = scalar(
+        &app.db,
+        &format!("select count(*) from relations r join proposals p on p.id = r.to_proposal_id where p.slug = '{PROPOSAL}' and r.kind = 'attacks'"),
+    )
+    .await;
+    assert_eq!(against, 1);
+}
