@@ -207,3 +207,86 @@ async fn the_edit_page_changes_the_speaker_and_adds_and_retires_quotes() {
     assert_eq!(select(&page, "blockquote").len(), 1);
     assert_eq!(revisions(&app, "quote").await, quotes + 2);
 }
+
+#[tokio::test]
+async fn history_shows_the_time_what_a_creation_brought_and_edits_word_by_word() {
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, TENSION};
+    let app = spawn().await;
+    let token = app.token("ivy@example.org", Role::Contributor).await;
+    let created = app
+        .client
+        .post(app.url("/api/v1/claims"))
+        .bearer_auth(&token)
+        .json(&json!({
+            "source": SOURCE, "segment": SEGMENT, "quote": QUOTE,
+            "text": "More control brings more blame to ministers.",
+            "relation": "attacks", "target": TARGET,
+            "shows_tension": format!("{PROPOSAL}/{TENSION}"), "pole": "a",
+            "tags": ["blame"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let slug = created.json::<Value>().await.unwrap()["slug"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let edited = app
+        .client
+        .patch(app.url(&format!("/api/v1/claims/{slug}")))
+        .bearer_auth(&token)
+        .json(&json!({ "version": 1, "text": "More central control brings more blame to ministers." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+
+    let history = app.page(&format!("/claims/{slug}/history")).await;
+    let times: Vec<String> = select(&history, "ol.history time")
+        .iter()
+        .map(crate::harness::text)
+        .collect();
+    assert_eq!(times.len(), 2);
+    let at_minute = regex_like_time(&times[0]);
+    assert!(at_minute, "date and time of day: {times:?}");
+    assert_eq!(
+        text_of(&history, "ol.history li:first-child .diff ins"),
+        "central"
+    );
+    assert!(select(&history, "ol.history li:first-child .diff del").is_empty());
+    let brought: Vec<String> = select(&history, "ol.history li:last-child .brought > *")
+        .iter()
+        .map(crate::harness::text)
+        .collect();
+    assert_eq!(
+        brought,
+        [
+            "Attacks",
+            "Every NHS reorganisation since 1974 has carried within it the seeds of the next one.",
+            "Shows the tension",
+            "A tension, for Pole A",
+            "Quote",
+            &format!("“{QUOTE}”"),
+            "Tags",
+            "blame",
+        ]
+    );
+}
+
+/// Whether `text` reads "YYYY-MM-DD HH:MM UTC".
+fn regex_like_time(text: &str) -> bool {
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    let parts: Vec<&str> = text.split([' ', '-', ':']).collect();
+    parts.len() == 6
+        && parts[..5].iter().all(|p| digits(p))
+        && [4, 2, 2, 2, 2]
+            == [
+                parts[0].len(),
+                parts[1].len(),
+                parts[2].len(),
+                parts[3].len(),
+                parts[4].len(),
+            ]
+        && parts[5] == "UTC"
+}
