@@ -129,7 +129,12 @@ async fn show(reading: Reading) -> Result<Response> {
     let segments = read::segments(db, source.version_id).await?;
     let standings = reading.state.caches.standings(db).await?;
     let quotes = read::quotes(db, source.version_id, &standings).await?;
-    let mut suggestions = read::suggestions(db, source.version_id).await?;
+    // Suggested claims are for contributors: readers neither see them nor pay for them.
+    let mut suggestions = if reading.masthead.user.is_some() {
+        read::suggestions(db, source.version_id).await?
+    } else {
+        Vec::new()
+    };
     let debates = read::debates(db, source.id).await?;
     let quoted: BTreeSet<i64> = quotes.iter().map(|q| q.claim.id).collect();
     SourcePage {
