@@ -16,6 +16,7 @@ mod harness;
 mod http;
 mod import;
 mod map;
+mod map_references;
 mod pages;
 mod perf;
 mod queries;
