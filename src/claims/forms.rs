@@ -87,9 +87,16 @@ pub struct ClaimFormValues {
     pub note: String,
 }
 
+/// Between a tension and the pole in the add-a-claim form's choice ("proposal/tension|a").
+const POLE_MARK: char = '|';
+
 impl ClaimFormValues {
     fn to_new_claim(&self, source: &str) -> NewClaim {
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (shows_tension, pole) = self
+            .shows_tension
+            .split_once(POLE_MARK)
+            .unwrap_or((&self.shows_tension, &self.pole));
         NewClaim {
             source: source.to_owned(),
             segment: self.segment.clone(),
@@ -98,8 +105,8 @@ impl ClaimFormValues {
             actor: some(&self.actor),
             relation: some(&self.relation),
             target: some(&self.pick).or_else(|| some(&self.target)),
-            shows_tension: some(&self.shows_tension),
-            pole: some(&self.pole),
+            shows_tension: some(shows_tension),
+            pole: some(pole),
             tags: vec![self.tags.clone()],
             note: some(&self.note),
         }
@@ -150,15 +157,23 @@ async fn new_claim_page(
     .map(|s| SegmentOption { excerpt: crate::views::short(&s.body), anchor: s.anchor, locator: s.locator })
     .collect();
     let actors = actor_choices(db).await?;
+    // Each raised tension once per pole, by the poles' names: choosing the option says
+    // which side the claim argues.
     let tensions = sqlx::query!(
-        r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title || ' (a: ' || t.pole_a || ', b: ' || t.pole_b || ')' as "label!"
+        r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title as "label!",
+                  t.pole_a, t.pole_b
            from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
            where pt.removed_at is null and p.hidden_at is null order by p.title, t.title"#
     )
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|t| Choice { value: t.value, label: t.label })
+    .flat_map(|t| {
+        Pole::ALL.iter().map(move |pole| Choice {
+            value: format!("{}{POLE_MARK}{pole}", t.value),
+            label: format!("{}, for {}", t.label, pole.name(&t.pole_a, &t.pole_b)),
+        })
+    })
     .collect();
     let mut conn = db.acquire().await?;
     let answering = targets::label(&mut conn, &form.target).await?;

@@ -532,3 +532,55 @@ async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
     .await;
     assert_eq!(against, 1);
 }
+
+#[tokio::test]
+async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, TENSION, spawn};
+    let app = spawn().await;
+    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let form = visitor.page(&format!("/sources/{SOURCE}/claims/new")).await;
+    let options: Vec<String> = select(&form, "select#shows_tension option")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "(none)",
+            "A proposal: A tension, for Pole A",
+            "A proposal: A tension, for Pole B"
+        ]
+    );
+    assert!(
+        select(&form, "input[name=pole]").is_empty(),
+        "no 'pole a / pole b' radios"
+    );
+    let value = select(&form, "select#shows_tension option")[2]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    let saved = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                ("text", "More control brings more blame to ministers."),
+                ("shows_tension", &value),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let slug = location(&saved).trim_start_matches("/claims/").to_owned();
+    let pole = sqlx::query_scalar::<_, String>(&format!(
+        "select e.pole from tension_evidence e join claims c on c.id = e.claim_id
+         join proposal_tensions pt on pt.id = e.proposal_tension_id
+         join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
+         where c.slug = '{slug}' and p.slug = '{PROPOSAL}' and t.slug = '{TENSION}'"
+    ))
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(pole, "b");
+}
