@@ -536,17 +536,17 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
                 Scope::Debate(slug) => slug.clone(),
                 _ => unreachable!("checked above"),
             };
-            let all = export::load(&database.pool, Scope::All)
+            let no_debate = || CliError::Usage(format!("no debate has the slug {slug:?}"));
+            let doc = summary::load::load(&database.pool, &slug, None)
                 .await
                 .map_err(ServeError::Connect)?
-                .expect("the whole map exists");
+                .ok_or_else(no_debate)?;
             let options = summary::Options {
                 base: base.clone(),
                 today: time::OffsetDateTime::now_utc().date(),
                 detail: args.detail,
             };
-            let note = summary::note(&all, &slug, &options)
-                .ok_or_else(|| CliError::Usage(format!("no debate has the slug {slug:?}")))?;
+            let note = summary::note(&doc, &slug, &options).ok_or_else(no_debate)?;
             return Ok(args.summary_format.write(&note));
         }
         let doc = export::load(&database.pool, scope.clone())

@@ -169,14 +169,14 @@ pub async fn summary_note(
     detail: Detail,
 ) -> Result<summary::Note> {
     let standings = state.caches.standings(&state.db).await?;
-    let all = load_with(&state.db, Scope::All, Some(standings))
+    let not_found = || Error::NotFound(format!("the debate {slug:?}"));
+    let doc = summary::load::load(&state.db, slug, Some(standings))
         .await?
-        .expect("the whole map always exists");
+        .ok_or_else(not_found)?;
     let options = summary::Options {
         base: base.to_owned(),
         today: time::OffsetDateTime::now_utc().date(),
         detail,
     };
-    summary::note(&all, slug, &options)
-        .ok_or_else(|| Error::NotFound(format!("the debate {slug:?}")))
+    summary::note(&doc, slug, &options).ok_or_else(not_found)
 }

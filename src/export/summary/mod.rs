@@ -1,13 +1,15 @@
 //! The debate summary: a briefing note a civil servant, an analyst or a journalist can hand
 //! on unedited. One model ([`Note`]) is built from the map by the rules in [`rules`] (and
 //! documented in `docs/summary.md`), then rendered as Markdown, HTML ([`render`]) or DOCX
-//! ([`docx`]), so the three say the same thing.
+//! ([`docx`]), so the three say the same thing. The map it is built from is the debate's
+//! part of it ([`load`]).
 //!
 //! The default note is short (at most [`WORD_LIMIT`] words, two A4 pages): the bottom line,
 //! the heaviest proposals in detail, the tensions that recur across debates, the sources
 //! and the links. The full note ([`Detail::Full`]) adds an annex with every proposal.
 
 pub mod docx;
+pub mod load;
 pub mod render;
 pub mod rules;
 
