@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub(crate) mod debates;
+pub(crate) mod details;
 pub mod domain;
 pub(crate) mod edits;
 pub mod error;

@@ -37,6 +37,8 @@ pub struct ClaimJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QuoteJson {
+    /// Its id (`DELETE /api/v1/claims/{slug}/quotes/{id}` retires it).
+    pub id: i64,
     pub source: String,
     pub locator: String,
     pub anchor: String,
@@ -82,6 +84,7 @@ pub async fn show(
         .await?
         .into_iter()
         .map(|q| QuoteJson {
+            id: q.id,
             source: q.source_slug,
             locator: q.locator,
             anchor: q.anchor,

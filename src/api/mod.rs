@@ -9,6 +9,7 @@ mod docs;
 mod map;
 mod moderation;
 mod proposals;
+mod quotes;
 mod relations;
 mod search;
 mod sources;
@@ -41,7 +42,7 @@ use crate::{AppState, Error, Result};
     components(schemas(Problem)),
     tags(
         (name = "claims", description = "Claims: read, add from a source passage, edit, annotate, report, moderate; relations between claims"),
-        (name = "sources", description = "Sources: suggested claims with the existing claims they resemble"),
+        (name = "sources", description = "Sources: add one from its text (or preview it), read one with its segments, suggested claims with the existing claims they resemble"),
         (name = "map", description = "The map and its parts, as argmap JSON documents"),
         (name = "account", description = "API tokens"),
     )
@@ -82,6 +83,10 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tensions::edit_tension))
         .routes(routes!(search::search))
         .routes(routes!(sources::suggestions))
+        .routes(routes!(sources::create))
+        .routes(routes!(sources::show))
+        .routes(routes!(quotes::add))
+        .routes(routes!(quotes::retire))
         .routes(routes!(tokens::tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
 }

@@ -39,7 +39,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn check(session: &Session, given: Option<&str>) -> Result<()> {
+pub(crate) async fn check(session: &Session, given: Option<&str>) -> Result<()> {
     let expected: Option<String> = session.get(SESSION_KEY).await.map_err(session_error)?;
     match (expected, given) {
         (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),

@@ -10,12 +10,13 @@ use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewReview};
+use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewQuote, NewReview};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedIn};
 use crate::domain::{Pole, RelationKind};
+use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, in_transaction, submit, version_after, version_field};
+use crate::views::form::{Failure, Page, in_transaction, submit, version_field};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -23,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/sources/{slug}/claims/new", get(new_form))
         .route("/sources/{slug}/claims", post(create))
         .route("/claims/{key}/edit", get(edit_form).post(edit))
+        .route("/claims/{key}/quotes", post(add_quote))
+        .route("/claims/{key}/quotes/{id}/retire", post(retire_quote))
         .route("/claims/{key}/annotations", post(annotate))
         .route("/claims/{key}/reports", post(report))
 }
@@ -47,9 +50,10 @@ struct NewClaimPage {
     source_title: String,
     segments: Vec<SegmentOption>,
     actors: Vec<Choice>,
-    targets: Vec<Choice>,
     /// The text of the claim or proposal the form was opened to answer.
     answering: Option<String>,
+    /// When the target's words matched several claims or proposals: them, to choose from.
+    choices: Vec<Match>,
     tensions: Vec<Choice>,
     form: ClaimFormValues,
     failure: Option<Failure>,
@@ -70,6 +74,9 @@ pub struct ClaimFormValues {
     pub relation: String,
     #[serde(default)]
     pub target: String,
+    /// The target chosen among the matches of its words (it replaces `target`).
+    #[serde(default)]
+    pub pick: String,
     #[serde(default)]
     pub shows_tension: String,
     #[serde(default)]
@@ -80,9 +87,16 @@ pub struct ClaimFormValues {
     pub note: String,
 }
 
+/// Between a tension and the pole in the add-a-claim form's choice ("proposal/tension|a").
+const POLE_MARK: char = '|';
+
 impl ClaimFormValues {
     fn to_new_claim(&self, source: &str) -> NewClaim {
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let (shows_tension, pole) = self
+            .shows_tension
+            .split_once(POLE_MARK)
+            .unwrap_or((&self.shows_tension, &self.pole));
         NewClaim {
             source: source.to_owned(),
             segment: self.segment.clone(),
@@ -90,13 +104,28 @@ impl ClaimFormValues {
             text: self.text.clone(),
             actor: some(&self.actor),
             relation: some(&self.relation),
-            target: some(&self.target),
-            shows_tension: some(&self.shows_tension),
-            pole: some(&self.pole),
+            target: some(&self.pick).or_else(|| some(&self.target)),
+            shows_tension: some(shows_tension),
+            pole: some(pole),
             tags: vec![self.tags.clone()],
             note: some(&self.note),
         }
     }
+}
+
+/// The actors a claim may be made by, by name.
+async fn actor_choices(db: &sqlx::PgPool) -> Result<Vec<Choice>> {
+    Ok(sqlx::query!(
+        r#"select slug as "slug!: String", name from actors where hidden_at is null order by name"#
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|a| Choice {
+        value: a.slug,
+        label: a.name,
+    })
+    .collect())
 }
 
 async fn new_claim_page(
@@ -127,44 +156,32 @@ async fn new_claim_page(
     .into_iter()
     .map(|s| SegmentOption { excerpt: crate::views::short(&s.body), anchor: s.anchor, locator: s.locator })
     .collect();
-    let actors = sqlx::query!(
-        r#"select slug as "slug!: String", name from actors where hidden_at is null order by name"#
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|a| Choice {
-        value: a.slug,
-        label: a.name,
-    })
-    .collect();
-    let mut targets: Vec<Choice> = sqlx::query!(r#"select 'proposal:' || slug as "value!", title from proposals where hidden_at is null order by title"#)
-        .fetch_all(db)
-        .await?
-        .into_iter()
-        .map(|p| Choice { value: p.value, label: format!("Proposal: {}", p.title) })
-        .collect();
-    targets.extend(
-        sqlx::query!(r#"select slug as "slug!: String", body from claims where hidden_at is null order by slug"#)
-            .fetch_all(db)
-            .await?
-            .into_iter()
-            .map(|c| Choice { value: c.slug, label: c.body }),
-    );
+    let actors = actor_choices(db).await?;
+    // Each raised tension once per pole, by the poles' names: choosing the option says
+    // which side the claim argues.
     let tensions = sqlx::query!(
-        r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title || ' (a: ' || t.pole_a || ', b: ' || t.pole_b || ')' as "label!"
+        r#"select p.slug || '/' || t.slug as "value!", p.title || ': ' || t.title as "label!",
+                  t.pole_a, t.pole_b
            from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
            where pt.removed_at is null and p.hidden_at is null order by p.title, t.title"#
     )
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|t| Choice { value: t.value, label: t.label })
+    .flat_map(|t| {
+        Pole::ALL.iter().map(move |pole| Choice {
+            value: format!("{}{POLE_MARK}{pole}", t.value),
+            label: format!("{}, for {}", t.label, pole.name(&t.pole_a, &t.pole_b)),
+        })
+    })
     .collect();
-    let answering = targets
-        .iter()
-        .find(|t| !form.target.is_empty() && t.value == form.target.trim())
-        .map(|t| t.label.clone());
+    let mut conn = db.acquire().await?;
+    let answering = targets::label(&mut conn, &form.target).await?;
+    let choices = if failure.as_ref().is_some_and(|f| f.is("target")) {
+        targets::matches(&mut conn, &form.target).await?
+    } else {
+        Vec::new()
+    };
     let mut form = form;
     if form.actor.is_empty() {
         form.actor = source.author.unwrap_or_default();
@@ -181,8 +198,8 @@ async fn new_claim_page(
         source_title: source.title,
         segments,
         actors,
-        targets,
         answering,
+        choices,
         tensions,
         form,
         failure,
@@ -231,9 +248,74 @@ struct EditPage {
     version: i32,
     text: String,
     tags: String,
+    /// The speaker chosen (an actor's slug; empty for none).
+    actor: String,
+    actors: Vec<Choice>,
+    /// Its live quotes, each of which may be retired (but the last).
+    quotes: Vec<crate::claims::read::Quote>,
+    /// The sources a quote may be added from, and what the quote form last sent.
+    sources: Vec<crate::sources::read::Listed>,
+    new_quote: NewQuote,
     /// After a conflict: the claim as it is now.
     current: Option<write::Editable>,
     failure: Option<Failure>,
+}
+
+/// What the edit form shows in its fields: the claim as read, or as the person typed it.
+struct EditValues {
+    version: i32,
+    text: String,
+    tags: String,
+    actor: String,
+}
+
+impl EditValues {
+    fn of(claim: &write::Editable) -> Self {
+        EditValues {
+            version: claim.version,
+            text: claim.text.clone(),
+            tags: claim.tags.join(", "),
+            actor: claim.actor.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The edit page of the claim `key` with `values` in its fields; after a conflict the
+/// claim as it is now is shown beside them.
+async fn edit_page(
+    state: &AppState,
+    masthead: Masthead,
+    key: &str,
+    values: Option<EditValues>,
+    new_quote: NewQuote,
+    conflict: bool,
+    failure: Option<Failure>,
+) -> Result<EditPage> {
+    let db = &state.db;
+    let mut conn = db.acquire().await?;
+    let current = write::editable(&mut conn, key).await?;
+    let id = write::claim_id(&mut conn, &current.slug, "claim").await?;
+    drop(conn);
+    let values = values.unwrap_or_else(|| EditValues::of(&current));
+    Ok(EditPage {
+        masthead,
+        crumbs: edit_crumbs(&current),
+        slug: current.slug.clone(),
+        version: if conflict {
+            current.version
+        } else {
+            values.version
+        },
+        text: values.text,
+        tags: values.tags,
+        actor: values.actor,
+        actors: actor_choices(db).await?,
+        quotes: crate::claims::read::quotes(db, id).await?,
+        sources: crate::sources::read::list(db, i64::MAX).await?,
+        new_quote,
+        current: conflict.then_some(current),
+        failure,
+    })
 }
 
 async fn edit_form(
@@ -242,18 +324,16 @@ async fn edit_form(
     masthead: Masthead,
     Path(key): Path<String>,
 ) -> Result<Response> {
-    let mut conn = state.db.acquire().await?;
-    let claim = write::editable(&mut conn, &key).await?;
-    EditPage {
+    edit_page(
+        &state,
         masthead,
-        crumbs: edit_crumbs(&claim),
-        slug: claim.slug.clone(),
-        version: claim.version,
-        tags: claim.tags.join(", "),
-        text: claim.text,
-        current: None,
-        failure: None,
-    }
+        &key,
+        None,
+        NewQuote::default(),
+        false,
+        None,
+    )
+    .await?
     .page()
 }
 
@@ -270,6 +350,9 @@ struct EditForm {
     text: String,
     #[serde(default)]
     tags: String,
+    /// The speaker: an actor's slug, or empty for none.
+    #[serde(default)]
+    actor: String,
 }
 
 async fn edit(
@@ -283,6 +366,7 @@ async fn edit(
         version: version_field(&form.version)?,
         text: form.text,
         tags: vec![form.tags.clone()],
+        actor: Some(form.actor.clone()),
     };
     submit(
         &state.db,
@@ -290,24 +374,66 @@ async fn edit(
         async |tx, edit| write::edit(tx, &user, &key, edit).await,
         |claim| format!("/claims/{}", claim.slug),
         async |edit, status, failure| {
-            let mut conn = state.db.acquire().await?;
-            let current = write::editable(&mut conn, &key).await?;
             // The person's text is kept; after a conflict, saving again applies it over the
             // current version, which is shown beside it.
-            EditPage {
-                masthead,
-                crumbs: edit_crumbs(&current),
-                slug: current.slug.clone(),
-                version: version_after(status, edit.version, current.version),
+            let values = EditValues {
+                version: edit.version,
                 text: edit.text,
                 tags: form.tags,
-                current: (status == StatusCode::CONFLICT).then_some(current),
-                failure: Some(failure),
-            }
+                actor: form.actor,
+            };
+            let conflict = status == StatusCode::CONFLICT;
+            edit_page(
+                &state,
+                masthead,
+                &key,
+                Some(values),
+                NewQuote::default(),
+                conflict,
+                Some(failure),
+            )
+            .await?
             .page_with(status)
         },
     )
     .await
+}
+
+/// Adds a quote to the claim from its edit page; a refused one shows the page again
+/// saying why, with the words kept.
+async fn add_quote(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    masthead: Masthead,
+    Path(key): Path<String>,
+    CsrfForm(form): CsrfForm<NewQuote>,
+) -> Result<Response> {
+    submit(
+        &state.db,
+        form,
+        async |tx, form| write::add_quote(tx, &user, &key, form).await,
+        |_| format!("/claims/{key}/edit#quotes-heading"),
+        async |form, status, failure| {
+            edit_page(&state, masthead, &key, None, form, false, Some(failure))
+                .await?
+                .page_with(status)
+        },
+    )
+    .await
+}
+
+/// Retires a quote of the claim, from its edit page.
+async fn retire_quote(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    Path((key, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
+) -> Result<Redirect> {
+    in_transaction(&state.db, async |tx| {
+        write::retire_quote(tx, &user, &key, id).await
+    })
+    .await?;
+    Ok(Redirect::to(&format!("/claims/{key}/edit#quotes-heading")))
 }
 
 async fn annotate(

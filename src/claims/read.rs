@@ -68,6 +68,7 @@ pub(crate) async fn find(db: &PgPool, key: &str, viewer: Viewer) -> Result<Found
 }
 
 pub(crate) struct Quote {
+    pub id: i64,
     pub body: String,
     pub locator: String,
     pub anchor: String,
@@ -84,7 +85,7 @@ pub(crate) struct Quote {
 pub(crate) async fn quotes(db: &PgPool, claim: i64) -> Result<Vec<Quote>> {
     Ok(sqlx::query_as!(
         Quote,
-        r#"select q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
+        r#"select q.id, q.body, g.locator, g.anchor, s.slug as "source_slug!: String", s.title as source_title,
                   v.number as version, cv.number as "latest_version!", q.is_primary as primary
            from quotes q
            join segments g on g.id = q.segment_id

@@ -32,7 +32,8 @@ pub struct NewClaim {
     /// "supports", "attacks" or "undercuts", with `target`.
     #[serde(default)]
     pub relation: Option<String>,
-    /// A claim's slug, or "proposal:SLUG".
+    /// A few words of the claim or proposal (matching one of them), a claim's slug, or
+    /// "proposal:SLUG".
     #[serde(default)]
     pub target: Option<String>,
     /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
@@ -97,10 +98,10 @@ struct Passage {
 }
 
 /// What a new claim bears on: a claim or a proposal, and how.
-struct Bearing<'a> {
+struct Bearing {
     kind: RelationKind,
-    /// As the contributor gave it, for the revision.
-    target: &'a str,
+    /// Its exact name (a claim's slug, or `proposal:SLUG`), for the revision.
+    target: String,
     to_claim: Option<i64>,
     to_proposal: Option<i64>,
 }
@@ -168,6 +169,49 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
     Ok(slug)
 }
 
+/// The first passage of the source `source` (its current version) where `quote` stands,
+/// for a quote given without its segment.
+async fn search_passage(conn: &mut PgConnection, source: &str, quote: &str) -> Result<Passage> {
+    let segments = sqlx::query!(
+        r#"select g.id, g.body, s.author_id, s.title
+           from segments g
+           join current_source_versions v on v.id = g.source_version_id
+           join sources s on s.id = v.source_id
+           where s.slug = $1::text and s.hidden_at is null and g.kind <> 'heading'
+           order by g.position"#,
+        source
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let Some(first) = segments.first() else {
+        return Err(Error::invalid(
+            "source",
+            format!("no source has the slug {source:?}"),
+        ));
+    };
+    let title = first.title.clone();
+    segments
+        .into_iter()
+        .find_map(|segment| {
+            let &(start, end) = locate(quote, &segment.body).first()?;
+            Some(Passage {
+                segment_id: segment.id,
+                author_id: segment.author_id,
+                start,
+                end,
+                quoted: segment.body.chars().skip(start).take(end - start).collect(),
+            })
+        })
+        .ok_or_else(|| {
+            Error::invalid(
+                "quote",
+                format!(
+                    "these words are not in any passage of {title:?}: quote it as it is written"
+                ),
+            )
+        })
+}
+
 /// The segment `anchor` of the source `source` (its current version), and where in it
 /// `quote` stands.
 async fn find_passage(
@@ -230,11 +274,11 @@ async fn actor_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
 }
 
 /// The relation a new claim starts with: both a kind and a target, or neither.
-async fn find_bearing<'a>(
+async fn find_bearing(
     conn: &mut PgConnection,
     relation: Option<&str>,
-    target: Option<&'a str>,
-) -> Result<Option<Bearing<'a>>> {
+    target: Option<&str>,
+) -> Result<Option<Bearing>> {
     let relation = relation.filter(|r| !r.is_empty());
     let target = target.map(str::trim).filter(|t| !t.is_empty());
     let (kind, target) = match (relation, target) {
@@ -261,18 +305,12 @@ async fn find_bearing<'a>(
             ));
         }
     };
-    let (to_claim, to_proposal) = match target.strip_prefix("proposal:") {
-        Some(slug) => (None, Some(proposal_id(conn, slug, "target").await?)),
-        None => (
-            Some(claim_id(conn, target.trim_start_matches("/claims/"), "target").await?),
-            None,
-        ),
-    };
+    let (found, target) = crate::relations::targets::resolve(conn, target, "target").await?;
     Ok(Some(Bearing {
         kind,
         target,
-        to_claim,
-        to_proposal,
+        to_claim: found.claim(),
+        to_proposal: found.proposal(),
     }))
 }
 
@@ -325,10 +363,10 @@ async fn insert_quote(
     user: &User,
     claim_id: i64,
     passage: &Passage,
-) -> Result<()> {
+) -> Result<i64> {
     let (start, end) = (passage.start as i32, passage.end as i32);
-    sqlx::query!(
-        "insert into quotes (claim_id, segment_id, start_char, end_char, body, created_by) values ($1, $2, $3, $4, $5, $6)",
+    let id = sqlx::query_scalar!(
+        "insert into quotes (claim_id, segment_id, start_char, end_char, body, created_by) values ($1, $2, $3, $4, $5, $6) returning id",
         claim_id,
         passage.segment_id,
         start,
@@ -336,7 +374,7 @@ async fn insert_quote(
         passage.quoted,
         user.id
     )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     sqlx::query!(
         "update suggestions set status = 'accepted', decided_by = $2, decided_at = now()
@@ -348,14 +386,14 @@ async fn insert_quote(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 async fn insert_relation(
     conn: &mut PgConnection,
     user: &User,
     from: i64,
-    bearing: &Bearing<'_>,
+    bearing: &Bearing,
 ) -> Result<()> {
     if bearing.to_claim == Some(from) {
         return Err(Error::invalid("target", "a claim cannot relate to itself"));
@@ -411,17 +449,20 @@ pub struct Editable {
     pub version: i32,
     pub text: String,
     pub tags: Vec<String>,
+    /// Who makes it (an actor's slug); None when unattributed.
+    pub actor: Option<String>,
 }
 
 pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
     let row = sqlx::query!(
-        r#"select c.slug as "slug!: String", c.version, c.body,
+        r#"select c.slug as "slug!: String", c.version, c.body, a.slug as "actor?: String",
                   coalesce(array_agg(t.slug::text order by t.slug) filter (where t.id is not null), '{}') as "tags!"
            from claims c
+           left join actors a on a.id = c.actor_id
            left join claim_tags ct on ct.claim_id = c.id and ct.removed_at is null
            left join tags t on t.id = ct.tag_id
            where c.slug = $1::text and c.hidden_at is null
-           group by c.id"#,
+           group by c.id, a.slug"#,
         slug
     )
     .fetch_optional(&mut *conn)
@@ -432,6 +473,7 @@ pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
         version: row.version,
         text: row.body,
         tags: row.tags,
+        actor: row.actor,
     })
 }
 
@@ -442,6 +484,9 @@ pub struct ClaimEdit {
     pub text: String,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Who makes it: an actor's slug, or "" for nobody named; left out, it stays.
+    #[serde(default)]
+    pub actor: Option<String>,
 }
 
 /// Applies `edit` unless the claim changed since `edit.version` (409, with the current
@@ -464,18 +509,32 @@ pub async fn edit(
             current: Some(serde_json::to_value(&before).expect("serialises")),
         });
     }
+    let actor = match edit.actor.as_deref().map(str::trim) {
+        None => before.actor.clone(),
+        Some("") => None,
+        Some(actor) => {
+            actor_id(conn, actor).await?;
+            Some(actor.to_owned())
+        }
+    };
     let id = sqlx::query_scalar!(
-        "update claims set body = $2, version = version + 1 where slug = $1::text and version = $3 returning id",
+        "update claims set body = $2, version = version + 1,
+                actor_id = (select id from actors where slug = $4::text)
+         where slug = $1::text and version = $3 returning id",
         slug,
         text.as_str(),
-        edit.version
+        edit.version,
+        actor.as_deref(),
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| Error::Conflict { message: "someone changed this claim at the same moment: reload and try again".into(), current: None })?;
+    .ok_or_else(|| Error::Conflict {
+        message: "someone changed this claim at the same moment: reload and try again".into(),
+        current: None,
+    })?;
     set_tags(conn, id, &tags, user.id).await?;
-    let after = json!({ "body": text, "tags": tags, "version": edit.version + 1 });
-    let before = json!({ "body": before.text, "tags": before.tags, "version": before.version });
+    let after = json!({ "body": text, "tags": tags, "actor": actor, "version": edit.version + 1 });
+    let before = json!({ "body": before.text, "tags": before.tags, "actor": before.actor, "version": before.version });
     Revision::new(ObjectKind::Claim, id, RevisionAction::Edit)
         .by(user.id)
         .before(before)
@@ -574,4 +633,121 @@ pub async fn report(
         .record(conn)
         .await?;
     Ok(id)
+}
+
+/// A passage to add as a claim's quote: the source, and the words; the segment may be
+/// left out (the first passage of the source holding the words is taken).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewQuote {
+    /// The source's slug.
+    pub source: String,
+    /// The segment's anchor ("s3-11", "p4"); empty or left out: any passage.
+    #[serde(default)]
+    pub segment: String,
+    /// The words quoted (straight or curly quotes and dashes both match; stored exactly).
+    pub quote: String,
+}
+
+/// Adds a quote to the claim `slug`; returns its id. The revision is the quote's.
+pub async fn add_quote(
+    conn: &mut PgConnection,
+    user: &User,
+    slug: &str,
+    new: &NewQuote,
+) -> Result<i64> {
+    let claim = sqlx::query_scalar!(
+        "select id from claims where slug = $1::text and hidden_at is null for update",
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    if new.quote.trim().is_empty() {
+        return Err(Error::invalid(
+            "quote",
+            "quote the words of the passage the claim comes from",
+        ));
+    }
+    let passage = if new.segment.trim().is_empty() {
+        search_passage(conn, new.source.trim(), &new.quote).await?
+    } else {
+        find_passage(conn, new.source.trim(), new.segment.trim(), &new.quote).await?
+    };
+    // The same span, retired earlier, is brought back (a span is quoted once per claim).
+    let earlier = sqlx::query!(
+        r#"select id, removed_at is not null as "retired!" from quotes
+           where claim_id = $1 and segment_id = $2 and start_char = $3 and end_char = $4"#,
+        claim,
+        passage.segment_id,
+        passage.start as i32,
+        passage.end as i32
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let id = match earlier {
+        Some(quote) if !quote.retired => {
+            return Err(Error::Conflict {
+                message: format!("the claim already quotes these words (quote {})", quote.id),
+                current: None,
+            });
+        }
+        Some(quote) => {
+            sqlx::query!(
+                "update quotes set removed_at = null where id = $1",
+                quote.id
+            )
+            .execute(&mut *conn)
+            .await?;
+            quote.id
+        }
+        None => insert_quote(conn, user, claim, &passage).await?,
+    };
+    Revision::new(ObjectKind::Quote, id, RevisionAction::Create)
+        .by(user.id)
+        .after(json!({ "claim": slug, "quote": passage.quoted, "segment_id": passage.segment_id }))
+        .record(conn)
+        .await?;
+    Ok(id)
+}
+
+/// Retires the quote `id` of the claim `slug` (it stays, with its history). A claim
+/// keeps at least one quote: retiring its last is a 422.
+pub async fn retire_quote(conn: &mut PgConnection, user: &User, slug: &str, id: i64) -> Result<()> {
+    let quote = sqlx::query!(
+        r#"select q.body, q.removed_at is not null as "retired!",
+                  (select count(*) from quotes o where o.claim_id = c.id and o.removed_at is null) as "live!"
+           from quotes q join claims c on c.id = q.claim_id
+           where q.id = $1 and c.slug = $2::text and c.hidden_at is null
+           for update of q, c"#,
+        id,
+        slug
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("quote {id} of the claim {slug:?}")))?;
+    if quote.retired {
+        return Err(Error::Conflict {
+            message: format!("quote {id} is already retired"),
+            current: None,
+        });
+    }
+    if quote.live <= 1 {
+        return Err(Error::invalid(
+            "quote",
+            "a claim keeps at least one quote: add the right one before retiring this",
+        ));
+    }
+    sqlx::query!(
+        "update quotes set removed_at = now(), is_primary = false where id = $1",
+        id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Revision::new(ObjectKind::Quote, id, RevisionAction::Unlink)
+        .by(user.id)
+        .before(json!({ "claim": slug, "quote": quote.body }))
+        .after(json!({ "claim": slug, "quote": quote.body, "retired": true }))
+        .record(conn)
+        .await?;
+    Ok(())
 }

@@ -60,6 +60,8 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::tensions::router())
         .merge(crate::claims::router())
         .merge(crate::sources::page::router())
+        .merge(crate::sources::forms::router())
+        .merge(crate::details::forms::router())
         .merge(crate::search::router())
         .merge(crate::browse::router())
         .merge(crate::api::router())

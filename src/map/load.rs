@@ -160,7 +160,9 @@ fn read_toml<T: serde::de::DeserializeOwned>(
 /// Loads the map in `dir` (its `map.toml` and `claims/*.toml`). Nothing is written unless
 /// the whole map checks out; the caller's transaction holds whatever is.
 pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary, LoadError> {
-    let (map, claim_files) = read_map(dir)?;
+    let (map, claim_files, outside) = read_map(dir)?;
+    // Claims the map names but does not define must be in the instance already.
+    let existing = existing_claims(conn, &outside).await?;
     let mut summary = LoadSummary::default();
     let mut store = Store {
         conn,
@@ -178,7 +180,7 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
         .await?;
 
     // Sources first: quotes are checked against their segments.
-    let mut claims = HashMap::new();
+    let mut claims = existing;
     let mut pending_quotes = Vec::new();
     let mut problems = Vec::new();
     for file in &claim_files {
@@ -231,7 +233,15 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
 }
 
 /// Reads and checks the map's files; every problem found, located, if any.
-fn read_map(dir: &Path) -> Result<(LoadedFile<MapFile>, Vec<LoadedFile<ClaimsFile>>), LoadError> {
+/// What a map read from its folder is: its `map.toml`, its claims files, and the claims
+/// it names that it does not define (claims already in the instance, by slug).
+type ReadMap = (
+    LoadedFile<MapFile>,
+    Vec<LoadedFile<ClaimsFile>>,
+    Vec<Outside>,
+);
+
+fn read_map(dir: &Path) -> Result<ReadMap, LoadError> {
     let mut problems = Vec::new();
     let map = read_toml::<MapFile>(&dir.join("map.toml"), &mut problems);
     let mut claim_paths: Vec<PathBuf> = std::fs::read_dir(dir.join("claims"))
@@ -251,9 +261,9 @@ fn read_map(dir: &Path) -> Result<(LoadedFile<MapFile>, Vec<LoadedFile<ClaimsFil
     let Some(map) = map else {
         return Err(LoadError::Invalid { problems });
     };
-    check_references(&map, &claim_files, &mut problems);
+    let outside = check_references(&map, &claim_files, &mut problems);
     if problems.is_empty() {
-        Ok((map, claim_files))
+        Ok((map, claim_files, outside))
     } else {
         Err(LoadError::Invalid { problems })
     }
@@ -413,7 +423,8 @@ fn check_references(
     map: &LoadedFile<MapFile>,
     claim_files: &[LoadedFile<ClaimsFile>],
     problems: &mut Vec<Problem>,
-) {
+) -> Vec<Outside> {
+    let mut outside = Vec::new();
     let m = &map.value;
     let in_map = |at: &Located, message: String| map.problem(at, message);
     let actors = defined(
@@ -475,7 +486,9 @@ fn check_references(
         need(&proposals, "proposal", &raise.proposal, &in_map, problems);
         need(&tensions, "tension", &raise.tension, &in_map, problems);
         for evidence in &raise.shown_by {
-            need(&claims, "claim", &evidence.claim, &in_map, problems);
+            if !claims.contains(evidence.claim.get_ref()) {
+                outside.push(Outside::at(&evidence.claim, map.locate(), problems));
+            }
         }
     }
     let mut source_slugs = HashSet::new();
@@ -498,8 +511,80 @@ fn check_references(
             need(&debates, "debate", debate, &in_file, problems);
         }
         for claim in &file.value.claims {
-            check_claim(claim, &in_file, &actors, &claims, &proposals, problems);
+            check_claim(claim, &in_file, &actors, &proposals, problems);
+            for target in claim
+                .supports
+                .iter()
+                .chain(&claim.attacks)
+                .chain(&claim.undercuts)
+                .filter(|t| !t.get_ref().starts_with("proposal:") && !claims.contains(t.get_ref()))
+            {
+                outside.push(Outside::at(target, file.locate(), problems));
+            }
         }
+    }
+    outside
+}
+
+/// A claim the map names (as a relation's target, or a tension's evidence) without
+/// defining it: one already in the instance, found by slug when the map is loaded.
+struct Outside {
+    slug: String,
+    /// Where it is named, for the problem if no claim here has that slug.
+    at: Problem,
+}
+
+impl Outside {
+    /// The claim named at `at` in `file`; a malformed slug is a problem at once.
+    fn at(at: &Located, file: FileText<'_>, problems: &mut Vec<Problem>) -> Outside {
+        let slug = at.get_ref().clone();
+        if !is_slug(&slug) {
+            problems.push(file.problem(
+                at,
+                format!(
+                    "no claim has the slug {slug:?} (a slug is lowercase words joined by hyphens)"
+                ),
+            ));
+        }
+        Outside {
+            at: file.problem(
+                at,
+                format!("no claim has the slug {slug:?}, in the map or already loaded"),
+            ),
+            slug,
+        }
+    }
+}
+
+/// The ids of the claims `outside` names, found in the instance (a merged claim is its
+/// survivor); every one not found is a problem where it is named.
+async fn existing_claims(
+    conn: &mut PgConnection,
+    outside: &[Outside],
+) -> Result<HashMap<String, i64>, LoadError> {
+    if outside.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let slugs: Vec<String> = outside.iter().map(|o| o.slug.clone()).collect();
+    let found: HashMap<String, i64> = sqlx::query!(
+        r#"select slug as "slug!: String", coalesce(merged_into_id, id) as "id!"
+           from claims where slug::text = any($1)"#,
+        &slugs
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|row| (row.slug, row.id))
+    .collect();
+    let problems: Vec<Problem> = outside
+        .iter()
+        .filter(|o| !found.contains_key(&o.slug))
+        .map(|o| o.at.clone())
+        .collect();
+    if problems.is_empty() {
+        Ok(found)
+    } else {
+        Err(LoadError::Invalid { problems })
     }
 }
 
@@ -507,7 +592,6 @@ fn check_claim(
     claim: &ClaimDef,
     problem: &dyn Fn(&Located, String) -> Problem,
     actors: &HashSet<String>,
-    claims: &HashSet<String>,
     proposals: &HashSet<String>,
     problems: &mut Vec<Problem>,
 ) {
@@ -558,12 +642,7 @@ fn check_claim(
                 ));
             }
             Some(_) => {}
-            None if !claims.contains(target.get_ref()) => {
-                problems.push(problem(
-                    target,
-                    format!("no claim has the slug {:?}", target.get_ref()),
-                ));
-            }
+            // A claim the map does not define is looked for in the instance (`Outside`).
             None if target.get_ref() == claim.slug.get_ref() => {
                 problems.push(problem(target, "a claim cannot relate to itself".into()));
             }

@@ -4,4 +4,5 @@
 //! revision.
 
 pub mod forms;
+pub(crate) mod targets;
 pub mod write;

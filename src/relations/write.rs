@@ -4,8 +4,9 @@
 use serde_json::json;
 use sqlx::PgConnection;
 
+use super::targets::resolve;
 use crate::auth::{Role, User};
-use crate::claims::write::{claim_id, proposal_id};
+use crate::claims::write::claim_id;
 use crate::domain::RelationKind;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
@@ -17,30 +18,9 @@ pub struct NewRelation {
     pub from: String,
     /// "supports", "attacks" or "undercuts".
     pub kind: String,
-    /// What it bears on: a claim's slug, or "proposal:SLUG".
+    /// What it bears on: a claim's or proposal's words (matching one of them), a
+    /// claim's slug, or "proposal:SLUG".
     pub to: String,
-}
-
-/// What a relation points at.
-enum Target {
-    Claim(i64),
-    Proposal(i64),
-}
-
-impl Target {
-    fn claim(&self) -> Option<i64> {
-        match self {
-            Target::Claim(id) => Some(*id),
-            Target::Proposal(_) => None,
-        }
-    }
-
-    fn proposal(&self) -> Option<i64> {
-        match self {
-            Target::Proposal(id) => Some(*id),
-            Target::Claim(_) => None,
-        }
-    }
 }
 
 /// Adds the relation `new` (or brings back the same one, retired earlier); returns its
@@ -53,17 +33,8 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
         return Err(Error::invalid("from", "name the claim (its slug)"));
     }
     let from = claim_id(conn, from_slug, "from").await?;
-    let to_name = new.to.trim();
-    let target = match to_name.strip_prefix("proposal:") {
-        Some(slug) => Target::Proposal(proposal_id(conn, slug.trim(), "to").await?),
-        None if to_name.is_empty() => {
-            return Err(Error::invalid(
-                "to",
-                "name the claim (its slug) or the proposal (proposal:SLUG)",
-            ));
-        }
-        None => Target::Claim(claim_id(conn, to_name.trim_start_matches("/claims/"), "to").await?),
-    };
+    let (target, to_name) = resolve(conn, &new.to, "to").await?;
+    let to_name = to_name.as_str();
     if target.claim() == Some(from) {
         return Err(Error::invalid("to", "a claim cannot relate to itself"));
     }

@@ -89,6 +89,88 @@ pub struct SourceInput {
     pub debate: Option<String>,
 }
 
+/// A document and its metadata as a person or program sends it (the add-a-source form,
+/// `POST /api/v1/sources`): every field as text, empty for "not given" (detected from
+/// the text where it can be).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewSource {
+    /// The document: the text of a thread, an article or a blog post, as copied.
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default)]
+    pub outlet: String,
+    /// Its original address (http or https).
+    #[serde(default)]
+    pub url: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub published: String,
+    /// The slug of the debate it belongs to.
+    #[serde(default)]
+    pub debate: String,
+    /// thread, article or blog; empty to have it detected.
+    #[serde(default)]
+    pub kind: String,
+}
+
+impl NewSource {
+    /// What the importer reads, from `origin` ("pasted text", a file's name); 422 naming
+    /// the field for a date or kind it cannot read.
+    pub fn input(&self, origin: &str) -> crate::Result<SourceInput> {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let published = match some(&self.published) {
+            None => None,
+            Some(date) => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                Some(time::Date::parse(&date, format).map_err(|_| {
+                    crate::Error::invalid("published", format!("{date:?} is not a date YYYY-MM-DD"))
+                })?)
+            }
+        };
+        let kind = match some(&self.kind) {
+            None => None,
+            Some(kind) => Some(kind.parse::<SourceKind>().map_err(|_| {
+                crate::Error::invalid("kind", format!("{kind:?} is not thread, article or blog"))
+            })?),
+        };
+        Ok(SourceInput {
+            origin: origin.to_owned(),
+            text: self.text.clone(),
+            kind,
+            slug: None,
+            title: some(&self.title),
+            author: some(&self.author),
+            outlet: some(&self.outlet),
+            url: some(&self.url),
+            published,
+            debate: some(&self.debate),
+        })
+    }
+}
+
+impl ImportError {
+    /// The error a page or the API answers: 422 naming the field at fault (`text_field`
+    /// for the document itself: "text" when pasted, "file" when uploaded); a database
+    /// failure stays one.
+    pub fn into_http(self, text_field: &str) -> crate::Error {
+        match self {
+            ImportError::Database { source, .. } => source.into(),
+            ImportError::Invalid { field, message, .. } => {
+                let field = if field == "text" { text_field } else { field };
+                crate::Error::invalid(field, message)
+            }
+            ImportError::UnknownDebate { slug, .. } => {
+                crate::Error::invalid("debate", format!("no debate has the slug {slug:?}"))
+            }
+            other => crate::Error::invalid(text_field, other.to_string()),
+        }
+    }
+}
+
 /// Reads and checks a file, for [`import_source`].
 pub fn read_file(path: &Path) -> Result<String, ImportError> {
     let origin = path.display().to_string();
@@ -105,8 +187,114 @@ pub fn read_file(path: &Path) -> Result<String, ImportError> {
     decode(&origin, bytes)
 }
 
-/// Checks raw bytes are a plausible text document and decodes them.
+/// The endings of the file names argmap reads as documents; an HTML page (`.html`,
+/// `.htm`) is read for the text of its paragraphs, headings and list items.
+pub const DOCUMENT_ENDINGS: [&str; 5] = [".txt", ".md", ".markdown", ".html", ".htm"];
+
+/// Checks the bytes of the file `origin` names are a plausible text document and decodes them;
+/// an HTML page becomes the text of its blocks (see [`html_text`]).
 pub fn decode(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
+    let text = decode_text(origin, bytes)?;
+    let lower = origin.to_lowercase();
+    if lower.ends_with(".html") || lower.ends_with(".htm") {
+        let text = html_text(&text);
+        if text.trim().is_empty() {
+            return Err(ImportError::NoText {
+                origin: origin.to_owned(),
+            });
+        }
+        return Ok(text);
+    }
+    Ok(text)
+}
+
+/// Elements whose text is not the document's: scripts, styles, navigation, forms.
+const SKIPPED_ELEMENTS: [&str; 10] = [
+    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "svg",
+];
+
+/// Elements whose text, when they hold no other such element, is one paragraph.
+const BLOCK_ELEMENTS: [&str; 17] = [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "figcaption",
+    "div",
+    "section",
+];
+
+/// The text of an HTML page as the importer reads text: its `<title>` as a `Title:` line,
+/// its `<meta name="author">` as a byline, then each innermost block (paragraph, heading,
+/// list item…) as a paragraph of its own, whitespace collapsed, outside scripts, styles,
+/// navigation and footers.
+pub fn html_text(html: &str) -> String {
+    use scraper::{ElementRef, Html, Selector};
+    let document = Html::parse_document(html);
+    let collapse = |text: &mut dyn Iterator<Item = &str>| {
+        text.collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let first = |selector: &str| {
+        let selector = Selector::parse(selector).expect("a valid selector");
+        document.select(&selector).next()
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(title) = first("title").map(|t| collapse(&mut t.text())) {
+        if !title.is_empty() {
+            paragraphs.push(format!("Title: {title}"));
+        }
+    }
+    if let Some(author) = first("meta[name=author]").and_then(|m| m.value().attr("content")) {
+        if !author.trim().is_empty() {
+            paragraphs.push(format!("By {}", author.trim()));
+        }
+    }
+    fn is_block(element: &ElementRef) -> bool {
+        BLOCK_ELEMENTS.contains(&element.value().name())
+    }
+    fn walk<'a>(element: ElementRef<'a>, out: &mut Vec<ElementRef<'a>>) {
+        for child in element.children().filter_map(ElementRef::wrap) {
+            if SKIPPED_ELEMENTS.contains(&child.value().name()) {
+                continue;
+            }
+            let holds_block = child
+                .descendants()
+                .skip(1)
+                .filter_map(ElementRef::wrap)
+                .any(|e| is_block(&e));
+            if is_block(&child) && !holds_block {
+                out.push(child);
+            } else {
+                walk(child, out);
+            }
+        }
+    }
+    let mut blocks = Vec::new();
+    walk(document.root_element(), &mut blocks);
+    paragraphs.extend(
+        blocks
+            .into_iter()
+            .map(|block| collapse(&mut block.text()))
+            .filter(|text| !text.is_empty()),
+    );
+    paragraphs.join("\n\n")
+}
+
+/// Checks raw bytes are a plausible text document and decodes them.
+fn decode_text(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
     let origin = origin.to_owned();
     if bytes.len() > MAX_SOURCE_BYTES {
         return Err(ImportError::TooLarge {
@@ -400,6 +588,15 @@ pub async fn import_source(
     conn: &mut PgConnection,
     input: &SourceInput,
 ) -> Result<ImportOutcome, ImportError> {
+    import_source_by(conn, input, None).await
+}
+
+/// [`import_source`], made by the user `by` (None: the system, as the command line).
+pub async fn import_source_by(
+    conn: &mut PgConnection,
+    input: &SourceInput,
+    by: Option<i64>,
+) -> Result<ImportOutcome, ImportError> {
     let prepared = prepare(input)?;
     let origin = input.origin.clone();
     let db = |source: sqlx::Error| ImportError::Database {
@@ -455,6 +652,7 @@ pub async fn import_source(
         RevisionAction::Import
     };
     Revision::new(ObjectKind::Source, written.source_id, action)
+        .by(by)
         .after(after)
         .record(&mut *conn)
         .await

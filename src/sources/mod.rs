@@ -1,6 +1,7 @@
 //! Sources: documents (threads, articles, blog posts), their versions and segments, and
 //! importing them from raw scraped text.
 
+pub(crate) mod forms;
 pub mod import;
 pub mod metadata;
 pub(crate) mod page;

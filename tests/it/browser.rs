@@ -615,3 +615,252 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
+    use crate::adding_sources::ARTICLE;
+    let app = crate::builders::small::spawn().await;
+    app.user("sam@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/signin?next=/sources")).await;
+    browser.fill("#email", "sam@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path("/sources").await;
+
+    browser
+        .client
+        .find(Locator::LinkText("Add a source"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_path("/sources/new").await;
+    browser.fill("#text", ARTICLE).await;
+    browser.fill("#outlet", "The Review").await;
+    browser.click("button[value=preview]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while browser
+        .script("return document.querySelectorAll('.preview-segments li').length")
+        .await
+        == json!(0)
+    {
+        assert!(Instant::now() < deadline, "no preview appeared");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let segments = browser
+        .script("return [...document.querySelectorAll('.preview-segments li')].map(li => li.textContent.trim())")
+        .await;
+    assert_eq!(segments.as_array().unwrap().len(), 3, "{segments}");
+    assert!(
+        browser
+            .text(".source-preview .facts")
+            .await
+            .contains("Dana Writer")
+    );
+    assert_eq!(
+        browser
+            .script("return document.getElementById('outlet').value")
+            .await,
+        json!("The Review"),
+        "what was typed is kept"
+    );
+
+    browser.click("button[value=save]").await;
+    browser
+        .wait_for_path("/sources/integrated-care-needs-patience")
+        .await;
+    assert_eq!(browser.text("h1").await, "Integrated care needs patience");
+
+    browser.click("#p3 .add-claim").await;
+    browser
+        .wait_for_path("/sources/integrated-care-needs-patience/claims/new")
+        .await;
+    browser
+        .fill(
+            "#quote",
+            "give the new bodies five years before judging them",
+        )
+        .await;
+    browser
+        .fill(
+            "#text",
+            "Integrated care systems deserve five years before they are judged.",
+        )
+        .await;
+    browser.click("form.claim-form button[type=submit]").await;
+    browser
+        .wait_for_path("/claims/integrated-care-systems-deserve")
+        .await;
+    assert_eq!(
+        browser.text("blockquote").await,
+        "give the new bodies five years before judging them"
+    );
+}
+
+#[tokio::test]
+async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
+    use crate::builders::small::{TARGET, VICTIM};
+    let app = crate::builders::small::spawn().await;
+    app.user("kit@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    let page = format!("/claims/{VICTIM}");
+    browser
+        .goto(&app.url(&format!("/signin?next={page}")))
+        .await;
+    browser.fill("#email", "kit@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path(&page).await;
+
+    browser
+        .find("#link-kind")
+        .await
+        .select_by_value("attacks")
+        .await
+        .unwrap();
+    browser.fill("#link-to", "seeds of the next").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while browser
+        .script("return document.querySelectorAll('.target-matches button').length")
+        .await
+        == json!(0)
+    {
+        assert!(Instant::now() < deadline, "no matches were listed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        browser
+            .text(".target-matches button")
+            .await
+            .contains("seeds of the next one")
+    );
+    browser.click(".target-matches button").await;
+    assert_eq!(
+        browser
+            .script("return document.getElementById('link-to').value")
+            .await,
+        json!(TARGET),
+        "choosing puts the claim's exact name in the field"
+    );
+    browser.click("form.link-form button[type=submit]").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let linked = format!(
+        "select count(*) from relations r join claims c on c.id = r.from_claim_id where c.slug = '{VICTIM}'"
+    );
+    while crate::harness::scalar(&app.db, &linked).await == 0 {
+        assert!(Instant::now() < deadline, "the link was not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(browser.path().await, page);
+    assert_eq!(
+        browser
+            .standing(&app.url(&format!("/claims/{TARGET}")))
+            .await,
+        "defeated",
+        "the linked attack counts"
+    );
+}
+
+#[tokio::test]
+async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_no_link() {
+    use crate::builders::small::SOURCE;
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let app = crate::builders::small::spawn().await;
+    app.user("lee@example.org", argmap::auth::Role::Contributor)
+        .await;
+    let browser = Browser::start().await;
+    let page = format!("/sources/{SOURCE}");
+    browser
+        .goto(&app.url(&format!("/signin?next={page}")))
+        .await;
+    browser.fill("#email", "lee@example.org").await;
+    browser.fill("#password", crate::harness::PASSWORD).await;
+    browser.click("main form button[type=submit]").await;
+    browser.wait_for_path(&page).await;
+
+    // Post 1 reads "It is striking that every reorganisation since 1974 contains the seeds
+    // of the next one."; from "every" on it is quoted (highlighted, a link to its claim).
+    // Drag from the middle of "reorganisation" to the middle of "seeds".
+    let points = browser
+        .script(
+            "const p = document.querySelector('#s1-3 .text');
+             const text = p.textContent;
+             const at = (i) => {
+               const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+               let node, pos = 0;
+               while ((node = walker.nextNode())) {
+                 if (i < pos + node.textContent.length) {
+                   const r = document.createRange();
+                   r.setStart(node, i - pos); r.setEnd(node, i - pos + 1);
+                   const box = r.getBoundingClientRect();
+                   return [box.left + box.width / 2, box.top + box.height / 2];
+                 }
+                 pos += node.textContent.length;
+               }
+             };
+             return [at(text.indexOf('reorganisation') + 5), at(text.indexOf('seeds') + 2),
+                     document.querySelector('#s1-3 mark a') !== null];",
+        )
+        .await;
+    assert_eq!(points[2], json!(true), "the passage is highlighted");
+    let (from, to) = (&points[0], &points[1]);
+    let drag = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: from[0].as_f64().unwrap(),
+            y: from[1].as_f64().unwrap(),
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(300)),
+            x: to[0].as_f64().unwrap(),
+            y: to[1].as_f64().unwrap(),
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    browser.client.perform_actions(drag).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    assert_eq!(browser.path().await, page, "no link was followed");
+    assert_eq!(
+        browser
+            .script("return window.getSelection().toString()")
+            .await,
+        json!("reorganisation since 1974 contains the seeds"),
+        "the selection snapped to whole words"
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while browser
+        .script("return document.querySelector('.quote-button').hidden")
+        .await
+        == json!(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no 'add a claim' button for the selection"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    browser.click(".quote-button").await;
+    browser
+        .wait_for_path(&format!("/sources/{SOURCE}/claims/new"))
+        .await;
+    assert_eq!(
+        browser
+            .script("return document.getElementById('quote').value")
+            .await,
+        json!("reorganisation since 1974 contains the seeds")
+    );
+
+    // A click (no drag) on the highlighted passage still follows its link.
+    browser.goto(&app.url(&page)).await;
+    browser.click("#s1-3 mark a").await;
+    browser.wait_for_path("/claims/").await;
+}

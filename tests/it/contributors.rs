@@ -5,10 +5,10 @@ use argmap::auth::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::builders::AUTHOR_NAME;
 use crate::builders::small::{
     DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
 };
+use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, html, insert_claim_row, location, scalar, select, text,
     text_of,
@@ -372,7 +372,7 @@ async fn what_people_write_is_shown_inert() {
 
 /// Every write route of the pages: a name, the least role that may use it, and what an
 /// allowed request gets.
-const PAGE_WRITES: [(&str, Role, u16); 19] = [
+const PAGE_WRITES: [(&str, Role, u16); 25] = [
     ("add claim", Role::Contributor, 303),
     ("edit claim", Role::Contributor, 303),
     ("annotate", Role::Contributor, 303),
@@ -383,16 +383,39 @@ const PAGE_WRITES: [(&str, Role, u16); 19] = [
     ("edit tension", Role::Contributor, 303),
     ("dismiss suggestion", Role::Contributor, 303),
     ("link claims", Role::Contributor, 303),
+    ("add source", Role::Contributor, 303),
+    ("add quote", Role::Contributor, 303),
+    ("retire quote", Role::Contributor, 303),
     ("make token", Role::Contributor, 200),
     ("hide", Role::Moderator, 303),
     ("restore", Role::Moderator, 303),
     ("merge", Role::Moderator, 303),
+    ("edit source details", Role::Moderator, 303),
+    ("edit debate details", Role::Moderator, 303),
+    ("edit actor details", Role::Moderator, 303),
     ("dismiss review", Role::Moderator, 303),
     ("reply to review", Role::Moderator, 303),
     ("set role", Role::Admin, 303),
     ("disable account", Role::Admin, 303),
     ("enable account", Role::Admin, 303),
 ];
+
+/// A claim `slug` written straight into the tables, quoting two passages of `SOURCE`'s
+/// first post; the id of its second quote.
+async fn quoted_claim(app: &TestApp, slug: &str) -> i64 {
+    insert_claim_row(&app.db, slug, "A claim whose quotes change.").await;
+    let quote = |start: i32, end: i32| {
+        format!(
+            "insert into quotes (claim_id, segment_id, start_char, end_char, body)
+             select c.id, g.id, {start}, {end}, substr(g.body, {start} + 1, {end} - {start})
+             from claims c, segments g join current_source_versions v on v.id = g.source_version_id
+             join sources s on s.id = v.source_id
+             where c.slug = '{slug}' and s.slug = '{SOURCE}' and g.position = 1 returning id"
+        )
+    };
+    scalar(&app.db, &quote(0, 10)).await;
+    scalar(&app.db, &quote(11, 20)).await
+}
 
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
@@ -405,6 +428,62 @@ async fn prepare(
     };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
+        "edit source details" => {
+            let v = scalar(&app.db, &version("sources", SOURCE)).await;
+            (
+                format!("/sources/{SOURCE}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("A thread, take {attempt}")),
+                    ("kind", "thread".into()),
+                ],
+            )
+        }
+        "edit debate details" => {
+            let v = scalar(&app.db, &version("debates", DEBATE)).await;
+            (
+                format!("/debates/{DEBATE}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("title", format!("A debate, take {attempt}")),
+                    ("started_on", "2020-01-31".into()),
+                ],
+            )
+        }
+        "edit actor details" => {
+            let v = scalar(&app.db, &version("actors", AUTHOR)).await;
+            (
+                format!("/actors/{AUTHOR}/edit"),
+                vec![
+                    ("version", v.to_string()),
+                    ("name", format!("Ann Author {attempt}")),
+                    ("kind", "person".into()),
+                ],
+            )
+        }
+        "add quote" | "retire quote" => {
+            // A claim of its own quoting post 1, with a second quote to retire.
+            let slug = format!("page-quoted-{attempt}");
+            let id = quoted_claim(app, &slug).await;
+            if route == "add quote" {
+                (
+                    format!("/claims/{slug}/quotes"),
+                    vec![("source", SOURCE.into()), ("quote", QUOTE.into())],
+                )
+            } else {
+                (format!("/claims/{slug}/quotes/{id}/retire"), vec![])
+            }
+        }
+        "add source" => (
+            "/sources/new".into(),
+            vec![
+                (
+                    "text",
+                    format!("Source number {attempt}, pasted in a form."),
+                ),
+                ("action", "save".into()),
+            ],
+        ),
         "link claims" => {
             let slug = format!("page-linked-{attempt}");
             insert_claim_row(&app.db, &slug, "A claim to link from its page.").await;
@@ -735,6 +814,28 @@ async fn prepare_api(
                 json!({ "from": slug, "kind": "attacks", "to": TARGET }),
             )
         }
+        "add quote" | "retire quote" => {
+            let slug = format!("api-quoted-{attempt}");
+            let id = quoted_claim(app, &slug).await;
+            if route == "add quote" {
+                (
+                    Method::POST,
+                    format!("/api/v1/claims/{slug}/quotes"),
+                    json!({ "source": SOURCE, "quote": QUOTE }),
+                )
+            } else {
+                (
+                    Method::DELETE,
+                    format!("/api/v1/claims/{slug}/quotes/{id}"),
+                    json!({}),
+                )
+            }
+        }
+        "add source" => (
+            Method::POST,
+            "/api/v1/sources".into(),
+            json!({ "text": format!("Source number {attempt}, sent to the API.") }),
+        ),
         "retype relation" => {
             // A relation nobody in the matrix made: only moderators may retype it.
             let slug = format!("api-retyped-{attempt}");
@@ -757,7 +858,7 @@ async fn prepare_api(
     }
 }
 
-const API_WRITES: [(&str, Role); 16] = [
+const API_WRITES: [(&str, Role); 19] = [
     ("add claim", Role::Contributor),
     ("edit claim", Role::Contributor),
     ("annotate", Role::Contributor),
@@ -774,6 +875,9 @@ const API_WRITES: [(&str, Role); 16] = [
     ("link claims", Role::Contributor),
     ("retype relation", Role::Moderator),
     ("retire relation", Role::Moderator),
+    ("add source", Role::Contributor),
+    ("add quote", Role::Contributor),
+    ("retire quote", Role::Contributor),
 ];
 
 #[tokio::test]

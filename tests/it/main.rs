@@ -1,11 +1,14 @@
 //! argmap's integration tests: one binary sharing one private PostgreSQL cluster, a fresh
 //! database per test, the app on a random port, spoken to over real HTTP.
 
+mod adding_sources;
 mod binary;
 mod browser;
 mod builders;
+mod claim_edits;
 mod contributors;
 mod corpus;
+mod details;
 mod export;
 mod fuzz;
 mod hardening;
@@ -14,6 +17,7 @@ mod http;
 mod import;
 mod map;
 mod map_drawing;
+mod map_references;
 mod pages;
 mod perf;
 mod queries;

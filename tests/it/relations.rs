@@ -209,7 +209,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
         (
             json!({ "from": VICTIM, "kind": "attacks", "to": "no-such-claim" }),
             "to",
-            "no claim has the slug \"no-such-claim\"",
+            "has the slug or the words \"no-such-claim\"",
         ),
         (
             json!({ "from": VICTIM, "kind": "attacks", "to": "proposal:nope" }),
@@ -353,4 +353,234 @@ async fn a_relation_is_retyped_by_its_creator_and_the_standing_follows() {
         "{claim}"
     );
     assert_eq!(scalar(&app.db, revisions).await, before + 1, "one Edit");
+}
+
+#[tokio::test]
+async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_choose_from() {
+    use crate::builders::small::{SEGMENT, SOURCE, TARGET, VICTIM, spawn};
+    use crate::harness::insert_claim_row;
+    let app = spawn().await;
+    insert_claim_row(
+        &app.db,
+        "winter-lists",
+        "Waiting lists grow longer every winter.",
+    )
+    .await;
+    insert_claim_row(
+        &app.db,
+        "summer-lists",
+        "Waiting lists grow longer in summer too.",
+    )
+    .await;
+    let ivy = app.token("ivy@example.org", Role::Contributor).await;
+    let relations_to = async |slug: &str| {
+        scalar(
+            &app.db,
+            &format!("select count(*) from relations r join claims c on c.id = r.to_claim_id where c.slug = '{slug}' and r.removed_at is null"),
+        )
+        .await
+    };
+
+    // Through the API: words that match one claim name it.
+    let linked = link(
+        &app,
+        &ivy,
+        json!({ "from": VICTIM, "kind": "attacks", "to": "the seeds of the next one" }),
+    )
+    .await;
+    assert_eq!(linked.status(), StatusCode::CREATED);
+    assert_eq!(relations_to(TARGET).await, 1);
+    let ambiguous = link(
+        &app,
+        &ivy,
+        json!({ "from": VICTIM, "kind": "attacks", "to": "waiting lists grow" }),
+    )
+    .await;
+    assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = ambiguous.json().await.unwrap();
+    assert_eq!(problem["field"], "to");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("2 claims and proposals match"),
+        "{problem}"
+    );
+
+    // The add-a-claim form: the words match two, which are offered; choosing one saves.
+    let visitor = app.signed_in("rae@example.org", Role::Contributor).await;
+    let claim = [
+        ("segment", SEGMENT),
+        ("quote", crate::builders::small::QUOTE),
+        ("text", "Control makes every bad winter a minister's fault."),
+        ("relation", "supports"),
+        ("target", "waiting lists grow"),
+    ];
+    let path = format!("/sources/{SOURCE}/claims");
+    let offered = visitor.post_form(&path, &claim).await;
+    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = crate::harness::html(offered).await;
+    let choices: Vec<String> = select(&form, ".target-choices label")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(choices.len(), 2, "both claims are offered: {choices:?}");
+    assert!(
+        choices
+            .iter()
+            .any(|c| c == "Waiting lists grow longer every winter.")
+    );
+    assert_eq!(
+        text_of(&form, "textarea#text"),
+        "Control makes every bad winter a minister's fault.",
+        "what was typed is kept"
+    );
+    let mut chosen = claim.to_vec();
+    chosen.push(("pick", "winter-lists"));
+    let saved = visitor.post_form(&path, &chosen).await;
+    assert_eq!(
+        saved.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        saved.text().await.unwrap_or_default()
+    );
+    assert_eq!(relations_to("winter-lists").await, 1);
+    assert_eq!(relations_to("summer-lists").await, 0);
+
+    // The claim page's link form: the same choice on a page of its own.
+    let link_path = format!("/claims/{VICTIM}/relations");
+    let offered = visitor
+        .post_form(
+            &link_path,
+            &[("kind", "attacks"), ("to", "lists grow longer")],
+        )
+        .await;
+    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = crate::harness::html(offered).await;
+    let values: Vec<&str> = select(&form, ".target-choices input[name=pick]")
+        .iter()
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(values.len(), 2, "{values:?}");
+    assert!(values.contains(&"summer-lists"));
+    let linked = visitor
+        .post_form(
+            &link_path,
+            &[
+                ("kind", "attacks"),
+                ("to", "lists grow longer"),
+                ("pick", "summer-lists"),
+            ],
+        )
+        .await;
+    assert_eq!(linked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(relations_to("summer-lists").await, 1);
+
+    let none = visitor
+        .post_form(
+            &link_path,
+            &[("kind", "attacks"), ("to", "zebras on the moon")],
+        )
+        .await;
+    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = crate::harness::html(none).await;
+    assert!(text_of(&form, "#form-error").contains("no claim or proposal"));
+}
+
+#[tokio::test]
+async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, spawn};
+    let app = spawn().await;
+    let page = format!("/proposals/{PROPOSAL}");
+    assert!(
+        select(&app.page(&page).await, "p.answer a").is_empty(),
+        "answering needs an account"
+    );
+    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let shown = visitor.page(&page).await;
+    let names: Vec<String> = select(&shown, "p.answer a").iter().map(text).collect();
+    assert_eq!(names, ["Support", "Attack", "Undercut"]);
+    let attack = &hrefs(&shown, "p.answer a")[1];
+    assert_eq!(
+        attack,
+        &format!("/sources/{SOURCE}/claims/new?target=proposal:{PROPOSAL}&relation=attacks")
+    );
+    let form = visitor.page(attack).await;
+    assert_eq!(
+        select(&form, "input#target")[0].value().attr("value"),
+        Some(format!("proposal:{PROPOSAL}").as_str())
+    );
+    assert!(text_of(&form, ".answering").starts_with("Answering: "));
+
+    let saved = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                ("text", "More control only brings more blame to ministers."),
+                ("relation", "attacks"),
+                ("target", &format!("proposal:{PROPOSAL}")),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let against = scalar(
+        &app.db,
+        &format!("select count(*) from relations r join proposals p on p.id = r.to_proposal_id where p.slug = '{PROPOSAL}' and r.kind = 'attacks'"),
+    )
+    .await;
+    assert_eq!(against, 1);
+}
+
+#[tokio::test]
+async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, TENSION, spawn};
+    let app = spawn().await;
+    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let form = visitor.page(&format!("/sources/{SOURCE}/claims/new")).await;
+    let options: Vec<String> = select(&form, "select#shows_tension option")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        options,
+        [
+            "(none)",
+            "A proposal: A tension, for Pole A",
+            "A proposal: A tension, for Pole B"
+        ]
+    );
+    assert!(
+        select(&form, "input[name=pole]").is_empty(),
+        "no 'pole a / pole b' radios"
+    );
+    let value = select(&form, "select#shows_tension option")[2]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned();
+    let saved = visitor
+        .post_form(
+            &format!("/sources/{SOURCE}/claims"),
+            &[
+                ("segment", SEGMENT),
+                ("quote", QUOTE),
+                ("text", "More control brings more blame to ministers."),
+                ("shows_tension", &value),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let slug = location(&saved).trim_start_matches("/claims/").to_owned();
+    let pole = sqlx::query_scalar::<_, String>(&format!(
+        "select e.pole from tension_evidence e join claims c on c.id = e.claim_id
+         join proposal_tensions pt on pt.id = e.proposal_tension_id
+         join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
+         where c.slug = '{slug}' and p.slug = '{PROPOSAL}' and t.slug = '{TENSION}'"
+    ))
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(pole, "b");
 }
