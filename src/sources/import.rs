@@ -329,6 +329,9 @@ fn decode_text(origin: &str, bytes: Vec<u8>) -> Result<String, ImportError> {
     Ok(text)
 }
 
+/// The one slug a source cannot have: `/sources/new` is the add-a-source form.
+const RESERVED_SLUG: &str = "new";
+
 /// The longest segment the database stores.
 const MAX_SEGMENT_CHARS: usize = 100_000;
 
@@ -415,6 +418,19 @@ pub fn prepare(input: &SourceInput) -> Result<Prepared, ImportError> {
             format!("cannot make one from the title {title:?}: pass --slug"),
         ));
     }
+    // `/sources/new` is the add-a-source form, not a source.
+    let slug = match slug.as_str() {
+        RESERVED_SLUG if slug_named => {
+            return Err(invalid(
+                "slug",
+                format!(
+                    "{RESERVED_SLUG:?} is the address of the add-a-source form: choose another"
+                ),
+            ));
+        }
+        RESERVED_SLUG => format!("{RESERVED_SLUG}-source"),
+        _ => slug,
+    };
     if let Some(url) = &input.url {
         if !is_http_url(url) {
             return Err(invalid("url", format!("{url:?} is not an http(s) URL")));
@@ -857,4 +873,38 @@ pub async fn find_debate(
             origin: origin.to_owned(),
             slug: slug.to_owned(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_titled_new_does_not_take_the_forms_address() {
+        let input = SourceInput {
+            origin: "pasted text".into(),
+            text: "A paragraph that says something about the NHS.".into(),
+            title: Some("New".into()),
+            ..SourceInput::default()
+        };
+        assert_eq!(prepare(&input).unwrap().slug, "new-source");
+        let named = SourceInput {
+            slug: Some("new".into()),
+            ..input
+        };
+        assert!(matches!(
+            prepare(&named),
+            Err(ImportError::Invalid { field: "slug", .. })
+        ));
+    }
+
+    #[test]
+    fn an_html_page_is_read_for_the_text_of_its_blocks() {
+        let text = html_text(
+            "<html><head><title>T</title><style>p { color: red }</style></head><body>\
+             <nav><ul><li>Home</li></ul></nav><h1>Heading</h1><p>One <b>bold</b>\n word.</p>\
+             <ul><li><p>Nested</p></li></ul><footer>Footer</footer></body></html>",
+        );
+        assert_eq!(text, "Title: T\n\nHeading\n\nOne bold word.\n\nNested");
+    }
 }
