@@ -74,6 +74,19 @@ fn document_as(
     response
 }
 
+/// The most boxes (claims and proposals) a drawing holds: past this no one can trace it,
+/// and making it costs seconds and megabytes for every request (86,000 claims drew 76 MB).
+pub const MAX_DRAWN: i64 = 2_000;
+
+fn too_large_to_draw(boxes: i64) -> Error {
+    Error::Invalid {
+        field: "format".to_owned(),
+        message: format!(
+            "{boxes} claims and proposals are more than a drawing can show ({MAX_DRAWN}): draw a debate's or a proposal's map (/debates/SLUG/map.svg), or export the map as JSON"
+        ),
+    }
+}
+
 async fn export(
     state: &AppState,
     scope: Scope,
@@ -87,10 +100,21 @@ async fn export(
         Scope::Debate(slug) => format!("the debate {slug:?}"),
         Scope::Proposal(slug) => format!("the proposal {slug:?}"),
     };
+    if format == Format::Svg && scope == Scope::All {
+        // Counted before the map is read: reading all of it is most of the cost.
+        let stats = state.caches.stats(&state.db).await?;
+        if stats.claims + stats.proposals > MAX_DRAWN {
+            return Err(too_large_to_draw(stats.claims + stats.proposals));
+        }
+    }
     let standings = state.caches.standings(&state.db).await?;
     let doc = load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
+    let boxes = (doc.claims.len() + doc.proposals.len()) as i64;
+    if format == Format::Svg && boxes > MAX_DRAWN {
+        return Err(too_large_to_draw(boxes));
+    }
     Ok(document(
         format.write(&doc, &base_url(state, headers)),
         format.content_type(),

@@ -1,7 +1,7 @@
 //! The map of a debate or proposal as SVG: proposals at the top, each claim once at its
 //! shortest distance from one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::model::MapDocument;
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
@@ -19,11 +19,13 @@ pub fn write(doc: &MapDocument) -> String {
             depth: 0,
         });
     }
-    let mut frontier: Vec<String> = index.keys().cloned().collect();
+    // A set: with a list, each step scanned the whole frontier once per relation, and the
+    // drawing of a large map took minutes.
+    let mut frontier: HashSet<String> = index.keys().cloned().collect();
     let mut depth = 0;
     while !frontier.is_empty() {
         depth += 1;
-        let mut next = Vec::new();
+        let mut next = HashSet::new();
         for relation in doc.relations.iter().filter(|r| frontier.contains(&r.to)) {
             if index.contains_key(&relation.from) {
                 continue;
@@ -39,7 +41,7 @@ pub fn write(doc: &MapDocument) -> String {
                 standing: Some(claim.standing),
                 depth,
             });
-            next.push(claim.slug.clone());
+            next.insert(claim.slug.clone());
         }
         frontier = next;
     }

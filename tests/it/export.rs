@@ -470,3 +470,30 @@ fn the_export_command_explains_bad_arguments() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_map_too_large_to_draw_is_refused_by_name_and_its_debates_are_still_drawn() {
+    use argmap::generate::{CLAIMS, Options, PROPOSALS, generate};
+    let (db, _) = fresh_database().await;
+    // Just past what a drawing holds.
+    let scale = (argmap::export::routes::MAX_DRAWN as usize / (CLAIMS + PROPOSALS) + 1) as u32;
+    generate(&db, Options { scale, seed: 3 }).await.unwrap();
+    let app = TestApp::spawn_with_pool(db.clone()).await;
+
+    let whole = app.get("/export/map.svg").await;
+    assert_eq!(whole.status(), 422);
+    let problem = whole.text().await.unwrap();
+    assert!(
+        problem.contains("more than a drawing can show"),
+        "{problem}"
+    );
+    let debate: String = sqlx::query_scalar("select slug from debates order by slug limit 1")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let drawn = app.get(&format!("/debates/{debate}/map.svg")).await;
+    assert_eq!(drawn.status(), 200);
+    assert!(drawn.text().await.unwrap().contains("<svg"));
+    // Other formats of the whole map are not drawings: they are still served.
+    assert_eq!(app.get("/export/map.json").await.status(), 200);
+}
