@@ -155,7 +155,7 @@ def main():
 
     def reader():
         paths = ["/", "/api/v1/stats", "/claims/every-reorganisation-seeds-the-next", "/search?q=integration",
-                 "/api/v1/search?q=control", "/export/map.svg"]
+                 "/api/v1/search?q=control", "/debates/2021-white-paper/map.svg"]
         i = 0
         while not stop.is_set():
             status, _ = request("GET", base + paths[i % len(paths)])

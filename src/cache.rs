@@ -66,8 +66,40 @@ pub struct Caches {
     listening: AtomicBool,
     pages: RwLock<HashMap<Key, Arc<Page>>>,
     bytes: AtomicUsize,
-    standings: Mutex<Option<(i64, Arc<Standings>)>>,
-    stats: Mutex<Option<(i64, Stats)>>,
+    standings: AtVersion<Arc<Standings>>,
+    stats: AtVersion<Stats>,
+    /// The tensions most raised, as the home page lists them, and how many.
+    tensions: AtVersion<(i64, Vec<crate::tensions::read::Listed>)>,
+}
+
+/// One thing computed from the map, kept for the map version it was computed at.
+struct AtVersion<T>(Mutex<Option<(i64, T)>>);
+
+impl<T: Clone> AtVersion<T> {
+    fn new() -> Self {
+        Self(Mutex::new(None))
+    }
+
+    /// The value at `version`: the one kept if it is that version's, else `compute`d (and
+    /// kept, unless a newer version's was kept meanwhile).
+    async fn get<F, E>(&self, version: i64, compute: impl FnOnce() -> F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        if let Some((known, value)) = &*self.0.lock().expect("a kept value's lock") {
+            if *known == version {
+                return Ok(value.clone());
+            }
+        }
+        // Computed after the version was read, so it is at least that new; a newer one
+        // only makes the next request compute again.
+        let value = compute().await?;
+        let mut slot = self.0.lock().expect("a kept value's lock");
+        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
+            *slot = Some((version, value.clone()));
+        }
+        Ok(value)
+    }
 }
 
 impl Caches {
@@ -78,8 +110,9 @@ impl Caches {
             listening: AtomicBool::new(false),
             pages: RwLock::default(),
             bytes: AtomicUsize::new(0),
-            standings: Mutex::new(None),
-            stats: Mutex::new(None),
+            standings: AtVersion::new(),
+            stats: AtVersion::new(),
+            tensions: AtVersion::new(),
         }
     }
 
@@ -123,37 +156,41 @@ impl Caches {
     /// per version, one statement (reading the version) when it is already known.
     pub async fn standings(&self, db: &PgPool) -> Result<Arc<Standings>, sqlx::Error> {
         let version = map_version(db).await?;
-        if let Some((known, standings)) = &*self.standings.lock().expect("the standings lock") {
-            if *known == version {
-                return Ok(standings.clone());
-            }
-        }
-        // Read after the version, so it is at least that new; a newer one only makes the
-        // next request compute again.
-        let standings = Arc::new(Standings::load(db).await?);
-        let mut slot = self.standings.lock().expect("the standings lock");
-        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
-            *slot = Some((version, standings.clone()));
-        }
-        Ok(standings)
+        self.standings
+            .get(version, async || Ok(Arc::new(Standings::load(db).await?)))
+            .await
     }
-}
 
-impl Caches {
     /// The map's figures at the current map version: counted once per version.
     pub async fn stats(&self, db: &PgPool) -> Result<Stats, sqlx::Error> {
         let version = map_version(db).await?;
-        if let Some((known, stats)) = &*self.stats.lock().expect("the stats lock") {
-            if *known == version {
-                return Ok(*stats);
-            }
+        self.stats
+            .get(version, async || crate::stats::stats(db).await)
+            .await
+    }
+
+    /// The `limit` tensions most raised at the current map version: ranked once per
+    /// version, since ranking means counting every tension's raises (77 ms at 12,000
+    /// tensions).
+    pub(crate) async fn most_raised_tensions(
+        &self,
+        db: &PgPool,
+        limit: i64,
+    ) -> crate::Result<Vec<crate::tensions::read::Listed>> {
+        let version = map_version(db).await?;
+        let (kept_limit, tensions) = self
+            .tensions
+            .get(version, async || {
+                crate::tensions::read::list(db, limit)
+                    .await
+                    .map(|tensions| (limit, tensions))
+            })
+            .await?;
+        if kept_limit == limit {
+            Ok(tensions)
+        } else {
+            crate::tensions::read::list(db, limit).await
         }
-        let stats = crate::stats::stats(db).await?;
-        let mut slot = self.stats.lock().expect("the stats lock");
-        if slot.as_ref().is_none_or(|(known, _)| *known < version) {
-            *slot = Some((version, stats));
-        }
-        Ok(stats)
     }
 }
 

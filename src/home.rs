@@ -31,7 +31,7 @@ async fn home(State(state): State<AppState>, masthead: crate::auth::Masthead) ->
     let db = &state.db;
     HomePage {
         debates: debates::read::list(db, LISTED).await?,
-        tensions: tensions::read::list(db, LISTED).await?,
+        tensions: state.caches.most_raised_tensions(db, LISTED).await?,
         sources: sources::read::list(db, LISTED).await?,
         stats: state.caches.stats(db).await?,
         masthead,

@@ -15,6 +15,11 @@ use crate::{AppState, Result};
 /// Longer queries are refused: nobody types them, and they cost the database.
 pub const MAX_QUERY_CHARS: usize = 200;
 const MAX_RESULTS: i64 = 50;
+/// The most matches of one kind that are ranked: a word found in more places is ranked
+/// among the first this many of each kind the index yields, so that a common word costs
+/// what a rare one does (ranking every match of "integration" at 86,000 claims, 12,000
+/// claims, 12,000 quotes and 22,700 passages, took 195 ms). More words narrow the search.
+const MAX_CANDIDATES: i64 = 1_000;
 /// Marks around matched words in snippets, chosen so they cannot occur in stored text;
 /// the snippet is escaped first, then they become `<mark>`.
 const START: &str = "\u{1}";
@@ -234,48 +239,59 @@ pub async fn find(state: &AppState, tsquery: &str) -> Result<Vec<Hit>> {
         "StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
     );
     // Each kind is ranked and cut to the page's size first; only the hits shown are then
-    // highlighted (ts_headline re-parses the text, by far the costliest step).
+    // highlighted (ts_headline re-parses the text, by far the costliest step). Each kind
+    // ranks at most MAX_CANDIDATES of its matches (see there).
     let rows = sqlx::query!(
         r#"with q as (select $1::text::tsquery as query),
            hits as (
                (select 'claim' as kind, '/claims/' || c.slug as href, c.body as title, c.body as doc,
                        '/claims/' || c.slug as object_href, c.body as object_title,
                        ts_rank(c.search, q.query) * 1.2 as rank
-                from claims c, q where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
+                from (select c.slug, c.body, c.search from claims c, q
+                      where c.search @@ q.query and c.hidden_at is null and c.merged_into_id is null
+                      limit $4) c, q
                 order by rank desc limit $3)
              union all
-               (select 'quote', '/claims/' || c.slug, c.body, qt.body, '/claims/' || c.slug, c.body,
-                       ts_rank(qt.search, q.query) as rank
-                from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
-                where qt.search @@ q.query and qt.removed_at is null
+               (select 'quote', '/claims/' || x.slug, x.body, x.quote, '/claims/' || x.slug, x.body,
+                       ts_rank(x.search, q.query) as rank
+                from (select c.slug, c.body, qt.body as quote, qt.search
+                      from quotes qt join claims c on c.id = qt.claim_id and c.hidden_at is null, q
+                      where qt.search @@ q.query and qt.removed_at is null
+                      limit $4) x, q
                 order by rank desc limit $3)
              union all
                (select 'proposal', '/proposals/' || p.slug, p.title, p.title || '. ' || p.summary,
                        '/proposals/' || p.slug, p.title, ts_rank(p.search, q.query) * 1.5 as rank
-                from proposals p, q where p.search @@ q.query and p.hidden_at is null
+                from (select p.slug, p.title, p.summary, p.search from proposals p, q
+                      where p.search @@ q.query and p.hidden_at is null limit $4) p, q
                 order by rank desc limit $3)
              union all
                (select 'tension', '/tensions/' || t.slug, t.title, t.pole_a || ' vs ' || t.pole_b || '. ' || t.description,
                        '/tensions/' || t.slug, t.title, ts_rank(t.search, q.query) * 1.5 as rank
-                from tensions t, q where t.search @@ q.query and t.hidden_at is null
+                from (select t.slug, t.title, t.pole_a, t.pole_b, t.description, t.search from tensions t, q
+                      where t.search @@ q.query and t.hidden_at is null limit $4) t, q
                 order by rank desc limit $3)
              union all
                (select 'debate', '/debates/' || d.slug, d.title, d.title || '. ' || d.summary,
                        '/debates/' || d.slug, d.title, ts_rank(d.search, q.query) * 1.5 as rank
-                from debates d, q where d.search @@ q.query and d.hidden_at is null
+                from (select d.slug, d.title, d.summary, d.search from debates d, q
+                      where d.search @@ q.query and d.hidden_at is null limit $4) d, q
                 order by rank desc limit $3)
              union all
                (select 'source', '/sources/' || s.slug, s.title, s.title, '/sources/' || s.slug, s.title,
                        ts_rank(s.search, q.query) * 1.3 as rank
-                from sources s, q where s.search @@ q.query and s.hidden_at is null
+                from (select s.slug, s.title, s.search from sources s, q
+                      where s.search @@ q.query and s.hidden_at is null limit $4) s, q
                 order by rank desc limit $3)
              union all
-               (select 'segment', '/sources/' || s.slug || '#' || g.anchor, s.title || ', ' || g.locator, g.body,
-                       '/sources/' || s.slug, s.title, ts_rank(g.search, q.query) * 0.8 as rank
-                from segments g
-                join current_source_versions v on v.id = g.source_version_id
-                join sources s on s.id = v.source_id and s.hidden_at is null, q
-                where g.search @@ q.query
+               (select 'segment', '/sources/' || x.slug || '#' || x.anchor, x.title || ', ' || x.locator, x.body,
+                       '/sources/' || x.slug, x.title, ts_rank(x.search, q.query) * 0.8 as rank
+                from (select s.slug, s.title, g.anchor, g.locator, g.body, g.search
+                      from segments g
+                      join current_source_versions v on v.id = g.source_version_id
+                      join sources s on s.id = v.source_id and s.hidden_at is null, q
+                      where g.search @@ q.query
+                      limit $4) x, q
                 order by rank desc limit $3)
            ),
            top as (select * from hits order by rank desc, kind, title limit $3)
@@ -286,7 +302,8 @@ pub async fn find(state: &AppState, tsquery: &str) -> Result<Vec<Hit>> {
            order by rank desc, kind, title"#,
         tsquery,
         options,
-        MAX_RESULTS
+        MAX_RESULTS,
+        MAX_CANDIDATES
     )
     .fetch_all(&state.db)
     .await?;

@@ -102,6 +102,7 @@ pub(crate) async fn sides(
 }
 
 /// A tension as the home page lists it: how many proposals and debates raise it.
+#[derive(Clone)]
 pub(crate) struct Listed {
     pub slug: String,
     pub title: String,
