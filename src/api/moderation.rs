@@ -55,7 +55,8 @@ async fn set_hidden(state: &AppState, user: &User, slug: &str, hidden: bool) -> 
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MergeInto {
-    /// The surviving claim's slug.
+    /// The surviving claim: its slug, or a few of its words (several matches are a 422
+    /// saying so).
     pub into: String,
 }
 

@@ -61,9 +61,8 @@ async fn merge(
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<MergeForm>,
 ) -> Result<Redirect> {
-    let into = form.into.trim().trim_start_matches("/claims/");
-    in_transaction(&state.db, async |tx| {
-        write::merge(tx, &user, &key, into).await
+    let into = in_transaction(&state.db, async |tx| {
+        write::merge(tx, &user, &key, &form.into).await
     })
     .await?;
     Ok(Redirect::to(&format!("/claims/{into}")))

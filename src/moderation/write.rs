@@ -128,24 +128,31 @@ pub async fn set_hidden(
     Ok(())
 }
 
-/// Merges the claim `duplicate` into `survivor`: its quotes, links, evidence and tags move
-/// to the survivor (those the survivor already has are retired), and it is hidden,
-/// pointing at the survivor.
+/// Merges the claim `duplicate` into the claim `survivor` names (its slug, or a few of its
+/// words, as every target field takes them): its quotes, links, evidence and tags move to
+/// the survivor (those the survivor already has are retired), and it is hidden, pointing
+/// at the survivor. Returns the survivor's slug.
 pub async fn merge(
     conn: &mut PgConnection,
     user: &User,
     duplicate: &str,
     survivor: &str,
-) -> Result<()> {
+) -> Result<String> {
     user.require(Role::Moderator)?;
-    if duplicate == survivor {
+    let from = claim_id(conn, duplicate, "claim").await?;
+    let (target, survivor) = crate::relations::targets::resolve(conn, survivor, "into").await?;
+    let Some(into) = target.claim() else {
+        return Err(Error::invalid(
+            "into",
+            "a claim is merged into another claim, not into a proposal",
+        ));
+    };
+    if from == into {
         return Err(Error::invalid(
             "into",
             "a claim cannot be merged into itself",
         ));
     }
-    let from = claim_id(conn, duplicate, "claim").await?;
-    let into = claim_id(conn, survivor, "into").await?;
     lock_both_visible(conn, from, into).await?;
     move_to_survivor(conn, user, from, into).await?;
     sqlx::query!(
@@ -167,7 +174,7 @@ pub async fn merge(
         .after(json!({ "merged_into": survivor }))
         .record(conn)
         .await?;
-    Ok(())
+    Ok(survivor)
 }
 
 /// Locks both claims of a merge and checks neither was hidden or merged meanwhile.

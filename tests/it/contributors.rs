@@ -1112,8 +1112,14 @@ async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
         "the hide was undone"
     );
 
+    // The survivor named by its words, as every target field takes it.
+    let survivor_text: String = sqlx::query_scalar("select body from claims where slug = $1")
+        .bind(TARGET)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
     let merged = moderator
-        .post_form(&format!("{duplicate}/merge"), &[("into", TARGET)])
+        .post_form(&format!("{duplicate}/merge"), &[("into", &survivor_text)])
         .await;
     assert_eq!(merged.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&merged), format!("/claims/{TARGET}"));
