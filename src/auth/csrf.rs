@@ -60,16 +60,24 @@ struct Envelope<T> {
     fields: T,
 }
 
+/// The session a form is checked against: without one (cookies off) no form can be sent.
+pub(crate) async fn form_session(
+    parts: &mut axum::http::request::Parts,
+    state: &AppState,
+) -> Result<Session> {
+    Session::from_request_parts(parts, state)
+        .await
+        .map_err(|_| {
+            Error::Forbidden("forms need a session cookie: enable cookies for this site".into())
+        })
+}
+
 impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
         let (mut parts, body) = request.into_parts();
-        let session = Session::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|_| {
-                Error::Forbidden("forms need a session cookie: enable cookies for this site".into())
-            })?;
+        let session = form_session(&mut parts, state).await?;
         let request = Request::from_parts(parts, body);
         let axum::Form(envelope) = axum::Form::<Envelope<T>>::from_request(request, state)
             .await

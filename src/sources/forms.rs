@@ -6,12 +6,11 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::import::{
     DOCUMENT_ENDINGS, MAX_SOURCE_BYTES, NewSource, Prepared, decode, find_debate, import_source_by,
@@ -111,11 +110,7 @@ impl FromRequest<AppState> for Submitted {
             return Ok(Submitted { form, file: None });
         }
         let (mut parts, body) = request.into_parts();
-        let session = Session::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|_| {
-                Error::Forbidden("forms need a session cookie: enable cookies for this site".into())
-            })?;
+        let session = crate::auth::csrf::form_session(&mut parts, state).await?;
         let mut multipart = Multipart::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
