@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
-use crate::harness::{TestApp, location, scalar, select, text, text_of};
+use crate::harness::{TestApp, Visitor, location, scalar, select, text, text_of};
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
 pub const ARTICLE: &str = "Integrated care needs patience\n\nBy Dana Writer\n\nPublished: 12/03/2022\n\nIntegrated care systems were given statutory footing in 2022, and the first year showed how slowly trust is built between partners.\n\nBoards that met monthly made more progress than those that met quarterly, because decisions did not wait for the next cycle.\n\nThe lesson for ministers is simple: give the new bodies five years before judging them.";
@@ -135,8 +135,13 @@ async fn a_bad_source_gets_422_naming_the_field_and_writes_nothing() {
     assert_eq!(counts(&app).await, before, "nothing was written");
 }
 
-/// A `multipart/form-data` body with the form's fields and one file.
-fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
+/// POSTs the add-a-source form as `multipart/form-data`: its fields (the CSRF token among
+/// them, as the test chooses) and one file.
+async fn post_upload(
+    visitor: &Visitor,
+    fields: &[(&str, &str)],
+    file: (&str, &str),
+) -> reqwest::Response {
     let boundary = "argmap-test-boundary-7c1e";
     let mut body = String::new();
     for (name, value) in fields {
@@ -148,10 +153,17 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/html\r\n\r\n{contents}\r\n--{boundary}--\r\n"
     ));
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
+    visitor
+        .client
+        .post(visitor.url("/sources/new"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body.into_bytes())
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -170,7 +182,8 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
         <div><p>The lesson is simple: give the new bodies <em>five years</em>.</p></div></article>\
         <footer>Copyright</footer></body></html>";
     let before = counts(&app).await;
-    let (content_type, body) = multipart(
+    let response = post_upload(
+        &visitor,
         &[
             ("csrf", &visitor.csrf),
             ("text", ""),
@@ -178,15 +191,8 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
             ("action", "preview"),
         ],
         ("boards.html", html),
-    );
-    let response = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let preview = crate::harness::html(response).await;
     let segments: Vec<String> = select(&preview, ".preview-segments li")
@@ -246,34 +252,22 @@ async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
     assert!(text_of(&page, "textarea#text").contains("Boards that met monthly"));
     assert_eq!(counts(&app).await, before);
 
-    let (content_type, body) = multipart(
+    let refused = post_upload(
+        &visitor,
         &[("csrf", &visitor.csrf), ("action", "preview")],
         ("slides.pdf", "%PDF-1.4"),
-    );
-    let refused = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = crate::harness::html(refused).await;
     assert!(text_of(&page, "#form-error").starts_with("file:"));
 
-    let (content_type, body) = multipart(
+    let forged = post_upload(
+        &visitor,
         &[("csrf", "forged"), ("action", "save")],
         ("a.txt", ARTICLE),
-    );
-    let forged = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(counts(&app).await, before);
 }

@@ -417,49 +417,71 @@ async fn quoted_claim(app: &TestApp, slug: &str) -> i64 {
     scalar(&app.db, &quote(11, 20)).await
 }
 
+/// The current version of the object `slug` in `table`.
+async fn version(app: &TestApp, table: &str, slug: &str) -> i64 {
+    scalar(
+        &app.db,
+        &format!("select version::bigint from {table} where slug = '{slug}'"),
+    )
+    .await
+}
+
+/// An edit form of the object `slug` in `table`, at `/{table}/{slug}/edit`: its current
+/// version, then `fields`.
+async fn edit_form(
+    app: &TestApp,
+    table: &str,
+    slug: &str,
+    fields: Vec<(&'static str, String)>,
+) -> (String, Vec<(&'static str, String)>) {
+    let mut form = vec![("version", version(app, table, slug).await.to_string())];
+    form.extend(fields);
+    (format!("/{table}/{slug}/edit"), form)
+}
+
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
     app: &TestApp,
     route: &str,
     attempt: usize,
 ) -> (String, Vec<(&'static str, String)>) {
-    let version = |table: &str, slug: &str| {
-        format!("select version::bigint from {table} where slug = '{slug}'")
-    };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
         "edit source details" => {
-            let v = scalar(&app.db, &version("sources", SOURCE)).await;
-            (
-                format!("/sources/{SOURCE}/edit"),
+            edit_form(
+                app,
+                "sources",
+                SOURCE,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("A thread, take {attempt}")),
                     ("kind", "thread".into()),
                 ],
             )
+            .await
         }
         "edit debate details" => {
-            let v = scalar(&app.db, &version("debates", DEBATE)).await;
-            (
-                format!("/debates/{DEBATE}/edit"),
+            edit_form(
+                app,
+                "debates",
+                DEBATE,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("A debate, take {attempt}")),
                     ("started_on", "2020-01-31".into()),
                 ],
             )
+            .await
         }
         "edit actor details" => {
-            let v = scalar(&app.db, &version("actors", AUTHOR)).await;
-            (
-                format!("/actors/{AUTHOR}/edit"),
+            edit_form(
+                app,
+                "actors",
+                AUTHOR,
                 vec![
-                    ("version", v.to_string()),
                     ("name", format!("Ann Author {attempt}")),
                     ("kind", "person".into()),
                 ],
             )
+            .await
         }
         "add quote" | "retire quote" => {
             // A claim of its own quoting post 1, with a second quote to retire.
@@ -504,11 +526,11 @@ async fn prepare(
             ],
         ),
         "edit claim" => {
-            let v = scalar(&app.db, &version("claims", TARGET)).await;
-            (
-                format!("/claims/{TARGET}/edit"),
+            edit_form(
+                app,
+                "claims",
+                TARGET,
                 vec![
-                    ("version", v.to_string()),
                     (
                         "text",
                         format!("Reorganisations since 1974 seed the next, take {attempt}."),
@@ -516,6 +538,7 @@ async fn prepare(
                     ("tags", String::new()),
                 ],
             )
+            .await
         }
         "annotate" => (
             format!("/claims/{TARGET}/annotations"),
@@ -530,15 +553,16 @@ async fn prepare(
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
         "edit proposal" => {
-            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
-            (
-                format!("/proposals/{PROPOSAL}/edit"),
+            edit_form(
+                app,
+                "proposals",
+                PROPOSAL,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("ICS statutory footing {attempt}")),
                     ("summary", String::new()),
                 ],
             )
+            .await
         }
         "new tension" => (
             "/tensions/new".into(),
@@ -549,16 +573,17 @@ async fn prepare(
             ],
         ),
         "edit tension" => {
-            let v = scalar(&app.db, &version("tensions", TENSION)).await;
-            (
-                format!("/tensions/{TENSION}/edit"),
+            edit_form(
+                app,
+                "tensions",
+                TENSION,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("Scale {attempt}")),
                     ("pole_a", "Small".into()),
                     ("pole_b", "Large".into()),
                 ],
             )
+            .await
         }
         "dismiss suggestion" => {
             let id = scalar(&app.db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
@@ -701,9 +726,6 @@ async fn prepare_api(
     user_token: Option<&str>,
 ) -> (reqwest::Method, String, Value) {
     use reqwest::Method;
-    let version = |table: &str, slug: &str| {
-        format!("select version::bigint from {table} where slug = '{slug}'")
-    };
     match route {
         "add claim" => (
             Method::POST,
@@ -711,7 +733,7 @@ async fn prepare_api(
             json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
         ),
         "edit claim" => {
-            let v = scalar(&app.db, &version("claims", TARGET)).await;
+            let v = version(app, "claims", TARGET).await;
             (
                 Method::PATCH,
                 format!("/api/v1/claims/{TARGET}"),
@@ -734,7 +756,7 @@ async fn prepare_api(
             json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
         "edit proposal" => {
-            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
+            let v = version(app, "proposals", PROPOSAL).await;
             (
                 Method::PATCH,
                 format!("/api/v1/proposals/{PROPOSAL}"),
@@ -747,7 +769,7 @@ async fn prepare_api(
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
         "edit tension" => {
-            let v = scalar(&app.db, &version("tensions", TENSION)).await;
+            let v = version(app, "tensions", TENSION).await;
             (
                 Method::PATCH,
                 format!("/api/v1/tensions/{TENSION}"),
