@@ -59,17 +59,13 @@ struct ProposalIndex {
 impl ProposalIndex {
     /// How the argument about `proposal` comes out, in brief.
     fn balance(&self, proposal: &proposals::read::Listed) -> Balance {
-        Balance::of(
-            &proposal.claims_for,
-            &proposal.claims_against,
-            &self.standings,
-        )
+        proposal.balance(&self.standings)
     }
 }
 
 async fn proposal_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
     ProposalIndex {
-        proposals: proposals::read::list(&state.db, EVERY).await?,
+        proposals: proposals::read::list(&state.db, None, EVERY).await?,
         standings: state.caches.standings(&state.db).await?,
         crumbs: crumbs("Proposals", "/proposals"),
         masthead,
