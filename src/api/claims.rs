@@ -146,7 +146,7 @@ pub async fn create(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewClaim>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    let slug = in_transaction(&state.db, async |tx| write::create(tx, &user, &new).await).await?;
     Ok(Created::at("/claims", slug))
 }
 
@@ -167,7 +167,7 @@ pub async fn edit(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ClaimEdit>,
 ) -> Result<Json<Editable>> {
-    let claim = in_transaction(&state, async |tx| {
+    let claim = in_transaction(&state.db, async |tx| {
         write::edit(tx, &user, &slug, &edit).await
     })
     .await?;
@@ -273,7 +273,7 @@ pub async fn annotate(
     Path(slug): Path<String>,
     ApiJson(note): ApiJson<NewAnnotation>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = in_transaction(&state, async |tx| {
+    let id = in_transaction(&state.db, async |tx| {
         write::annotate(tx, &user, &slug, &note).await
     })
     .await?;
@@ -296,7 +296,7 @@ pub async fn report(
     Path(slug): Path<String>,
     ApiJson(review): ApiJson<NewReview>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = in_transaction(&state, async |tx| {
+    let id = in_transaction(&state.db, async |tx| {
         write::report(tx, &user, &slug, &review).await
     })
     .await?;

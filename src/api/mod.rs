@@ -23,7 +23,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use sqlx::PgConnection;
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,6 +32,9 @@ use utoipa_axum::routes;
 
 use crate::auth::{SignedIn, User, Via, csrf};
 use crate::error::Problem;
+// Every API write runs in its own transaction, as every form's does: committed when the
+// write succeeds, rolled back (dropped) when it fails, whose error is then the answer.
+use crate::views::form::in_transaction;
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
@@ -249,18 +251,6 @@ impl Created {
         let url = format!("{pages}/{slug}");
         (StatusCode::CREATED, axum::Json(Created { slug, url }))
     }
-}
-
-/// Runs one API write in its own transaction: committed when the write succeeds, rolled
-/// back (dropped) when it fails, whose error is then the answer.
-async fn in_transaction<T>(
-    state: &AppState,
-    write: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
-) -> Result<T> {
-    let mut tx = state.db.begin().await?;
-    let value = write(&mut tx).await?;
-    tx.commit().await?;
-    Ok(value)
 }
 
 /// A JSON body, whose parse errors get our problem format (naming the field).

@@ -46,7 +46,7 @@ pub async fn restore(
 
 /// Hides or restores the claim `slug`: 204 once done.
 async fn set_hidden(state: &AppState, user: &User, slug: &str, hidden: bool) -> Result<StatusCode> {
-    in_transaction(state, async |tx| {
+    in_transaction(&state.db, async |tx| {
         write::set_hidden(tx, user, slug, hidden).await
     })
     .await?;
@@ -76,7 +76,7 @@ pub async fn merge(
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<MergeInto>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
+    in_transaction(&state.db, async |tx| {
         write::merge(tx, &user, &slug, &body.into).await
     })
     .await?;

@@ -41,7 +41,7 @@ pub async fn create_proposal(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| {
+    let slug = in_transaction(&state.db, async |tx| {
         write::create_proposal(tx, &user, &new).await
     })
     .await?;
@@ -64,7 +64,7 @@ pub async fn edit_proposal(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
+    in_transaction(&state.db, async |tx| {
         write::edit_proposal(tx, &user, &slug, &edit).await
     })
     .await?;

@@ -36,7 +36,7 @@ pub async fn add(
     Path(slug): Path<String>,
     ApiJson(new): ApiJson<NewQuote>,
 ) -> Result<(StatusCode, Json<CreatedQuote>)> {
-    let id = in_transaction(&state, async |tx| {
+    let id = in_transaction(&state.db, async |tx| {
         write::add_quote(tx, &user, &slug, &new).await
     })
     .await?;
@@ -60,7 +60,7 @@ pub async fn retire(
     Writer(user): Writer,
     Path((slug, id)): Path<(String, i64)>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
+    in_transaction(&state.db, async |tx| {
         write::retire_quote(tx, &user, &slug, id).await
     })
     .await?;

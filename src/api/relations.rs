@@ -35,7 +35,7 @@ pub async fn create(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewRelation>,
 ) -> Result<(StatusCode, Json<CreatedRelation>)> {
-    let id = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    let id = in_transaction(&state.db, async |tx| write::create(tx, &user, &new).await).await?;
     let url = format!("/api/v1/relations/{id}");
     Ok((StatusCode::CREATED, Json(CreatedRelation { id, url })))
 }
@@ -56,7 +56,7 @@ pub async fn retire(
     Writer(user): Writer,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| write::retire(tx, &user, id).await).await?;
+    in_transaction(&state.db, async |tx| write::retire(tx, &user, id).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -78,6 +78,9 @@ pub async fn retype(
     Path(id): Path<i64>,
     ApiJson(edit): ApiJson<RelationEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| write::retype(tx, &user, id, &edit).await).await?;
+    in_transaction(&state.db, async |tx| {
+        write::retype(tx, &user, id, &edit).await
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -69,7 +69,7 @@ pub async fn create(
         }
         return Ok(Json(prepared.to_json()).into_response());
     }
-    let outcome = in_transaction(&state, async |tx| {
+    let outcome = in_transaction(&state.db, async |tx| {
         import_source_by(tx, &input, Some(user.id))
             .await
             .map_err(|err| err.into_http("text"))

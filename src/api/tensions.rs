@@ -23,7 +23,7 @@ pub async fn create_tension(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewTension>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| {
+    let slug = in_transaction(&state.db, async |tx| {
         write::create_tension(tx, &user, &new).await
     })
     .await?;
@@ -46,7 +46,7 @@ pub async fn edit_tension(
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<TensionEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
+    in_transaction(&state.db, async |tx| {
         write::edit_tension(tx, &user, &slug, &edit).await
     })
     .await?;

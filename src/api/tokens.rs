@@ -55,7 +55,7 @@ pub async fn create_token(
     Writer(user): Writer,
     ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<TokenSecret>)> {
-    let (id, token) = in_transaction(&state, async |tx| {
+    let (id, token) = in_transaction(&state.db, async |tx| {
         tokens::create(tx, &user, &new.name).await
     })
     .await?;
@@ -77,6 +77,6 @@ pub async fn revoke_token(
     Writer(user): Writer,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| tokens::revoke(tx, &user, id).await).await?;
+    in_transaction(&state.db, async |tx| tokens::revoke(tx, &user, id).await).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 //! then saved in one transaction with its revision, and read back with its segments.
 
 use argmap::auth::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
@@ -19,16 +19,6 @@ async fn counts(app: &TestApp) -> (i64, i64) {
     )
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision() {
     let app = small::spawn().await;
@@ -36,7 +26,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
     let body = json!({ "text": ARTICLE, "outlet": "The Review", "debate": DEBATE });
     let before = counts(&app).await;
 
-    let preview = post(&app, &token, "/api/v1/sources?preview=true", body.clone()).await;
+    let preview = app
+        .send_as(Method::POST, "/api/v1/sources?preview=true", &token, &body)
+        .await;
     assert_eq!(preview.status(), StatusCode::OK);
     let preview: Value = preview.json().await.unwrap();
     assert_eq!(preview["title"], "Integrated care needs patience");
@@ -50,7 +42,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
     );
     assert_eq!(counts(&app).await, before, "a preview saves nothing");
 
-    let created = post(&app, &token, "/api/v1/sources", body.clone()).await;
+    let created = app
+        .send_as(Method::POST, "/api/v1/sources", &token, &body)
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     let slug = created["slug"].as_str().unwrap().to_owned();
@@ -83,7 +77,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
         "{source}"
     );
 
-    let again = post(&app, &token, "/api/v1/sources", body).await;
+    let again = app
+        .send_as(Method::POST, "/api/v1/sources", &token, &body)
+        .await;
     assert_eq!(again.status(), StatusCode::OK, "the same text again");
     assert_eq!(again.json::<Value>().await.unwrap()["changed"], false);
     assert_eq!(counts(&app).await, (before.0 + 1, before.1 + 1));
@@ -122,7 +118,7 @@ async fn a_bad_source_gets_422_naming_the_field_and_writes_nothing() {
     for preview in [false, true] {
         let path = format!("/api/v1/sources?preview={preview}");
         for (body, field) in &cases {
-            let response = post(&app, &token, &path, body.clone()).await;
+            let response = app.send_as(Method::POST, &path, &token, body).await;
             assert_eq!(
                 response.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -126,8 +126,10 @@ impl Browser {
         }
     }
 
-    /// Signs `email` in through the sign-in form, which goes on to `page`.
-    async fn sign_in(&self, app: &TestApp, email: &str, page: &str) {
+    /// Makes `email` a contributor and signs them in through the sign-in form, which goes
+    /// on to `page`.
+    async fn sign_in_contributor(&self, app: &TestApp, email: &str, page: &str) {
+        app.user(email, argmap::auth::Role::Contributor).await;
         self.goto(&app.url(&format!("/signin?next={page}"))).await;
         self.fill("#email", email).await;
         self.fill("#password", crate::harness::PASSWORD).await;
@@ -359,14 +361,12 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
     const QUOTE: &str = "more control increases the probability of blameworthy things";
     const TARGET: &str = "/claims/every-reorganisation-seeds-the-next";
     let app = TestApp::spawn_with_corpus().await;
-    app.user("zoe@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
 
     assert_eq!(browser.standing(&app.url(TARGET)).await, "stands");
 
     browser
-        .sign_in(&app, "zoe@example.org", "/sources/edwards-five-tensions")
+        .sign_in_contributor(&app, "zoe@example.org", "/sources/edwards-five-tensions")
         .await;
 
     // Select the words in post 5/11, as a reader dragging across them would.
@@ -450,13 +450,13 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
 async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
     use crate::builders::small::{QUOTE, SEGMENT, TARGET};
     let app = crate::builders::small::spawn().await;
-    app.user("rae@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/claims/{TARGET}");
     assert_eq!(browser.standing(&app.url(&page)).await, "stands");
 
-    browser.sign_in(&app, "rae@example.org", &page).await;
+    browser
+        .sign_in_contributor(&app, "rae@example.org", &page)
+        .await;
 
     browser
         .client
@@ -620,10 +620,10 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
 async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
     use crate::adding_sources::ARTICLE;
     let app = crate::builders::small::spawn().await;
-    app.user("sam@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
-    browser.sign_in(&app, "sam@example.org", "/sources").await;
+    browser
+        .sign_in_contributor(&app, "sam@example.org", "/sources")
+        .await;
 
     browser
         .client
@@ -697,11 +697,11 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
 async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
     use crate::builders::small::{TARGET, VICTIM};
     let app = crate::builders::small::spawn().await;
-    app.user("kit@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/claims/{VICTIM}");
-    browser.sign_in(&app, "kit@example.org", &page).await;
+    browser
+        .sign_in_contributor(&app, "kit@example.org", &page)
+        .await;
 
     browser
         .find("#link-kind")
@@ -754,11 +754,11 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
     use crate::builders::small::SOURCE;
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
     let app = crate::builders::small::spawn().await;
-    app.user("lee@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/sources/{SOURCE}");
-    browser.sign_in(&app, "lee@example.org", &page).await;
+    browser
+        .sign_in_contributor(&app, "lee@example.org", &page)
+        .await;
 
     // Post 1 reads "It is striking that every reorganisation since 1974 contains the seeds
     // of the next one."; from "every" on it is quoted (highlighted, a link to its claim).

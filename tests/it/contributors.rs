@@ -10,8 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, html, insert_claim_row, location, scalar, select, text,
-    text_of,
+    PASSWORD, TestApp, Visitor, argmap, form_version, html, insert_claim_row, location, scalar,
+    select, text, text_of,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -312,11 +312,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     assert_eq!(body, "Every reorganisation since 1974 seeded the next one.");
 
     // Saving again from the conflict page (which now carries the current version) works.
-    let current_version = select(&page, "input[name=version]")[0]
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_owned();
+    let current_version = form_version(&page);
     let retried = second
         .post_form(
             &path,
@@ -1299,24 +1295,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
                 .unwrap();
         let mut body = fields.clone();
         body["version"] = json!(version);
-        let url = app.url(&format!("/api/v1/{kind}/{slug}"));
+        let path = format!("/api/v1/{kind}/{slug}");
         let first = app
-            .client
-            .patch(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .send_as(reqwest::Method::PATCH, &path, &token, &body)
+            .await;
         assert_eq!(first.status(), StatusCode::NO_CONTENT, "{kind}");
         let again = app
-            .client
-            .patch(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .send_as(reqwest::Method::PATCH, &path, &token, &body)
+            .await;
         assert_eq!(
             again.status(),
             StatusCode::CONFLICT,

@@ -251,17 +251,11 @@ async fn control_characters_anywhere_are_a_422_naming_the_field() {
         assert!(status.is_client_error(), "{path}: {status}");
     }
     let token = app.token("bea@example.org", Role::Contributor).await;
+    let body = serde_json::json!({"source": small::SOURCE, "segment": small::SEGMENT,
+        "quote": "more control", "text": "Nul \u{0} inside a claim text here."});
     let response = app
-        .client
-        .post(app.url("/api/v1/claims"))
-        .bearer_auth(&token)
-        .json(
-            &serde_json::json!({"source": small::SOURCE, "segment": small::SEGMENT,
-            "quote": "more control", "text": "Nul \u{0} inside a claim text here."}),
-        )
-        .send()
-        .await
-        .unwrap();
+        .send_as(reqwest::Method::POST, "/api/v1/claims", &token, &body)
+        .await;
     assert_eq!(response.status(), 422);
     assert_eq!(
         response.headers()["content-type"],

@@ -250,6 +250,23 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// Sends `body` as JSON to `path` with an API token.
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// GETs `path` with an API token.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
@@ -315,6 +332,15 @@ pub fn text(element: &scraper::ElementRef) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The version an edit form carries (its hidden `version` field).
+pub fn form_version(form: &scraper::Html) -> String {
+    select(form, "input[name=version]")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned()
 }
 
 /// The text of the first element matching `selector`.

@@ -2,7 +2,7 @@
 //! exactly, and relations between existing claims added and retired, through the API.
 
 use argmap::auth::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
@@ -30,16 +30,12 @@ async fn add_claim(
     n: usize,
     quote: &str,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/claims"))
-        .bearer_auth(token)
-        .json(&json!({
-            "source": SOURCE, "segment": map.segment(SOURCE, n), "quote": quote,
-            "text": "The hospitals are full again.",
-        }))
-        .send()
+    let body = json!({
+        "source": SOURCE, "segment": map.segment(SOURCE, n), "quote": quote,
+        "text": "The hospitals are full again.",
+    });
+    app.send_as(Method::POST, "/api/v1/claims", token, &body)
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -104,8 +100,8 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
 
 /// Adds the relation `body` through the API as the holder of `token`.
 async fn link(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
-    let request = app.client.post(app.url("/api/v1/relations")).json(&body);
-    request.bearer_auth(token).send().await.unwrap()
+    app.send_as(Method::POST, "/api/v1/relations", token, &body)
+        .await
 }
 
 /// Retires the relation at `path` through the API as the holder of `token`.
