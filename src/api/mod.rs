@@ -23,6 +23,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use sqlx::{PgConnection, PgPool};
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -32,8 +33,6 @@ use utoipa_axum::routes;
 
 use crate::auth::{SignedIn, User, Via, csrf};
 use crate::error::Problem;
-// Every API write runs in its own transaction, as every form's does: committed when the
-// write succeeds, rolled back (dropped) when it fails, whose error is then the answer.
 use crate::views::form::in_transaction;
 use crate::{AppState, Error, Result};
 
@@ -267,8 +266,24 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// A user allowed to write through the API: by token, or by session with the CSRF header.
-pub struct Writer(pub User);
+/// A user allowed to write through the API (by token, or by session with the CSRF
+/// header), with the database to write in.
+pub struct Writer {
+    user: User,
+    db: PgPool,
+}
+
+impl Writer {
+    /// Runs one write as this user in its own transaction, as every form's write runs:
+    /// committed when the write succeeds, rolled back (dropped) when it fails, whose error
+    /// is then the answer.
+    async fn in_transaction<T>(
+        &self,
+        write: impl AsyncFnOnce(&mut PgConnection, &User) -> Result<T>,
+    ) -> Result<T> {
+        in_transaction(&self.db, async |tx| write(tx, &self.user).await).await
+    }
+}
 
 impl FromRequestParts<AppState> for Writer {
     type Rejection = Error;
@@ -281,6 +296,9 @@ impl FromRequestParts<AppState> for Writer {
                 .map_err(|_| Error::Unauthorized)?;
             csrf::check_header(&session, &parts.headers).await?;
         }
-        Ok(Writer(user))
+        Ok(Writer {
+            user,
+            db: state.db.clone(),
+        })
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::builders::AUTHOR;
 use crate::builders::small::{SOURCE, TARGET, spawn};
-use crate::harness::{TestApp, form_version, location, scalar, select, text_of};
+use crate::harness::{TestApp, created_slug, form_version, location, scalar, select, text_of};
 
 /// Words of the small map's third post, which `TARGET` does not quote.
 const OTHER_WORDS: &str = "nobody tolerates a postcode lottery";
@@ -217,11 +217,7 @@ async fn history_shows_the_time_what_a_creation_brought_and_edits_word_by_word()
             }),
         )
         .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let slug = created_slug(created).await;
     let edited = app
         .send_as(
             reqwest::Method::PATCH,

@@ -10,8 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, form_version, html, insert_claim_row, location, scalar,
-    select, text, text_of,
+    PASSWORD, TestApp, Visitor, argmap, created_slug, form_version, html, insert_claim_row,
+    location, scalar, select, text, text_of,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -1004,11 +1004,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     );
 
     let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let slug = created_slug(created).await;
 
     let claim: Value = app
         .get(&format!("/api/v1/claims/{slug}"))

@@ -397,6 +397,13 @@ pub fn text(element: &scraper::ElementRef) -> String {
         .join(" ")
 }
 
+/// The slug of what a create made: the answer must be 201, with the new object's `slug`.
+pub async fn created_slug(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let created: serde_json::Value = response.json().await.unwrap();
+    created["slug"].as_str().unwrap().to_owned()
+}
+
 /// The version an edit form carries (its hidden `version` field).
 pub fn form_version(form: &scraper::Html) -> String {
     select(form, "input[name=version]")[0]

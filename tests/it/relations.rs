@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
-use crate::harness::{TestApp, hrefs, location, scalar, select, text, text_of};
+use crate::harness::{TestApp, created_slug, hrefs, location, scalar, select, text, text_of};
 
 const SOURCE: &str = "a-curly-source";
 
@@ -50,11 +50,7 @@ async fn a_straight_apostrophe_quote_is_accepted_against_a_curly_source_and_stor
         "England's hospitals are \"full\" - again",
     )
     .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let slug = created_slug(created).await;
 
     let claim: Value = app.json(&format!("/api/v1/claims/{slug}")).await;
     assert_eq!(
