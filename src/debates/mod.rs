@@ -13,7 +13,7 @@ use axum::routing::get;
 use self::read::{Cell, Debate, Matrix, SourceRow, TensionColumn};
 use crate::export::Format;
 use crate::proposals::read::Listed;
-use crate::read::Reading;
+use crate::read::{Reading, Slice};
 use crate::views::form::Page;
 use crate::views::{Balance, Crumb, Standings};
 use crate::{AppState, Result};
@@ -70,7 +70,7 @@ pub fn long_date(date: time::Date) -> String {
 async fn show(reading: Reading) -> Result<Response> {
     let db = &reading.state.db;
     let debate = read::find(db, &reading.key).await?;
-    let proposals = crate::proposals::read::list(db, Some(debate.id), i64::MAX).await?;
+    let proposals = crate::proposals::read::list(db, Some(debate.id), Slice::ALL).await?;
     let Matrix { tensions, cells } = read::matrix(db, debate.id).await?;
     let sources = read::sources(db, debate.id).await?;
     let standings = reading.state.caches.standings(db).await?;

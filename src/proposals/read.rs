@@ -9,7 +9,7 @@ use super::tree::{ClaimTree, TreeClaim, TreeEdge};
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole, RelationKind};
-use crate::read::{OrNotFound, side};
+use crate::read::{OrNotFound, Slice, side};
 use crate::views::{Balance, ClaimItem, Standings};
 
 pub(crate) struct Proposal {
@@ -207,7 +207,7 @@ impl Listed {
 /// The visible proposals of visible debates (of the debate `debate` only, if given): the
 /// newest debate first (undated last), and within a debate the proposals most argued
 /// over (claims for and against) first, then by title.
-pub(crate) async fn list(db: &PgPool, debate: Option<i64>, limit: i64) -> Result<Vec<Listed>> {
+pub(crate) async fn list(db: &PgPool, debate: Option<i64>, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select p.id, p.slug as "slug!: String", p.title, p.summary,
@@ -221,10 +221,11 @@ pub(crate) async fn list(db: &PgPool, debate: Option<i64>, limit: i64) -> Result
            where p.hidden_at is null and ($1::bigint is null or p.debate_id = $1)
            group by p.id, d.id
            order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title,
-                    count(c.id) desc, p.title
-           limit $2"#,
+                    count(c.id) desc, p.title, p.slug
+           limit $2 offset $3"#,
         debate,
-        limit
+        slice.limit,
+        slice.offset
     )
     .fetch_all(db)
     .await?)
