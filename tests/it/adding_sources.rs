@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
-use crate::harness::{TestApp, Visitor, location, scalar, select, text, text_of};
+use crate::harness::{TestApp, Visitor, location, scalar, select, text_of, texts};
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
 pub const ARTICLE: &str = "Integrated care needs patience\n\nBy Dana Writer\n\nPublished: 12/03/2022\n\nIntegrated care systems were given statutory footing in 2022, and the first year showed how slowly trust is built between partners.\n\nBoards that met monthly made more progress than those that met quarterly, because decisions did not wait for the next cycle.\n\nThe lesson for ministers is simple: give the new bodies five years before judging them.";
@@ -191,10 +191,7 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
     .await;
     assert_eq!(response.status(), StatusCode::OK);
     let preview = crate::harness::html(response).await;
-    let segments: Vec<String> = select(&preview, ".preview-segments li")
-        .iter()
-        .map(text)
-        .collect();
+    let segments = texts(&preview, ".preview-segments li");
     assert_eq!(
         segments,
         [

@@ -11,7 +11,7 @@ use crate::builders::small::{
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, created_slug, form_version, html, insert_claim_row,
-    location, scalar, select, text, text_of,
+    location, scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -232,10 +232,7 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
         "the attacked claim's standing changed"
     );
     let source = visitor.page(&format!("/sources/{SOURCE}")).await;
-    let marks: Vec<String> = select(&source, &format!("#{SEGMENT} mark"))
-        .iter()
-        .map(text)
-        .collect();
+    let marks = texts(&source, &format!("#{SEGMENT} mark"));
     assert!(
         marks
             .iter()

@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use crate::builders::small;
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, fresh_database,
-    insert_claim_row, location, scalar, select, text,
+    insert_claim_row, location, scalar, texts,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -281,7 +281,7 @@ async fn stored_control_characters_neither_break_the_svg_nor_forge_highlights() 
     let svg = svg.text().await.unwrap();
     assert!(!svg.contains(['\u{1}', '\u{2}']), "XML cannot hold U+0001");
     let page = app.page("/search?q=reorganisation").await;
-    let marks: Vec<String> = select(&page, "mark").iter().map(text).collect();
+    let marks = texts(&page, "mark");
     assert!(!marks.is_empty());
     assert!(!marks.iter().any(|m| m.contains("forged")), "{marks:?}");
 }

@@ -387,6 +387,11 @@ pub fn hrefs(document: &scraper::Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// The texts (whitespace collapsed) of the elements matching `selector`.
+pub fn texts(document: &scraper::Html, selector: &str) -> Vec<String> {
+    select(document, selector).iter().map(text).collect()
+}
+
 /// An element's text with whitespace collapsed.
 pub fn text(element: &scraper::ElementRef) -> String {
     element
