@@ -251,7 +251,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
     );
 
     let to_proposal =
-        json!({ "from": VICTIM, "kind": "undercuts", "to": format!("proposal:{PROPOSAL}") });
+        json!({ "from": VICTIM, "kind": "attacks", "to": format!("proposal:{PROPOSAL}") });
     let created = link(&app, &ivy, to_proposal).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let missing = retire(&app, &ivy, "/api/v1/relations/999999").await;
