@@ -26,7 +26,7 @@ pub fn write(doc: &MapDocument) -> String {
     while !frontier.is_empty() {
         depth += 1;
         let mut next = HashSet::new();
-        let reached = |r: &&Relation| r.to.node().is_some_and(|to| frontier.contains(to));
+        let reached = |r: &&Relation| frontier.contains(r.drawn_to());
         for relation in doc.relations.iter().filter(reached) {
             if index.contains_key(&relation.from) {
                 continue;
@@ -52,7 +52,7 @@ pub fn write(doc: &MapDocument) -> String {
         .filter_map(|r| {
             Some(MapEdge {
                 from: *index.get(&r.from)?,
-                to: *index.get(r.to.node()?)?,
+                to: *index.get(r.drawn_to())?,
                 kind: r.kind,
             })
         })

@@ -116,10 +116,11 @@ pub fn write_relations(doc: &MapDocument, base: &str) -> Result<String, csv::Err
                 doc.claim(slug).map_or("", |c| c.text.as_str()).to_owned(),
                 format!("{base}/claims/{slug}"),
             ),
-            // An undercut's target is an inference, which has no page of its own.
-            (RelationTarget::Inference(inference), None) => {
-                (format!("the inference: {inference}"), String::new())
-            }
+            // An undercut's target is an inference, shown on its premise's page.
+            (RelationTarget::Inference(inference), None) => (
+                format!("the inference: {inference}"),
+                format!("{base}/claims/{}", inference.from),
+            ),
         };
         row(
             &mut out,

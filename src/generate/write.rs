@@ -479,8 +479,11 @@ async fn load(
     } else {
         ""
     };
+    // Dropped at once, so a table can be loaded in more than one batch (undercuts after
+    // the relations they undercut).
     sqlx::raw_sql(&format!(
-        "insert into {table} ({columns}) {overriding} select {columns} from {staging}"
+        "insert into {table} ({columns}) {overriding} select {columns} from {staging};
+         drop table {staging}"
     ))
     .execute(&mut *conn)
     .await?;

@@ -250,6 +250,16 @@ impl Relation {
         self.to.node().filter(|to| !to.starts_with("proposal:"))
     }
 
+    /// Where a box-and-arrow drawing ends the relation's edge: its claim or proposal, or
+    /// for an undercut the premise of the inference it undercuts (beneath which trees list
+    /// it: such drawings have no edges into edges).
+    pub fn drawn_to(&self) -> &str {
+        match &self.to {
+            RelationTarget::Node(node) => node,
+            RelationTarget::Inference(inference) => &inference.from,
+        }
+    }
+
     /// This relation as an undercut names it.
     pub fn inference(&self) -> Inference {
         Inference {

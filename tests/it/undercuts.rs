@@ -549,6 +549,31 @@ async fn undercuts_survive_round_trips_through_json_and_argdown_and_say_what_kia
     );
 }
 
+#[test]
+fn the_iccma_export_of_undercuts_agrees_with_an_independent_solver() {
+    // small_map: 5 defeats 4, so 4's undercut is idle, 3's undercut holds and 1's attack
+    // is disabled: every claim but 4 stands.
+    let doc = small_map();
+    let text = Format::Iccma.write(&doc, BASE);
+    let mut lines = text.lines();
+    let n: usize = lines.next().unwrap()["p af ".len()..].parse().unwrap();
+    assert_eq!(
+        n,
+        7 + 8,
+        "four arguments per undercut attack or undercut: {text}"
+    );
+    let attacks: Vec<(usize, usize)> = lines
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let (a, b) = l.split_once(' ').unwrap();
+            (a.parse().unwrap(), b.parse().unwrap())
+        })
+        .collect();
+    let extension = crate::export::grounded(n, &attacks);
+    let stands: Vec<usize> = (1..=7).filter(|a| extension.contains(a)).collect();
+    assert_eq!(stands, [1, 2, 3, 5, 6, 7], "{text}");
+}
+
 #[tokio::test]
 async fn an_argdown_undercut_of_a_statement_is_reported_not_imported_as_an_attack() {
     let (db, _) = fresh_database().await;
