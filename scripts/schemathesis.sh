@@ -38,7 +38,16 @@ curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf=$token_csrf" \
 account_csrf="$(csrf /account)"
 token="$(curl -fs -b "$jar" -c "$jar" -H "x-csrf-token: $account_csrf" -H 'content-type: application/json' \
   -d '{"name":"schemathesis"}' "http://127.0.0.1:$port/api/v1/tokens" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
-headers=()
-[[ -n "$token" ]] && headers=(-H "Authorization: Bearer $token")
-"$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
-  --url "http://127.0.0.1:$port" --checks all --max-examples "$examples" "${headers[@]}"
+[[ -n "$token" ]] || { echo "schemathesis.sh: could not make an API token (sign-in or /api/v1/tokens failed)" >&2; exit 1; }
+headers=(-H "Authorization: Bearer $token")
+run() {
+  "$venv/bin/schemathesis" --config-file scripts/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.json" \
+    --url "http://127.0.0.1:$port" --checks all --max-examples "$examples" "${headers[@]}" "$@"
+}
+# Revoking tokens comes last and alone: generated ids soon name the run's own token, and
+# every later request would then carry a revoked token and be answered 401.
+revoke='/api/v1/tokens/{id}/revoke'
+status=0
+run --exclude-path "$revoke" || status=$?
+run --include-path "$revoke" || status=$?
+exit "$status"

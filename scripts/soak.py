@@ -4,7 +4,10 @@ with SIGKILL, its PostgreSQL is stopped, and its PostgreSQL is frozen with SIGST
 Asserts that no acknowledged write is lost, and reports argmap's memory over time.
 
 Usage: scripts/soak.py [--minutes N] [--binary target/debug/argmap] [--port 4030]
-                       [--samples FILE.csv]
+                       [--writes add|edit] [--samples FILE.csv]
+--writes add (the default) makes every write a new claim, so the map grows all run long;
+--writes edit gives each writer one claim of its own and edits its text over and over, so
+the map keeps its size and a growth in memory cannot be put down to a bigger map.
 Loopback only. Needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin) and, when
 run as root, the `postgres` user. Prints one summary line per figure; exits 1 if any
 acknowledged write is missing. See docs/reliability.md.
@@ -70,6 +73,7 @@ def main():
     parser.add_argument("--port", type=int, default=4030)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--readers", type=int, default=4)
+    parser.add_argument("--writes", choices=["add", "edit"], default="add")
     parser.add_argument("--samples", help="write the memory samples (seconds, argmap RSS KiB, "
                         "PostgreSQL processes) to this CSV file")
     args = parser.parse_args()
@@ -136,22 +140,59 @@ def main():
     acked, counts = [], {"tried": 0, "failed": 0, "reads": 0, "read_5xx": 0, "write_5xx": 0}
     serial = [0]
 
-    def writer():
+    def add_claim(text):
+        return request("POST", base + "/api/v1/claims",
+                       {"source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": text}, token)
+
+    def note_failure(status):
+        with lock:
+            counts["failed"] += 1
+            if status >= 500 and status != 503:
+                counts["write_5xx"] += 1
+
+    def adding_writer():
         while not stop.is_set():
             with lock:
                 serial[0] += 1
                 n = serial[0]
                 counts["tried"] += 1
-            text = f"Soak claim number {n} is a claim acknowledged by the server."
-            status, body = request("POST", base + "/api/v1/claims",
-                                   {"source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": text}, token)
-            with lock:
-                if status == 201:
+            status, body = add_claim(f"Soak claim number {n} is a claim acknowledged by the server.")
+            if status == 201:
+                with lock:
                     acked.append(json.loads(body)["slug"])
-                else:
-                    counts["failed"] += 1
-                    if status >= 500 and status != 503:
-                        counts["write_5xx"] += 1
+            else:
+                note_failure(status)
+
+    edited = {}  # a writer's claim -> every text the server acknowledged for it, in order
+
+    def editing_writer(me):
+        status, body = 0, b""
+        while status != 201:  # the writer's own claim; retried through the faults
+            status, body = add_claim(f"Soak writer {me} edits this claim again and again.")
+        slug = json.loads(body)["slug"]
+        with lock:
+            edited[slug] = []
+            mine = edited[slug]
+        version, n = None, 0
+        while not stop.is_set():
+            if version is None:  # after a failure nobody acknowledged, learn where it stands
+                status, body = request("GET", f"{base}/api/v1/claims/{slug}")
+                if status != 200:
+                    time.sleep(0.05)
+                    continue
+                version = json.loads(body)["version"]
+            n += 1
+            text = f"Soak writer {me} made edit number {n} of its claim."
+            with lock:
+                counts["tried"] += 1
+            status, body = request("PATCH", f"{base}/api/v1/claims/{slug}",
+                                   {"version": version, "text": text}, token)
+            if status == 200:
+                version = json.loads(body)["version"]
+                mine.append(text)
+            else:
+                version = None
+                note_failure(status)
 
     def reader():
         paths = ["/", "/api/v1/stats", "/claims/every-reorganisation-seeds-the-next", "/search?q=integration",
@@ -165,7 +206,10 @@ def main():
                 if status >= 500 and status != 503:
                     counts["read_5xx"] += 1
 
-    threads = [threading.Thread(target=writer) for _ in range(args.writers)]
+    if args.writes == "add":
+        threads = [threading.Thread(target=adding_writer) for _ in range(args.writers)]
+    else:
+        threads = [threading.Thread(target=editing_writer, args=(me,)) for me in range(args.writers)]
     threads += [threading.Thread(target=reader) for _ in range(args.readers)]
     for t in threads:
         t.start()
@@ -211,6 +255,12 @@ def main():
 
     # Every acknowledged write must be there.
     lost = [slug for slug in acked if request("GET", f"{base}/api/v1/claims/{slug}")[0] != 200]
+    for slug, texts in edited.items():  # every acknowledged edit is in the claim's history
+        status, body = request("GET", f"{base}/api/v1/claims/{slug}/history", timeout=120)
+        recorded = {json.dumps(r.get("after")) for r in json.loads(body)} if status == 200 else set()
+        recorded = " ".join(recorded)
+        lost += [f"{slug}: {t}" for t in texts if t not in recorded]
+        acked += texts
     print(f"duration: {total:.0f} s, writers {args.writers}, readers {args.readers}")
     print(f"writes tried: {counts['tried']}, acknowledged: {len(acked)}, failed (not acknowledged): {counts['failed']}, lost: {len(lost)}")
     print(f"writes answered 5xx other than 503: {counts['write_5xx']}; reads: {counts['reads']}, reads 5xx other than 503: {counts['read_5xx']}")

@@ -3,18 +3,74 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
 
+use serde::Deserialize;
+
 use crate::auth::Masthead;
 use crate::export::Format;
+use crate::read::Slice;
 use crate::views::form::Page;
 use crate::views::{Balance, Crumb, Standings};
-use crate::{AppState, Result, debates, proposals, sources, tensions};
+use crate::{AppState, Error, Result, debates, proposals, sources, tensions};
 
-/// An index lists everything visible: no page of it is cut.
-const EVERY: i64 = i64::MAX;
+/// How many an index page lists; the next page goes on from there.
+pub(crate) const PER_PAGE: i64 = 100;
+
+/// `?page=N` (from 1) of an index.
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    #[serde(default = "first_page")]
+    page: u32,
+}
+
+fn first_page() -> u32 {
+    1
+}
+
+/// Where in an index a page is, and whether there is more after it.
+pub(crate) struct Pager {
+    pub page: u32,
+    pub more: bool,
+    /// The index's path, for the links to the pages before and after.
+    pub path: &'static str,
+}
+
+/// Reads page `query.page` of an index through `read` (which is asked for one row more
+/// than a page, to learn whether a next page exists). A page past the end is a 404
+/// naming it, page 0 a 422; the first page of an empty index is just empty.
+async fn paged<T>(
+    query: PageQuery,
+    path: &'static str,
+    what: &str,
+    read: impl AsyncFnOnce(Slice) -> Result<Vec<T>>,
+) -> Result<(Vec<T>, Pager)> {
+    if query.page == 0 {
+        return Err(Error::invalid("page", "pages are numbered from 1"));
+    }
+    let offset = i64::from(query.page - 1) * PER_PAGE;
+    let mut rows = read(Slice {
+        limit: PER_PAGE + 1,
+        offset,
+    })
+    .await?;
+    if rows.is_empty() && query.page > 1 {
+        return Err(Error::NotFound(format!(
+            "page {} of the {what}",
+            query.page
+        )));
+    }
+    let more = rows.len() as i64 > PER_PAGE;
+    rows.truncate(PER_PAGE as usize);
+    let pager = Pager {
+        page: query.page,
+        more,
+        path,
+    };
+    Ok((rows, pager))
+}
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -36,11 +92,19 @@ struct DebateIndex {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     debates: Vec<debates::read::Listed>,
+    pager: Pager,
 }
 
-async fn debate_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
+async fn debate_index(
+    State(state): State<AppState>,
+    masthead: Masthead,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let read = async |slice| debates::read::list(&state.db, slice).await;
+    let (debates, pager) = paged(query, "/debates", "debates", read).await?;
     DebateIndex {
-        debates: debates::read::list(&state.db, EVERY).await?,
+        debates,
+        pager,
         crumbs: crumbs("Debates", "/debates"),
         masthead,
     }
@@ -53,6 +117,7 @@ struct ProposalIndex {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     proposals: Vec<proposals::read::Listed>,
+    pager: Pager,
     standings: std::sync::Arc<Standings>,
 }
 
@@ -67,9 +132,16 @@ impl ProposalIndex {
     }
 }
 
-async fn proposal_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
+async fn proposal_index(
+    State(state): State<AppState>,
+    masthead: Masthead,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let read = async |slice| proposals::read::list(&state.db, slice).await;
+    let (proposals, pager) = paged(query, "/proposals", "proposals", read).await?;
     ProposalIndex {
-        proposals: proposals::read::list(&state.db, EVERY).await?,
+        proposals,
+        pager,
         standings: state.caches.standings(&state.db).await?,
         crumbs: crumbs("Proposals", "/proposals"),
         masthead,
@@ -83,11 +155,19 @@ struct TensionIndex {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     tensions: Vec<tensions::read::Listed>,
+    pager: Pager,
 }
 
-async fn tension_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
+async fn tension_index(
+    State(state): State<AppState>,
+    masthead: Masthead,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let read = async |slice| tensions::read::list(&state.db, slice).await;
+    let (tensions, pager) = paged(query, "/tensions", "tensions", read).await?;
     TensionIndex {
-        tensions: tensions::read::list(&state.db, EVERY).await?,
+        tensions,
+        pager,
         crumbs: crumbs("Tensions", "/tensions"),
         masthead,
     }
@@ -100,11 +180,19 @@ struct SourceIndex {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     sources: Vec<sources::read::Listed>,
+    pager: Pager,
 }
 
-async fn source_index(State(state): State<AppState>, masthead: Masthead) -> Result<Response> {
+async fn source_index(
+    State(state): State<AppState>,
+    masthead: Masthead,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
+    let read = async |slice| sources::read::list(&state.db, slice).await;
+    let (sources, pager) = paged(query, "/sources", "sources", read).await?;
     SourceIndex {
-        sources: sources::read::list(&state.db, EVERY).await?,
+        sources,
+        pager,
         crumbs: crumbs("Sources", "/sources"),
         masthead,
     }

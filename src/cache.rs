@@ -181,7 +181,7 @@ impl Caches {
         let (kept_limit, tensions) = self
             .tensions
             .get(version, async || {
-                crate::tensions::read::list(db, limit)
+                crate::tensions::read::list(db, crate::read::Slice::first(limit))
                     .await
                     .map(|tensions| (limit, tensions))
             })
@@ -189,7 +189,7 @@ impl Caches {
         if kept_limit == limit {
             Ok(tensions)
         } else {
-            crate::tensions::read::list(db, limit).await
+            crate::tensions::read::list(db, crate::read::Slice::first(limit)).await
         }
     }
 }

@@ -96,6 +96,18 @@ pub struct GlobalArgs {
         value_parser = crate::config::parse_public_url
     )]
     pub public_url: Option<String>,
+    /// Where mail goes: `outbox:FOLDER` writes each message as a .eml file (the default:
+    /// DATA_DIR/outbox), `sendmail` or `sendmail:COMMAND` hands it to the mail system.
+    #[arg(long, env = "ARGMAP_MAIL", global = true, value_parser = crate::mail::MailConfig::parse)]
+    pub mail: Option<crate::mail::MailConfig>,
+    /// The sender of argmap's mail, e.g. "argmap <argmap@example.org>".
+    #[arg(long, env = "ARGMAP_MAIL_FROM", global = true, value_parser = parse_mailbox)]
+    pub mail_from: Option<lettre::message::Mailbox>,
+}
+
+fn parse_mailbox(text: &str) -> Result<lettre::message::Mailbox, String> {
+    text.parse()
+        .map_err(|_| format!("{text:?} is not a mailbox like \"argmap <argmap@example.org>\""))
 }
 
 #[derive(Debug, Subcommand)]
@@ -270,6 +282,14 @@ impl GlobalArgs {
             page_cache: self.page_cache,
             replica_urls: self.replica_urls.clone(),
             public_url: self.public_url.clone(),
+            mail: self
+                .mail
+                .clone()
+                .unwrap_or_else(|| crate::mail::MailConfig::Outbox(self.data_dir.join("outbox"))),
+            mail_from: self
+                .mail_from
+                .clone()
+                .unwrap_or_else(Config::default_mail_from),
         }
     }
 }

@@ -37,6 +37,10 @@ pub struct Config {
     /// documents that leave the site (the debate summary) start with it. When unset, the
     /// address the request was made to is used.
     pub public_url: Option<String>,
+    /// Where mail (the link that finishes a sign-up) goes.
+    pub mail: crate::mail::MailConfig,
+    /// Who that mail is from, e.g. `argmap <argmap@example.org>`.
+    pub mail_from: lettre::message::Mailbox,
 }
 
 impl Config {
@@ -57,6 +61,8 @@ impl Config {
             page_cache: false,
             replica_urls: Vec::new(),
             public_url: None,
+            mail: crate::mail::MailConfig::Outbox(std::env::temp_dir().join("argmap-outbox")),
+            mail_from: Self::default_mail_from(),
         }
     }
 }
@@ -64,6 +70,21 @@ impl Config {
 impl Config {
     /// The default time a client has to send a request's headers.
     pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+    pub fn default_mail_from() -> lettre::message::Mailbox {
+        "argmap <argmap@localhost>"
+            .parse()
+            .expect("a valid mailbox")
+    }
+
+    /// The site's address at the start of links that leave it (mail, summaries): the
+    /// configured public URL, else the address argmap listens on. Never the request's
+    /// `Host`, which the requester chooses.
+    pub fn site_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
 
     /// The static folder of the source tree argmap was built from.
     pub fn default_static_dir() -> PathBuf {

@@ -42,6 +42,9 @@ pub enum Error {
     /// The database cannot be reached or is overloaded.
     #[error("the database is unavailable")]
     Unavailable(#[source] sqlx::Error),
+    /// The mail system refused a message (what it said is logged, not shown).
+    #[error("mail could not be sent just now: try again in a few minutes")]
+    MailNotSent(String),
     #[error("database error")]
     Database(#[source] sqlx::Error),
     #[error("template error")]
@@ -115,7 +118,7 @@ impl Error {
             Error::Conflict { .. } => StatusCode::CONFLICT,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Unavailable(_) | Error::MailNotSent(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -173,6 +176,7 @@ impl IntoResponse for Error {
             | Error::BadRequest(_)
             | Error::Unauthorized
             | Error::PayloadTooLarge { .. }
+            | Error::MailNotSent(_)
             | Error::Forbidden(_) => problem.detail = Some(self.to_string()),
             Error::TooManyRequests { retry_after } => {
                 problem.detail = Some(self.to_string());

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 
+use crate::read::Slice;
 use crate::stats::Stats;
 use crate::views::form::Page;
 use crate::{AppState, Result, debates, sources, tensions};
@@ -30,9 +31,9 @@ struct HomePage {
 async fn home(State(state): State<AppState>, masthead: crate::auth::Masthead) -> Result<Response> {
     let db = &state.db;
     HomePage {
-        debates: debates::read::list(db, LISTED).await?,
+        debates: debates::read::list(db, Slice::first(LISTED)).await?,
         tensions: state.caches.most_raised_tensions(db, LISTED).await?,
-        sources: sources::read::list(db, LISTED).await?,
+        sources: sources::read::list(db, Slice::first(LISTED)).await?,
         stats: state.caches.stats(db).await?,
         masthead,
     }

@@ -23,6 +23,7 @@ pub mod generate;
 pub(crate) mod history;
 pub(crate) mod home;
 pub mod http;
+pub mod mail;
 pub mod map;
 pub mod map_svg;
 pub(crate) mod markdown;

@@ -53,3 +53,24 @@ pub(crate) fn side<'a, T>(pole: crate::domain::Pole, a: &'a mut T, b: &'a mut T)
         crate::domain::Pole::B => b,
     }
 }
+
+/// Which run of a list to read: `limit` rows after skipping `offset`, in the list's own
+/// (total) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Slice {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Slice {
+    /// Every row (a form's list of choices).
+    pub const ALL: Slice = Slice {
+        limit: i64::MAX,
+        offset: 0,
+    };
+
+    /// The first `limit` rows.
+    pub const fn first(limit: i64) -> Self {
+        Slice { limit, offset: 0 }
+    }
+}

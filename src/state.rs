@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use crate::cache::{self, Caches};
 use crate::config::Config;
 use crate::http::limits::Limits;
+use crate::mail::Mailer;
 
 /// Shared, cheaply cloned application state.
 #[derive(Clone)]
@@ -17,6 +18,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// What this instance reuses until the map changes (pages, standings).
     pub caches: Arc<Caches>,
+    /// Sends the mail that finishes a sign-up.
+    pub mailer: Mailer,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
         Self {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
+            mailer: Mailer::new(&config.mail, config.mail_from.clone()),
             config: Arc::new(config),
             caches,
         }
@@ -39,6 +43,7 @@ impl AppState {
         Self {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
+            mailer: Mailer::new(&config.mail, config.mail_from.clone()),
             config: Arc::new(config),
             caches: Arc::new(Caches::new(false)),
         }

@@ -80,3 +80,36 @@ async fn page(masthead: Masthead) -> Result<Response> {
     }
     .page()
 }
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::path::ParameterIn;
+
+    use super::DOCUMENT;
+
+    /// A query parameter declared as a path one (or the reverse) sends every client and
+    /// every conformance tool the wrong request.
+    #[test]
+    fn every_path_parameter_is_in_its_path_and_every_placeholder_is_declared() {
+        for (path, item) in &DOCUMENT.paths.paths {
+            let placeholders: Vec<&str> = path
+                .split('/')
+                .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            let operations = [&item.get, &item.post, &item.patch, &item.put, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let mut declared: Vec<&str> = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .filter(|p| matches!(p.parameter_in, ParameterIn::Path))
+                    .map(|p| p.name.as_str())
+                    .collect();
+                declared.sort_unstable();
+                let mut expected = placeholders.clone();
+                expected.sort_unstable();
+                assert_eq!(declared, expected, "path parameters of {path}");
+            }
+        }
+    }
+}

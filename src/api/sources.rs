@@ -17,6 +17,7 @@ use crate::{AppState, Result};
 
 /// `?preview=true`: check and clean the document, and save nothing.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
     /// Answer the cleaned source as `argmap import --dry-run --json` prints it, saving
     /// nothing.

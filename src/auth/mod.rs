@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod csrf;
 pub mod pages;
+pub mod signup;
 pub mod tokens;
 
 pub use crate::users::passwords;

@@ -1,4 +1,4 @@
-//! Sign up, sign in, sign out, and the account page with API tokens.
+//! Sign in, sign out, and the account page with API tokens (sign-up: `signup`).
 
 use askama::Template;
 use axum::Router;
@@ -11,13 +11,12 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Masthead, Role, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error,
-    tokens,
+    Masthead, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
 };
 use crate::http::limits::ClientAddr;
-use crate::users::{self, NewUser};
+use crate::users;
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, in_transaction, why_not_saved};
+use crate::views::form::{Failure, Page, in_transaction};
 use crate::{AppState, Error, Result};
 
 /// Failed sign-ins allowed per email address, and per client address, in the window.
@@ -28,7 +27,6 @@ pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signin", get(signin_form).post(signin))
-        .route("/signup", get(signup_form).post(signup))
         .route("/signout", post(signout))
         .route("/account", get(account))
         .route("/account/tokens", post(create_token))
@@ -72,54 +70,12 @@ impl SigninPage {
     }
 }
 
-#[derive(Template)]
-#[template(path = "auth/signup.html")]
-struct SignupPage {
-    masthead: Masthead,
-    crumbs: Vec<Crumb>,
-    email: String,
-    display_name: String,
-    next: String,
-    failure: Option<Failure>,
-}
-
-impl SignupPage {
-    /// The sign-up form, with what was typed so far (never the password).
-    async fn new(
-        masthead: Masthead,
-        session: &Session,
-        (email, display_name): (String, String),
-        next: Option<&str>,
-        failure: Option<Failure>,
-    ) -> Result<Self> {
-        Ok(SignupPage {
-            masthead: anonymous_masthead(masthead, session).await?,
-            crumbs: vec![Crumb::home(), Crumb::new("Sign up", "/signup")],
-            email,
-            display_name,
-            next: safe_next(next),
-            failure,
-        })
-    }
-}
-
 /// A form page needs a CSRF token even before anyone signs in.
-async fn anonymous_masthead(masthead: Masthead, session: &Session) -> Result<Masthead> {
+pub(super) async fn anonymous_masthead(masthead: Masthead, session: &Session) -> Result<Masthead> {
     Ok(Masthead {
         csrf: csrf::token(session).await?,
         ..masthead
     })
-}
-
-/// Refuses sign-up where the site makes accounts only by an administrator.
-fn signup_open(state: &AppState) -> Result<()> {
-    if state.config.open_signup {
-        Ok(())
-    } else {
-        Err(Error::Forbidden(
-            "sign-up is closed on this site: ask an administrator for an account".into(),
-        ))
-    }
 }
 
 async fn signin_form(
@@ -243,7 +199,7 @@ async fn record_attempt(state: &AppState, email: &str, client: &str) -> Result<i
 }
 
 /// Signs `user_id` in, under a fresh session id (so a planted session id is worthless).
-async fn start_session(session: &Session, user_id: i64, epoch: i32) -> Result<()> {
+pub(super) async fn start_session(session: &Session, user_id: i64, epoch: i32) -> Result<()> {
     session.cycle_id().await.map_err(session_error)?;
     session
         .insert(SESSION_USER, user_id)
@@ -254,72 +210,6 @@ async fn start_session(session: &Session, user_id: i64, epoch: i32) -> Result<()
         .await
         .map_err(session_error)?;
     Ok(())
-}
-
-async fn signup_form(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    session: Session,
-    Query(q): Query<NextQuery>,
-) -> Result<Response> {
-    signup_open(&state)?;
-    let typed = (String::new(), String::new());
-    SignupPage::new(masthead, &session, typed, q.next.as_deref(), None)
-        .await?
-        .page()
-}
-
-#[derive(Debug, Deserialize)]
-struct SignupForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    display_name: String,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    next: Option<String>,
-}
-
-async fn signup(
-    State(state): State<AppState>,
-    client: ClientAddr,
-    masthead: Masthead,
-    session: Session,
-    CsrfForm(form): CsrfForm<SignupForm>,
-) -> Result<Response> {
-    signup_open(&state)?;
-    // Every try counts, taken emails included: finding out which emails have accounts
-    // costs an hour per handful.
-    state.limits.signup(client.0)?;
-    let new = NewUser {
-        email: form.email.trim().to_owned(),
-        display_name: form.display_name.trim().to_owned(),
-        password: form.password,
-        role: Role::Contributor,
-    };
-    let mut tx = state.db.begin().await?;
-    // Not `submit`: the session starts only once the account is committed.
-    match why_not_saved(users::create(&mut tx, &new, None).await)? {
-        Ok(id) => {
-            tx.commit().await?;
-            start_session(&session, id, 0).await?;
-            Ok(Redirect::to(&safe_next(form.next.as_deref())).into_response())
-        }
-        Err((status, failure)) => {
-            drop(tx);
-            let typed = (new.email, new.display_name);
-            SignupPage::new(
-                masthead,
-                &session,
-                typed,
-                form.next.as_deref(),
-                Some(failure),
-            )
-            .await?
-            .page_with(status)
-        }
-    }
 }
 
 async fn signout(

@@ -311,7 +311,7 @@ async fn edit_page(
         actor: values.actor,
         actors: actor_choices(db).await?,
         quotes: crate::claims::read::quotes(db, id).await?,
-        sources: crate::sources::read::list(db, i64::MAX).await?,
+        sources: crate::sources::read::list(db, crate::read::Slice::ALL).await?,
         new_quote,
         current: conflict.then_some(current),
         failure,

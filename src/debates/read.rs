@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 use crate::Result;
 use crate::domain::Leaning;
-use crate::read::OrNotFound;
+use crate::read::{OrNotFound, Slice};
 
 pub(crate) struct Debate {
     pub id: i64,
@@ -180,7 +180,7 @@ pub(crate) struct Listed {
 }
 
 /// The latest visible debates, newest first, with how many visible proposals each has.
-pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select d.slug as "slug!: String", d.title, d.summary,
@@ -190,9 +190,10 @@ pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
                   (select count(*) from proposals p where p.debate_id = d.id and p.hidden_at is null) as "proposals!"
            from debates d
            where d.hidden_at is null
-           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title
-           limit $1"#,
-        limit
+           order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title, d.slug
+           limit $1 offset $2"#,
+        slice.limit,
+        slice.offset
     )
     .fetch_all(db)
     .await?)

@@ -67,6 +67,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::api::router())
         .merge(crate::export::routes::router())
         .merge(crate::auth::pages::router())
+        .merge(crate::auth::signup::router())
         .merge(crate::auth::admin::router())
         .merge(crate::claims::forms::router())
         .merge(crate::relations::forms::router())

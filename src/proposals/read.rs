@@ -9,7 +9,7 @@ use super::tree::{ClaimTree, TreeClaim, TreeEdge};
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole, RelationKind};
-use crate::read::{OrNotFound, side};
+use crate::read::{OrNotFound, Slice, side};
 use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Proposal {
@@ -207,7 +207,7 @@ pub(crate) struct Listed {
 
 /// The visible proposals of visible debates: the newest debate first (undated last), and
 /// within a debate the proposals most argued over (claims for and against) first.
-pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select p.slug as "slug!: String", p.title, p.summary,
@@ -221,9 +221,10 @@ pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
            where p.hidden_at is null
            group by p.id, d.id
            order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title,
-                    count(c.id) desc, p.title
-           limit $1"#,
-        limit
+                    count(c.id) desc, p.title, p.slug
+           limit $1 offset $2"#,
+        slice.limit,
+        slice.offset
     )
     .fetch_all(db)
     .await?)

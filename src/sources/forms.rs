@@ -57,7 +57,7 @@ async fn page(
     preview: Option<Prepared>,
     failure: Option<Failure>,
 ) -> Result<NewSourcePage> {
-    let debates = crate::debates::read::list(&state.db, i64::MAX).await?;
+    let debates = crate::debates::read::list(&state.db, crate::read::Slice::ALL).await?;
     Ok(NewSourcePage {
         masthead,
         crumbs: vec![Crumb::home(), Crumb::new("Add a source", "/sources/new")],

@@ -6,7 +6,7 @@ use sqlx::PgPool;
 
 use crate::Result;
 use crate::claims::read::item;
-use crate::read::OrNotFound;
+use crate::read::{OrNotFound, Slice};
 use crate::sources::suggest::SimilarClaim;
 use crate::sources::{SegmentKind, SourceKind};
 use crate::views::{ClaimItem, Standings};
@@ -174,16 +174,17 @@ pub(crate) struct Listed {
 }
 
 /// The latest visible sources, newest first (undated last).
-pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author,
                   s.published_on
            from sources s left join actors a on a.id = s.author_id
            where s.hidden_at is null
-           order by s.published_on desc nulls last, s.title
-           limit $1"#,
-        limit
+           order by s.published_on desc nulls last, s.title, s.slug
+           limit $1 offset $2"#,
+        slice.limit,
+        slice.offset
     )
     .fetch_all(db)
     .await?)

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole};
-use crate::read::{OrNotFound, side};
+use crate::read::{OrNotFound, Slice, side};
 use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Tension {
@@ -111,7 +111,7 @@ pub(crate) struct Listed {
 }
 
 /// The visible tensions most debates and proposals raise, first.
-pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
+pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select t.slug as "slug!: String", t.title,
@@ -122,9 +122,10 @@ pub(crate) async fn list(db: &PgPool, limit: i64) -> Result<Vec<Listed>> {
            left join proposals p on p.id = pt.proposal_id and p.hidden_at is null
            where t.hidden_at is null
            group by t.id
-           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title
-           limit $1"#,
-        limit
+           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title, t.slug
+           limit $1 offset $2"#,
+        slice.limit,
+        slice.offset
     )
     .fetch_all(db)
     .await?)

@@ -19,7 +19,8 @@ pub struct NewUser {
     pub role: Role,
 }
 
-fn validate(new: &NewUser) -> Result<()> {
+/// Checks an account's email, name and password before anything is hashed or stored.
+pub fn validate(new: &NewUser) -> Result<()> {
     let email = new.email.trim();
     let valid_email = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
@@ -42,13 +43,23 @@ fn validate(new: &NewUser) -> Result<()> {
 /// Creates an account in the caller's transaction; `by` is the admin making it, if any.
 pub async fn create(conn: &mut PgConnection, new: &NewUser, by: Option<i64>) -> Result<i64> {
     validate(new)?;
-    // Hashed before the insert, so a taken email answers no faster than a free one.
     let hash = passwords::hash(new.password.clone()).await?;
+    insert(conn, new, &hash, by).await
+}
+
+/// Stores an account whose fields were validated and whose password is already hashed
+/// (a confirmed sign-up brings the hash it was made with).
+pub async fn insert(
+    conn: &mut PgConnection,
+    new: &NewUser,
+    password_hash: &str,
+    by: Option<i64>,
+) -> Result<i64> {
     let id = sqlx::query_scalar!(
         "insert into users (email, display_name, password_hash, role) values ($1, $2, $3, $4) returning id",
         new.email.trim(),
         new.display_name.trim(),
-        hash,
+        password_hash,
         new.role.as_str()
     )
     .fetch_one(&mut *conn)

@@ -37,21 +37,27 @@ async fn revisions(app: &TestApp) -> i64 {
 }
 
 #[tokio::test]
-async fn sign_up_sign_out_and_sign_in_again() {
+async fn sign_up_by_the_mailed_link_sign_out_and_sign_in_again() {
     let app = TestApp::spawn().await;
     let mut visitor = app.visitor();
-    visitor.fetch_csrf("/signup").await;
-    let response = visitor
-        .post_form(
-            "/signup",
-            &[
-                ("email", "ada@example.org"),
-                ("display_name", "Ada"),
-                ("password", PASSWORD),
-                ("next", "/account"),
-            ],
-        )
-        .await;
+    let response = visitor.sign_up("ada@example.org", "Ada", "/account").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = html(response).await;
+    assert!(text_of(&page, "main").contains("ada@example.org"));
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(users, 0, "no account before the link is followed");
+
+    let link = app
+        .signup_link("ada@example.org")
+        .expect("a link was mailed");
+    assert!(
+        link.starts_with(&app.url("/signup/confirm?token=")),
+        "{link}"
+    );
+    let response = visitor.confirm(&link).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/account");
     let cookie = response.headers()["set-cookie"]
@@ -86,7 +92,7 @@ async fn sign_up_sign_out_and_sign_in_again() {
 }
 
 #[tokio::test]
-async fn sign_up_validates_and_refuses_a_taken_email() {
+async fn sign_up_validates_and_answers_a_taken_email_as_it_answers_a_free_one() {
     let app = TestApp::spawn().await;
     app.user("taken@example.org", Role::Contributor).await;
     let mut visitor = app.visitor();
@@ -97,11 +103,6 @@ async fn sign_up_validates_and_refuses_a_taken_email() {
             "new@example.org",
             "short",
             "password: must be at least 10 characters",
-        ),
-        (
-            "taken@example.org",
-            PASSWORD,
-            "email: an account with this email already exists",
         ),
     ] {
         let response = visitor
@@ -122,6 +123,26 @@ async fn sign_up_validates_and_refuses_a_taken_email() {
         let page = html(response).await;
         assert!(text_of(&page, ".notice").contains(says), "{email}");
     }
+    assert!(
+        app.mails().is_empty(),
+        "nothing is mailed for a refused form"
+    );
+
+    let taken = visitor.sign_up("taken@example.org", "X", "/").await;
+    let free = visitor.sign_up("free@example.org", "X", "/").await;
+    assert_eq!(taken.status(), free.status());
+    let main = |page: &scraper::Html| text_of(page, "main");
+    assert_eq!(
+        main(&html(taken).await).replace("taken@", "@"),
+        main(&html(free).await).replace("free@", "@"),
+        "the page does not tell a taken address from a free one"
+    );
+    // Only the owner of the address learns that it has an account.
+    let to_owner = app.mails_to("taken@example.org");
+    assert_eq!(to_owner.len(), 1);
+    assert!(to_owner[0].contains("already has one"), "{}", to_owner[0]);
+    assert!(app.signup_link("taken@example.org").is_none());
+    assert!(app.signup_link("free@example.org").is_some());
 }
 
 #[tokio::test]

@@ -377,24 +377,97 @@ async fn sign_ups_are_limited_per_address_taken_emails_included() {
     app.user("taken@example.org", Role::Contributor).await;
     let mut statuses = Vec::new();
     for email in ["taken@example.org", "new1@example.org", "new2@example.org"] {
-        let mut visitor = app.visitor();
-        visitor.fetch_csrf("/signup").await;
-        let response = visitor
-            .post_form(
-                "/signup",
-                &[
-                    ("email", email),
-                    ("display_name", "Someone"),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
+        let response = app.visitor().sign_up(email, "Someone", "/").await;
         statuses.push(response.status().as_u16());
         if response.status() == 429 {
             assert!(response.headers().contains_key("retry-after"));
         }
     }
-    assert_eq!(statuses, [422, 303, 429]);
+    assert_eq!(statuses, [200, 200, 429]);
+    assert!(app.mails_to("new2@example.org").is_empty());
+}
+
+#[tokio::test]
+async fn a_sign_up_link_makes_one_account_once_within_a_day_and_never_from_a_get() {
+    let app = TestApp::spawn().await;
+    let mut visitor = app.visitor();
+    visitor.sign_up("ada@example.org", "Ada", "/").await;
+    let link = app.signup_link("ada@example.org").unwrap();
+    let accounts = async || -> i64 {
+        sqlx::query_scalar("select count(*) from users")
+            .fetch_one(&app.db)
+            .await
+            .unwrap()
+    };
+    // Opening the link (as a mail scanner would) makes nothing.
+    assert_eq!(app.client.get(&link).send().await.unwrap().status(), 200);
+    assert_eq!(accounts().await, 0);
+    let path = link.strip_prefix(&app.url("")).unwrap();
+    let token = path.split_once("token=").unwrap().1;
+    let no_csrf = app
+        .client
+        .post(app.url("/signup/confirm"))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_csrf.status(), 403, "the button carries the CSRF token");
+    assert_eq!(visitor.confirm(&link).await.status(), 303);
+    assert_eq!(accounts().await, 1);
+    // Used once: the link is gone, for everyone.
+    let again = app.visitor().client.get(&link).send().await.unwrap();
+    assert_eq!(again.status(), 404);
+    assert!(again.text().await.unwrap().contains("used already"));
+    visitor.fetch_csrf("/signup").await;
+    let replayed = visitor
+        .post_form("/signup/confirm", &[("token", token)])
+        .await;
+    assert_eq!(replayed.status(), 404);
+    assert_eq!(accounts().await, 1);
+
+    // A day old: refused, and no account is made.
+    app.visitor().sign_up("bea@example.org", "Bea", "/").await;
+    sqlx::query("update signup_requests set created_at = now() - interval '25 hours' where email = 'bea@example.org'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let stale = app.signup_link("bea@example.org").unwrap();
+    assert_eq!(app.client.get(&stale).send().await.unwrap().status(), 404);
+    assert_eq!(accounts().await, 1);
+    // A made-up token names nothing.
+    let made_up = app.get("/signup/confirm?token=00").await;
+    assert_eq!(made_up.status(), 404);
+}
+
+#[tokio::test]
+async fn sign_up_links_start_with_the_configured_address_never_the_requests_host() {
+    let (db, _) = fresh_database().await;
+    let app = TestApp::spawn_with_config(db, |config| {
+        config.public_url = Some("https://argmap.example.org".into());
+    })
+    .await;
+    let mut visitor = app.visitor();
+    visitor.fetch_csrf("/signup").await;
+    let response = visitor
+        .client
+        .post(app.url("/signup"))
+        .header("host", "evil.example")
+        .form(&[
+            ("csrf", visitor.csrf.as_str()),
+            ("email", "ada@example.org"),
+            ("display_name", "Ada"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mail = app.mails_to("ada@example.org").pop().unwrap();
+    assert!(
+        mail.contains("https://argmap.example.org/signup/confirm?token="),
+        "{mail}"
+    );
+    assert!(!mail.contains("evil.example"), "{mail}");
 }
 
 #[tokio::test]

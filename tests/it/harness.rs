@@ -181,11 +181,22 @@ async fn database_from(template: &str) -> (PgPool, String) {
 }
 
 /// The app, serving a fresh database on a random port.
+/// Where the app listening on `addr` writes its mail.
+fn outbox(addr: SocketAddr) -> PathBuf {
+    std::env::temp_dir().join(format!("argmap-test-outbox-{}", addr.port()))
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     #[allow(dead_code)] // for tests that check what a request wrote
     pub db: PgPool,
     pub client: reqwest::Client,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(outbox(self.addr));
+    }
 }
 
 impl TestApp {
@@ -210,6 +221,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let mut config = Config::for_addr(addr);
+        let outbox = outbox(addr);
+        let _ = std::fs::remove_dir_all(&outbox); // a port used by an earlier run
+        config.mail = argmap::mail::MailConfig::Outbox(outbox);
         configure(&mut config);
         let header_read_timeout = config.header_read_timeout;
         let app = app(AppState::new(db.clone(), config));
@@ -230,6 +244,55 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// The sign-up link in the last mail sent to `to`, if it has one.
+    #[allow(dead_code)]
+    pub fn signup_link(&self, to: &str) -> Option<String> {
+        let mail = self.mails_to(to).pop()?;
+        let start = mail.find("http")?;
+        let link: String = mail[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .collect();
+        link.contains("/signup/confirm?token=").then_some(link)
+    }
+
+    /// The bodies of the mail sent to `to`, oldest first (headers and encoding undone).
+    #[allow(dead_code)]
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        self.mails()
+            .into_iter()
+            .filter(|mail| {
+                mail.lines()
+                    .any(|l| l.starts_with("To: ") && l.contains(&format!("<{to}>")))
+            })
+            .map(|mail| {
+                let (_, body) = mail.split_once("\r\n\r\n").unwrap();
+                // Quoted-printable, as lettre writes long lines: soft breaks, `=3D`.
+                body.replace("=\r\n", "")
+                    .replace("=3D", "=")
+                    .replace("\r\n", "\n")
+            })
+            .collect()
+    }
+
+    /// The mail the app has sent (its outbox), oldest first, each as its raw text.
+    #[allow(dead_code)]
+    pub fn mails(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(outbox(self.addr)) else {
+            return Vec::new();
+        };
+        let mut mails: Vec<(std::time::SystemTime, String)> = entries
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "eml"))
+            .map(|path| {
+                let written = std::fs::metadata(&path).unwrap().modified().unwrap();
+                (written, std::fs::read_to_string(&path).unwrap())
+            })
+            .collect();
+        mails.sort();
+        mails.into_iter().map(|(_, text)| text).collect()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -427,6 +490,31 @@ impl Visitor {
             self.fetch_csrf("/account").await;
         }
         response
+    }
+
+    /// Fills in the sign-up form (which mails a link; it makes no account by itself).
+    #[allow(dead_code)]
+    pub async fn sign_up(&mut self, email: &str, name: &str, next: &str) -> reqwest::Response {
+        self.fetch_csrf("/signup").await;
+        let fields = [
+            ("email", email),
+            ("display_name", name),
+            ("password", PASSWORD),
+        ];
+        let mut form = fields.to_vec();
+        form.push(("next", next));
+        self.post_form("/signup", &form).await
+    }
+
+    /// Follows a mailed sign-up link: opens its page, then presses its one button.
+    #[allow(dead_code)]
+    pub async fn confirm(&mut self, link: &str) -> reqwest::Response {
+        let path = link.strip_prefix(&self.base).expect("a link to this app");
+        let page = self.client.get(link).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        self.fetch_csrf(path).await;
+        let token = path.split_once("token=").unwrap().1;
+        self.post_form("/signup/confirm", &[("token", token)]).await
     }
 
     /// POSTs a form with this visitor's CSRF token.

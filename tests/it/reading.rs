@@ -687,3 +687,84 @@ async fn a_write_is_confirmed_once_and_an_attack_names_the_claims_whose_standing
         "a confirmation shows once"
     );
 }
+
+#[tokio::test]
+async fn long_indexes_come_in_pages_that_neither_overlap_nor_skip() {
+    let app = TestApp::spawn_with_corpus().await;
+    // Enough for three pages of each, beside the shipped map's own.
+    for (table, columns, values) in [
+        (
+            "debates",
+            "slug, title",
+            "'debate-' || i, 'Debate ' || (i % 7)",
+        ),
+        (
+            "proposals",
+            "slug, title, debate_id",
+            "'proposal-' || i, 'Proposal ' || (i % 7), (select min(id) from debates)",
+        ),
+        (
+            "tensions",
+            "slug, title, pole_a, pole_b",
+            "'tension-' || i, 'Tension ' || (i % 7), 'A', 'B'",
+        ),
+        (
+            "sources",
+            "slug, title, kind",
+            "'source-' || i, 'Source ' || (i % 7), 'article'",
+        ),
+    ] {
+        sqlx::query(&format!(
+            "insert into {table} ({columns}) select {values} from generate_series(1, 230) i"
+        ))
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    for table in ["debates", "proposals", "tensions", "sources"] {
+        let mut seen = Vec::new();
+        let mut path = format!("/{table}");
+        let mut pages = 0;
+        loop {
+            let page = app.page(&path).await;
+            pages += 1;
+            let shown = listed(&page, table);
+            assert!(shown.len() <= 100, "{path} lists at most a page");
+            seen.extend(shown);
+            match hrefs(&page, "nav.pager a[rel=next]").pop() {
+                Some(next) => path = next,
+                None => break,
+            }
+        }
+        let unique: BTreeSet<String> = seen.iter().cloned().collect();
+        assert_eq!(unique.len(), seen.len(), "/{table}: no row on two pages");
+        assert_eq!(
+            unique,
+            visible(&app.db, table).await,
+            "/{table}: none skipped"
+        );
+        let expected_pages = seen.len().div_ceil(100).max(1);
+        assert_eq!(pages, expected_pages, "/{table}");
+        if pages > 1 {
+            let second = app.page(&format!("/{table}?page=2")).await;
+            assert_eq!(
+                hrefs(&second, "nav.pager a[rel=prev]"),
+                [format!("/{table}")]
+            );
+        }
+        let past = app.get(&format!("/{table}?page={}", pages + 1)).await;
+        assert_eq!(
+            past.status(),
+            StatusCode::NOT_FOUND,
+            "/{table} past its end"
+        );
+        for bad in ["0", "x", "-1"] {
+            let response = app.get(&format!("/{table}?page={bad}")).await;
+            assert!(
+                response.status().is_client_error(),
+                "/{table}?page={bad}: {}",
+                response.status()
+            );
+        }
+    }
+}
