@@ -111,7 +111,7 @@ mod tests {
         let claim = &parsed.claims[0];
         assert_eq!(claim.actor, Some(Some("ann".to_owned())));
         assert_eq!(claim.quotes[0].anchor, "s1");
-        assert_eq!(parsed.relations[0].to, "proposal:p");
+        assert_eq!(parsed.relations[0].to.to_string(), "proposal:p");
         assert_eq!(parsed.raises[0].note.as_deref(), Some("why"));
         assert_eq!(parsed.raises[0].evidence[0].claim, "c");
         assert!(parsed.notes.is_empty() && parsed.format_lacks.is_none());
