@@ -998,10 +998,13 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        claim["relates_to"],
-        json!([{ "kind": "attacks", "other": TARGET }])
-    );
+    let relates: Vec<(&Value, &Value)> = claim["relates_to"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (&r["kind"], &r["other"]))
+        .collect();
+    assert_eq!(relates, [(&json!("attacks"), &json!(TARGET))]);
     let version = claim["version"].as_i64().unwrap();
     let patch = |body: Value| {
         app.client
