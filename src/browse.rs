@@ -124,11 +124,7 @@ struct ProposalIndex {
 impl ProposalIndex {
     /// How the argument about `proposal` comes out, in brief.
     fn balance(&self, proposal: &proposals::read::Listed) -> Balance {
-        Balance::of(
-            &proposal.claims_for,
-            &proposal.claims_against,
-            &self.standings,
-        )
+        proposal.balance(&self.standings)
     }
 }
 
@@ -137,7 +133,7 @@ async fn proposal_index(
     masthead: Masthead,
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
-    let read = async |slice| proposals::read::list(&state.db, slice).await;
+    let read = async |slice| proposals::read::list(&state.db, None, slice).await;
     let (proposals, pager) = paged(query, "/proposals", "proposals", read).await?;
     ProposalIndex {
         proposals,

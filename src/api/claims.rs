@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, Writer, in_transaction, query_text};
+use super::{ApiJson, Created, Writer, query_text};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
@@ -160,11 +160,12 @@ async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Cl
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     ApiJson(new): ApiJson<NewClaim>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    let slug = writer
+        .in_transaction(async |tx, user| write::create(tx, user, &new).await)
+        .await?;
     Ok(Created::at("/claims", slug))
 }
 
@@ -180,15 +181,13 @@ pub async fn create(
     )
 )]
 pub async fn edit(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ClaimEdit>,
 ) -> Result<Json<Editable>> {
-    let claim = in_transaction(&state, async |tx| {
-        write::edit(tx, &user, &slug, &edit).await
-    })
-    .await?;
+    let claim = writer
+        .in_transaction(async |tx, user| write::edit(tx, user, &slug, &edit).await)
+        .await?;
     Ok(Json(claim))
 }
 
@@ -286,15 +285,13 @@ pub async fn history(
     )
 )]
 pub async fn annotate(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(note): ApiJson<NewAnnotation>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = in_transaction(&state, async |tx| {
-        write::annotate(tx, &user, &slug, &note).await
-    })
-    .await?;
+    let id = writer
+        .in_transaction(async |tx, user| write::annotate(tx, user, &slug, &note).await)
+        .await?;
     Ok(CreatedId::answer(id))
 }
 
@@ -309,14 +306,12 @@ pub async fn annotate(
     )
 )]
 pub async fn report(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(review): ApiJson<NewReview>,
 ) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = in_transaction(&state, async |tx| {
-        write::report(tx, &user, &slug, &review).await
-    })
-    .await?;
+    let id = writer
+        .in_transaction(async |tx, user| write::report(tx, user, &slug, &review).await)
+        .await?;
     Ok(CreatedId::answer(id))
 }

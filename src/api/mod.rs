@@ -23,7 +23,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,6 +33,7 @@ use utoipa_axum::routes;
 
 use crate::auth::{SignedIn, User, Via, csrf};
 use crate::error::Problem;
+use crate::views::form::in_transaction;
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
@@ -251,18 +252,6 @@ impl Created {
     }
 }
 
-/// Runs one API write in its own transaction: committed when the write succeeds, rolled
-/// back (dropped) when it fails, whose error is then the answer.
-async fn in_transaction<T>(
-    state: &AppState,
-    write: impl AsyncFnOnce(&mut PgConnection) -> Result<T>,
-) -> Result<T> {
-    let mut tx = state.db.begin().await?;
-    let value = write(&mut tx).await?;
-    tx.commit().await?;
-    Ok(value)
-}
-
 /// A JSON body, whose parse errors get our problem format (naming the field).
 pub struct ApiJson<T>(pub T);
 
@@ -277,8 +266,24 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// A user allowed to write through the API: by token, or by session with the CSRF header.
-pub struct Writer(pub User);
+/// A user allowed to write through the API (by token, or by session with the CSRF
+/// header), with the database to write in.
+pub struct Writer {
+    user: User,
+    db: PgPool,
+}
+
+impl Writer {
+    /// Runs one write as this user in its own transaction, as every form's write runs:
+    /// committed when the write succeeds, rolled back (dropped) when it fails, whose error
+    /// is then the answer.
+    async fn in_transaction<T>(
+        &self,
+        write: impl AsyncFnOnce(&mut PgConnection, &User) -> Result<T>,
+    ) -> Result<T> {
+        in_transaction(&self.db, async |tx| write(tx, &self.user).await).await
+    }
+}
 
 impl FromRequestParts<AppState> for Writer {
     type Rejection = Error;
@@ -291,6 +296,9 @@ impl FromRequestParts<AppState> for Writer {
                 .map_err(|_| Error::Unauthorized)?;
             csrf::check_header(&session, &parts.headers).await?;
         }
-        Ok(Writer(user))
+        Ok(Writer {
+            user,
+            db: state.db.clone(),
+        })
     }
 }

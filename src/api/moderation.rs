@@ -1,14 +1,13 @@
 //! `/api/v1/claims/{slug}/{hide,restore,merge}`: the moderators' actions on claims.
 
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer, in_transaction};
-use crate::auth::User;
+use super::{ApiJson, Writer};
+use crate::Result;
 use crate::moderation::write;
-use crate::{AppState, Result};
 
 /// Hides a claim (moderators).
 #[utoipa::path(
@@ -19,12 +18,8 @@ use crate::{AppState, Result};
         (status = 204),
     )
 )]
-pub async fn hide(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(slug): Path<String>,
-) -> Result<StatusCode> {
-    set_hidden(&state, &user, &slug, true).await
+pub async fn hide(writer: Writer, Path(slug): Path<String>) -> Result<StatusCode> {
+    set_hidden(writer, &slug, true).await
 }
 
 /// Restores a hidden claim (moderators).
@@ -36,20 +31,15 @@ pub async fn hide(
         (status = 204),
     )
 )]
-pub async fn restore(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(slug): Path<String>,
-) -> Result<StatusCode> {
-    set_hidden(&state, &user, &slug, false).await
+pub async fn restore(writer: Writer, Path(slug): Path<String>) -> Result<StatusCode> {
+    set_hidden(writer, &slug, false).await
 }
 
 /// Hides or restores the claim `slug`: 204 once done.
-async fn set_hidden(state: &AppState, user: &User, slug: &str, hidden: bool) -> Result<StatusCode> {
-    in_transaction(state, async |tx| {
-        write::set_hidden(tx, user, slug, hidden).await
-    })
-    .await?;
+async fn set_hidden(writer: Writer, slug: &str, hidden: bool) -> Result<StatusCode> {
+    writer
+        .in_transaction(async |tx, user| write::set_hidden(tx, user, slug, hidden).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -71,14 +61,12 @@ pub struct MergeInto {
     )
 )]
 pub async fn merge(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(body): ApiJson<MergeInto>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
-        write::merge(tx, &user, &slug, &body.into).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::merge(tx, user, &slug, &body.into).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::map::document;
-use super::{ApiJson, Created, Writer, in_transaction};
+use super::{ApiJson, Created, Writer};
 use crate::export::Scope;
 use crate::proposals::write::{self, NewProposal, ProposalEdit};
 use crate::{AppState, Result};
@@ -37,14 +37,12 @@ pub async fn proposal(
     )
 )]
 pub async fn create_proposal(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     ApiJson(new): ApiJson<NewProposal>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| {
-        write::create_proposal(tx, &user, &new).await
-    })
-    .await?;
+    let slug = writer
+        .in_transaction(async |tx, user| write::create_proposal(tx, user, &new).await)
+        .await?;
     Ok(Created::at("/proposals", slug))
 }
 
@@ -59,14 +57,12 @@ pub async fn create_proposal(
     )
 )]
 pub async fn edit_proposal(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<ProposalEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
-        write::edit_proposal(tx, &user, &slug, &edit).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::edit_proposal(tx, user, &slug, &edit).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,14 +2,14 @@
 //! retiring one.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer, in_transaction};
+use super::{ApiJson, Writer};
+use crate::Result;
 use crate::claims::write::{self, NewQuote};
-use crate::{AppState, Result};
 
 /// A quote added: its id, and the path that retires it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,15 +31,13 @@ pub struct CreatedQuote {
     )
 )]
 pub async fn add(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(new): ApiJson<NewQuote>,
 ) -> Result<(StatusCode, Json<CreatedQuote>)> {
-    let id = in_transaction(&state, async |tx| {
-        write::add_quote(tx, &user, &slug, &new).await
-    })
-    .await?;
+    let id = writer
+        .in_transaction(async |tx, user| write::add_quote(tx, user, &slug, &new).await)
+        .await?;
     let url = format!("/api/v1/claims/{slug}/quotes/{id}");
     Ok((StatusCode::CREATED, Json(CreatedQuote { id, url })))
 }
@@ -55,14 +53,9 @@ pub async fn add(
         (status = 204),
     )
 )]
-pub async fn retire(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path((slug, id)): Path<(String, i64)>,
-) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
-        write::retire_quote(tx, &user, &slug, id).await
-    })
-    .await?;
+pub async fn retire(writer: Writer, Path((slug, id)): Path<(String, i64)>) -> Result<StatusCode> {
+    writer
+        .in_transaction(async |tx, user| write::retire_quote(tx, user, &slug, id).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

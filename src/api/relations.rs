@@ -2,14 +2,14 @@
 //! claim and a proposal), and retiring one.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer, in_transaction};
+use super::{ApiJson, Writer};
+use crate::Result;
 use crate::relations::write::{self, NewRelation, RelationEdit};
-use crate::{AppState, Result};
 
 /// A new relation: its id, and the path that retires it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,11 +32,12 @@ pub struct CreatedRelation {
     )
 )]
 pub async fn create(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     ApiJson(new): ApiJson<NewRelation>,
 ) -> Result<(StatusCode, Json<CreatedRelation>)> {
-    let id = in_transaction(&state, async |tx| write::create(tx, &user, &new).await).await?;
+    let id = writer
+        .in_transaction(async |tx, user| write::create(tx, user, &new).await)
+        .await?;
     let url = format!("/api/v1/relations/{id}");
     Ok((StatusCode::CREATED, Json(CreatedRelation { id, url })))
 }
@@ -52,12 +53,10 @@ pub async fn create(
         (status = 204),
     )
 )]
-pub async fn retire(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(id): Path<i64>,
-) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| write::retire(tx, &user, id).await).await?;
+pub async fn retire(writer: Writer, Path(id): Path<i64>) -> Result<StatusCode> {
+    writer
+        .in_transaction(async |tx, user| write::retire(tx, user, id).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -74,11 +73,12 @@ pub async fn retire(
     )
 )]
 pub async fn retype(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(id): Path<i64>,
     ApiJson(edit): ApiJson<RelationEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| write::retype(tx, &user, id, &edit).await).await?;
+    writer
+        .in_transaction(async |tx, user| write::retype(tx, user, id, &edit).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Writer, in_transaction};
+use super::{ApiJson, Writer};
 use crate::sources::import::{NewSource, find_debate, import_source_by, prepare};
 use crate::sources::read;
 use crate::sources::suggest::SimilarClaim;
@@ -55,7 +55,7 @@ pub struct ImportedSource {
 )]
 pub async fn create(
     State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Query(query): Query<PreviewQuery>,
     ApiJson(new): ApiJson<NewSource>,
 ) -> Result<Response> {
@@ -70,12 +70,13 @@ pub async fn create(
         }
         return Ok(Json(prepared.to_json()).into_response());
     }
-    let outcome = in_transaction(&state, async |tx| {
-        import_source_by(tx, &input, Some(user.id))
-            .await
-            .map_err(|err| err.into_http("text"))
-    })
-    .await?;
+    let outcome = writer
+        .in_transaction(async |tx, user| {
+            import_source_by(tx, &input, Some(user.id))
+                .await
+                .map_err(|err| err.into_http("text"))
+        })
+        .await?;
     let status = if outcome.changed {
         StatusCode::CREATED
     } else {

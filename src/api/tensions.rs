@@ -1,12 +1,12 @@
 //! `/api/v1/tensions`: adding and editing tensions.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 
-use super::{ApiJson, Created, Writer, in_transaction};
+use super::{ApiJson, Created, Writer};
+use crate::Result;
 use crate::tensions::write::{self, NewTension, TensionEdit};
-use crate::{AppState, Result};
 
 /// Adds a tension.
 #[utoipa::path(
@@ -19,14 +19,12 @@ use crate::{AppState, Result};
     )
 )]
 pub async fn create_tension(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     ApiJson(new): ApiJson<NewTension>,
 ) -> Result<(StatusCode, Json<Created>)> {
-    let slug = in_transaction(&state, async |tx| {
-        write::create_tension(tx, &user, &new).await
-    })
-    .await?;
+    let slug = writer
+        .in_transaction(async |tx, user| write::create_tension(tx, user, &new).await)
+        .await?;
     Ok(Created::at("/tensions", slug))
 }
 
@@ -41,14 +39,12 @@ pub async fn create_tension(
     )
 )]
 pub async fn edit_tension(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     Path(slug): Path<String>,
     ApiJson(edit): ApiJson<TensionEdit>,
 ) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| {
-        write::edit_tension(tx, &user, &slug, &edit).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::edit_tension(tx, user, &slug, &edit).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

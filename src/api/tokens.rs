@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer, in_transaction};
+use super::{ApiJson, Writer};
 use crate::auth::{SignedIn, tokens};
 use crate::{AppState, Result};
 
@@ -51,14 +51,12 @@ pub struct TokenSecret {
     )
 )]
 pub async fn create_token(
-    State(state): State<AppState>,
-    Writer(user): Writer,
+    writer: Writer,
     ApiJson(new): ApiJson<NewToken>,
 ) -> Result<(StatusCode, Json<TokenSecret>)> {
-    let (id, token) = in_transaction(&state, async |tx| {
-        tokens::create(tx, &user, &new.name).await
-    })
-    .await?;
+    let (id, token) = writer
+        .in_transaction(async |tx, user| tokens::create(tx, user, &new.name).await)
+        .await?;
     Ok((StatusCode::CREATED, Json(TokenSecret { id, token })))
 }
 
@@ -72,11 +70,9 @@ pub async fn create_token(
         (status = 204),
     )
 )]
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    Writer(user): Writer,
-    Path(id): Path<i64>,
-) -> Result<StatusCode> {
-    in_transaction(&state, async |tx| tokens::revoke(tx, &user, id).await).await?;
+pub async fn revoke_token(writer: Writer, Path(id): Path<i64>) -> Result<StatusCode> {
+    writer
+        .in_transaction(async |tx, user| tokens::revoke(tx, user, id).await)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

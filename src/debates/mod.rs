@@ -10,9 +10,10 @@ use axum::Router;
 use axum::response::Response;
 use axum::routing::get;
 
-use self::read::{Cell, Debate, Matrix, ProposalRow, SourceRow, TensionColumn};
+use self::read::{Cell, Debate, Matrix, SourceRow, TensionColumn};
 use crate::export::Format;
-use crate::read::Reading;
+use crate::proposals::read::Listed;
+use crate::read::{Reading, Slice};
 use crate::views::form::Page;
 use crate::views::{Balance, Crumb, Standings};
 use crate::{AppState, Result};
@@ -27,7 +28,7 @@ struct DebatePage {
     masthead: crate::auth::Masthead,
     crumbs: Vec<Crumb>,
     debate: Debate,
-    proposals: Vec<ProposalRow>,
+    proposals: Vec<Listed>,
     tensions: Vec<TensionColumn>,
     /// `cells[proposal id][tension id]`.
     cells: BTreeMap<i64, BTreeMap<i64, Cell>>,
@@ -41,12 +42,8 @@ impl DebatePage {
     }
 
     /// How the argument about `proposal` comes out, in brief.
-    fn balance(&self, proposal: &ProposalRow) -> Balance {
-        Balance::of(
-            &proposal.claims_for,
-            &proposal.claims_against,
-            &self.standings,
-        )
+    fn balance(&self, proposal: &Listed) -> Balance {
+        proposal.balance(&self.standings)
     }
 
     /// A tension's title as a column head: what comes before a colon ("Competing
@@ -73,7 +70,7 @@ pub fn long_date(date: time::Date) -> String {
 async fn show(reading: Reading) -> Result<Response> {
     let db = &reading.state.db;
     let debate = read::find(db, &reading.key).await?;
-    let proposals = read::proposals(db, debate.id).await?;
+    let proposals = crate::proposals::read::list(db, Some(debate.id), Slice::ALL).await?;
     let Matrix { tensions, cells } = read::matrix(db, debate.id).await?;
     let sources = read::sources(db, debate.id).await?;
     let standings = reading.state.caches.standings(db).await?;

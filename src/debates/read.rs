@@ -32,38 +32,6 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Debate> {
     .or_not_found("debate", slug)
 }
 
-/// A proposal of the debate, with how many claims bear on it directly.
-pub(crate) struct ProposalRow {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    /// The visible claims supporting it directly.
-    pub claims_for: Vec<i64>,
-    /// The visible claims attacking or undercutting it directly.
-    pub claims_against: Vec<i64>,
-}
-
-/// The debate's proposals, the most argued over (claims for and against) first, then by
-/// title.
-pub(crate) async fn proposals(db: &PgPool, debate: i64) -> Result<Vec<ProposalRow>> {
-    Ok(sqlx::query_as!(
-        ProposalRow,
-        r#"select p.id, p.slug as "slug!: String", p.title, p.summary,
-                  coalesce(array_agg(c.id) filter (where c.id is not null and r.kind = 'supports'), '{}') as "claims_for!",
-                  coalesce(array_agg(c.id) filter (where c.id is not null and r.kind <> 'supports'), '{}') as "claims_against!"
-           from proposals p
-           left join relations r on r.to_proposal_id = p.id and r.removed_at is null
-           left join claims c on c.id = r.from_claim_id and c.hidden_at is null
-           where p.debate_id = $1 and p.hidden_at is null
-           group by p.id
-           order by count(c.id) desc, p.title"#,
-        debate
-    )
-    .fetch_all(db)
-    .await?)
-}
-
 /// A tension that some proposal of the debate raises: a column of the matrix.
 pub(crate) struct TensionColumn {
     pub id: i64,

@@ -10,7 +10,7 @@ use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole, RelationKind};
 use crate::read::{OrNotFound, Slice, side};
-use crate::views::{ClaimItem, Standings};
+use crate::views::{Balance, ClaimItem, Standings};
 
 pub(crate) struct Proposal {
     pub id: i64,
@@ -191,9 +191,10 @@ pub(crate) async fn sources(
     .await?)
 }
 
-/// A proposal as the index lists it: its debate, and how many visible claims bear on it
-/// directly, for and against.
+/// A proposal as the index and its debate's page list it: its debate, and the visible
+/// claims that bear on it directly, for and against.
 pub(crate) struct Listed {
+    pub id: i64,
     pub slug: String,
     pub title: String,
     pub summary: String,
@@ -205,12 +206,20 @@ pub(crate) struct Listed {
     pub claims_against: Vec<i64>,
 }
 
-/// The visible proposals of visible debates: the newest debate first (undated last), and
-/// within a debate the proposals most argued over (claims for and against) first.
-pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
+impl Listed {
+    /// How the argument about it comes out, in brief.
+    pub(crate) fn balance(&self, standings: &Standings) -> Balance {
+        Balance::of(&self.claims_for, &self.claims_against, standings)
+    }
+}
+
+/// The visible proposals of visible debates (of the debate `debate` only, if given): the
+/// newest debate first (undated last), and within a debate the proposals most argued
+/// over (claims for and against) first, then by title.
+pub(crate) async fn list(db: &PgPool, debate: Option<i64>, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
-        r#"select p.slug as "slug!: String", p.title, p.summary,
+        r#"select p.id, p.slug as "slug!: String", p.title, p.summary,
                   d.slug as "debate_slug!: String", d.title as debate_title,
                   coalesce(array_agg(c.id) filter (where c.id is not null and r.kind = 'supports'), '{}') as "claims_for!",
                   coalesce(array_agg(c.id) filter (where c.id is not null and r.kind <> 'supports'), '{}') as "claims_against!"
@@ -218,11 +227,12 @@ pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
            join debates d on d.id = p.debate_id and d.hidden_at is null
            left join relations r on r.to_proposal_id = p.id and r.removed_at is null
            left join claims c on c.id = r.from_claim_id and c.hidden_at is null
-           where p.hidden_at is null
+           where p.hidden_at is null and ($1::bigint is null or p.debate_id = $1)
            group by p.id, d.id
            order by d.started_on desc nulls last, d.ended_on desc nulls last, d.title,
                     count(c.id) desc, p.title, p.slug
-           limit $1 offset $2"#,
+           limit $2 offset $3"#,
+        debate,
         slice.limit,
         slice.offset
     )

@@ -3,11 +3,11 @@
 //! then saved in one transaction with its revision, and read back with its segments.
 
 use argmap::auth::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
-use crate::harness::{TestApp, location, scalar, select, text, text_of};
+use crate::harness::{TestApp, Visitor, location, scalar, select, text_of, texts};
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
 pub const ARTICLE: &str = "Integrated care needs patience\n\nBy Dana Writer\n\nPublished: 12/03/2022\n\nIntegrated care systems were given statutory footing in 2022, and the first year showed how slowly trust is built between partners.\n\nBoards that met monthly made more progress than those that met quarterly, because decisions did not wait for the next cycle.\n\nThe lesson for ministers is simple: give the new bodies five years before judging them.";
@@ -19,16 +19,6 @@ async fn counts(app: &TestApp) -> (i64, i64) {
     )
 }
 
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision() {
     let app = small::spawn().await;
@@ -36,7 +26,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
     let body = json!({ "text": ARTICLE, "outlet": "The Review", "debate": DEBATE });
     let before = counts(&app).await;
 
-    let preview = post(&app, &token, "/api/v1/sources?preview=true", body.clone()).await;
+    let preview = app
+        .send_as(Method::POST, "/api/v1/sources?preview=true", &token, &body)
+        .await;
     assert_eq!(preview.status(), StatusCode::OK);
     let preview: Value = preview.json().await.unwrap();
     assert_eq!(preview["title"], "Integrated care needs patience");
@@ -50,7 +42,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
     );
     assert_eq!(counts(&app).await, before, "a preview saves nothing");
 
-    let created = post(&app, &token, "/api/v1/sources", body.clone()).await;
+    let created = app
+        .send_as(Method::POST, "/api/v1/sources", &token, &body)
+        .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
     let slug = created["slug"].as_str().unwrap().to_owned();
@@ -83,7 +77,9 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
         "{source}"
     );
 
-    let again = post(&app, &token, "/api/v1/sources", body).await;
+    let again = app
+        .send_as(Method::POST, "/api/v1/sources", &token, &body)
+        .await;
     assert_eq!(again.status(), StatusCode::OK, "the same text again");
     assert_eq!(again.json::<Value>().await.unwrap()["changed"], false);
     assert_eq!(counts(&app).await, (before.0 + 1, before.1 + 1));
@@ -122,7 +118,7 @@ async fn a_bad_source_gets_422_naming_the_field_and_writes_nothing() {
     for preview in [false, true] {
         let path = format!("/api/v1/sources?preview={preview}");
         for (body, field) in &cases {
-            let response = post(&app, &token, &path, body.clone()).await;
+            let response = app.send_as(Method::POST, &path, &token, body).await;
             assert_eq!(
                 response.status(),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -135,8 +131,13 @@ async fn a_bad_source_gets_422_naming_the_field_and_writes_nothing() {
     assert_eq!(counts(&app).await, before, "nothing was written");
 }
 
-/// A `multipart/form-data` body with the form's fields and one file.
-fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
+/// POSTs the add-a-source form as `multipart/form-data`: its fields (the CSRF token among
+/// them, as the test chooses) and one file.
+async fn post_upload(
+    visitor: &Visitor,
+    fields: &[(&str, &str)],
+    file: (&str, &str),
+) -> reqwest::Response {
     let boundary = "argmap-test-boundary-7c1e";
     let mut body = String::new();
     for (name, value) in fields {
@@ -148,10 +149,17 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &str)) -> (String, Vec<u8>) {
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/html\r\n\r\n{contents}\r\n--{boundary}--\r\n"
     ));
-    (
-        format!("multipart/form-data; boundary={boundary}"),
-        body.into_bytes(),
-    )
+    visitor
+        .client
+        .post(visitor.url("/sources/new"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body.into_bytes())
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -170,7 +178,8 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
         <div><p>The lesson is simple: give the new bodies <em>five years</em>.</p></div></article>\
         <footer>Copyright</footer></body></html>";
     let before = counts(&app).await;
-    let (content_type, body) = multipart(
+    let response = post_upload(
+        &visitor,
         &[
             ("csrf", &visitor.csrf),
             ("text", ""),
@@ -178,21 +187,11 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
             ("action", "preview"),
         ],
         ("boards.html", html),
-    );
-    let response = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     let preview = crate::harness::html(response).await;
-    let segments: Vec<String> = select(&preview, ".preview-segments li")
-        .iter()
-        .map(text)
-        .collect();
+    let segments = texts(&preview, ".preview-segments li");
     assert_eq!(
         segments,
         [
@@ -246,34 +245,22 @@ async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
     assert!(text_of(&page, "textarea#text").contains("Boards that met monthly"));
     assert_eq!(counts(&app).await, before);
 
-    let (content_type, body) = multipart(
+    let refused = post_upload(
+        &visitor,
         &[("csrf", &visitor.csrf), ("action", "preview")],
         ("slides.pdf", "%PDF-1.4"),
-    );
-    let refused = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = crate::harness::html(refused).await;
     assert!(text_of(&page, "#form-error").starts_with("file:"));
 
-    let (content_type, body) = multipart(
+    let forged = post_upload(
+        &visitor,
         &[("csrf", "forged"), ("action", "save")],
         ("a.txt", ARTICLE),
-    );
-    let forged = visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    )
+    .await;
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
     assert_eq!(counts(&app).await, before);
 }

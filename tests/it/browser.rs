@@ -126,6 +126,26 @@ impl Browser {
         }
     }
 
+    /// Makes `email` a contributor and signs them in through the sign-in form, which goes
+    /// on to `page`.
+    async fn sign_in_contributor(&self, app: &TestApp, email: &str, page: &str) {
+        app.user(email, argmap::auth::Role::Contributor).await;
+        self.goto(&app.url(&format!("/signin?next={page}"))).await;
+        self.fill("#email", email).await;
+        self.fill("#password", crate::harness::PASSWORD).await;
+        self.click("main form button[type=submit]").await;
+        self.wait_for_path(page).await;
+    }
+
+    /// Waits (10 s at most) until `script` returns true; fails saying `what` did not happen.
+    async fn wait_until(&self, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.script(script).await != json!(true) {
+            assert!(Instant::now() < deadline, "{what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn text(&self, selector: &str) -> String {
         self.find(selector).await.text().await.unwrap()
     }
@@ -341,20 +361,12 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
     const QUOTE: &str = "more control increases the probability of blameworthy things";
     const TARGET: &str = "/claims/every-reorganisation-seeds-the-next";
     let app = TestApp::spawn_with_corpus().await;
-    app.user("zoe@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
 
     assert_eq!(browser.standing(&app.url(TARGET)).await, "stands");
 
     browser
-        .goto(&app.url("/signin?next=/sources/edwards-five-tensions"))
-        .await;
-    browser.fill("#email", "zoe@example.org").await;
-    browser.fill("#password", crate::harness::PASSWORD).await;
-    browser.click("main form button[type=submit]").await;
-    browser
-        .wait_for_path("/sources/edwards-five-tensions")
+        .sign_in_contributor(&app, "zoe@example.org", "/sources/edwards-five-tensions")
         .await;
 
     // Select the words in post 5/11, as a reader dragging across them would.
@@ -382,18 +394,12 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
         .await
         .unwrap();
     assert_eq!(selected, json!(QUOTE));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while browser
-        .script("return document.querySelector('.quote-button').hidden")
-        .await
-        == json!(true)
-    {
-        assert!(
-            Instant::now() < deadline,
-            "no 'add a claim' button appeared for the selection"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser
+        .wait_until(
+            "return !document.querySelector('.quote-button').hidden",
+            "no 'add a claim' button appeared for the selection",
+        )
+        .await;
     browser.click(".quote-button").await;
     browser
         .wait_for_path("/sources/edwards-five-tensions/claims/new")
@@ -444,19 +450,13 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
 async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
     use crate::builders::small::{QUOTE, SEGMENT, TARGET};
     let app = crate::builders::small::spawn().await;
-    app.user("rae@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/claims/{TARGET}");
     assert_eq!(browser.standing(&app.url(&page)).await, "stands");
 
     browser
-        .goto(&app.url(&format!("/signin?next={page}")))
+        .sign_in_contributor(&app, "rae@example.org", &page)
         .await;
-    browser.fill("#email", "rae@example.org").await;
-    browser.fill("#password", crate::harness::PASSWORD).await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_for_path(&page).await;
 
     browser
         .client
@@ -620,14 +620,10 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
 async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
     use crate::adding_sources::ARTICLE;
     let app = crate::builders::small::spawn().await;
-    app.user("sam@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
-    browser.goto(&app.url("/signin?next=/sources")).await;
-    browser.fill("#email", "sam@example.org").await;
-    browser.fill("#password", crate::harness::PASSWORD).await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_for_path("/sources").await;
+    browser
+        .sign_in_contributor(&app, "sam@example.org", "/sources")
+        .await;
 
     browser
         .client
@@ -641,15 +637,12 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
     browser.fill("#text", ARTICLE).await;
     browser.fill("#outlet", "The Review").await;
     browser.click("button[value=preview]").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while browser
-        .script("return document.querySelectorAll('.preview-segments li').length")
-        .await
-        == json!(0)
-    {
-        assert!(Instant::now() < deadline, "no preview appeared");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.preview-segments li').length > 0",
+            "no preview appeared",
+        )
+        .await;
     let segments = browser
         .script("return [...document.querySelectorAll('.preview-segments li')].map(li => li.textContent.trim())")
         .await;
@@ -704,17 +697,11 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
 async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
     use crate::builders::small::{TARGET, VICTIM};
     let app = crate::builders::small::spawn().await;
-    app.user("kit@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/claims/{VICTIM}");
     browser
-        .goto(&app.url(&format!("/signin?next={page}")))
+        .sign_in_contributor(&app, "kit@example.org", &page)
         .await;
-    browser.fill("#email", "kit@example.org").await;
-    browser.fill("#password", crate::harness::PASSWORD).await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_for_path(&page).await;
 
     browser
         .find("#link-kind")
@@ -723,15 +710,12 @@ async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() 
         .await
         .unwrap();
     browser.fill("#link-to", "seeds of the next").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while browser
-        .script("return document.querySelectorAll('.target-matches button').length")
-        .await
-        == json!(0)
-    {
-        assert!(Instant::now() < deadline, "no matches were listed");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.target-matches button').length > 0",
+            "no matches were listed",
+        )
+        .await;
     assert!(
         browser
             .text(".target-matches button")
@@ -770,17 +754,11 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
     use crate::builders::small::SOURCE;
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
     let app = crate::builders::small::spawn().await;
-    app.user("lee@example.org", argmap::auth::Role::Contributor)
-        .await;
     let browser = Browser::start().await;
     let page = format!("/sources/{SOURCE}");
     browser
-        .goto(&app.url(&format!("/signin?next={page}")))
+        .sign_in_contributor(&app, "lee@example.org", &page)
         .await;
-    browser.fill("#email", "lee@example.org").await;
-    browser.fill("#password", crate::harness::PASSWORD).await;
-    browser.click("main form button[type=submit]").await;
-    browser.wait_for_path(&page).await;
 
     // Post 1 reads "It is striking that every reorganisation since 1974 contains the seeds
     // of the next one."; from "every" on it is quoted (highlighted, a link to its claim).
@@ -836,18 +814,12 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
         json!("reorganisation since 1974 contains the seeds"),
         "the selection snapped to whole words"
     );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while browser
-        .script("return document.querySelector('.quote-button').hidden")
-        .await
-        == json!(true)
-    {
-        assert!(
-            Instant::now() < deadline,
-            "no 'add a claim' button for the selection"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser
+        .wait_until(
+            "return !document.querySelector('.quote-button').hidden",
+            "no 'add a claim' button for the selection",
+        )
+        .await;
     browser.click(".quote-button").await;
     browser
         .wait_for_path(&format!("/sources/{SOURCE}/claims/new"))

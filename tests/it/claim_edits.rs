@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::builders::AUTHOR;
 use crate::builders::small::{SOURCE, TARGET, spawn};
-use crate::harness::{TestApp, location, scalar, select, text_of};
+use crate::harness::{TestApp, created_slug, form_version, location, scalar, select, text_of};
 
 /// Words of the small map's third post, which `TARGET` does not quote.
 const OTHER_WORDS: &str = "nobody tolerates a postcode lottery";
@@ -26,13 +26,7 @@ async fn the_api_changes_a_claims_speaker_and_adds_and_retires_its_quotes() {
     let app = spawn().await;
     let token = app.token("ivy@example.org", Role::Contributor).await;
     let send = async |method: reqwest::Method, path: String, body: Value| {
-        app.client
-            .request(method, app.url(&path))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
+        app.send_as(method, &path, &token, &body).await
     };
     let claim: Value = app.json(&format!("/api/v1/claims/{TARGET}")).await;
     assert_eq!(claim["actor"], AUTHOR);
@@ -148,11 +142,7 @@ async fn the_edit_page_changes_the_speaker_and_adds_and_retires_quotes() {
         select(&form, ".edit-quotes li form").is_empty(),
         "one quote: nothing to retire"
     );
-    let version = select(&form, "input[name=version]")[0]
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_owned();
+    let version = form_version(&form);
     let text: String = select(&form, "textarea#text")[0].text().collect();
     let saved = visitor
         .post_form(
@@ -214,32 +204,28 @@ async fn history_shows_the_time_what_a_creation_brought_and_edits_word_by_word()
     let app = spawn().await;
     let token = app.token("ivy@example.org", Role::Contributor).await;
     let created = app
-        .client
-        .post(app.url("/api/v1/claims"))
-        .bearer_auth(&token)
-        .json(&json!({
-            "source": SOURCE, "segment": SEGMENT, "quote": QUOTE,
-            "text": "More control brings more blame to ministers.",
-            "relation": "attacks", "target": TARGET,
-            "shows_tension": format!("{PROPOSAL}/{TENSION}"), "pole": "a",
-            "tags": ["blame"],
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .send_as(
+            reqwest::Method::POST,
+            "/api/v1/claims",
+            &token,
+            &json!({
+                "source": SOURCE, "segment": SEGMENT, "quote": QUOTE,
+                "text": "More control brings more blame to ministers.",
+                "relation": "attacks", "target": TARGET,
+                "shows_tension": format!("{PROPOSAL}/{TENSION}"), "pole": "a",
+                "tags": ["blame"],
+            }),
+        )
+        .await;
+    let slug = created_slug(created).await;
     let edited = app
-        .client
-        .patch(app.url(&format!("/api/v1/claims/{slug}")))
-        .bearer_auth(&token)
-        .json(&json!({ "version": 1, "text": "More central control brings more blame to ministers." }))
-        .send()
-        .await
-        .unwrap();
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/claims/{slug}"),
+            &token,
+            &json!({ "version": 1, "text": "More central control brings more blame to ministers." }),
+        )
+        .await;
     assert_eq!(edited.status(), StatusCode::OK);
 
     let history = app.page(&format!("/claims/{slug}/history")).await;

@@ -10,8 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, html, insert_claim_row, location, scalar, select, text,
-    text_of,
+    PASSWORD, TestApp, Visitor, argmap, created_slug, form_version, html, insert_claim_row,
+    location, scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -232,10 +232,7 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
         "the attacked claim's standing changed"
     );
     let source = visitor.page(&format!("/sources/{SOURCE}")).await;
-    let marks: Vec<String> = select(&source, &format!("#{SEGMENT} mark"))
-        .iter()
-        .map(text)
-        .collect();
+    let marks = texts(&source, &format!("#{SEGMENT} mark"));
     assert!(
         marks
             .iter()
@@ -333,11 +330,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     assert_eq!(body, "Every reorganisation since 1974 seeded the next one.");
 
     // Saving again from the conflict page (which now carries the current version) works.
-    let current_version = select(&page, "input[name=version]")[0]
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_owned();
+    let current_version = form_version(&page);
     let retried = second
         .post_form(
             &path,
@@ -438,49 +431,71 @@ async fn quoted_claim(app: &TestApp, slug: &str) -> i64 {
     scalar(&app.db, &quote(11, 20)).await
 }
 
+/// The current version of the object `slug` in `table`.
+async fn version(app: &TestApp, table: &str, slug: &str) -> i64 {
+    scalar(
+        &app.db,
+        &format!("select version::bigint from {table} where slug = '{slug}'"),
+    )
+    .await
+}
+
+/// An edit form of the object `slug` in `table`, at `/{table}/{slug}/edit`: its current
+/// version, then `fields`.
+async fn edit_form(
+    app: &TestApp,
+    table: &str,
+    slug: &str,
+    fields: Vec<(&'static str, String)>,
+) -> (String, Vec<(&'static str, String)>) {
+    let mut form = vec![("version", version(app, table, slug).await.to_string())];
+    form.extend(fields);
+    (format!("/{table}/{slug}/edit"), form)
+}
+
 /// Sets the map up for one attempt at `route` and returns the path and form fields.
 async fn prepare(
     app: &TestApp,
     route: &str,
     attempt: usize,
 ) -> (String, Vec<(&'static str, String)>) {
-    let version = |table: &str, slug: &str| {
-        format!("select version::bigint from {table} where slug = '{slug}'")
-    };
     let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
     match route {
         "edit source details" => {
-            let v = scalar(&app.db, &version("sources", SOURCE)).await;
-            (
-                format!("/sources/{SOURCE}/edit"),
+            edit_form(
+                app,
+                "sources",
+                SOURCE,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("A thread, take {attempt}")),
                     ("kind", "thread".into()),
                 ],
             )
+            .await
         }
         "edit debate details" => {
-            let v = scalar(&app.db, &version("debates", DEBATE)).await;
-            (
-                format!("/debates/{DEBATE}/edit"),
+            edit_form(
+                app,
+                "debates",
+                DEBATE,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("A debate, take {attempt}")),
                     ("started_on", "2020-01-31".into()),
                 ],
             )
+            .await
         }
         "edit actor details" => {
-            let v = scalar(&app.db, &version("actors", AUTHOR)).await;
-            (
-                format!("/actors/{AUTHOR}/edit"),
+            edit_form(
+                app,
+                "actors",
+                AUTHOR,
                 vec![
-                    ("version", v.to_string()),
                     ("name", format!("Ann Author {attempt}")),
                     ("kind", "person".into()),
                 ],
             )
+            .await
         }
         "add quote" | "retire quote" => {
             // A claim of its own quoting post 1, with a second quote to retire.
@@ -525,11 +540,11 @@ async fn prepare(
             ],
         ),
         "edit claim" => {
-            let v = scalar(&app.db, &version("claims", TARGET)).await;
-            (
-                format!("/claims/{TARGET}/edit"),
+            edit_form(
+                app,
+                "claims",
+                TARGET,
                 vec![
-                    ("version", v.to_string()),
                     (
                         "text",
                         format!("Reorganisations since 1974 seed the next, take {attempt}."),
@@ -537,6 +552,7 @@ async fn prepare(
                     ("tags", String::new()),
                 ],
             )
+            .await
         }
         "annotate" => (
             format!("/claims/{TARGET}/annotations"),
@@ -551,15 +567,16 @@ async fn prepare(
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
         "edit proposal" => {
-            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
-            (
-                format!("/proposals/{PROPOSAL}/edit"),
+            edit_form(
+                app,
+                "proposals",
+                PROPOSAL,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("ICS statutory footing {attempt}")),
                     ("summary", String::new()),
                 ],
             )
+            .await
         }
         "new tension" => (
             "/tensions/new".into(),
@@ -570,16 +587,17 @@ async fn prepare(
             ],
         ),
         "edit tension" => {
-            let v = scalar(&app.db, &version("tensions", TENSION)).await;
-            (
-                format!("/tensions/{TENSION}/edit"),
+            edit_form(
+                app,
+                "tensions",
+                TENSION,
                 vec![
-                    ("version", v.to_string()),
                     ("title", format!("Scale {attempt}")),
                     ("pole_a", "Small".into()),
                     ("pole_b", "Large".into()),
                 ],
             )
+            .await
         }
         "dismiss suggestion" => {
             let id = scalar(&app.db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
@@ -722,9 +740,6 @@ async fn prepare_api(
     user_token: Option<&str>,
 ) -> (reqwest::Method, String, Value) {
     use reqwest::Method;
-    let version = |table: &str, slug: &str| {
-        format!("select version::bigint from {table} where slug = '{slug}'")
-    };
     match route {
         "add claim" => (
             Method::POST,
@@ -732,7 +747,7 @@ async fn prepare_api(
             json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
         ),
         "edit claim" => {
-            let v = scalar(&app.db, &version("claims", TARGET)).await;
+            let v = version(app, "claims", TARGET).await;
             (
                 Method::PATCH,
                 format!("/api/v1/claims/{TARGET}"),
@@ -755,7 +770,7 @@ async fn prepare_api(
             json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
         "edit proposal" => {
-            let v = scalar(&app.db, &version("proposals", PROPOSAL)).await;
+            let v = version(app, "proposals", PROPOSAL).await;
             (
                 Method::PATCH,
                 format!("/api/v1/proposals/{PROPOSAL}"),
@@ -768,7 +783,7 @@ async fn prepare_api(
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
         "edit tension" => {
-            let v = scalar(&app.db, &version("tensions", TENSION)).await;
+            let v = version(app, "tensions", TENSION).await;
             (
                 Method::PATCH,
                 format!("/api/v1/tensions/{TENSION}"),
@@ -986,11 +1001,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     );
 
     let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let slug = created_slug(created).await;
 
     let claim: Value = app
         .get(&format!("/api/v1/claims/{slug}"))
@@ -1301,24 +1312,14 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
                 .unwrap();
         let mut body = fields.clone();
         body["version"] = json!(version);
-        let url = app.url(&format!("/api/v1/{kind}/{slug}"));
+        let path = format!("/api/v1/{kind}/{slug}");
         let first = app
-            .client
-            .patch(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .send_as(reqwest::Method::PATCH, &path, &token, &body)
+            .await;
         assert_eq!(first.status(), StatusCode::NO_CONTENT, "{kind}");
         let again = app
-            .client
-            .patch(&url)
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+            .send_as(reqwest::Method::PATCH, &path, &token, &body)
+            .await;
         assert_eq!(
             again.status(),
             StatusCode::CONFLICT,

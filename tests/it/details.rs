@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::builders::AUTHOR;
 use crate::builders::small::{self, DEBATE, SOURCE};
-use crate::harness::{TestApp, Visitor, hrefs, location, scalar, select, text_of};
+use crate::harness::{TestApp, Visitor, form_version, hrefs, location, scalar, select, text_of};
 
 async fn revisions(app: &TestApp, kind: &str) -> i64 {
     scalar(
@@ -18,12 +18,7 @@ async fn revisions(app: &TestApp, kind: &str) -> i64 {
 
 /// The version the edit form at `path` carries.
 async fn version(visitor: &Visitor, path: &str) -> String {
-    let form = visitor.page(path).await;
-    select(&form, "input[name=version]")[0]
-        .value()
-        .attr("value")
-        .unwrap()
-        .to_owned()
+    form_version(&visitor.page(path).await)
 }
 
 #[tokio::test]

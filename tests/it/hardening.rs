@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use crate::builders::small;
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, fresh_database,
-    insert_claim_row, location, scalar, select, text,
+    insert_claim_row, location, scalar, texts,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -251,17 +251,11 @@ async fn control_characters_anywhere_are_a_422_naming_the_field() {
         assert!(status.is_client_error(), "{path}: {status}");
     }
     let token = app.token("bea@example.org", Role::Contributor).await;
+    let body = serde_json::json!({"source": small::SOURCE, "segment": small::SEGMENT,
+        "quote": "more control", "text": "Nul \u{0} inside a claim text here."});
     let response = app
-        .client
-        .post(app.url("/api/v1/claims"))
-        .bearer_auth(&token)
-        .json(
-            &serde_json::json!({"source": small::SOURCE, "segment": small::SEGMENT,
-            "quote": "more control", "text": "Nul \u{0} inside a claim text here."}),
-        )
-        .send()
-        .await
-        .unwrap();
+        .send_as(reqwest::Method::POST, "/api/v1/claims", &token, &body)
+        .await;
     assert_eq!(response.status(), 422);
     assert_eq!(
         response.headers()["content-type"],
@@ -287,7 +281,7 @@ async fn stored_control_characters_neither_break_the_svg_nor_forge_highlights() 
     let svg = svg.text().await.unwrap();
     assert!(!svg.contains(['\u{1}', '\u{2}']), "XML cannot hold U+0001");
     let page = app.page("/search?q=reorganisation").await;
-    let marks: Vec<String> = select(&page, "mark").iter().map(text).collect();
+    let marks = texts(&page, "mark");
     assert!(!marks.is_empty());
     assert!(!marks.iter().any(|m| m.contains("forged")), "{marks:?}");
 }

@@ -313,6 +313,23 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// Sends `body` as JSON to `path` with an API token.
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     /// GETs `path` with an API token.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
@@ -370,6 +387,11 @@ pub fn hrefs(document: &scraper::Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// The texts (whitespace collapsed) of the elements matching `selector`.
+pub fn texts(document: &scraper::Html, selector: &str) -> Vec<String> {
+    select(document, selector).iter().map(text).collect()
+}
+
 /// An element's text with whitespace collapsed.
 pub fn text(element: &scraper::ElementRef) -> String {
     element
@@ -378,6 +400,22 @@ pub fn text(element: &scraper::ElementRef) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The slug of what a create made: the answer must be 201, with the new object's `slug`.
+pub async fn created_slug(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), reqwest::StatusCode::CREATED);
+    let created: serde_json::Value = response.json().await.unwrap();
+    created["slug"].as_str().unwrap().to_owned()
+}
+
+/// The version an edit form carries (its hidden `version` field).
+pub fn form_version(form: &scraper::Html) -> String {
+    select(form, "input[name=version]")[0]
+        .value()
+        .attr("value")
+        .unwrap()
+        .to_owned()
 }
 
 /// The text of the first element matching `selector`.

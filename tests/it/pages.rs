@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
-use crate::harness::{TestApp, hrefs, html, location, select, text, text_of};
+use crate::harness::{TestApp, hrefs, html, location, select, text, text_of, texts};
 
 /// The slugs of `table`'s visible objects.
 pub(crate) async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
@@ -60,7 +60,7 @@ async fn the_home_page_lists_debates_tensions_sources_and_figures() {
         slugs(&app.db, "tensions").await.len()
     );
     assert_eq!(hrefs(&page, ".source-list a").len(), 3);
-    let figures: Vec<String> = select(&page, ".figures li").iter().map(text).collect();
+    let figures = texts(&page, ".figures li");
     assert!(figures.contains(&"3 sources".to_owned()), "{figures:?}");
     assert_eq!(
         select(&page, "form[role=search] input[name=q]").len(),
@@ -192,10 +192,7 @@ async fn a_tension_shows_its_poles_the_proposals_raising_it_in_time_order_and_bo
         .await;
     assert_eq!(text_of(&page, ".pole-pair .pole-a"), "Local autonomy");
     assert_eq!(text_of(&page, ".pole-pair .pole-b"), "National control");
-    let years: Vec<String> = select(&page, "ol.timeline .when")
-        .iter()
-        .map(text)
-        .collect();
+    let years = texts(&page, "ol.timeline .when");
     assert!(years.len() >= 2, "{years:?}");
     let mut sorted = years.clone();
     sorted.sort();
@@ -414,7 +411,7 @@ async fn user_text_is_escaped_in_search_snippets() {
         select(&page, "script:not([src='/static/argmap.js'])").is_empty(),
         "no script element made it into the page"
     );
-    let titles: Vec<String> = select(&page, "ol.hits li a").iter().map(text).collect();
+    let titles = texts(&page, "ol.hits li a");
     assert!(
         titles.contains(&"Reform <script>alert(1)</script> fails badly.".to_owned()),
         "shown as text: {titles:?}"

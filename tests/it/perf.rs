@@ -54,14 +54,15 @@ async fn revalidate(
 
 async fn edit_claim(app: &TestApp, token: &str, text: &str) {
     let current = app.json(&format!("/api/v1/claims/{CLAIM}")).await;
+    let body = json!({ "version": current["version"], "text": text, "tags": [] });
     let edited = app
-        .client
-        .patch(app.url(&format!("/api/v1/claims/{CLAIM}")))
-        .bearer_auth(token)
-        .json(&json!({ "version": current["version"], "text": text, "tags": [] }))
-        .send()
-        .await
-        .unwrap();
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/claims/{CLAIM}"),
+            token,
+            &body,
+        )
+        .await;
     assert_eq!(
         edited.status(),
         StatusCode::OK,

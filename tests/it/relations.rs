@@ -2,11 +2,11 @@
 //! exactly, and relations between existing claims added and retired, through the API.
 
 use argmap::auth::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
-use crate::harness::{TestApp, hrefs, location, scalar, select, text, text_of};
+use crate::harness::{TestApp, created_slug, hrefs, location, scalar, select, text_of, texts};
 
 const SOURCE: &str = "a-curly-source";
 
@@ -30,16 +30,12 @@ async fn add_claim(
     n: usize,
     quote: &str,
 ) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/claims"))
-        .bearer_auth(token)
-        .json(&json!({
-            "source": SOURCE, "segment": map.segment(SOURCE, n), "quote": quote,
-            "text": "The hospitals are full again.",
-        }))
-        .send()
+    let body = json!({
+        "source": SOURCE, "segment": map.segment(SOURCE, n), "quote": quote,
+        "text": "The hospitals are full again.",
+    });
+    app.send_as(Method::POST, "/api/v1/claims", token, &body)
         .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -54,11 +50,7 @@ async fn a_straight_apostrophe_quote_is_accepted_against_a_curly_source_and_stor
         "England's hospitals are \"full\" - again",
     )
     .await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let slug = created.json::<Value>().await.unwrap()["slug"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let slug = created_slug(created).await;
 
     let claim: Value = app.json(&format!("/api/v1/claims/{slug}")).await;
     assert_eq!(
@@ -104,8 +96,8 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
 
 /// Adds the relation `body` through the API as the holder of `token`.
 async fn link(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
-    let request = app.client.post(app.url("/api/v1/relations")).json(&body);
-    request.bearer_auth(token).send().await.unwrap()
+    app.send_as(Method::POST, "/api/v1/relations", token, &body)
+        .await
 }
 
 /// Retires the relation at `path` through the API as the holder of `token`.
@@ -269,7 +261,7 @@ async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_i
     );
     let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
     let page = visitor.page(&format!("/claims/{TARGET}")).await;
-    let names: Vec<String> = select(&page, "p.answer a").iter().map(text).collect();
+    let names = texts(&page, "p.answer a");
     assert_eq!(names, ["Support", "Attack", "Undercut"]);
     let attack = &hrefs(&page, "p.answer a")[1];
     assert_eq!(
@@ -422,10 +414,7 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     let offered = visitor.post_form(&path, &claim).await;
     assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let form = crate::harness::html(offered).await;
-    let choices: Vec<String> = select(&form, ".target-choices label")
-        .iter()
-        .map(text)
-        .collect();
+    let choices = texts(&form, ".target-choices label");
     assert_eq!(choices.len(), 2, "both claims are offered: {choices:?}");
     assert!(
         choices
@@ -500,7 +489,7 @@ async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
     );
     let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
     let shown = visitor.page(&page).await;
-    let names: Vec<String> = select(&shown, "p.answer a").iter().map(text).collect();
+    let names = texts(&shown, "p.answer a");
     assert_eq!(names, ["Support", "Attack", "Undercut"]);
     let attack = &hrefs(&shown, "p.answer a")[1];
     assert_eq!(
@@ -541,10 +530,7 @@ async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
     let app = spawn().await;
     let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
     let form = visitor.page(&format!("/sources/{SOURCE}/claims/new")).await;
-    let options: Vec<String> = select(&form, "select#shows_tension option")
-        .iter()
-        .map(text)
-        .collect();
+    let options = texts(&form, "select#shows_tension option");
     assert_eq!(
         options,
         [

@@ -6,6 +6,14 @@ use crate::export::model::{self, MapDocument};
 pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
     let doc: MapDocument = serde_json::from_str(text)
         .map_err(|err| super::parse_error(origin, err.line(), err.to_string()))?;
+    // Escapes (`\u0000`) get past the check of the file's characters: the decoded strings
+    // are checked here, each named by its path.
+    let strings: serde_json::Value = serde_json::from_str(text)
+        .map_err(|err| super::parse_error(origin, err.line(), err.to_string()))?;
+    crate::http::input::check_json_document(&strings).map_err(|err| ImportMapError::Invalid {
+        origin: origin.into(),
+        message: err.to_string(),
+    })?;
     if doc.format != model::FORMAT || doc.version != model::VERSION {
         return Err(ImportMapError::Invalid {
             origin: origin.into(),

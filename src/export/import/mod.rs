@@ -160,6 +160,15 @@ pub async fn import(
     format: &str,
     debate: Option<&str>,
 ) -> Result<ImportReport, ImportMapError> {
+    // PostgreSQL cannot store NUL, and other control characters break pages for everyone
+    // (the HTTP guard refuses them in requests; a file is checked here).
+    if let Some((line, c)) = first_control_character(text) {
+        let message = format!(
+            "control character U+{:04X}: a map file holds text only",
+            c as u32
+        );
+        return Err(parse_error(origin, line, message));
+    }
     let parsed = match format {
         "json" => json::parse(origin, text)?,
         "argdown" => argdown::parse(origin, text)?,
@@ -172,6 +181,14 @@ pub async fn import(
         }
     };
     write(conn, origin, parsed, debate).await
+}
+
+/// The line (from 1) and the first character text may not hold, if there is one.
+fn first_control_character(text: &str) -> Option<(usize, char)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let c = line.chars().find(|&c| crate::http::input::forbidden(c))?;
+        Some((index + 1, c))
+    })
 }
 
 /// The write path every format shares.
