@@ -12,7 +12,6 @@ use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
 use crate::read::OrNotFound;
-use crate::relations::inference::Inferences;
 use crate::{AppState, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -103,15 +102,7 @@ pub async fn show(
             text: q.body,
         })
         .collect();
-    let links = read::links(db, claim.id).await?;
-    let undercut: Vec<i64> = links
-        .iter()
-        .filter_map(|l| match l.other {
-            Other::Inference(id) => Some(id),
-            _ => None,
-        })
-        .collect();
-    let inferences = Inferences::load(db, &undercut).await?;
+    let (links, inferences) = read::links_described(db, claim.id).await?;
     let standings = state.caches.standings(db).await?;
     let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
     for link in links {

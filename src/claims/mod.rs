@@ -17,7 +17,7 @@ use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
 use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::read::Reading;
-use crate::relations::inference::{Inferences, Piece};
+use crate::relations::inference::Piece;
 use crate::standing::{Node, Standing};
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
@@ -193,15 +193,7 @@ async fn related(
     claim: i64,
     standings: &Standings,
 ) -> Result<(Vec<Related>, Vec<Related>)> {
-    let links = read::links(db, claim).await?;
-    let undercut: Vec<i64> = links
-        .iter()
-        .filter_map(|l| match l.other {
-            Other::Inference(id) => Some(id),
-            _ => None,
-        })
-        .collect();
-    let inferences = Inferences::load(db, &undercut).await?;
+    let (links, inferences) = read::links_described(db, claim).await?;
     let (mut outgoing, mut incoming) = (Vec::new(), Vec::new());
     for link in links {
         let (href, text, inference, actor, standing) = match link.other {

@@ -9,6 +9,7 @@ use crate::Result;
 use crate::auth::viewer::Viewer;
 use crate::domain::RelationKind;
 use crate::read::OrNotFound;
+use crate::relations::inference::Inferences;
 use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Claim {
@@ -209,6 +210,20 @@ pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
         link.undercut_by = undercuts.remove(&link.id).unwrap_or_default();
     }
     Ok(links)
+}
+
+/// The claim's links (as [`links`]) and the inferences its undercuts name, described.
+pub(crate) async fn links_described(db: &PgPool, claim: i64) -> Result<(Vec<Link>, Inferences)> {
+    let links = links(db, claim).await?;
+    let undercut: Vec<i64> = links
+        .iter()
+        .filter_map(|l| match l.other {
+            Other::Inference(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inferences = Inferences::load(db, &undercut).await?;
+    Ok((links, inferences))
 }
 
 /// The claim's live tags, in order.

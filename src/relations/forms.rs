@@ -64,11 +64,7 @@ async fn link(
     let new = NewRelation {
         from: key.clone(),
         kind: form.kind,
-        to: if form.pick.trim().is_empty() {
-            form.to
-        } else {
-            form.pick
-        },
+        to: chosen(form.to, form.pick),
     };
     submit(
         &state.db,
@@ -146,11 +142,7 @@ async fn undercut(
         .filter(|b| crate::slug::is_slug(b))
         .unwrap_or_default()
         .to_owned();
-    let named = if form.pick.trim().is_empty() {
-        form.from
-    } else {
-        form.pick
-    };
+    let named = chosen(form.from, form.pick);
     submit(
         &state.db,
         named,
@@ -207,4 +199,9 @@ async fn undercutting_claim(conn: &mut sqlx::PgConnection, named: &str) -> Resul
             "name the claim that undercuts the link (a few of its words)",
         )),
     }
+}
+
+/// What a form's words field names: the match picked among its words' matches, if one was.
+fn chosen(words: String, pick: String) -> String {
+    if pick.trim().is_empty() { words } else { pick }
 }

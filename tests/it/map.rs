@@ -110,12 +110,16 @@ async fn loading_the_map_twice_changes_nothing() {
 fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     small::map().write(dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
+    edit_file(&dir.path().join(file), edit);
+    dir
+}
+
+/// Rewrites the file at `path` with `edit`, which must change it.
+pub(crate) fn edit_file(path: &Path, edit: impl Fn(&str) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
     let edited = edit(&text);
     assert_ne!(text, edited, "the edit changed nothing");
-    std::fs::write(&path, edited).unwrap();
-    dir
+    std::fs::write(path, edited).unwrap();
 }
 
 pub(crate) fn line_containing(path: &Path, needle: &str) -> usize {

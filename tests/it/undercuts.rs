@@ -596,11 +596,7 @@ async fn an_argdown_undercut_of_a_statement_is_reported_not_imported_as_an_attac
 fn shipped_map_edited(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     crate::harness::copy_dir(&argmap::config::Config::shipped_map(), dir.path());
-    let path = dir.path().join(file);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let edited = edit(&text);
-    assert_ne!(text, edited, "the edit changed nothing");
-    std::fs::write(&path, edited).unwrap();
+    crate::map::edit_file(&dir.path().join(file), edit);
     dir
 }
 
