@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use argmap::map_svg::{MapEdge, MapNode, NodeKind, render};
-use argmap::standing::Framework;
+use argmap::standing::{Framework, Relation, Target};
 
 /// The median time of `runs` calls of `f`.
 fn median(runs: usize, mut f: impl FnMut()) -> Duration {
@@ -36,11 +36,29 @@ fn graph(n: i64, m: usize) -> Vec<(i64, i64)> {
 
 fn main() {
     for (n, m) in [(100, 150), (10_000, 20_000), (100_000, 200_000)] {
-        let attacks = graph(n, m);
+        // m attacks, then m/4 undercuts, each of an earlier attack.
+        let attacks = graph(n, m + m / 4);
+        let relations: Vec<Relation> = attacks
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to))| Relation {
+                id: i as i64,
+                from,
+                to: if i < m {
+                    Target::Claim(to)
+                } else {
+                    Target::Relation(to.rem_euclid(m as i64))
+                },
+                attacks: true,
+            })
+            .collect();
         let time = median(7, || {
-            black_box(Framework::new(0..n, attacks.iter().copied()).standings());
+            black_box(Framework::new(0..n, relations.iter().copied()).standings());
         });
-        println!("standing: {n} claims, {m} attacks: {time:?}");
+        println!(
+            "standing: {n} claims, {m} attacks, {} undercuts: {time:?}",
+            m / 4
+        );
     }
 
     let mut nodes = vec![MapNode {

@@ -1,28 +1,69 @@
-//! Each claim's standing under grounded semantics, over the attack relations (attacks and
-//! undercuts both count as attacks), with the reason for it.
+//! Each claim's standing, and whether each relation still carries its inference, under
+//! grounded semantics where relations can be attacked, with the reason for each.
 //!
-//! A claim *stands* when every attacker is defeated (so one with no attackers stands), is
-//! *defeated* when some attacker stands, and is *contested* otherwise: it depends on a
-//! cycle of attacks that grounded semantics leaves undecided. This is the grounded
-//! labelling, computed in O(claims + attacks) by propagating from unattacked claims.
+//! Claims attack claims (`A attacks B`); undercuts attack relations (`U undercuts the
+//! inference from A to B`, or another undercut). An attack or undercut *fires* when its
+//! claim stands and the relation itself is not disabled. Then:
+//! - a claim *stands* when none of the attacks on it can fire (each attacker is defeated
+//!   or each attack is disabled), so a claim with no attackers stands; it is *defeated*
+//!   when some attack on it fires; it is *contested* otherwise;
+//! - a relation *holds* (it carries its support or attack) when none of the undercuts of
+//!   it can fire, is *disabled* when one fires, and is *contested* otherwise.
+//!
+//! An undercut that fires disables the relation; it never touches the relation's premise,
+//! which keeps its own standing. Undercuts of undercuts compose: a disabled undercut
+//! disables nothing.
+//!
+//! This is the grounded (least) labelling of the Dung framework obtained by making each
+//! relation an argument of its own (see the brute-force test below, which builds that
+//! framework explicitly), computed here in O(claims + relations) by propagating from what
+//! nothing attacks.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 pub type ClaimId = i64;
+pub type RelationId = i64;
+
+/// What a relation points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Claim(ClaimId),
+    Relation(RelationId),
+    /// Something outside the framework (a proposal): the relation can be undercut, but
+    /// what it points at has no standing.
+    Outside,
+}
+
+/// A relation between claims, as the framework sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Relation {
+    pub id: RelationId,
+    pub from: ClaimId,
+    pub to: Target,
+    /// Whether it attacks its target (an attack or an undercut) rather than supporting it.
+    pub attacks: bool,
+}
+
+/// A claim or a relation: the arguments of the framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "lowercase")]
+pub enum Node {
+    Claim(ClaimId),
+    Relation(RelationId),
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "standing", rename_all = "lowercase")]
 pub enum Standing {
+    /// A claim stands; a relation holds.
     Stands,
-    /// Defeated by this attacker, which stands.
-    Defeated {
-        by: ClaimId,
-    },
-    /// Undecided because of this cycle of attacks: each member attacks the one before it,
-    /// and the first attacks the last. The claim is in it or is attacked from it.
-    Contested {
-        cycle: Vec<ClaimId>,
-    },
+    /// Defeated (a relation: disabled) by the claim `by`, which stands, through the
+    /// attack or undercut `via`, which holds.
+    Defeated { by: ClaimId, via: RelationId },
+    /// Undecided because of this cycle: each member is attacked by the next one (a claim
+    /// by a claim through an attack, or through the undercut of the inference it depends
+    /// on), and the last by the first. The node is in it or is attacked from it.
+    Contested { cycle: Vec<Node> },
 }
 
 crate::domain::vocabulary! {
@@ -42,12 +83,39 @@ impl Default for StandingLabel {
 }
 
 impl Standing {
+    /// The word for a claim: stands, defeated or contested.
     pub fn label(&self) -> StandingLabel {
         match self {
             Standing::Stands => StandingLabel::Stands,
             Standing::Defeated { .. } => StandingLabel::Defeated,
             Standing::Contested { .. } => StandingLabel::Contested,
         }
+    }
+
+    /// The word for a relation: "holds", "disabled" or "contested".
+    pub fn relation_label(&self) -> &'static str {
+        match self {
+            Standing::Stands => "holds",
+            Standing::Defeated { .. } => "disabled",
+            Standing::Contested { .. } => "contested",
+        }
+    }
+}
+
+/// The result: every claim's standing and every relation's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Standings {
+    pub claims: BTreeMap<ClaimId, Standing>,
+    pub relations: BTreeMap<RelationId, Standing>,
+}
+
+impl Standings {
+    pub fn claim(&self, id: ClaimId) -> Option<&Standing> {
+        self.claims.get(&id)
+    }
+
+    pub fn relation(&self, id: RelationId) -> Option<&Standing> {
+        self.relations.get(&id)
     }
 }
 
@@ -58,118 +126,184 @@ enum Label {
     Undecided,
 }
 
-/// An abstract argumentation framework: claims and who attacks whom.
+/// A framework of claims and relations, where relations can be attacked (undercut).
 #[derive(Debug, Clone, Default)]
 pub struct Framework {
-    attackers: BTreeMap<ClaimId, BTreeSet<ClaimId>>,
-    targets: BTreeMap<ClaimId, BTreeSet<ClaimId>>,
+    /// The attacks and undercuts pointing at each node.
+    attacked_by: BTreeMap<Node, Vec<RelationId>>,
+    /// For each node, the attacks and undercuts whose firing depends on it: those it makes
+    /// (a claim) or those it is (a relation).
+    enables: BTreeMap<Node, Vec<RelationId>>,
+    relations: BTreeMap<RelationId, Relation>,
 }
 
 impl Framework {
-    /// `attacks` are `(attacker, attacked)` pairs; claims named only there are added too.
+    /// Claims named only by relations are added too. A relation pointing at a relation
+    /// not given is ignored (as if its target were outside the framework); so is a second
+    /// relation with the same id.
     pub fn new(
         claims: impl IntoIterator<Item = ClaimId>,
-        attacks: impl IntoIterator<Item = (ClaimId, ClaimId)>,
+        relations: impl IntoIterator<Item = Relation>,
     ) -> Self {
         let mut framework = Framework::default();
         for claim in claims {
-            framework.attackers.entry(claim).or_default();
-            framework.targets.entry(claim).or_default();
+            framework.add_node(Node::Claim(claim));
         }
-        for (attacker, attacked) in attacks {
-            framework.attackers.entry(attacker).or_default();
-            framework.targets.entry(attacked).or_default();
+        for relation in relations {
+            if framework.relations.contains_key(&relation.id) {
+                continue;
+            }
+            framework.relations.insert(relation.id, relation);
+        }
+        let relations: Vec<Relation> = framework.relations.values().copied().collect();
+        for relation in &relations {
+            framework.add_node(Node::Claim(relation.from));
+            framework.add_node(Node::Relation(relation.id));
+            if let Target::Claim(claim) = relation.to {
+                framework.add_node(Node::Claim(claim));
+            }
+        }
+        for relation in relations {
+            let Some(target) = framework.target_node(&relation) else {
+                continue;
+            };
+            if !relation.attacks {
+                continue;
+            }
             framework
-                .attackers
-                .entry(attacked)
-                .or_default()
-                .insert(attacker);
-            framework
-                .targets
-                .entry(attacker)
-                .or_default()
-                .insert(attacked);
+                .attacked_by
+                .get_mut(&target)
+                .expect("added above")
+                .push(relation.id);
+            for node in [Node::Claim(relation.from), Node::Relation(relation.id)] {
+                framework
+                    .enables
+                    .get_mut(&node)
+                    .expect("added above")
+                    .push(relation.id);
+            }
         }
         framework
     }
 
-    /// The standing of every claim.
-    pub fn standings(&self) -> BTreeMap<ClaimId, Standing> {
-        let labels = self.grounded_labelling();
-        labels
-            .iter()
-            .map(|(&claim, &label)| {
-                let standing = match label {
-                    Label::In => Standing::Stands,
-                    Label::Out => {
-                        let by = self.attackers[&claim]
-                            .iter()
-                            .copied()
-                            .find(|a| labels[a] == Label::In);
-                        Standing::Defeated {
-                            by: by.expect("a defeated claim has a standing attacker"),
-                        }
-                    }
-                    Label::Undecided => Standing::Contested {
-                        cycle: self.cycle_behind(claim, &labels),
-                    },
-                };
-                (claim, standing)
-            })
-            .collect()
+    fn add_node(&mut self, node: Node) {
+        self.attacked_by.entry(node).or_default();
+        self.enables.entry(node).or_default();
     }
 
-    fn grounded_labelling(&self) -> BTreeMap<ClaimId, Label> {
-        let mut labels: BTreeMap<ClaimId, Label> = self
-            .attackers
+    /// The node a relation attacks, if it is in the framework.
+    fn target_node(&self, relation: &Relation) -> Option<Node> {
+        match relation.to {
+            Target::Claim(claim) => Some(Node::Claim(claim)),
+            Target::Relation(id) if self.relations.contains_key(&id) => Some(Node::Relation(id)),
+            _ => None,
+        }
+    }
+
+    /// The standing of every claim and relation.
+    pub fn standings(&self) -> Standings {
+        let labels = self.grounded_labelling();
+        let mut result = Standings::default();
+        for (&node, &label) in &labels {
+            let standing = match label {
+                Label::In => Standing::Stands,
+                Label::Out => {
+                    let via = self.attacked_by[&node]
+                        .iter()
+                        .copied()
+                        .find(|r| self.fires(*r, &labels))
+                        .expect("a defeated node has an attack that fires");
+                    Standing::Defeated {
+                        by: self.relations[&via].from,
+                        via,
+                    }
+                }
+                Label::Undecided => Standing::Contested {
+                    cycle: self.cycle_behind(node, &labels),
+                },
+            };
+            match node {
+                Node::Claim(id) => result.claims.insert(id, standing),
+                Node::Relation(id) => result.relations.insert(id, standing),
+            };
+        }
+        result
+    }
+
+    fn fires(&self, relation: RelationId, labels: &BTreeMap<Node, Label>) -> bool {
+        labels[&Node::Claim(self.relations[&relation].from)] == Label::In
+            && labels[&Node::Relation(relation)] == Label::In
+    }
+
+    fn grounded_labelling(&self) -> BTreeMap<Node, Label> {
+        let mut labels: BTreeMap<Node, Label> = self
+            .attacked_by
             .keys()
-            .map(|&c| (c, Label::Undecided))
+            .map(|&n| (n, Label::Undecided))
             .collect();
-        // How many attackers of each claim are not yet known to be defeated.
-        let mut live_attackers: BTreeMap<ClaimId, usize> =
-            self.attackers.iter().map(|(&c, a)| (c, a.len())).collect();
-        let mut stands: VecDeque<ClaimId> = live_attackers
+        // How many attacks on each node may still fire.
+        let mut live: BTreeMap<Node, usize> = self
+            .attacked_by
+            .iter()
+            .map(|(&n, a)| (n, a.len()))
+            .collect();
+        // Attacks known never to fire (their claim or themselves are out).
+        let mut dead: BTreeMap<RelationId, bool> = BTreeMap::new();
+        let mut decided: VecDeque<(Node, Label)> = live
             .iter()
             .filter(|&(_, &n)| n == 0)
-            .map(|(&c, _)| c)
+            .map(|(&node, _)| (node, Label::In))
             .collect();
-        while let Some(claim) = stands.pop_front() {
-            if labels[&claim] != Label::Undecided {
+        while let Some((node, label)) = decided.pop_front() {
+            if labels[&node] != Label::Undecided {
                 continue;
             }
-            labels.insert(claim, Label::In);
-            for &attacked in &self.targets[&claim] {
-                if labels[&attacked] != Label::Undecided {
-                    continue;
-                }
-                labels.insert(attacked, Label::Out);
-                for &next in &self.targets[&attacked] {
-                    let live = live_attackers
-                        .get_mut(&next)
-                        .expect("every claim is counted");
-                    *live -= 1;
-                    if *live == 0 && labels[&next] == Label::Undecided {
-                        stands.push_back(next);
+            labels.insert(node, label);
+            for &relation in &self.enables[&node] {
+                let target = self
+                    .target_node(&self.relations[&relation])
+                    .expect("only attacks in the framework are enabled");
+                match label {
+                    Label::In if self.fires(relation, &labels) => {
+                        decided.push_back((target, Label::Out));
                     }
+                    Label::Out if !dead.insert(relation, true).unwrap_or(false) => {
+                        let count = live.get_mut(&target).expect("every node is counted");
+                        *count -= 1;
+                        if *count == 0 {
+                            decided.push_back((target, Label::In));
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
         labels
     }
 
-    /// Follows undecided attackers back from `claim` until one repeats. Every undecided
-    /// claim has an undecided attacker (none of its attackers stands, not all are
-    /// defeated), so the walk always finds a cycle.
-    fn cycle_behind(&self, claim: ClaimId, labels: &BTreeMap<ClaimId, Label>) -> Vec<ClaimId> {
-        let mut path = vec![claim];
-        let mut current = claim;
+    /// Follows undecided attackers back from `node` until one repeats. An undecided node
+    /// has an attack that neither fires nor is dead, so its claim or the attack itself is
+    /// undecided: the walk always finds a cycle.
+    fn cycle_behind(&self, node: Node, labels: &BTreeMap<Node, Label>) -> Vec<Node> {
+        let mut path = vec![node];
+        let mut current = node;
         loop {
-            let next = self.attackers[&current]
+            let next = self.attacked_by[&current]
                 .iter()
-                .copied()
-                .find(|a| labels[a] == Label::Undecided)
-                .expect("an undecided claim has an undecided attacker");
-            if let Some(start) = path.iter().position(|&c| c == next) {
+                .find_map(|&r| {
+                    let claim = Node::Claim(self.relations[&r].from);
+                    let relation = Node::Relation(r);
+                    let (c, l) = (labels[&claim], labels[&relation]);
+                    if c == Label::Out || l == Label::Out {
+                        None
+                    } else if c == Label::Undecided {
+                        Some(claim)
+                    } else {
+                        Some(relation)
+                    }
+                })
+                .expect("an undecided node has an undecided attack");
+            if let Some(start) = path.iter().position(|&n| n == next) {
                 return path[start..].to_vec();
             }
             path.push(next);
@@ -182,11 +316,30 @@ impl Framework {
 mod tests {
     use super::*;
 
+    /// Claims `claims`; `attacks` are `(attacker, attacked)` claim pairs, numbered as
+    /// relations 100, 101, … in order.
     fn standings(
         claims: &[ClaimId],
         attacks: &[(ClaimId, ClaimId)],
     ) -> BTreeMap<ClaimId, Standing> {
-        Framework::new(claims.iter().copied(), attacks.iter().copied()).standings()
+        let relations = attacks.iter().enumerate().map(|(i, &(a, b))| Relation {
+            id: 100 + i as i64,
+            from: a,
+            to: Target::Claim(b),
+            attacks: true,
+        });
+        Framework::new(claims.iter().copied(), relations)
+            .standings()
+            .claims
+    }
+
+    fn rel(id: RelationId, from: ClaimId, to: Target, attacks: bool) -> Relation {
+        Relation {
+            id,
+            from,
+            to,
+            attacks,
+        }
     }
 
     #[test]
@@ -199,16 +352,27 @@ mod tests {
         // 1 attacks 2 attacks 3 attacks 4.
         let s = standings(&[1, 2, 3, 4], &[(1, 2), (2, 3), (3, 4)]);
         assert_eq!(s[&1], Standing::Stands);
-        assert_eq!(s[&2], Standing::Defeated { by: 1 });
+        assert_eq!(s[&2], Standing::Defeated { by: 1, via: 100 });
         assert_eq!(s[&3], Standing::Stands, "its only attacker is defeated");
-        assert_eq!(s[&4], Standing::Defeated { by: 3 });
+        assert_eq!(s[&4], Standing::Defeated { by: 3, via: 102 });
     }
 
     #[test]
     fn an_even_cycle_is_contested() {
         let s = standings(&[1, 2], &[(1, 2), (2, 1)]);
-        assert_eq!(s[&1], Standing::Contested { cycle: vec![1, 2] });
-        assert_eq!(s[&2], Standing::Contested { cycle: vec![2, 1] });
+        let (c1, c2) = (Node::Claim(1), Node::Claim(2));
+        assert_eq!(
+            s[&1],
+            Standing::Contested {
+                cycle: vec![c1, c2]
+            }
+        );
+        assert_eq!(
+            s[&2],
+            Standing::Contested {
+                cycle: vec![c2, c1]
+            }
+        );
     }
 
     #[test]
@@ -220,7 +384,7 @@ mod tests {
         assert_eq!(
             s[&4],
             Standing::Contested {
-                cycle: vec![3, 2, 1]
+                cycle: vec![Node::Claim(3), Node::Claim(2), Node::Claim(1)]
             },
             "attacked from the cycle"
         );
@@ -229,14 +393,19 @@ mod tests {
     #[test]
     fn a_self_attacking_claim_is_contested_by_itself() {
         let s = standings(&[1, 2], &[(1, 1), (1, 2)]);
-        assert_eq!(s[&1], Standing::Contested { cycle: vec![1] });
+        assert_eq!(
+            s[&1],
+            Standing::Contested {
+                cycle: vec![Node::Claim(1)]
+            }
+        );
         assert_eq!(s[&2].label(), StandingLabel::Contested);
     }
 
     #[test]
     fn a_standing_attacker_defeats_even_when_a_cycle_also_attacks() {
         let s = standings(&[1, 2, 3, 4], &[(1, 2), (2, 1), (1, 4), (3, 4)]);
-        assert_eq!(s[&4], Standing::Defeated { by: 3 });
+        assert_eq!(s[&4], Standing::Defeated { by: 3, via: 103 });
     }
 
     #[test]
@@ -247,8 +416,8 @@ mod tests {
         assert_eq!(s[&2], Standing::Stands);
         assert_eq!(
             s[&1],
-            Standing::Defeated { by: 2 },
-            "the first standing attacker is named"
+            Standing::Defeated { by: 2, via: 101 },
+            "the first standing attack is named"
         );
     }
 
@@ -256,63 +425,382 @@ mod tests {
     fn disconnected_parts_are_independent() {
         let s = standings(&[1, 2, 3, 4, 5], &[(1, 2), (3, 4), (4, 3)]);
         assert_eq!(s[&1], Standing::Stands);
-        assert_eq!(s[&2], Standing::Defeated { by: 1 });
+        assert_eq!(s[&2], Standing::Defeated { by: 1, via: 100 });
         assert_eq!(s[&3].label(), StandingLabel::Contested);
         assert_eq!(s[&5], Standing::Stands);
+    }
+
+    #[test]
+    fn a_standing_undercut_disables_the_attack_and_leaves_both_claims_standing() {
+        // 1 attacks 2 (relation 10); 3 undercuts that inference (relation 11).
+        let s = Framework::new(
+            [1, 2, 3],
+            [
+                rel(10, 1, Target::Claim(2), true),
+                rel(11, 3, Target::Relation(10), true),
+            ],
+        )
+        .standings();
+        assert_eq!(
+            s.claims[&1],
+            Standing::Stands,
+            "the premise is not defeated"
+        );
+        assert_eq!(
+            s.claims[&2],
+            Standing::Stands,
+            "the attack no longer carries"
+        );
+        assert_eq!(s.claims[&3], Standing::Stands);
+        assert_eq!(s.relations[&10], Standing::Defeated { by: 3, via: 11 });
+        assert_eq!(s.relations[&10].relation_label(), "disabled");
+        assert_eq!(s.relations[&11], Standing::Stands);
+    }
+
+    #[test]
+    fn an_undercut_of_a_support_disables_it_and_defeats_nothing() {
+        let s = Framework::new(
+            [1, 2, 3],
+            [
+                rel(10, 1, Target::Claim(2), false),
+                rel(11, 3, Target::Relation(10), true),
+                rel(12, 2, Target::Outside, false),
+            ],
+        )
+        .standings();
+        assert!(s.claims.values().all(|c| *c == Standing::Stands));
+        assert_eq!(s.relations[&10], Standing::Defeated { by: 3, via: 11 });
+        assert_eq!(s.relations[&12], Standing::Stands);
+    }
+
+    #[test]
+    fn undercuts_of_undercuts_compose() {
+        // 1 attacks 2 (10); 3 undercuts 10 (11); 4 undercuts 11 (12): 11 is disabled, so
+        // 10 holds and 2 is defeated again. 5 undercuts 12 (13): 12 disabled, 11 holds,
+        // 10 disabled, 2 stands.
+        let base = [
+            rel(10, 1, Target::Claim(2), true),
+            rel(11, 3, Target::Relation(10), true),
+            rel(12, 4, Target::Relation(11), true),
+        ];
+        let s = Framework::new([], base).standings();
+        assert_eq!(s.relations[&11], Standing::Defeated { by: 4, via: 12 });
+        assert_eq!(s.relations[&10], Standing::Stands);
+        assert_eq!(s.claims[&2], Standing::Defeated { by: 1, via: 10 });
+        assert_eq!(
+            s.claims[&3],
+            Standing::Stands,
+            "an undercut claim keeps standing"
+        );
+
+        let more = base
+            .into_iter()
+            .chain([rel(13, 5, Target::Relation(12), true)]);
+        let s = Framework::new([], more).standings();
+        assert_eq!(s.relations[&12].relation_label(), "disabled");
+        assert_eq!(s.relations[&11], Standing::Stands);
+        assert_eq!(s.relations[&10].relation_label(), "disabled");
+        assert_eq!(s.claims[&2], Standing::Stands);
+    }
+
+    #[test]
+    fn a_defeated_undercutter_disables_nothing() {
+        // 4 attacks 3, which undercuts 1's attack on 2.
+        let s = Framework::new(
+            [],
+            [
+                rel(10, 1, Target::Claim(2), true),
+                rel(11, 3, Target::Relation(10), true),
+                rel(12, 4, Target::Claim(3), true),
+            ],
+        )
+        .standings();
+        assert_eq!(s.claims[&3], Standing::Defeated { by: 4, via: 12 });
+        assert_eq!(s.relations[&10], Standing::Stands);
+        assert_eq!(s.claims[&2], Standing::Defeated { by: 1, via: 10 });
+    }
+
+    #[test]
+    fn a_cycle_through_an_undercut_is_contested_and_named_with_the_relation() {
+        // 1 attacks 2 (10); 2 undercuts that very attack (11). 2 stands only if 10 is
+        // disabled, which it is only if 2 stands: grounded semantics leaves both open.
+        let s = Framework::new(
+            [],
+            [
+                rel(10, 1, Target::Claim(2), true),
+                rel(11, 2, Target::Relation(10), true),
+            ],
+        )
+        .standings();
+        assert_eq!(s.claims[&1], Standing::Stands);
+        assert_eq!(
+            s.claims[&2],
+            Standing::Contested {
+                cycle: vec![Node::Claim(2), Node::Relation(10)]
+            }
+        );
+        assert_eq!(s.relations[&10].relation_label(), "contested");
+    }
+
+    #[test]
+    fn a_relation_to_a_missing_relation_is_ignored() {
+        let s = Framework::new([1, 2], [rel(11, 1, Target::Relation(99), true)]).standings();
+        assert_eq!(s.claims[&2], Standing::Stands);
+        assert_eq!(s.relations[&11], Standing::Stands);
     }
 
     mod against_brute_force {
         use super::*;
         use proptest::prelude::*;
+        use std::collections::BTreeSet;
 
-        /// The grounded extension by definition: the least complete extension, found by
-        /// trying every subset of a small framework.
-        fn grounded_by_enumeration(n: i64, attacks: &[(ClaimId, ClaimId)]) -> BTreeSet<ClaimId> {
-            let attacks_set: BTreeSet<(ClaimId, ClaimId)> = attacks.iter().copied().collect();
-            let attacks = |a: ClaimId, b: ClaimId| attacks_set.contains(&(a, b));
-            let mut least: Option<BTreeSet<ClaimId>> = None;
-            for mask in 0u32..(1 << n) {
-                let set: BTreeSet<ClaimId> = (0..n).filter(|i| mask & (1 << i) != 0).collect();
-                let conflict_free = set.iter().all(|&a| set.iter().all(|&b| !attacks(a, b)));
-                let defends = |a: ClaimId| {
-                    (0..n)
-                        .filter(|&b| attacks(b, a))
-                        .all(|b| set.iter().any(|&c| attacks(c, b)))
+        /// An argument of the plain Dung framework the claims and relations expand to.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        enum Arg {
+            /// The claim is accepted.
+            Claim(ClaimId),
+            /// The relation is enabled (no undercut of it fires).
+            Enabled(RelationId),
+            /// The attack's claim is not accepted.
+            NoPremise(RelationId),
+            /// The attack is not enabled.
+            NotEnabled(RelationId),
+            /// The attack fires: attacked by the two above, so in exactly when both are out.
+            Fires(RelationId),
+        }
+
+        /// The expanded framework, built from the definitions without sharing any code
+        /// with the solver: every relation is an argument, every attack a small gadget
+        /// that makes it fire exactly when its claim and itself are accepted.
+        fn expand(claims: &[ClaimId], relations: &[Relation]) -> (Vec<Arg>, BTreeSet<(Arg, Arg)>) {
+            let ids: BTreeSet<RelationId> = relations.iter().map(|r| r.id).collect();
+            let mut args: Vec<Arg> = claims.iter().map(|&c| Arg::Claim(c)).collect();
+            let mut attacks = BTreeSet::new();
+            for r in relations {
+                args.push(Arg::Enabled(r.id));
+                let target = match r.to {
+                    Target::Claim(c) => Arg::Claim(c),
+                    Target::Relation(t) if ids.contains(&t) => Arg::Enabled(t),
+                    _ => continue,
                 };
-                let complete = conflict_free && (0..n).all(|a| set.contains(&a) == defends(a));
-                if complete && least.as_ref().is_none_or(|l| set.len() < l.len()) {
-                    least = Some(set);
+                if !r.attacks {
+                    continue;
                 }
+                args.extend([
+                    Arg::NoPremise(r.id),
+                    Arg::NotEnabled(r.id),
+                    Arg::Fires(r.id),
+                ]);
+                attacks.insert((Arg::Claim(r.from), Arg::NoPremise(r.id)));
+                attacks.insert((Arg::Enabled(r.id), Arg::NotEnabled(r.id)));
+                attacks.insert((Arg::NoPremise(r.id), Arg::Fires(r.id)));
+                attacks.insert((Arg::NotEnabled(r.id), Arg::Fires(r.id)));
+                attacks.insert((Arg::Fires(r.id), target));
             }
-            least.expect("every framework has a grounded extension")
+            (args, attacks)
+        }
+
+        /// The grounded extension as the least fixed point of the characteristic function
+        /// F(S) = {a | every attacker of a is attacked by S}, iterated naively from ∅.
+        fn grounded(args: &[Arg], attacks: &BTreeSet<(Arg, Arg)>) -> BTreeSet<Arg> {
+            let mut set = BTreeSet::new();
+            loop {
+                let next: BTreeSet<Arg> = args
+                    .iter()
+                    .copied()
+                    .filter(|&a| {
+                        attacks
+                            .iter()
+                            .filter(|(_, t)| *t == a)
+                            .all(|&(b, _)| set.iter().any(|&c| attacks.contains(&(c, b))))
+                    })
+                    .collect();
+                if next == set {
+                    return set;
+                }
+                set = next;
+            }
+        }
+
+        /// Up to `claims` claims and `relations` relations of every kind, undercuts of
+        /// undercuts, of themselves and of relations made after them included.
+        fn graph(
+            claims: i64,
+            relations: usize,
+        ) -> impl Strategy<Value = (Vec<ClaimId>, Vec<Relation>)> {
+            (1i64..=claims, 0usize..=relations).prop_flat_map(|(n, m)| {
+                let relation = (0..n, 0..n, 0usize..m.max(1), 0u8..4);
+                proptest::collection::vec(relation, m).prop_map(move |raw| {
+                    let relations = raw
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (from, to, target, kind))| {
+                            let id = 100 + i as i64;
+                            // Undercuts point at any relation (itself and later ones too,
+                            // so cycles through relations are covered).
+                            let (to, attacks) = match kind {
+                                0 => (Target::Claim(to), false),
+                                1 => (Target::Claim(to), true),
+                                2 => (Target::Relation(100 + target as i64), true),
+                                _ if to == 0 => (Target::Outside, false),
+                                _ => (Target::Relation(100 + target as i64), true),
+                            };
+                            Relation {
+                                id,
+                                from,
+                                to,
+                                attacks,
+                            }
+                        })
+                        .collect();
+                    ((0..n).collect(), relations)
+                })
+            })
         }
 
         proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
             #[test]
-            fn the_labelling_matches_the_grounded_extension(
-                n in 1i64..=7,
-                raw in proptest::collection::vec((0i64..7, 0i64..7), 0..20),
+            fn the_labelling_matches_the_grounded_extension_of_the_expanded_framework(
+                (claims, relations) in graph(6, 9)
             ) {
-                let attacks: Vec<(ClaimId, ClaimId)> = raw.into_iter().filter(|&(a, b)| a < n && b < n).collect();
-                let standings = Framework::new(0..n, attacks.iter().copied()).standings();
-                let grounded = grounded_by_enumeration(n, &attacks);
-                for claim in 0..n {
-                    let attacked_by_grounded = attacks.iter().any(|&(a, b)| b == claim && grounded.contains(&a));
-                    match &standings[&claim] {
-                        Standing::Stands => prop_assert!(grounded.contains(&claim)),
-                        Standing::Defeated { by } => {
-                            prop_assert!(attacked_by_grounded);
-                            prop_assert!(grounded.contains(by) && attacks.contains(&(*by, claim)));
+                let standings = Framework::new(claims.iter().copied(), relations.iter().copied()).standings();
+                let (args, attacks) = expand(&claims, &relations);
+                let grounded = grounded(&args, &attacks);
+                let label = |a: Arg| {
+                    if grounded.contains(&a) {
+                        "in"
+                    } else if attacks.iter().any(|&(b, t)| t == a && grounded.contains(&b)) {
+                        "out"
+                    } else {
+                        "undecided"
+                    }
+                };
+                let nodes = claims.iter().map(|&c| (Node::Claim(c), Arg::Claim(c)))
+                    .chain(relations.iter().map(|r| (Node::Relation(r.id), Arg::Enabled(r.id))));
+                for (node, arg) in nodes {
+                    let standing = match node {
+                        Node::Claim(c) => &standings.claims[&c],
+                        Node::Relation(r) => &standings.relations[&r],
+                    };
+                    match standing {
+                        Standing::Stands => prop_assert_eq!(label(arg), "in", "{:?}", node),
+                        Standing::Defeated { by, via } => {
+                            prop_assert_eq!(label(arg), "out", "{:?}", node);
+                            // The named attack fires on this node.
+                            let r = relations.iter().find(|r| r.id == *via).expect("a relation");
+                            prop_assert_eq!(r.from, *by);
+                            prop_assert!(r.attacks);
+                            prop_assert!(grounded.contains(&Arg::Fires(*via)));
+                            let target = match r.to {
+                                Target::Claim(c) => Node::Claim(c),
+                                Target::Relation(t) => Node::Relation(t),
+                                Target::Outside => unreachable!("an attack on the outside fires on nothing"),
+                            };
+                            prop_assert_eq!(target, node);
                         }
                         Standing::Contested { cycle } => {
-                            prop_assert!(!grounded.contains(&claim) && !attacked_by_grounded);
+                            prop_assert_eq!(label(arg), "undecided", "{:?}", node);
+                            // Each member is attacked by the next: a claim through one of
+                            // its attacks, a relation (an attack) by way of its own firing.
                             for (i, member) in cycle.iter().enumerate() {
                                 let next = cycle[(i + 1) % cycle.len()];
-                                prop_assert!(attacks.contains(&(next, *member)), "{next} attacks {member}");
-                                prop_assert_eq!(standings[member].label(), StandingLabel::Contested);
+                                let attacked_through = |r: &Relation| match *member {
+                                    Node::Claim(c) => r.attacks && r.to == Target::Claim(c),
+                                    Node::Relation(t) => r.attacks && r.to == Target::Relation(t),
+                                };
+                                let linked = match next {
+                                    Node::Claim(c) => relations.iter().any(|r| r.from == c && attacked_through(r)),
+                                    Node::Relation(t) => relations.iter().any(|r| r.id == t && attacked_through(r)),
+                                };
+                                prop_assert!(linked, "{:?} does not lead to {:?} in {:?}", next, member, cycle);
+                                let member_arg = match *member {
+                                    Node::Claim(c) => Arg::Claim(c),
+                                    Node::Relation(r) => Arg::Enabled(r),
+                                };
+                                prop_assert_eq!(label(member_arg), "undecided");
                             }
                         }
                     }
+                }
+            }
+        }
+
+        /// Every complete labelling, found by trying every set of accepted claims and
+        /// relations: a set is complete when a node is in it exactly when every attack on
+        /// it is dead (its claim or itself is out), a node being out when an attack on it
+        /// fires (its claim and itself are in). Each labelling as the set of nodes in.
+        fn complete_labellings(claims: &[ClaimId], relations: &[Relation]) -> Vec<BTreeSet<Node>> {
+            let nodes: Vec<Node> = claims
+                .iter()
+                .map(|&c| Node::Claim(c))
+                .chain(relations.iter().map(|r| Node::Relation(r.id)))
+                .collect();
+            let ids: BTreeSet<RelationId> = relations.iter().map(|r| r.id).collect();
+            let on = |r: &Relation, node: Node| {
+                r.attacks
+                    && match (r.to, node) {
+                        (Target::Claim(c), Node::Claim(n)) => c == n,
+                        (Target::Relation(t), Node::Relation(n)) => t == n && ids.contains(&t),
+                        _ => false,
+                    }
+            };
+            let mut found = Vec::new();
+            for mask in 0u64..(1 << nodes.len()) {
+                let accepted: BTreeSet<Node> = nodes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask & (1 << i) != 0)
+                    .map(|(_, &n)| n)
+                    .collect();
+                let fires = |r: &Relation| {
+                    accepted.contains(&Node::Claim(r.from))
+                        && accepted.contains(&Node::Relation(r.id))
+                };
+                let out = |node: Node| relations.iter().any(|r| on(r, node) && fires(r));
+                let dead = |r: &Relation| out(Node::Claim(r.from)) || out(Node::Relation(r.id));
+                let complete = nodes.iter().all(|&node| {
+                    accepted.contains(&node) == relations.iter().filter(|r| on(r, node)).all(dead)
+                });
+                if complete {
+                    found.push(accepted);
+                }
+            }
+            found
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+            #[test]
+            fn the_labelling_is_the_least_of_all_complete_labellings(
+                (claims, relations) in graph(4, 7)
+            ) {
+                let standings = Framework::new(claims.iter().copied(), relations.iter().copied()).standings();
+                let complete = complete_labellings(&claims, &relations);
+                // The grounded labelling is the complete one accepting least: every other
+                // complete labelling accepts all it accepts.
+                let grounded = complete.iter().min_by_key(|s| s.len()).expect("one always exists");
+                prop_assert!(complete.iter().all(|s| grounded.is_subset(s)), "not the least: {:?}", complete);
+                let attacked_from = |node: Node| relations.iter().any(|r| {
+                    let target = match r.to {
+                        Target::Claim(c) => Some(Node::Claim(c)),
+                        Target::Relation(t) => Some(Node::Relation(t)),
+                        Target::Outside => None,
+                    };
+                    r.attacks && target == Some(node)
+                        && grounded.contains(&Node::Claim(r.from)) && grounded.contains(&Node::Relation(r.id))
+                });
+                let all = claims.iter().map(|&c| (Node::Claim(c), &standings.claims[&c]))
+                    .chain(relations.iter().map(|r| (Node::Relation(r.id), &standings.relations[&r.id])));
+                for (node, standing) in all {
+                    let expected = if grounded.contains(&node) {
+                        StandingLabel::Stands
+                    } else if attacked_from(node) {
+                        StandingLabel::Defeated
+                    } else {
+                        StandingLabel::Contested
+                    };
+                    prop_assert_eq!(standing.label(), expected, "{:?} in {:?}", node, relations);
                 }
             }
         }

@@ -12,6 +12,7 @@ use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
 use crate::read::OrNotFound;
+use crate::relations::inference::Inferences;
 use crate::{AppState, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,9 +30,9 @@ pub struct ClaimJson {
     pub version: i32,
     pub tags: Vec<String>,
     pub quotes: Vec<QuoteJson>,
-    /// What this claim supports, attacks or undercuts.
+    /// What this claim supports or attacks, and the inferences it undercuts.
     pub relates_to: Vec<RelationJson>,
-    /// What supports, attacks or undercuts it.
+    /// What supports or attacks it.
     pub related_from: Vec<RelationJson>,
 }
 
@@ -47,9 +48,20 @@ pub struct QuoteJson {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RelationJson {
+    /// The relation's id: an undercut names the inference it denies as "relation:ID".
+    pub id: i64,
     pub kind: crate::domain::RelationKind,
-    /// A claim's slug or "proposal:SLUG".
+    /// The claim at the other end (its slug), or "proposal:SLUG"; for an undercut this
+    /// claim makes, "relation:ID" of the inference it undercuts.
     pub other: String,
+    /// For an undercut this claim makes: the inference it undercuts, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference: Option<String>,
+    /// holds, disabled (an undercut that stands disables it: it no longer carries its
+    /// support or attack) or contested.
+    pub standing: String,
+    /// The claims (slugs) undercutting this relation.
+    pub undercut_by: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,14 +103,30 @@ pub async fn show(
             text: q.body,
         })
         .collect();
+    let links = read::links(db, claim.id).await?;
+    let undercut: Vec<i64> = links
+        .iter()
+        .filter_map(|l| match l.other {
+            Other::Inference(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inferences = Inferences::load(db, &undercut).await?;
+    let standings = state.caches.standings(db).await?;
     let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
-    for link in read::links(db, claim.id).await? {
+    for link in links {
+        let (other, inference) = match link.other {
+            Other::Claim { slug, .. } => (slug, None),
+            Other::Proposal { slug, .. } => (format!("proposal:{slug}"), None),
+            Other::Inference(id) => (format!("relation:{id}"), Some(inferences.text(id))),
+        };
         let relation = RelationJson {
+            id: link.id,
             kind: link.kind,
-            other: match link.other {
-                Other::Claim { slug, .. } => slug,
-                Other::Proposal { slug, .. } => format!("proposal:{slug}"),
-            },
+            other,
+            inference,
+            standing: standings.relation_label(link.id).to_owned(),
+            undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
         };
         if link.outgoing {
             relates_to.push(relation)
@@ -106,7 +134,6 @@ pub async fn show(
             related_from.push(relation)
         }
     }
-    let standings = state.caches.standings(db).await?;
     Ok(Json(ClaimJson {
         url: format!("/claims/{}", claim.slug),
         standing: standings.label(claim.id),

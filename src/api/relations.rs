@@ -18,9 +18,10 @@ pub struct CreatedRelation {
     pub url: String,
 }
 
-/// Adds a relation: claim `from` supports, attacks or undercuts `to` (a claim, or
-/// "proposal:SLUG"). Adding one retired earlier brings it back; one that already holds
-/// is a 409 naming it.
+/// Adds a relation: claim `from` supports or attacks `to` (a claim, or "proposal:SLUG"),
+/// or undercuts the inference `to` names as "relation:ID" (a relation's id, as a claim's
+/// `relates_to` lists it); a target of the wrong sort for the kind is a 422 naming `to`.
+/// Adding one retired earlier brings it back; one that already holds is a 409 naming it.
 #[utoipa::path(
     post,
     path = "/api/v1/relations",

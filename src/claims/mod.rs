@@ -17,7 +17,8 @@ use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
 use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::read::Reading;
-use crate::standing::Standing;
+use crate::relations::inference::{Inferences, Piece};
+use crate::standing::{Node, Standing};
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
 use crate::{AppState, Result};
@@ -28,13 +29,29 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/claims/{key}/history", get(history))
 }
 
-/// A claim or proposal this claim relates to, or one relating to it.
+/// A claim or proposal this claim relates to, or one relating to it; or the inference an
+/// undercut this claim makes denies.
 struct Related {
+    /// The relation's id (the link's anchor, `#relation-ID`).
+    id: i64,
     kind: RelationKind,
     href: String,
     text: String,
+    /// For an undercut this claim makes: the inference it undercuts, in words and links.
+    inference: Vec<Piece>,
     actor: Option<String>,
     standing: Option<crate::standing::StandingLabel>,
+    /// Whether the relation carries its inference: "holds", "disabled" (an undercut that
+    /// stands undercuts it) or "contested".
+    status: &'static str,
+    /// The visible claims undercutting this relation.
+    undercut_by: Vec<UndercutItem>,
+}
+
+/// A claim undercutting a link, with its standing and whether its undercut holds.
+struct UndercutItem {
+    item: ClaimItem,
+    status: &'static str,
 }
 
 struct Evidence {
@@ -81,8 +98,10 @@ struct ClaimPage {
     quotes: Vec<Quote>,
     outgoing: Vec<Related>,
     incoming: Vec<Related>,
-    /// Whether anything attacks or undercuts it.
+    /// Whether anything attacks it.
     attacked: bool,
+    /// Whether an attack on it is disabled by an undercut that stands.
+    disabled_attacks: bool,
     evidence: Vec<Evidence>,
     tags: Vec<String>,
     annotations: Vec<Annotation>,
@@ -116,6 +135,9 @@ async fn show(reading: Reading) -> Result<Response> {
         explained_by: explained_by(db, &standing, &standings).await?,
         quotes: read::quotes(db, claim.id).await?,
         attacked: incoming.iter().any(|r| r.kind.is_attack()),
+        disabled_attacks: incoming
+            .iter()
+            .any(|r| r.kind.is_attack() && r.status == "disabled"),
         outgoing,
         incoming,
         evidence: evidence(db, claim.id).await?,
@@ -164,34 +186,65 @@ async fn find_or_redirect(
     })
 }
 
-/// What the claim bears on (outgoing) and what bears on it (incoming).
+/// What the claim bears on (outgoing) and what bears on it (incoming), each with the
+/// undercuts of it.
 async fn related(
     db: &PgPool,
     claim: i64,
     standings: &Standings,
 ) -> Result<(Vec<Related>, Vec<Related>)> {
+    let links = read::links(db, claim).await?;
+    let undercut: Vec<i64> = links
+        .iter()
+        .filter_map(|l| match l.other {
+            Other::Inference(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let inferences = Inferences::load(db, &undercut).await?;
     let (mut outgoing, mut incoming) = (Vec::new(), Vec::new());
-    for link in read::links(db, claim).await? {
-        let related = match link.other {
+    for link in links {
+        let (href, text, inference, actor, standing) = match link.other {
             Other::Claim {
                 id,
                 slug,
                 body,
                 actor,
-            } => Related {
-                kind: link.kind,
-                href: format!("/claims/{slug}"),
-                text: body,
+            } => (
+                format!("/claims/{slug}"),
+                body,
+                Vec::new(),
                 actor,
-                standing: Some(standings.label(id)),
-            },
-            Other::Proposal { slug, title } => Related {
-                kind: link.kind,
-                href: format!("/proposals/{slug}"),
-                text: title,
-                actor: None,
-                standing: None,
-            },
+                Some(standings.label(id)),
+            ),
+            Other::Proposal { slug, title } => {
+                (format!("/proposals/{slug}"), title, Vec::new(), None, None)
+            }
+            Other::Inference(id) => (
+                String::new(),
+                inferences.text(id),
+                inferences.pieces(id),
+                None,
+                None,
+            ),
+        };
+        let related = Related {
+            id: link.id,
+            kind: link.kind,
+            href,
+            text,
+            inference,
+            actor,
+            standing,
+            status: standings.relation_label(link.id),
+            undercut_by: link
+                .undercut_by
+                .into_iter()
+                .map(|u| UndercutItem {
+                    status: standings.relation_label(u.id),
+                    item: read::item(standings, u.claim, u.slug, u.body, None),
+                })
+                .collect(),
         };
         if link.outgoing {
             outgoing.push(related)
@@ -210,8 +263,15 @@ async fn explained_by(
 ) -> Result<Vec<ClaimItem>> {
     let named: Vec<i64> = match standing {
         Standing::Stands => Vec::new(),
-        Standing::Defeated { by } => vec![*by],
-        Standing::Contested { cycle } => cycle.clone(),
+        Standing::Defeated { by, .. } => vec![*by],
+        // A cycle through an undercut names the undercut inference's claim too.
+        Standing::Contested { cycle } => cycle
+            .iter()
+            .filter_map(|node| match node {
+                Node::Claim(id) => Some(*id),
+                Node::Relation(_) => None,
+            })
+            .collect(),
     };
     let rows = sqlx::query!(
         r#"select c.id, c.slug as "slug!: String", c.body, a.name as "actor?"

@@ -112,19 +112,38 @@ pub(crate) enum Other {
         slug: String,
         title: String,
     },
+    /// For an undercut the claim makes: the relation (inference) it undercuts.
+    Inference(i64),
 }
 
-/// A link from (`outgoing`) or to the claim.
+/// A visible claim undercutting one of the claim's links.
+pub(crate) struct Undercut {
+    /// The undercut relation's id.
+    pub id: i64,
+    pub claim: i64,
+    pub slug: String,
+    pub body: String,
+}
+
+/// A link from (`outgoing`) or to the claim, with the undercuts of it.
 pub(crate) struct Link {
+    pub id: i64,
     pub kind: RelationKind,
     pub outgoing: bool,
     pub other: Other,
+    pub undercut_by: Vec<Undercut>,
 }
 
-/// The claim's live links whose other end is visible, by kind.
+/// The claim's live links whose other end is visible, by kind, each with its live
+/// undercuts from visible claims.
 pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
     let rows = sqlx::query!(
-        r#"select r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!",
+        r#"with mine as (
+               select r.id from relations r
+               where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           )
+           select r.id, r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
+                  r.id not in (select id from mine) as "undercut_of_mine!",
                   oc.id as "other_id?", oc.slug as "other_slug?: String", oc.body as "other_body?",
                   oa.name as "other_actor?",
                   p.slug as "proposal_slug?: String", p.title as "proposal_title?"
@@ -133,34 +152,63 @@ pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
                               and oc.hidden_at is null
            left join actors oa on oa.id = oc.actor_id
            left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
-           where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           where r.removed_at is null
+             and (r.id in (select id from mine)
+                  or (r.to_relation_id in (select id from mine) and r.from_claim_id <> $1))
            order by r.kind, r.id"#,
         claim
     )
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            let other = match (row.other_id, row.other_slug, row.other_body) {
-                (Some(id), Some(slug), Some(body)) => Other::Claim {
-                    id,
+    let mut undercuts: std::collections::BTreeMap<i64, Vec<Undercut>> = Default::default();
+    let mut links = Vec::new();
+    for row in rows {
+        if row.undercut_of_mine {
+            if let (Some(target), Some(id), Some(slug), Some(body)) = (
+                row.to_relation_id,
+                row.other_id,
+                row.other_slug,
+                row.other_body,
+            ) {
+                undercuts.entry(target).or_default().push(Undercut {
+                    id: row.id,
+                    claim: id,
                     slug,
                     body,
-                    actor: row.other_actor,
-                },
-                _ => Other::Proposal {
-                    slug: row.proposal_slug?,
-                    title: row.proposal_title?,
-                },
-            };
-            Some(Link {
-                kind: row.kind,
-                outgoing: row.outgoing,
-                other,
-            })
-        })
-        .collect())
+                });
+            }
+            continue;
+        }
+        let other = match (
+            row.to_relation_id,
+            row.other_id,
+            row.other_slug,
+            row.other_body,
+        ) {
+            (Some(relation), ..) => Other::Inference(relation),
+            (None, Some(id), Some(slug), Some(body)) => Other::Claim {
+                id,
+                slug,
+                body,
+                actor: row.other_actor,
+            },
+            _ => match (row.proposal_slug, row.proposal_title) {
+                (Some(slug), Some(title)) => Other::Proposal { slug, title },
+                _ => continue, // the other end is hidden
+            },
+        };
+        links.push(Link {
+            id: row.id,
+            kind: row.kind,
+            outgoing: row.outgoing,
+            other,
+            undercut_by: Vec::new(),
+        });
+    }
+    for link in &mut links {
+        link.undercut_by = undercuts.remove(&link.id).unwrap_or_default();
+    }
+    Ok(links)
 }
 
 /// The claim's live tags, in order.

@@ -33,7 +33,7 @@ pub struct NewClaim {
     #[serde(default)]
     pub relation: Option<String>,
     /// A few words of the claim or proposal (matching one of them), a claim's slug, or
-    /// "proposal:SLUG".
+    /// "proposal:SLUG"; for an undercut, the inference it denies: "relation:ID".
     #[serde(default)]
     pub target: Option<String>,
     /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
@@ -97,13 +97,13 @@ struct Passage {
     quoted: String,
 }
 
-/// What a new claim bears on: a claim or a proposal, and how.
+/// What a new claim bears on: a claim or a proposal, or (an undercut) an inference, and
+/// how.
 struct Bearing {
     kind: RelationKind,
-    /// Its exact name (a claim's slug, or `proposal:SLUG`), for the revision.
+    /// Its exact name (a claim's slug, `proposal:SLUG` or `relation:ID`), for the revision.
     target: String,
-    to_claim: Option<i64>,
-    to_proposal: Option<i64>,
+    found: crate::relations::targets::Target,
 }
 
 /// Adds a claim; returns its slug. Everything is checked before anything is written.
@@ -306,11 +306,11 @@ async fn find_bearing(
         }
     };
     let (found, target) = crate::relations::targets::resolve(conn, target, "target").await?;
+    found.check(kind, "target")?;
     Ok(Some(Bearing {
         kind,
         target,
-        to_claim: found.claim(),
-        to_proposal: found.proposal(),
+        found,
     }))
 }
 
@@ -395,15 +395,18 @@ async fn insert_relation(
     from: i64,
     bearing: &Bearing,
 ) -> Result<()> {
-    if bearing.to_claim == Some(from) {
+    let found = bearing.found;
+    if found.claim() == Some(from) {
         return Err(Error::invalid("target", "a claim cannot relate to itself"));
     }
     sqlx::query!(
-        "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by) values ($1, $2, $3, $4, $5)",
+        "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id, created_by)
+         values ($1, $2, $3, $4, $5, $6)",
         bearing.kind.as_str(),
         from,
-        bearing.to_claim,
-        bearing.to_proposal,
+        found.claim(),
+        found.proposal(),
+        found.relation(),
         user.id
     )
     .execute(&mut *conn)

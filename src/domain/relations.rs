@@ -1,11 +1,11 @@
-//! How one claim bears on another claim or a proposal.
+//! How one claim bears on another claim or a proposal, or on an inference.
 
 use super::vocabulary;
 
 vocabulary! {
-    /// A relation's kind: a claim supports or attacks its target, or undercuts it (attacks
-    /// the inference rather than the conclusion). Attacks and undercuts both count as
-    /// attacks for standing.
+    /// A relation's kind: a claim supports or attacks its target (a claim or proposal), or
+    /// undercuts an inference (another relation: it denies that the premise bears on the
+    /// conclusion, and leaves the premise alone).
     pub enum RelationKind ("relation kind") {
         Supports = "supports",
         Attacks = "attacks",
@@ -17,5 +17,10 @@ impl RelationKind {
     /// Whether it counts against its target (attacks and undercuts).
     pub fn is_attack(self) -> bool {
         self != RelationKind::Supports
+    }
+
+    /// Whether its target is a relation (an undercut) rather than a claim or proposal.
+    pub fn targets_relation(self) -> bool {
+        self == RelationKind::Undercuts
     }
 }

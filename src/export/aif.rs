@@ -1,11 +1,12 @@
 //! The Argument Interchange Format in the JSON shape of AIFdb: I-nodes for claims and
 //! proposals, an RA-node for each support, a CA-node for each attack or undercut, the
-//! edges between them, and for each quote an L-node (the locution, with its speaker and
+//! edges between them (an undercut's CA-node points into the RA- or CA-node of the
+//! inference it undercuts, which AIF tools read as an undercut, not a rebuttal), and for each quote an L-node (the locution, with its speaker and
 //! words) asserting its claim through a YA-node.
 
 use serde::Serialize;
 
-use super::model::MapDocument;
+use super::model::{MapDocument, RelationTarget};
 use crate::domain::{ActorKind, RelationKind};
 
 #[derive(Debug, Serialize)]
@@ -106,11 +107,15 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
         let id = node(&mut aif, &mut ids, &claim.text, "I");
         i_nodes.insert(claim.slug.clone(), id);
     }
+    // The document lists an undercut after what it undercuts, so the S-node of its
+    // inference is made first.
+    let mut s_nodes = std::collections::BTreeMap::new();
     for relation in &doc.relations {
-        let (Some(from), Some(to)) = (
-            i_nodes.get(&relation.from).cloned(),
-            i_nodes.get(&relation.to).cloned(),
-        ) else {
+        let to = match &relation.to {
+            RelationTarget::Node(node) => i_nodes.get(node),
+            RelationTarget::Inference(inference) => s_nodes.get(inference.as_ref()),
+        };
+        let (Some(from), Some(to)) = (i_nodes.get(&relation.from).cloned(), to.cloned()) else {
             continue;
         };
         let (text, kind) = match relation.kind {
@@ -121,6 +126,7 @@ pub fn build(doc: &MapDocument, timestamp: &str) -> Aif {
         let scheme = node(&mut aif, &mut ids, text, kind);
         edge(&mut aif, &mut ids, &from, &scheme);
         edge(&mut aif, &mut ids, &scheme, &to);
+        s_nodes.insert(relation.inference(), scheme);
     }
 
     let mut people = std::collections::BTreeMap::new();

@@ -1,7 +1,9 @@
-//! Argdown (https://argdown.org): a statement per claim and proposal, support (`+`),
-//! attack (`-`) and undercut (`_`) relations nested under what they relate to, tags, and
-//! a section per proposal. Each statement is defined once and referenced by its slug
-//! after that, so each relation appears exactly once.
+//! Argdown (https://argdown.org): a statement per claim and proposal, support (`+`) and
+//! attack (`-`) relations nested under what they relate to, tags, and a section per
+//! proposal. Each statement is defined once and referenced by its slug after that, so
+//! each relation appears exactly once. Undercuts attack inferences, which Argdown writes
+//! as arguments: each undercut inference becomes an argument `<a supports b>` (titled by
+//! the relation, described in words) with its undercuts (`<_`) beneath it.
 //!
 //! What Argdown has no syntax for travels as Argdown data, so that `import-map` brings the
 //! map back whole: the actors, debates, tensions and sources in the front matter (YAML;
@@ -15,7 +17,7 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Evidence, MapDocument, Quote};
+use super::model::{Evidence, Inference, MapDocument, Quote, RelationTarget};
 use crate::domain::{Leaning, RelationKind};
 
 /// The data argmap writes after a statement (and reads back).
@@ -137,16 +139,78 @@ impl Writer<'_> {
     fn children(&mut self, target: &str, depth: usize) {
         let relations: Vec<_> = self.doc.relations_to(target).cloned().collect();
         for relation in relations {
-            let indent = "  ".repeat(depth);
-            let sign = sign(relation.kind);
-            if self.defined.contains(&relation.from) {
-                let _ = writeln!(self.out, "{indent}{sign} [{}]", relation.from);
-            } else {
-                self.defined.insert(relation.from.clone());
-                let statement = self.claim_statement(&relation.from);
-                let _ = writeln!(self.out, "{indent}{sign} {statement}");
-                self.children(&relation.from, depth + 1);
+            self.relation_line(sign(relation.kind), &relation.from, depth);
+        }
+    }
+
+    /// `sign [from]` at `depth`, defining `from` (and its children) the first time.
+    fn relation_line(&mut self, sign: &str, from: &str, depth: usize) {
+        let indent = "  ".repeat(depth);
+        if self.defined.contains(from) {
+            let _ = writeln!(self.out, "{indent}{sign} [{from}]");
+        } else {
+            self.defined.insert(from.to_owned());
+            let statement = self.claim_statement(from);
+            let _ = writeln!(self.out, "{indent}{sign} {statement}");
+            self.children(from, depth + 1);
+        }
+    }
+
+    /// The words of a claim, a proposal or an inference, for a description.
+    fn words(&self, target: &RelationTarget) -> String {
+        match target {
+            RelationTarget::Node(node) => match node.strip_prefix("proposal:") {
+                Some(slug) => self.doc.proposal(slug).map(|p| p.title.clone()),
+                None => self.doc.claim(node).map(|c| c.text.clone()),
             }
+            .map_or_else(|| node.clone(), |text| format!("“{text}”")),
+            RelationTarget::Inference(inference) => self.inference_words(inference),
+        }
+    }
+
+    fn inference_words(&self, inference: &Inference) -> String {
+        let from = self.words(&RelationTarget::Node(inference.from.clone()));
+        match &inference.to {
+            RelationTarget::Inference(inner) => {
+                format!("the undercut by {from} of {}", self.inference_words(inner))
+            }
+            to => format!("the inference from {from} to {}", self.words(to)),
+        }
+    }
+
+    /// An argument per undercut inference, its undercuts beneath it.
+    fn undercut_inferences(&mut self) {
+        let mut inferences: Vec<&Inference> = self
+            .doc
+            .relations
+            .iter()
+            .filter_map(|r| r.to.inference())
+            .collect();
+        inferences.sort_by_key(|i| (i.to.depth(), (*i).clone()));
+        inferences.dedup();
+        if inferences.is_empty() {
+            return;
+        }
+        let _ = writeln!(self.out, "\n# Undercut inferences\n");
+        for inference in inferences {
+            let description = escape_argdown(&self.inference_words(inference));
+            let mut letters = description.chars();
+            let description: String = letters
+                .next()
+                .map(|c| c.to_uppercase().chain(letters).collect())
+                .unwrap_or_default();
+            let _ = writeln!(self.out, "<{inference}>: {description}.");
+            let undercuts: Vec<String> = self
+                .doc
+                .relations
+                .iter()
+                .filter(|r| r.to.inference() == Some(inference))
+                .map(|r| r.from.clone())
+                .collect();
+            for from in undercuts {
+                self.relation_line("<_", &from, 1);
+            }
+            self.out.push('\n');
         }
     }
 }
@@ -186,6 +250,7 @@ pub fn write(doc: &MapDocument) -> String {
         let _ = writeln!(writer.out, "{line} {}", data(&extra));
         writer.children(&format!("proposal:{}", proposal.slug), 1);
     }
+    writer.undercut_inferences();
     let rest: Vec<String> = doc
         .claims
         .iter()

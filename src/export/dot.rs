@@ -1,9 +1,11 @@
 //! Graphviz DOT of a map: proposals and claims as boxes (claims shaded by standing),
-//! supports solid, attacks dashed, undercuts dotted, each node linking to its page.
+//! supports solid, attacks dashed, undercuts dotted, each node linking to its page. An
+//! undercut points into the inference it undercuts: that relation is drawn through a small
+//! point node in its middle, where the undercut's edge ends.
 
 use std::fmt::Write;
 
-use super::model::MapDocument;
+use super::model::{Inference, MapDocument, RelationTarget};
 use crate::domain::RelationKind;
 use crate::standing::StandingLabel;
 
@@ -37,6 +39,11 @@ fn wrap(text: &str) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// The node id of the midpoint of an undercut inference.
+fn midpoint(inference: &Inference) -> String {
+    quote(&format!("inference:{inference}"))
 }
 
 pub fn write(doc: &MapDocument) -> String {
@@ -76,19 +83,37 @@ pub fn write(doc: &MapDocument) -> String {
             quote(&format!("/claims/{}", claim.slug))
         );
     }
+    // The inferences something undercuts get a midpoint node, named by the inference.
+    let undercut: std::collections::BTreeSet<&Inference> = doc
+        .relations
+        .iter()
+        .filter_map(|r| r.to.inference())
+        .collect();
     for relation in &doc.relations {
         let style = match relation.kind {
             RelationKind::Supports => "color=\"#2f6f3e\"",
             RelationKind::Attacks => "color=\"#b3261e\", style=dashed",
             RelationKind::Undercuts => "color=\"#a06800\", style=dotted",
         };
-        let _ = writeln!(
-            out,
-            "  {} -> {} [{style}, label={}];",
-            quote(&relation.from),
-            quote(&relation.to),
-            quote(relation.kind.as_str())
-        );
+        let to = match &relation.to {
+            RelationTarget::Node(node) => quote(node),
+            RelationTarget::Inference(inference) => midpoint(inference),
+        };
+        let kind = quote(relation.kind.as_str());
+        let from = quote(&relation.from);
+        let inference = relation.inference();
+        if undercut.contains(&inference) {
+            let mid = midpoint(&inference);
+            let _ = writeln!(
+                out,
+                "  {mid} [shape=point, width=0.08, color=\"#a06800\", tooltip={}];",
+                quote(&format!("the inference: {inference}"))
+            );
+            let _ = writeln!(out, "  {from} -> {mid} [{style}, arrowhead=none];");
+            let _ = writeln!(out, "  {mid} -> {to} [{style}, label={kind}];");
+        } else {
+            let _ = writeln!(out, "  {from} -> {to} [{style}, label={kind}];");
+        }
     }
     out.push_str("}\n");
     out

@@ -553,7 +553,13 @@ impl<'a> Restore<'a> {
                 let id = self.row_id(&info.name, row)?;
                 for (column, target) in &info.references {
                     if *target == info.name {
-                        if let Some(to) = row.get(column).and_then(Value::as_i64) {
+                        // A reference to an earlier row of the table (an undercut's
+                        // inference) is in by then: kept, as a CHECK may need it.
+                        if let Some(to) = row
+                            .get(column)
+                            .and_then(Value::as_i64)
+                            .filter(|&to| to >= id)
+                        {
                             self.deferred
                                 .push((info.name.clone(), column.clone(), id, to));
                             row.insert(column.clone(), Value::Null);
@@ -611,13 +617,50 @@ impl<'a> Restore<'a> {
         }
     }
 
-    /// Another instance's rows: every id fresh, every reference rewritten.
+    /// Another instance's rows: every id fresh, every reference rewritten. Rows that
+    /// reference rows of their own table (an undercut, its inference) go in generations:
+    /// first those whose references are known here, so that a row already here is
+    /// recognised whole and a CHECK needing the reference holds.
     async fn merge_rows(
+        &mut self,
+        conn: &mut PgConnection,
+        info: &mut TableInfo,
+        mut rows: Vec<Map<String, Value>>,
+    ) -> Result<(), DumpError> {
+        let own: Vec<String> = info
+            .references
+            .iter()
+            .filter(|(_, target)| *target == info.name)
+            .map(|(column, _)| column.clone())
+            .collect();
+        while !rows.is_empty() && !own.is_empty() {
+            let known = self.ids.get(&info.name);
+            let (ready, waiting): (Vec<_>, Vec<_>) = rows.into_iter().partition(|row| {
+                own.iter().all(|column| {
+                    row.get(column)
+                        .and_then(Value::as_i64)
+                        .is_none_or(|to| known.is_some_and(|ids| ids.contains_key(&to)))
+                })
+            });
+            if ready.is_empty() {
+                rows = waiting;
+                break;
+            }
+            self.merge_batch(conn, info, ready).await?;
+            rows = waiting;
+        }
+        self.merge_batch(conn, info, rows).await
+    }
+
+    async fn merge_batch(
         &mut self,
         conn: &mut PgConnection,
         info: &mut TableInfo,
         rows: Vec<Map<String, Value>>,
     ) -> Result<(), DumpError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
         if info.name == "api_tokens" {
             // Another instance's credentials are never valid here.
             self.summary.skipped += rows.len() as u64;
@@ -703,6 +746,12 @@ impl<'a> Restore<'a> {
                 return Err(self.rows_error(&info.name, format!("{column} {value} is not an id")));
             };
             if *target == info.name {
+                // An earlier row of the table already merged is referenced at once (an
+                // undercut's inference: a CHECK needs it); others are linked at the end.
+                if let Some(&here) = self.ids.get(target).and_then(|ids| ids.get(&to)) {
+                    row.insert(column.clone(), Value::from(here));
+                    continue;
+                }
                 self_refs.push((old.unwrap_or_default(), column.clone(), to));
                 row.insert(column.clone(), Value::Null);
                 continue;

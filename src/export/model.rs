@@ -161,7 +161,12 @@ async fn claim_ids(
         r#"with recursive tree (claim_id) as (
                select r.from_claim_id from relations r where r.to_proposal_id = any($1) and r.removed_at is null
                union
-               select r.from_claim_id from tree t join relations r on r.to_claim_id = t.claim_id and r.removed_at is null
+               select r.from_claim_id from tree t
+               join relations r on r.removed_at is null
+                and (r.to_claim_id = t.claim_id
+                     -- undercuts of the inferences the tree's claims make
+                     or r.to_relation_id in (select i.id from relations i
+                                             where i.from_claim_id = t.claim_id and i.removed_at is null))
            )
            select c.id as "id!" from claims c
            where c.hidden_at is null and c.merged_into_id is null
@@ -233,30 +238,65 @@ async fn claims(
         .collect())
 }
 
-/// The relations among the claims and from them to the proposals.
+/// The relations among the claims and from them to the proposals, and the undercuts (by
+/// those claims) of those relations, each naming the inference it undercuts.
 async fn relations(
     db: &PgPool,
     claim_ids: &[i64],
     proposal_ids: &[i64],
 ) -> Result<Vec<Relation>, sqlx::Error> {
-    let mut relations = sqlx::query_as!(
-        Relation,
-        r#"select r.kind as "kind!: RelationKind", f.slug as "from!: String",
-                  coalesce(t.slug::text, 'proposal:' || p.slug::text) as "to!"
+    let rows = sqlx::query!(
+        r#"select r.id, r.kind as "kind!: RelationKind", f.slug as "from!: String",
+                  coalesce(t.slug::text, 'proposal:' || p.slug::text) as "to?", r.to_relation_id
            from relations r
            join claims f on f.id = r.from_claim_id
            left join claims t on t.id = r.to_claim_id
            left join proposals p on p.id = r.to_proposal_id
            where r.removed_at is null and r.from_claim_id = any($1)
-             and (r.to_claim_id = any($1) or r.to_proposal_id = any($2))"#,
+             and (r.to_claim_id = any($1) or r.to_proposal_id = any($2) or r.to_relation_id is not null)"#,
         claim_ids,
         proposal_ids
     )
     .fetch_all(db)
     .await?;
-    // By kind as spelled, then from and to: the order exports have always had.
-    relations
-        .sort_by(|a, b| (a.kind.as_str(), &a.from, &a.to).cmp(&(b.kind.as_str(), &b.from, &b.to)));
+    // An undercut is included when what it undercuts is: resolve them outwards.
+    let mut named: BTreeMap<i64, Relation> = BTreeMap::new();
+    loop {
+        let before = named.len();
+        for row in &rows {
+            if named.contains_key(&row.id) {
+                continue;
+            }
+            let to = match (&row.to, row.to_relation_id) {
+                (Some(node), _) => RelationTarget::Node(node.clone()),
+                (None, Some(target)) => match named.get(&target) {
+                    Some(inference) => RelationTarget::Inference(Box::new(inference.inference())),
+                    None => continue,
+                },
+                (None, None) => continue,
+            };
+            let relation = Relation {
+                kind: row.kind,
+                from: row.from.clone(),
+                to,
+            };
+            named.insert(row.id, relation);
+        }
+        if named.len() == before {
+            break;
+        }
+    }
+    let mut relations: Vec<Relation> = named.into_values().collect();
+    // By kind as spelled, then from and to: the order exports have always had (an
+    // undercut after what it undercuts, which the importers rely on).
+    relations.sort_by(|a, b| {
+        (a.kind.as_str(), a.to.depth(), &a.from, &a.to).cmp(&(
+            b.kind.as_str(),
+            b.to.depth(),
+            &b.from,
+            &b.to,
+        ))
+    });
     Ok(relations)
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::model::MapDocument;
+use super::model::{MapDocument, Relation};
 use crate::map_svg::{self, MapEdge, MapNode, NodeKind};
 
 pub fn write(doc: &MapDocument) -> String {
@@ -26,7 +26,8 @@ pub fn write(doc: &MapDocument) -> String {
     while !frontier.is_empty() {
         depth += 1;
         let mut next = HashSet::new();
-        for relation in doc.relations.iter().filter(|r| frontier.contains(&r.to)) {
+        let reached = |r: &&Relation| frontier.contains(r.drawn_to());
+        for relation in doc.relations.iter().filter(reached) {
             if index.contains_key(&relation.from) {
                 continue;
             }
@@ -51,7 +52,7 @@ pub fn write(doc: &MapDocument) -> String {
         .filter_map(|r| {
             Some(MapEdge {
                 from: *index.get(&r.from)?,
-                to: *index.get(&r.to)?,
+                to: *index.get(r.drawn_to())?,
                 kind: r.kind,
             })
         })

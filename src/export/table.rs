@@ -5,7 +5,7 @@
 //! cell a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`, a tab
 //! or a carriage return) is written with a leading `'`.
 
-use super::model::MapDocument;
+use super::model::{MapDocument, RelationTarget};
 
 pub const HEADER: [&str; 10] = [
     "claim",
@@ -105,19 +105,26 @@ pub fn write_relations(doc: &MapDocument, base: &str) -> Result<String, csv::Err
     for relation in &doc.relations {
         let from = doc.claim(&relation.from).map_or("", |c| c.text.as_str());
         let from_url = format!("{base}/claims/{}", relation.from);
-        let (to, to_url) = match relation.to_proposal() {
-            Some(slug) => (
-                doc.proposal(slug).map_or("", |p| p.title.as_str()),
+        let (to, to_url) = match (&relation.to, relation.to_proposal()) {
+            (_, Some(slug)) => (
+                doc.proposal(slug)
+                    .map_or("", |p| p.title.as_str())
+                    .to_owned(),
                 format!("{base}/proposals/{slug}"),
             ),
-            None => (
-                doc.claim(&relation.to).map_or("", |c| c.text.as_str()),
-                format!("{base}/claims/{}", relation.to),
+            (RelationTarget::Node(slug), None) => (
+                doc.claim(slug).map_or("", |c| c.text.as_str()).to_owned(),
+                format!("{base}/claims/{slug}"),
+            ),
+            // An undercut's target is an inference, shown on its premise's page.
+            (RelationTarget::Inference(inference), None) => (
+                format!("the inference: {inference}"),
+                format!("{base}/claims/{}", inference.from),
             ),
         };
         row(
             &mut out,
-            [relation.kind.as_str(), from, &from_url, to, &to_url],
+            [relation.kind.as_str(), from, &from_url, &to, &to_url],
         )?;
     }
     finish(out)

@@ -39,6 +39,9 @@ pub(super) struct Quote {
 pub(super) enum Target {
     Claim(usize),
     Proposal(usize),
+    /// An inference: an earlier support or attack (an index into the plan's relations),
+    /// which only undercuts target.
+    Relation(usize),
 }
 
 /// The whole synthetic map, with objects referring to each other by index.
@@ -257,6 +260,7 @@ fn plan_claims(p: &mut Plan, rng: &mut StdRng, tag: &str, unit: Unit) {
 /// unit) and the claims that show the tensions its proposals raise.
 fn plan_relations(p: &mut Plan, rng: &mut StdRng, unit: Unit) {
     let claim0 = unit.claim0;
+    let relation0 = p.relations.len();
     let mut links = HashSet::new();
     let mut link = |p: &mut Plan, kind: RelationKind, from: usize, to: Target| {
         if to != Target::Claim(from) && links.insert((kind, from, to)) {
@@ -277,12 +281,24 @@ fn plan_relations(p: &mut Plan, rng: &mut StdRng, unit: Unit) {
         }
         // The rest argue about earlier claims: chains that reach the proposals.
         let roll: f64 = rng.random();
+        if roll >= 0.92 {
+            // An undercut denies one of this unit's inferences made by another claim.
+            let inference = relation0 + rng.random_range(0..p.relations.len() - relation0);
+            let (kind, premise, _) = p.relations[inference];
+            if kind != RelationKind::Undercuts && premise != from {
+                link(
+                    p,
+                    RelationKind::Undercuts,
+                    from,
+                    Target::Relation(inference),
+                );
+                continue;
+            }
+        }
         let kind = if roll < 0.68 {
             RelationKind::Supports
-        } else if roll < 0.92 {
-            RelationKind::Attacks
         } else {
-            RelationKind::Undercuts
+            RelationKind::Attacks
         };
         let target = if unit.number > 0 && rng.random_bool(0.04) {
             claim0 - CLAIMS + rng.random_range(0..CLAIMS)

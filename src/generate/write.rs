@@ -248,26 +248,40 @@ async fn write_arguments(
             },
         )
         .await?;
-    let relation_columns = "kind, from_claim_id, to_claim_id, to_proposal_id";
-    let relations = w
-        .objects(
-            "relations",
-            relation_columns,
-            ObjectKind::Relation,
-            &p.relations,
-            |r, x| {
-                let (to_claim, to_proposal) = match x.2 {
-                    Target::Claim(c) => (Some(claims[c]), None),
-                    Target::Proposal(p) => (None, Some(proposals[p])),
-                };
-                r.text(x.0.as_str())
-                    .value(claims[x.1])
-                    .opt_value(to_claim)
-                    .opt_value(to_proposal);
-                (&p.claims[x.1].0, None)
-            },
-        )
-        .await?;
+    // Supports and attacks first, then the undercuts naming them by id.
+    let (inferences, undercuts): (Vec<_>, Vec<_>) = p
+        .relations
+        .iter()
+        .enumerate()
+        .partition(|(_, r)| !matches!(r.2, Target::Relation(_)));
+    let relation_columns = "kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id";
+    let mut relation_ids = HashMap::new();
+    let mut relations = 0;
+    for batch in [inferences, undercuts] {
+        let ids = w
+            .objects(
+                "relations",
+                relation_columns,
+                ObjectKind::Relation,
+                &batch,
+                |r, (_, x)| {
+                    let (to_claim, to_proposal, to_relation) = match x.2 {
+                        Target::Claim(c) => (Some(claims[c]), None, None),
+                        Target::Proposal(p) => (None, Some(proposals[p]), None),
+                        Target::Relation(i) => (None, None, Some(relation_ids[&i])),
+                    };
+                    r.text(x.0.as_str())
+                        .value(claims[x.1])
+                        .opt_value(to_claim)
+                        .opt_value(to_proposal)
+                        .opt_value(to_relation);
+                    (&p.claims[x.1].0, None)
+                },
+            )
+            .await?;
+        relations += ids.len();
+        relation_ids.extend(batch.iter().map(|(i, _)| *i).zip(ids));
+    }
     let evidence_columns = "proposal_tension_id, claim_id, pole";
     let evidence = w
         .links("tension_evidence", evidence_columns, &p.evidence, |r, e| {
@@ -298,7 +312,7 @@ async fn write_arguments(
 
     s.claims = claims.len();
     s.quotes = quotes.len();
-    s.relations = relations.len();
+    s.relations = relations;
     s.evidence = evidence;
     s.annotations = annotations.len();
     Ok(())
@@ -465,8 +479,11 @@ async fn load(
     } else {
         ""
     };
+    // Dropped at once, so a table can be loaded in more than one batch (undercuts after
+    // the relations they undercut).
     sqlx::raw_sql(&format!(
-        "insert into {table} ({columns}) {overriding} select {columns} from {staging}"
+        "insert into {table} ({columns}) {overriding} select {columns} from {staging};
+         drop table {staging}"
     ))
     .execute(&mut *conn)
     .await?;

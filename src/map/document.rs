@@ -145,20 +145,127 @@ pub struct Quote {
 pub struct Relation {
     pub kind: RelationKind,
     pub from: String,
+    /// `"claim-slug"` or `"proposal:slug"`; for an undercut, the inference it undercuts.
+    pub to: RelationTarget,
+}
+
+/// What a relation points at: a claim or proposal, or (for an undercut) an inference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RelationTarget {
     /// `"claim-slug"` or `"proposal:slug"`.
-    pub to: String,
+    Node(String),
+    Inference(Box<Inference>),
+}
+
+/// A relation named by what it relates: `{"kind", "from", "to"}`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    pub kind: RelationKind,
+    pub from: String,
+    pub to: RelationTarget,
+}
+
+impl RelationTarget {
+    /// The claim slug or `proposal:slug`, unless it is an inference.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            RelationTarget::Node(node) => Some(node),
+            RelationTarget::Inference(_) => None,
+        }
+    }
+
+    pub fn inference(&self) -> Option<&Inference> {
+        match self {
+            RelationTarget::Node(_) => None,
+            RelationTarget::Inference(inference) => Some(inference),
+        }
+    }
+
+    /// Calls `f` on every claim or proposal name inside it.
+    pub fn names_mut(&mut self, f: &mut impl FnMut(&mut String)) {
+        match self {
+            RelationTarget::Node(node) => f(node),
+            RelationTarget::Inference(inference) => {
+                f(&mut inference.from);
+                inference.to.names_mut(f);
+            }
+        }
+    }
+
+    /// How many undercuts deep the target is: 0 for a claim or proposal.
+    pub fn depth(&self) -> usize {
+        match self {
+            RelationTarget::Node(_) => 0,
+            RelationTarget::Inference(inference) => 1 + inference.to.depth(),
+        }
+    }
+}
+
+impl std::fmt::Display for RelationTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RelationTarget::Node(node) => f.write_str(node),
+            RelationTarget::Inference(inference) => write!(f, "({inference})"),
+        }
+    }
+}
+
+impl std::fmt::Display for Inference {
+    /// `a supports b`, `a attacks proposal:p`, `u undercuts (a supports b)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.from, self.kind, self.to)
+    }
+}
+
+impl Inference {
+    /// Reads back what `Display` writes; None for anything else.
+    pub fn parse(title: &str) -> Option<Inference> {
+        let (from, rest) = title.trim().split_once(' ')?;
+        let (kind, to) = rest.split_once(' ')?;
+        let kind: RelationKind = kind.parse().ok()?;
+        let slug = |s: &str| crate::slug::is_slug(s.strip_prefix("proposal:").unwrap_or(s));
+        let to = match to.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            Some(inner) if kind.targets_relation() => {
+                RelationTarget::Inference(Box::new(Inference::parse(inner)?))
+            }
+            None if !kind.targets_relation() && slug(to) => RelationTarget::Node(to.to_owned()),
+            _ => return None,
+        };
+        crate::slug::is_slug(from).then(|| Inference {
+            kind,
+            from: from.to_owned(),
+            to,
+        })
+    }
 }
 
 impl Relation {
     pub fn to_proposal(&self) -> Option<&str> {
-        self.to.strip_prefix("proposal:")
+        self.to.node()?.strip_prefix("proposal:")
     }
 
     pub fn to_claim(&self) -> Option<&str> {
-        if self.to.starts_with("proposal:") {
-            None
-        } else {
-            Some(&self.to)
+        self.to.node().filter(|to| !to.starts_with("proposal:"))
+    }
+
+    /// Where a box-and-arrow drawing ends the relation's edge: its claim or proposal, or
+    /// for an undercut the premise of the inference it undercuts (beneath which trees list
+    /// it: such drawings have no edges into edges).
+    pub fn drawn_to(&self) -> &str {
+        match &self.to {
+            RelationTarget::Node(node) => node,
+            RelationTarget::Inference(inference) => &inference.from,
+        }
+    }
+
+    /// This relation as an undercut names it.
+    pub fn inference(&self) -> Inference {
+        Inference {
+            kind: self.kind,
+            from: self.from.clone(),
+            to: self.to.clone(),
         }
     }
 }
@@ -201,6 +308,19 @@ impl MapDocument {
 
     /// Relations pointing at `target` ("slug" or "proposal:slug").
     pub fn relations_to<'a>(&'a self, target: &'a str) -> impl Iterator<Item = &'a Relation> + 'a {
-        self.relations.iter().filter(move |r| r.to == target)
+        self.relations
+            .iter()
+            .filter(move |r| r.to.node() == Some(target))
+    }
+
+    /// The undercuts of the inference `relation`.
+    pub fn undercuts_of<'a>(
+        &'a self,
+        relation: &'a Relation,
+    ) -> impl Iterator<Item = &'a Relation> + 'a {
+        let inference = relation.inference();
+        self.relations
+            .iter()
+            .filter(move |r| r.to.inference() == Some(&inference))
     }
 }

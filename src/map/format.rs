@@ -8,7 +8,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use super::document;
-use crate::domain::{ActorKind, ClaimText, Leaning, Pole};
+use crate::domain::{ActorKind, ClaimText, Leaning, Pole, RelationKind};
 use crate::sources::SourceKind;
 
 /// A string with where it sits in its file, so errors can name the line.
@@ -128,8 +128,47 @@ pub struct ClaimDef {
     pub supports: Vec<Located>,
     #[serde(default)]
     pub attacks: Vec<Located>,
+    /// The inferences this claim undercuts.
     #[serde(default)]
-    pub undercuts: Vec<Located>,
+    pub undercuts: Vec<Spanned<InferenceDef>>,
+}
+
+/// An inference (a relation) an undercut names: `{ from = "a", supports = "b" }` is the
+/// inference from claim `a` to what it supports, `b` (a claim or `proposal:SLUG`); with
+/// `attacks` the inference of an attack; with `undercuts` (another such table) an
+/// undercut's. Exactly one of the three.
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an inference: { from = \"premise\", supports = \"conclusion\" } (or attacks = …, or undercuts = { … }); an undercut names the link it denies, not a claim"
+)]
+pub struct InferenceDef {
+    pub from: Located,
+    pub supports: Option<Located>,
+    pub attacks: Option<Located>,
+    pub undercuts: Option<Box<Spanned<InferenceDef>>>,
+}
+
+impl InferenceDef {
+    /// The relation it names, as the map document names relations, or why it names none.
+    pub fn key(&self) -> Result<document::Inference, String> {
+        let from = self.from.get_ref().clone();
+        let node = |to: &Located| document::RelationTarget::Node(to.get_ref().clone());
+        let (kind, to) = match (&self.supports, &self.attacks, &self.undercuts) {
+            (Some(to), None, None) => (RelationKind::Supports, node(to)),
+            (None, Some(to), None) => (RelationKind::Attacks, node(to)),
+            (None, None, Some(inner)) => (
+                RelationKind::Undercuts,
+                document::RelationTarget::Inference(Box::new(inner.get_ref().key()?)),
+            ),
+            _ => {
+                return Err(format!(
+                    "name the inference from {from:?} with exactly one of supports, attacks or undercuts"
+                ));
+            }
+        };
+        Ok(document::Inference { kind, from, to })
+    }
 }
 
 /// One of a claim's quotes: the exact words, or `{ text = "...", primary = true }` to mark

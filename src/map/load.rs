@@ -15,7 +15,7 @@ use super::format::{
     ActorDef, ClaimDef, ClaimsFile, DebateDef, Located, MapFile, ProposalDef, TensionDef, to_date,
 };
 use super::quotes::locate;
-use super::store::{DefinitionIds, LoadSummary, Store};
+use super::store::{DefinitionIds, LoadSummary, Store, To};
 use crate::domain::RelationKind;
 use crate::slug::is_slug;
 use crate::sources::{ImportError, SourceInput, import_source};
@@ -207,9 +207,11 @@ pub async fn load_map(conn: &mut PgConnection, dir: &Path) -> Result<LoadSummary
             )
             .await?;
     }
+    let mut relations = HashMap::new();
     for claim in claim_files.iter().flat_map(|f| &f.value.claims) {
-        link_claim(&mut store, claim, &claims, &ids.proposals).await?;
+        link_claim(&mut store, claim, &claims, &ids.proposals, &mut relations).await?;
     }
+    link_undercuts(&mut store, &claim_files, &claims, &mut relations).await?;
     for raise in &m.raises {
         let link = store
             .raise(
@@ -385,12 +387,14 @@ async fn claims_of_source(
     Ok(written)
 }
 
-/// Writes a claim's tags and its relations to claims and proposals.
+/// Writes a claim's tags and its relations to claims and proposals, noting each
+/// relation's id under the name an undercut gives it.
 async fn link_claim(
     store: &mut Store<'_>,
     claim: &ClaimDef,
     claims: &HashMap<String, i64>,
     proposals: &HashMap<String, i64>,
+    relations: &mut HashMap<document::Inference, i64>,
 ) -> Result<(), sqlx::Error> {
     let from = claims[claim.slug.get_ref()];
     let tags: Vec<&str> = claim.tags.iter().map(|t| t.get_ref().as_str()).collect();
@@ -398,15 +402,54 @@ async fn link_claim(
     for (kind, targets) in [
         (RelationKind::Supports, &claim.supports),
         (RelationKind::Attacks, &claim.attacks),
-        (RelationKind::Undercuts, &claim.undercuts),
     ] {
         for target in targets {
-            let (to_claim, to_proposal) = match target.get_ref().strip_prefix("proposal:") {
-                Some(slug) => (None, Some(proposals[slug])),
-                None => (Some(claims[target.get_ref()]), None),
+            let to = match target.get_ref().strip_prefix("proposal:") {
+                Some(slug) => To::Proposal(proposals[slug]),
+                None => To::Claim(claims[target.get_ref()]),
             };
-            store.relation(kind, from, to_claim, to_proposal).await?;
+            let id = store.relation(kind, from, to).await?;
+            let key = document::Inference {
+                kind,
+                from: claim.slug.get_ref().clone(),
+                to: document::RelationTarget::Node(target.get_ref().clone()),
+            };
+            relations.insert(key, id);
         }
+    }
+    Ok(())
+}
+
+/// Writes the undercuts, after every support and attack and shallowest first, so that
+/// each names a relation already written (check_references made sure the map makes it).
+async fn link_undercuts(
+    store: &mut Store<'_>,
+    claim_files: &[LoadedFile<ClaimsFile>],
+    claims: &HashMap<String, i64>,
+    relations: &mut HashMap<document::Inference, i64>,
+) -> Result<(), sqlx::Error> {
+    let mut undercuts: Vec<document::Inference> = claim_files
+        .iter()
+        .flat_map(|file| &file.value.claims)
+        .flat_map(|claim| {
+            claim.undercuts.iter().filter_map(|u| {
+                Some(document::Inference {
+                    kind: RelationKind::Undercuts,
+                    from: claim.slug.get_ref().clone(),
+                    to: document::RelationTarget::Inference(Box::new(u.get_ref().key().ok()?)),
+                })
+            })
+        })
+        .collect();
+    undercuts.sort_by_key(|key| key.to.depth());
+    for key in undercuts {
+        let Some(target) = key.to.inference().and_then(|of| relations.get(of)) else {
+            continue;
+        };
+        let id = store
+            .relation(key.kind, claims[&key.from], To::Relation(*target))
+            .await?;
+        relations.insert(key, id);
     }
     Ok(())
 }
@@ -491,6 +534,7 @@ fn check_references(
             }
         }
     }
+    let relations = declared_relations(claim_files);
     let mut source_slugs = HashSet::new();
     for file in claim_files {
         let in_file = |at: &Located, message: String| file.problem(at, message);
@@ -512,12 +556,11 @@ fn check_references(
         }
         for claim in &file.value.claims {
             check_claim(claim, &in_file, &actors, &proposals, problems);
-            for target in claim
-                .supports
-                .iter()
-                .chain(&claim.attacks)
-                .chain(&claim.undercuts)
-                .filter(|t| !t.get_ref().starts_with("proposal:") && !claims.contains(t.get_ref()))
+            check_undercuts(claim, &in_file, &claims, &relations, problems);
+            for target in
+                claim.supports.iter().chain(&claim.attacks).filter(|t| {
+                    !t.get_ref().starts_with("proposal:") && !claims.contains(t.get_ref())
+                })
             {
                 outside.push(Outside::at(target, file.locate(), problems));
             }
@@ -628,12 +671,7 @@ fn check_claim(
             ));
         }
     }
-    for target in claim
-        .supports
-        .iter()
-        .chain(&claim.attacks)
-        .chain(&claim.undercuts)
-    {
+    for target in claim.supports.iter().chain(&claim.attacks) {
         match target.get_ref().strip_prefix("proposal:") {
             Some(slug) if !proposals.contains(slug) => {
                 problems.push(problem(
@@ -649,6 +687,70 @@ fn check_claim(
             None => {}
         }
     }
+}
+
+/// Checks a claim's undercuts: each names, with exactly one of supports, attacks or
+/// undercuts, a relation a claims file of the map makes, and not one of its own.
+fn check_undercuts(
+    claim: &ClaimDef,
+    problem: &impl Fn(&Located, String) -> Problem,
+    claims: &HashSet<String>,
+    relations: &HashSet<document::Inference>,
+    problems: &mut Vec<Problem>,
+) {
+    for undercut in &claim.undercuts {
+        let at = &undercut.get_ref().from;
+        let key = match undercut.get_ref().key() {
+            Ok(key) => key,
+            Err(message) => {
+                problems.push(problem(at, message));
+                continue;
+            }
+        };
+        let message = if key.from == *claim.slug.get_ref() {
+            "a claim cannot undercut its own inference".to_owned()
+        } else if relations.contains(&key) {
+            continue;
+        } else if !claims.contains(&key.from) {
+            format!("no claim in the map has the slug {:?}", key.from)
+        } else {
+            format!(
+                "no such inference in the map to undercut: {key} (an undercut names a relation a claims file makes)"
+            )
+        };
+        problems.push(problem(at, message));
+    }
+}
+
+/// Every relation the claims files make, as the map names them (undercuts included, so
+/// an undercut can name another).
+fn declared_relations(claim_files: &[LoadedFile<ClaimsFile>]) -> HashSet<document::Inference> {
+    let mut relations = HashSet::new();
+    for claim in claim_files.iter().flat_map(|f| &f.value.claims) {
+        let from = claim.slug.get_ref();
+        for (kind, targets) in [
+            (RelationKind::Supports, &claim.supports),
+            (RelationKind::Attacks, &claim.attacks),
+        ] {
+            for to in targets {
+                relations.insert(document::Inference {
+                    kind,
+                    from: from.clone(),
+                    to: document::RelationTarget::Node(to.get_ref().clone()),
+                });
+            }
+        }
+        for undercut in &claim.undercuts {
+            if let Ok(of) = undercut.get_ref().key() {
+                relations.insert(document::Inference {
+                    kind: RelationKind::Undercuts,
+                    from: from.clone(),
+                    to: document::RelationTarget::Inference(Box::new(of)),
+                });
+            }
+        }
+    }
+    relations
 }
 
 /// Refuses a source file outside the map folder (`../../etc/hostname`, an absolute path,

@@ -464,48 +464,51 @@ impl Store<'_> {
         Ok(())
     }
 
+    /// Makes the relation unless it exists (live or retired); returns its id.
     pub async fn relation(
         &mut self,
         kind: RelationKind,
         from: i64,
-        to_claim: Option<i64>,
-        to_proposal: Option<i64>,
-    ) -> Result<(), sqlx::Error> {
-        let inserted = match (to_claim, to_proposal) {
-            (Some(to), _) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_claim_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_claim_id) where to_claim_id is not null do nothing
-                     returning id",
-                    kind.as_str(),
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
-            (None, to) => {
-                sqlx::query_scalar!(
-                    "insert into relations (kind, from_claim_id, to_proposal_id) values ($1, $2, $3)
-                     on conflict (from_claim_id, kind, to_proposal_id) where to_proposal_id is not null do nothing
-                     returning id",
-                    kind.as_str(),
-                    from,
-                    to
-                )
-                .fetch_optional(&mut *self.conn)
-                .await?
-            }
+        to: To,
+    ) -> Result<i64, sqlx::Error> {
+        let (to_claim, to_proposal, to_relation) = to.columns();
+        let inserted = sqlx::query_scalar!(
+            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id)
+             values ($1, $2, $3, $4, $5)
+             on conflict do nothing
+             returning id",
+            kind.as_str(),
+            from,
+            to_claim,
+            to_proposal,
+            to_relation
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        let Some(id) = inserted else {
+            return sqlx::query_scalar!(
+                "select id from relations
+                 where kind = $1 and from_claim_id = $2 and to_claim_id is not distinct from $3
+                   and to_proposal_id is not distinct from $4 and to_relation_id is not distinct from $5",
+                kind.as_str(),
+                from,
+                to_claim,
+                to_proposal,
+                to_relation
+            )
+            .fetch_one(&mut *self.conn)
+            .await;
         };
-        if let Some(id) = inserted {
-            self.summary.links_added += 1;
-            let after = json!({ "kind": kind, "from_claim_id": from, "to_claim_id": to_claim, "to_proposal_id": to_proposal });
-            Revision::new(ObjectKind::Relation, id, RevisionAction::Create)
-                .after(after)
-                .record(self.conn)
-                .await?;
-        }
-        Ok(())
+        self.summary.links_added += 1;
+        let after = json!({
+            "kind": kind, "from_claim_id": from, "to_claim_id": to_claim,
+            "to_proposal_id": to_proposal, "to_relation_id": to_relation,
+        });
+        Revision::new(ObjectKind::Relation, id, RevisionAction::Create)
+            .after(after)
+            .record(self.conn)
+            .await?;
+        Ok(id)
     }
 
     pub async fn raise(
@@ -576,5 +579,32 @@ impl Store<'_> {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// What a relation the store writes points at: a claim, a proposal, or (an undercut) a
+/// relation, by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    Claim(i64),
+    Proposal(i64),
+    Relation(i64),
+}
+
+impl To {
+    /// The `to_claim_id`, `to_proposal_id` and `to_relation_id` columns.
+    pub fn columns(self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        match self {
+            To::Claim(id) => (Some(id), None, None),
+            To::Proposal(id) => (None, Some(id), None),
+            To::Relation(id) => (None, None, Some(id)),
+        }
+    }
+
+    pub fn relation(self) -> Option<i64> {
+        match self {
+            To::Relation(id) => Some(id),
+            _ => None,
+        }
     }
 }

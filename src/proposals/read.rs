@@ -44,7 +44,16 @@ pub(crate) async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTre
                from relations r where r.to_proposal_id = $1 and r.removed_at is null
                union
                select r.from_claim_id, t.claim_id, r.kind, t.depth + 1
-               from tree t join relations r on r.to_claim_id = t.claim_id and r.removed_at is null
+               from tree t
+               join relations r on r.removed_at is null
+                and (r.to_claim_id = t.claim_id
+                     -- an undercut of the inference on this branch (from the claim to
+                     -- what it bears on above it) sits beneath the claim
+                     or r.to_relation_id in (
+                         select i.id from relations i
+                         where i.from_claim_id = t.claim_id and i.kind = t.kind and i.removed_at is null
+                           and (i.to_claim_id = t.target_claim_id
+                                or t.target_claim_id is null and i.to_proposal_id = $1)))
                where t.depth < $2
            )
            select distinct t.claim_id as "claim_id!", t.target_claim_id, t.kind as "kind!: RelationKind",

@@ -11,7 +11,8 @@ use crate::views::{Balance, ClaimItem, Standings};
 /// Rebuttal chains deeper than this are cut (and said to be).
 pub const MAX_DEPTH: usize = 8;
 
-/// A relation in the tree: `from` supports, attacks or undercuts `to` (None: the proposal).
+/// A relation in the tree: `from` supports or attacks `to` (None: the proposal), or
+/// undercuts the inference from `to` to what `to` bears on above it in the tree.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TreeEdge {
     pub from: i64,

@@ -1,10 +1,12 @@
 //! What a relation points at, named the way a person names it: by its words. A target
 //! field takes a claim's or proposal's words (or, from a link that fixes it, its slug or
 //! `proposal:SLUG`); the words are searched over visible claims and proposals, server-side,
-//! so choosing works without JavaScript.
+//! so choosing works without JavaScript. An undercut's target is an inference (another
+//! relation), named `relation:ID`.
 
 use sqlx::PgConnection;
 
+use crate::domain::RelationKind;
 use crate::{Error, Result};
 
 /// What a relation points at.
@@ -12,20 +14,48 @@ use crate::{Error, Result};
 pub(crate) enum Target {
     Claim(i64),
     Proposal(i64),
+    /// A live relation between visible claims (or to a visible proposal): an inference,
+    /// which only an undercut targets.
+    Relation(i64),
 }
 
 impl Target {
     pub(crate) fn claim(&self) -> Option<i64> {
         match self {
             Target::Claim(id) => Some(*id),
-            Target::Proposal(_) => None,
+            _ => None,
         }
     }
 
     pub(crate) fn proposal(&self) -> Option<i64> {
         match self {
             Target::Proposal(id) => Some(*id),
-            Target::Claim(_) => None,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn relation(&self) -> Option<i64> {
+        match self {
+            Target::Relation(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Refuses a target the relation `kind` cannot have, for the field `field`: an
+    /// undercut targets an inference, a support or attack a claim or proposal.
+    pub(crate) fn check(&self, kind: RelationKind, field: &str) -> Result<()> {
+        match (kind.targets_relation(), self.relation().is_some()) {
+            (true, false) => Err(Error::invalid(
+                field,
+                "an undercut names the inference it denies (relation:ID, the link from a premise to what it supports or attacks), not a claim or proposal",
+            )),
+            (false, true) => Err(Error::invalid(
+                field,
+                format!(
+                    "a claim {kind} a claim or proposal; only an undercut targets an inference"
+                ),
+            )),
+            _ => Ok(()),
         }
     }
 }
@@ -91,8 +121,8 @@ pub(crate) async fn matches(conn: &mut PgConnection, words: &str) -> Result<Vec<
         .collect())
 }
 
-/// The claim or proposal `name` names, for the field `field`: `proposal:SLUG`, a claim's
-/// slug (or `/claims/SLUG`), or its words. Words matching one claim or proposal (or one
+/// The claim, proposal or inference `name` names, for the field `field`: `relation:ID`,
+/// `proposal:SLUG`, a claim's slug (or `/claims/SLUG`), or its words. Words matching one claim or proposal (or one
 /// exactly) name it; none, or several, are a 422 saying so (the form then offers the
 /// matches to choose from). Returns the target and its exact name.
 pub(crate) async fn resolve(
@@ -106,6 +136,10 @@ pub(crate) async fn resolve(
             field,
             "name the claim or proposal (a few of its words)",
         ));
+    }
+    if let Some(id) = name.strip_prefix("relation:") {
+        let id = inference_id(conn, id, field).await?;
+        return Ok((Target::Relation(id), format!("relation:{id}")));
     }
     if let Some(slug) = name.strip_prefix("proposal:") {
         let id = crate::claims::write::proposal_id(conn, slug.trim(), field).await?;
@@ -144,6 +178,27 @@ pub(crate) async fn resolve(
             ),
         )),
     }
+}
+
+/// The live relation `id` (as written after `relation:`) between visible claims, or
+/// from a visible claim to a visible proposal or another such relation: an inference an
+/// undercut may name.
+async fn inference_id(conn: &mut PgConnection, id: &str, field: &str) -> Result<i64> {
+    let unknown = || Error::invalid(field, format!("no live relation has the id {id:?}"));
+    let id: i64 = id.trim().parse().map_err(|_| unknown())?;
+    sqlx::query_scalar!(
+        "select r.id from relations r
+         join claims f on f.id = r.from_claim_id and f.hidden_at is null
+         left join claims t on t.id = r.to_claim_id
+         left join proposals p on p.id = r.to_proposal_id
+         where r.id = $1 and r.removed_at is null
+           and (t.hidden_at is null and t.id is not null or p.hidden_at is null and p.id is not null
+                or r.to_relation_id is not null)",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(unknown)
 }
 
 /// The text of the claim or proposal `name` names exactly (a claim's slug, or

@@ -19,7 +19,8 @@ pub struct NewRelation {
     /// "supports", "attacks" or "undercuts".
     pub kind: String,
     /// What it bears on: a claim's or proposal's words (matching one of them), a
-    /// claim's slug, or "proposal:SLUG".
+    /// claim's slug, or "proposal:SLUG"; for an undercut, the inference it denies:
+    /// "relation:ID" (the id of the support, attack or undercut it undercuts).
     pub to: String,
 }
 
@@ -34,20 +35,26 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
     }
     let from = claim_id(conn, from_slug, "from").await?;
     let (target, to_name) = resolve(conn, &new.to, "to").await?;
+    target.check(kind, "to")?;
     let to_name = to_name.as_str();
     if target.claim() == Some(from) {
         return Err(Error::invalid("to", "a claim cannot relate to itself"));
+    }
+    if let Some(relation) = target.relation() {
+        own_inference(conn, from, relation).await?;
     }
     let after = json!({ "from": from_slug, "kind": kind, "to": to_name });
 
     let existing = sqlx::query!(
         r#"select id, removed_at is not null as "retired!" from relations
            where from_claim_id = $1 and kind = $2
-             and to_claim_id is not distinct from $3 and to_proposal_id is not distinct from $4"#,
+             and to_claim_id is not distinct from $3 and to_proposal_id is not distinct from $4
+             and to_relation_id is not distinct from $5"#,
         from,
         kind.as_str(),
         target.claim(),
-        target.proposal()
+        target.proposal(),
+        target.relation()
     )
     .fetch_optional(&mut *conn)
     .await?;
@@ -64,12 +71,13 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
             row.id
         }
         None => sqlx::query_scalar!(
-            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, created_by)
-             values ($1, $2, $3, $4, $5) on conflict do nothing returning id",
+            "insert into relations (kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id, created_by)
+             values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id",
             kind.as_str(),
             from,
             target.claim(),
             target.proposal(),
+            target.relation(),
             user.id
         )
         .fetch_optional(&mut *conn)
@@ -85,6 +93,24 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
         .record(conn)
         .await?;
     Ok(id)
+}
+
+/// Refuses a claim undercutting its own inference: to take back its own support or
+/// attack, a claim's author retires it.
+pub(crate) async fn own_inference(conn: &mut PgConnection, from: i64, relation: i64) -> Result<()> {
+    let premise = sqlx::query_scalar!(
+        "select from_claim_id from relations where id = $1",
+        relation
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if premise == from {
+        return Err(Error::invalid(
+            "to",
+            "a claim cannot undercut its own inference (retire the relation instead)",
+        ));
+    }
+    Ok(())
 }
 
 /// The 409 for a relation that already holds.
@@ -108,7 +134,7 @@ async fn hold(conn: &mut PgConnection, user: &User, id: i64, change: &str) -> Re
     let relation = sqlx::query!(
         r#"select r.kind as "kind: RelationKind", r.created_by, r.removed_at is not null as "retired!",
                   f.hidden_at is not null as "hidden!", f.slug::text as "from!",
-                  coalesce(c.slug::text, 'proposal:' || p.slug::text) as "to!"
+                  coalesce(c.slug::text, 'proposal:' || p.slug::text, 'relation:' || r.to_relation_id) as "to!"
            from relations r
            join claims f on f.id = r.from_claim_id
            left join claims c on c.id = r.to_claim_id
@@ -202,11 +228,18 @@ pub async fn retype(
     if held.kind == kind {
         return Ok(());
     }
+    if held.kind.targets_relation() != kind.targets_relation() {
+        return Err(Error::invalid(
+            "kind",
+            "an undercut targets an inference and a support or attack a claim or proposal: retire this relation and add the other kind instead",
+        ));
+    }
     let changed = sqlx::query_scalar!(
         "update relations r set kind = $2 where r.id = $1 and not exists (
              select 1 from relations o where o.id <> r.id and o.from_claim_id = r.from_claim_id and o.kind = $2
                  and o.to_claim_id is not distinct from r.to_claim_id
-                 and o.to_proposal_id is not distinct from r.to_proposal_id)
+                 and o.to_proposal_id is not distinct from r.to_proposal_id
+                 and o.to_relation_id is not distinct from r.to_relation_id)
          returning r.id",
         id,
         kind.as_str()

@@ -4,11 +4,10 @@
 pub(crate) mod flash;
 pub(crate) mod form;
 
-use std::collections::BTreeMap;
-
 use sqlx::PgExecutor;
 
-use crate::standing::{Framework, Standing, StandingLabel};
+use crate::domain::RelationKind;
+use crate::standing::{self, Framework, Relation, Standing, StandingLabel, Target};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -56,46 +55,68 @@ impl Crumb {
     }
 }
 
-/// Every visible claim's standing, computed over all attack and undercut relations
-/// between visible claims: two queries whatever the page.
+/// Every visible claim's standing, and whether each live relation between visible
+/// claims (or to a proposal) still carries its inference, computed over all supports,
+/// attacks and undercuts: two queries whatever the page.
 #[derive(Debug, Clone, Default)]
-pub struct Standings(BTreeMap<i64, Standing>);
+pub struct Standings(standing::Standings);
 
 impl Standings {
     pub async fn load(db: impl PgExecutor<'_> + Copy) -> Result<Self, sqlx::Error> {
         let claims = sqlx::query_scalar!("select id from claims where hidden_at is null")
             .fetch_all(db)
             .await?;
-        let attacks = sqlx::query!(
-            r#"select r.from_claim_id, r.to_claim_id as "to_claim_id!"
+        let rows = sqlx::query!(
+            r#"select r.id, r.kind as "kind: RelationKind", r.from_claim_id, r.to_claim_id, r.to_relation_id
                from relations r
                join claims f on f.id = r.from_claim_id and f.hidden_at is null
-               join claims t on t.id = r.to_claim_id and t.hidden_at is null
-               where r.kind in ('attacks', 'undercuts') and r.removed_at is null"#
+               left join claims t on t.id = r.to_claim_id
+               left join proposals p on p.id = r.to_proposal_id
+               where r.removed_at is null
+                 and (t.hidden_at is null and r.to_claim_id is not null
+                      or p.hidden_at is null and r.to_proposal_id is not null
+                      or r.to_relation_id is not null)"#
         )
         .fetch_all(db)
         .await?;
-        let framework = Framework::new(
-            claims,
-            attacks
-                .into_iter()
-                .map(|r| (r.from_claim_id, r.to_claim_id)),
-        );
-        Ok(Self(framework.standings()))
+        let relations = rows.into_iter().map(|r| Relation {
+            id: r.id,
+            from: r.from_claim_id,
+            to: match (r.to_claim_id, r.to_relation_id) {
+                (Some(claim), _) => Target::Claim(claim),
+                (None, Some(relation)) => Target::Relation(relation),
+                (None, None) => Target::Outside,
+            },
+            attacks: r.kind.is_attack(),
+        });
+        // An undercut of a relation that is not live (retired, or between hidden claims)
+        // points outside the framework, which ignores it.
+        Ok(Self(Framework::new(claims, relations).standings()))
     }
 
     pub fn of(&self, claim: i64) -> Option<&Standing> {
-        self.0.get(&claim)
+        self.0.claim(claim)
     }
 
     /// Every visible claim's id.
     pub fn ids(&self) -> impl Iterator<Item = i64> + '_ {
-        self.0.keys().copied()
+        self.0.claims.keys().copied()
     }
 
     pub fn label(&self, claim: i64) -> StandingLabel {
         self.of(claim)
             .map_or(StandingLabel::Stands, Standing::label)
+    }
+
+    /// Whether a relation carries its inference: None when it is not live.
+    pub fn relation(&self, relation: i64) -> Option<&Standing> {
+        self.0.relation(relation)
+    }
+
+    /// "holds", "disabled" or "contested".
+    pub fn relation_label(&self, relation: i64) -> &'static str {
+        self.relation(relation)
+            .map_or("holds", Standing::relation_label)
     }
 }
 

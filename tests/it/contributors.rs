@@ -880,7 +880,7 @@ async fn prepare_api(
             (
                 Method::PATCH,
                 format!("/api/v1/relations/{id}"),
-                json!({ "kind": "undercuts" }),
+                json!({ "kind": "attacks" }),
             )
         }
         "retire relation" => {

@@ -113,6 +113,39 @@ async fn the_map_importers_survive_mutated_exports() {
     }
 }
 
+/// Found by the long round (200 cases): a Kialo file with a NUL in a claim reached
+/// PostgreSQL, which refused it as a database error.
+#[tokio::test]
+async fn a_map_file_with_a_control_character_is_refused_naming_its_line_or_field() {
+    let (db, _) = corpus_database().await;
+    let document = export::load(&db, export::Scope::Debate("2021-white-paper".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let claim = document
+        .claims
+        .iter()
+        .map(|c| c.text.to_string())
+        .find(|t| !t.contains(['"', '\\']))
+        .unwrap();
+    let (head, tail) = claim.split_at(claim.find(' ').unwrap());
+    for (format, control) in [("kialo", "\0"), ("argdown", "\u{1}"), ("json", "\\u0000")] {
+        let file = format
+            .parse::<export::Format>()
+            .unwrap()
+            .write(&document, "http://127.0.0.1");
+        let file = file.replacen(&claim, &format!("{head}{control}{tail}"), 1);
+        assert!(file.contains(control), "{format}: the claim is in the file");
+        let mut tx = db.begin().await.unwrap();
+        let result = export::import::import(&mut tx, "file", &file, format, None).await;
+        tx.rollback().await.unwrap();
+        let message = result.expect_err(format).to_string();
+        assert!(!message.contains("database error"), "{format}: {message}");
+        assert!(message.starts_with("file:"), "{format}: {message}");
+        assert!(message.contains("U+000"), "{format}: {message}");
+    }
+}
+
 #[tokio::test]
 async fn restore_survives_mutated_dumps() {
     let (source, _) = fresh_database().await;

@@ -26,5 +26,6 @@ mod reading;
 mod relations;
 mod roundtrip;
 mod summary;
+mod undercuts;
 mod unseen;
 mod visibility;

@@ -118,7 +118,7 @@ fn edited_map(file: &str, edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     dir
 }
 
-fn line_containing(path: &Path, needle: &str) -> usize {
+pub(crate) fn line_containing(path: &Path, needle: &str) -> usize {
     1 + std::fs::read_to_string(path)
         .unwrap()
         .lines()
@@ -126,7 +126,7 @@ fn line_containing(path: &Path, needle: &str) -> usize {
         .unwrap()
 }
 
-fn run_load_map(database: &str, map: &Path) -> (bool, String) {
+pub(crate) fn run_load_map(database: &str, map: &Path) -> (bool, String) {
     let output = argmap()
         .arg("load-map")
         .arg(map)

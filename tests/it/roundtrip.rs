@@ -353,9 +353,11 @@ async fn the_csv_files_open_in_a_spreadsheet_as_utf8_with_relations_absolute_lin
     for (row, relation) in rows.iter().zip(&doc.relations) {
         assert_eq!(&row[0], relation.kind.as_str());
         assert_eq!(row[2], format!("{base}/claims/{}", relation.from));
-        let to = match relation.to_proposal() {
-            Some(slug) => format!("{base}/proposals/{slug}"),
-            None => format!("{base}/claims/{}", relation.to),
+        let to = match (relation.to_proposal(), relation.to.inference()) {
+            (Some(slug), _) => format!("{base}/proposals/{slug}"),
+            // An undercut's inference is shown on its premise's page.
+            (None, Some(inference)) => format!("{base}/claims/{}", inference.from),
+            (None, None) => format!("{base}/claims/{}", relation.to),
         };
         assert_eq!(row[4], to);
     }

@@ -18,7 +18,10 @@ use super::{
 };
 use crate::domain::{Leaning, RelationKind};
 use crate::export::argdown::{SPECIAL, StatementData};
-use crate::export::model::Relation;
+use crate::export::model::{Inference, Relation, RelationTarget};
+
+/// How the statement stack names an argument for an inference: this, then its title.
+const INFERENCE: &str = "inference:";
 use crate::slug::{is_slug, slugify};
 
 /// The lists of the front matter's `argmap:` block.
@@ -175,6 +178,18 @@ impl Parser<'_> {
         let origin = self.origin;
         let indent = raw.len() - raw.trim_start().len();
         let (relation, rest) = relation_prefix(trimmed);
+        // An argument argmap wrote for an undercut inference, `<a supports b>: words`, its
+        // undercuts nested beneath it.
+        if let Some(inference) = rest
+            .strip_prefix('<')
+            .and_then(|r| r.split_once('>'))
+            .and_then(|(title, _)| Inference::parse(title))
+            .filter(|_| relation.is_none())
+        {
+            self.stack.clear();
+            self.stack.push((indent, format!("{INFERENCE}{inference}")));
+            return Ok(());
+        }
         if rest.starts_with('<') {
             let name = rest.split('>').next().unwrap_or(rest);
             self.parsed.notes.push(format!(
@@ -229,7 +244,24 @@ impl Parser<'_> {
                     "a relation with no statement above it",
                 ));
             };
-            let (from, to) = if incoming {
+            let (from, to) = if let Some(title) = parent.strip_prefix(INFERENCE) {
+                if !incoming || kind != RelationKind::Undercuts {
+                    return Err(parse_error(
+                        origin,
+                        line_no,
+                        "only undercuts (`<_` or `_`) go beneath an argument for an inference",
+                    ));
+                }
+                let inference = Inference::parse(title).expect("parsed when it was stacked");
+                let to = RelationTarget::Inference(Box::new(inference));
+                self.parsed.relations.push(Relation {
+                    kind,
+                    from: slug.clone(),
+                    to,
+                });
+                self.stack.push((indent, key));
+                return Ok(());
+            } else if incoming {
                 (slug.clone(), parent)
             } else {
                 (
@@ -237,6 +269,7 @@ impl Parser<'_> {
                     key.clone(),
                 )
             };
+            let to = RelationTarget::Node(to);
             self.parsed.relations.push(Relation { kind, from, to });
         }
         self.stack.push((indent, key));

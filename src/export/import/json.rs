@@ -6,6 +6,14 @@ use crate::export::model::{self, MapDocument};
 pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
     let doc: MapDocument = serde_json::from_str(text)
         .map_err(|err| super::parse_error(origin, err.line(), err.to_string()))?;
+    // Escapes (`\u0000`) get past the check of the file's characters: the decoded strings
+    // are checked here, each named by its path.
+    let strings: serde_json::Value = serde_json::from_str(text)
+        .map_err(|err| super::parse_error(origin, err.line(), err.to_string()))?;
+    crate::http::input::check_json_document(&strings).map_err(|err| ImportMapError::Invalid {
+        origin: origin.into(),
+        message: err.to_string(),
+    })?;
     if doc.format != model::FORMAT || doc.version != model::VERSION {
         return Err(ImportMapError::Invalid {
             origin: origin.into(),
@@ -103,7 +111,7 @@ mod tests {
         let claim = &parsed.claims[0];
         assert_eq!(claim.actor, Some(Some("ann".to_owned())));
         assert_eq!(claim.quotes[0].anchor, "s1");
-        assert_eq!(parsed.relations[0].to, "proposal:p");
+        assert_eq!(parsed.relations[0].to.to_string(), "proposal:p");
         assert_eq!(parsed.raises[0].note.as_deref(), Some("why"));
         assert_eq!(parsed.raises[0].evidence[0].claim, "c");
         assert!(parsed.notes.is_empty() && parsed.format_lacks.is_none());

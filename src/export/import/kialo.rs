@@ -11,13 +11,14 @@ use super::{
     ImportMapError, ImportedClaim, ImportedMap, ImportedProposal, Named, normalise, parse_error,
 };
 use crate::domain::RelationKind;
-use crate::export::model::Relation;
+use crate::export::model::{Relation, RelationTarget};
 use crate::slug::slugify;
 
 /// What a Kialo file cannot say, reported with every Kialo import.
 pub(super) const LACKS: &str = "Kialo text carries only proposals and claims as pros and cons: \
      no speakers, tags, quotes, sources, tensions or debates came with it (those already here are kept), \
-     and a con arrives as an attack unless an undercut already links the same claims";
+     and Kialo cannot say that a claim undercuts an inference (the link from a pro or con to its parent): \
+     such a con arrives as an attack on that pro or con unless this instance already has the undercut";
 
 /// Parses a Kialo file (pure: the claims and proposals are named by text, looked up later).
 pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapError> {
@@ -93,7 +94,7 @@ pub(super) fn parse(origin: &str, text: &str) -> Result<ImportedMap, ImportMapEr
         parsed.relations.push(Relation {
             kind,
             from: from.clone(),
-            to: parent,
+            to: RelationTarget::Node(parent),
         });
         numbered.insert(number.to_owned(), from);
     }

@@ -16,11 +16,11 @@ use std::fmt;
 
 use sqlx::PgConnection;
 
-use super::model::{self, Evidence, Quote, Relation};
+use super::model::{self, Evidence, Inference, Quote, Relation, RelationTarget};
 use crate::domain::{ClaimText, Leaning, RelationKind};
 use crate::map::LoadSummary;
 use crate::map::quotes::locate;
-use crate::map::store::{DefinitionIds, Store};
+use crate::map::store::{DefinitionIds, Store, To};
 use crate::slug::is_slug;
 
 #[derive(Debug, thiserror::Error)]
@@ -141,7 +141,7 @@ impl ImportedMap {
     pub(crate) fn relation_triples(&self) -> Vec<(String, String, String)> {
         self.relations
             .iter()
-            .map(|r| (r.kind.as_str().to_owned(), r.from.clone(), r.to.clone()))
+            .map(|r| (r.kind.as_str().to_owned(), r.from.clone(), r.to.to_string()))
             .collect()
     }
 }
@@ -160,6 +160,15 @@ pub async fn import(
     format: &str,
     debate: Option<&str>,
 ) -> Result<ImportReport, ImportMapError> {
+    // PostgreSQL cannot store NUL, and other control characters break pages for everyone
+    // (the HTTP guard refuses them in requests; a file is checked here).
+    if let Some((line, c)) = first_control_character(text) {
+        let message = format!(
+            "control character U+{:04X}: a map file holds text only",
+            c as u32
+        );
+        return Err(parse_error(origin, line, message));
+    }
     let parsed = match format {
         "json" => json::parse(origin, text)?,
         "argdown" => argdown::parse(origin, text)?,
@@ -172,6 +181,14 @@ pub async fn import(
         }
     };
     write(conn, origin, parsed, debate).await
+}
+
+/// The line (from 1) and the first character text may not hold, if there is one.
+fn first_control_character(text: &str) -> Option<(usize, char)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let c = line.chars().find(|&c| crate::http::input::forbidden(c))?;
+        Some((index + 1, c))
+    })
 }
 
 /// The write path every format shares.
@@ -287,14 +304,14 @@ async fn resolve_named_by_text(
     if renamed.is_empty() {
         return Ok(());
     }
-    let rename = |key: &mut String| {
+    let mut rename = |key: &mut String| {
         if let Some(new) = renamed.get(key.as_str()) {
             key.clone_from(new);
         }
     };
     for relation in &mut parsed.relations {
         rename(&mut relation.from);
-        rename(&mut relation.to);
+        relation.to.names_mut(&mut rename);
     }
     Ok(())
 }
@@ -608,11 +625,72 @@ impl Writer<'_> {
         }
     }
 
+    /// What a relation's target names in this instance: a claim, a proposal (as
+    /// `proposal:SLUG` or, from Argdown, by its bare slug), or the inference an undercut
+    /// names; None when it is neither in the file nor here.
+    async fn target(&mut self, to: &RelationTarget) -> Result<Option<To>, sqlx::Error> {
+        let node = match to {
+            RelationTarget::Node(node) => node,
+            RelationTarget::Inference(inference) => {
+                return Ok(self.inference(inference).await?.map(To::Relation));
+            }
+        };
+        if let Some(slug) = node.strip_prefix("proposal:") {
+            return Ok(self.id(Kind::Proposal, slug).await?.map(To::Proposal));
+        }
+        Ok(match self.id(Kind::Claim, node).await? {
+            Some(id) => Some(To::Claim(id)),
+            None => self.id(Kind::Proposal, node).await?.map(To::Proposal),
+        })
+    }
+
+    /// The live relation `inference` names, by what it relates (undercuts of undercuts
+    /// followed down to the claim or proposal at the bottom).
+    async fn inference(&mut self, inference: &Inference) -> Result<Option<i64>, sqlx::Error> {
+        let mut chain = vec![inference];
+        let mut bottom = &inference.to;
+        while let RelationTarget::Inference(inner) = bottom {
+            chain.push(inner);
+            bottom = &inner.to;
+        }
+        let Some(mut target) = Box::pin(self.target(bottom)).await? else {
+            return Ok(None);
+        };
+        for link in chain.into_iter().rev() {
+            let Some(from) = self.id(Kind::Claim, &link.from).await? else {
+                return Ok(None);
+            };
+            let (to_claim, to_proposal, to_relation) = target.columns();
+            let found = sqlx::query_scalar!(
+                "select id from relations
+                 where kind = $1 and from_claim_id = $2 and to_claim_id is not distinct from $3
+                   and to_proposal_id is not distinct from $4 and to_relation_id is not distinct from $5
+                   and removed_at is null",
+                link.kind.as_str(),
+                from,
+                to_claim,
+                to_proposal,
+                to_relation
+            )
+            .fetch_optional(&mut *self.store.conn)
+            .await?;
+            match found {
+                Some(id) => target = To::Relation(id),
+                None => return Ok(None),
+            }
+        }
+        Ok(target.relation())
+    }
+
     async fn relations(
         &mut self,
         relations: &[Relation],
         cons_may_be_undercuts: bool,
     ) -> Result<(), sqlx::Error> {
+        // Supports and attacks first, then undercuts from the shallowest: each names an
+        // inference written before it.
+        let mut relations: Vec<&Relation> = relations.iter().collect();
+        relations.sort_by_key(|r| r.to.depth());
         for r in relations {
             let Some(from) = self.id(Kind::Claim, &r.from).await? else {
                 self.notes.push(format!(
@@ -621,22 +699,21 @@ impl Writer<'_> {
                 ));
                 continue;
             };
-            let (to_claim, to_proposal) = match r.to_proposal() {
-                Some(slug) => (None, self.id(Kind::Proposal, slug).await?),
-                None => match self.id(Kind::Claim, &r.to).await? {
-                    Some(id) => (Some(id), None),
-                    // An Argdown reference to a proposal by its bare slug.
-                    None => (None, self.id(Kind::Proposal, &r.to).await?),
-                },
-            };
-            if to_claim.is_none() && to_proposal.is_none() {
+            if r.kind.targets_relation() != r.to.inference().is_some() {
+                self.notes.push(format!(
+                    "relation {} {} {}: argmap's undercuts name the inference they deny (the link from a premise to what it supports or attacks), and only undercuts do, so it was not imported",
+                    r.from, r.kind, r.to
+                ));
+                continue;
+            }
+            let Some(to) = self.target(&r.to).await? else {
                 self.notes.push(format!(
                     "relation {} {} {}: its target is neither in the file nor here",
                     r.from, r.kind, r.to
                 ));
                 continue;
-            }
-            if to_claim == Some(from) {
+            };
+            if to == To::Claim(from) {
                 self.notes.push(format!(
                     "relation {} {} itself: argmap has no self-relations",
                     r.from, r.kind
@@ -644,23 +721,28 @@ impl Writer<'_> {
                 continue;
             }
             let mut kind = r.kind;
-            if let (true, RelationKind::Attacks, Some(to)) = (cons_may_be_undercuts, kind, to_claim)
+            let mut to = to;
+            if let (true, RelationKind::Attacks, To::Claim(premise)) =
+                (cons_may_be_undercuts, kind, to)
             {
+                // Kialo writes an undercut of the inference from a claim to its parent as a
+                // con of that claim: where this instance has that undercut, it is the one.
                 let undercut = sqlx::query_scalar!(
-                    r#"select exists(select 1 from relations where from_claim_id = $1 and to_claim_id = $2
-                                       and kind = 'undercuts' and removed_at is null) as "undercut!""#,
+                    "select i.id from relations u join relations i on i.id = u.to_relation_id
+                     where u.from_claim_id = $1 and u.kind = 'undercuts' and u.removed_at is null
+                       and i.from_claim_id = $2 and i.removed_at is null
+                     order by i.id limit 1",
                     from,
-                    to
+                    premise
                 )
-                .fetch_one(&mut *self.store.conn)
+                .fetch_optional(&mut *self.store.conn)
                 .await?;
-                if undercut {
+                if let Some(inference) = undercut {
                     kind = RelationKind::Undercuts;
+                    to = To::Relation(inference);
                 }
             }
-            self.store
-                .relation(kind, from, to_claim, to_proposal)
-                .await?;
+            self.store.relation(kind, from, to).await?;
         }
         Ok(())
     }

@@ -203,7 +203,9 @@ impl<'a> Map<'a> {
     fn new(all: &'a MapDocument) -> Self {
         let mut to: HashMap<&str, Vec<&Relation>> = HashMap::new();
         for relation in &all.relations {
-            to.entry(relation.to.as_str()).or_default().push(relation);
+            if let Some(target) = relation.to.node() {
+                to.entry(target).or_default().push(relation);
+            }
         }
         Map {
             all,
