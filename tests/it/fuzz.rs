@@ -146,6 +146,39 @@ async fn a_map_file_with_a_control_character_is_refused_naming_its_line_or_field
     }
 }
 
+/// Found by the long round (1,000 cases): an Argdown file whose actor's slug was mangled
+/// reached the database's slug rule as a database error.
+#[tokio::test]
+async fn a_map_file_defining_an_object_by_a_malformed_slug_is_refused_naming_it() {
+    let (db, _) = corpus_database().await;
+    let document = export::load(&db, export::Scope::Debate("2021-white-paper".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    let actor = &document.actors[0].slug;
+    for format in ["argdown", "json"] {
+        let file = format
+            .parse::<export::Format>()
+            .unwrap()
+            .write(&document, "http://127.0.0.1");
+        let mangled = format!("\"{}\"", actor.replace('-', " ").to_uppercase());
+        let file = file.replacen(&format!("\"{actor}\""), &mangled, 1);
+        assert!(
+            file.contains(&mangled),
+            "{format}: the actor is in the file"
+        );
+        let mut tx = db.begin().await.unwrap();
+        let result = export::import::import(&mut tx, "file", &file, format, None).await;
+        tx.rollback().await.unwrap();
+        let message = result.expect_err(format).to_string();
+        assert!(!message.contains("database error"), "{format}: {message}");
+        assert!(
+            message.starts_with("file:") && message.contains(&mangled),
+            "{format}: {message}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn restore_survives_mutated_dumps() {
     let (source, _) = fresh_database().await;

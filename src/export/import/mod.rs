@@ -180,7 +180,52 @@ pub async fn import(
             });
         }
     };
-    write(conn, origin, parsed, debate).await
+    check_slugs(origin, &parsed)?;
+    write(conn, origin, parsed, debate)
+        .await
+        .map_err(|err| breaks_a_rule(origin, err))
+}
+
+/// Every object the file defines must be named by a well-formed slug: the database would
+/// refuse it, as an error nobody could act on.
+fn check_slugs(origin: &str, parsed: &ImportedMap) -> Result<(), ImportMapError> {
+    let defined = (parsed.actors.iter().map(|a| ("actor", &a.slug)))
+        .chain(parsed.debates.iter().map(|d| ("debate", &d.slug)))
+        .chain(parsed.tensions.iter().map(|t| ("tension", &t.slug)))
+        .chain(parsed.sources.iter().map(|s| ("source", &s.slug)))
+        .chain(parsed.proposals.iter().map(|p| ("proposal", &p.slug)));
+    for (kind, slug) in defined {
+        if !is_slug(slug) {
+            return Err(ImportMapError::Invalid {
+                origin: origin.into(),
+                message: format!(
+                    "{kind} {slug:?}: not a slug (lowercase letters and digits in words joined \
+                     by single hyphens, at most 80 characters)"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A value the checks above did not foresee and the schema refuses (a CHECK, a NOT NULL,
+/// a malformed value) is still the file's fault: said as such, with PostgreSQL's words
+/// for the rule, not as a database error.
+fn breaks_a_rule(origin: &str, err: ImportMapError) -> ImportMapError {
+    let ImportMapError::Database(sqlx::Error::Database(db)) = &err else {
+        return err;
+    };
+    let code = db.code().unwrap_or_default();
+    if code.starts_with("22") || code == "23502" || code == "23514" {
+        return ImportMapError::Invalid {
+            origin: origin.into(),
+            message: format!(
+                "a value in the file breaks a rule of the map: {}",
+                db.message()
+            ),
+        };
+    }
+    err
 }
 
 /// The line (from 1) and the first character text may not hold, if there is one.
