@@ -444,7 +444,7 @@ pub fn prepare(input: &SourceInput) -> Result<Prepared, ImportError> {
     let author_name = input
         .author
         .clone()
-        .or_else(|| parsed.detected.author_name.clone())
+        .or_else(|| parsed.detected.author.clone())
         .or_else(|| parsed.detected.handle.clone());
     if author_name
         .as_ref()

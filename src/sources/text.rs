@@ -41,23 +41,12 @@ pub struct Segment {
     pub body: String,
 }
 
-/// What the text itself says about the document; import flags override it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Detected {
-    pub title: Option<String>,
-    pub author_name: Option<String>,
-    pub handle: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    pub published: Option<time::Date>,
-    /// The page's content-type label, lowercased ("press release", "blog post").
-    pub label: Option<String>,
-}
-
 #[derive(Debug, Clone)]
 pub struct CleanedText {
     pub kind: SourceKind,
-    pub detected: Detected,
+    /// What the text itself says about the document: its metadata lines, completed from
+    /// its head, its prose and its speakers; import flags override it.
+    pub detected: metadata::Metadata,
     pub segments: Vec<Segment>,
     /// How many non-blank lines of the raw text were dropped as boilerplate.
     pub dropped_lines: usize,
@@ -85,16 +74,12 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> CleanedText {
     let content_lines = strip_boilerplate(&lines);
     let numbering = Numbering::find(&content_lines);
     let kind = kind.unwrap_or_else(|| detect_kind(&normalized, &content_lines, numbering, &meta));
-    let mut detected = Detected {
-        title: meta.title.clone(),
-        author_name: meta.author.clone(),
+    let mut detected = metadata::Metadata {
         handle: meta.handle.clone().or_else(|| detect_handle(&normalized)),
-        outlet: meta.outlet.clone(),
-        url: meta.url.clone(),
         published: meta
             .published
             .or_else(|| metadata::find_date_in_prose(&head_text(&lines))),
-        label: meta.label.clone(),
+        ..meta
     };
     let segments = match kind {
         SourceKind::Thread => {
@@ -107,10 +92,10 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> CleanedText {
             let (head, body) = read_article_head(&content_lines);
             detected.title = detected.title.or(head.title);
             detected.outlet = detected.outlet.or(head.outlet);
-            detected.author_name = detected.author_name.or(head.author);
+            detected.author = detected.author.or(head.author);
             let segments = segment_article(&paragraph_blocks(&body));
-            if detected.author_name.is_none() {
-                detected.author_name = detect_speaker(&segments);
+            if detected.author.is_none() {
+                detected.author = detect_speaker(&segments);
             }
             segments
         }
@@ -957,7 +942,7 @@ mod tests {
         assert_eq!(parsed.kind, SourceKind::Article);
         assert_eq!(parsed.detected.title.as_deref(), Some("Is reform working?"));
         assert_eq!(parsed.detected.outlet.as_deref(), Some("The Daily Paper"));
-        assert_eq!(parsed.detected.author_name.as_deref(), Some("Jane Smith"));
+        assert_eq!(parsed.detected.author.as_deref(), Some("Jane Smith"));
         let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
         assert_eq!(locators, ["¶1", "People", "¶2"]);
         assert!(

@@ -157,7 +157,7 @@ fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
         parsed.detected.title.as_deref(),
         Some("Are NHS success regimes doomed to fail?")
     );
-    assert_eq!(parsed.detected.author_name.as_deref(), Some("Bob Hudson"));
+    assert_eq!(parsed.detected.author.as_deref(), Some("Bob Hudson"));
     assert_eq!(parsed.detected.outlet.as_deref(), Some("The Guardian"));
     let paragraphs = parsed
         .segments

@@ -6,7 +6,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
-use crate::harness::{TestApp, created_slug, hrefs, location, scalar, select, text_of, texts};
+use crate::harness::{
+    TestApp, Visitor, created_slug, hrefs, location, scalar, select, text_of, texts,
+};
 
 const SOURCE: &str = "a-curly-source";
 
@@ -251,31 +253,40 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_its_words() {
-    use crate::builders::small::{SOURCE, TARGET, VICTIM, spawn};
-    let app = spawn().await;
+/// Follows the "Attack" answer on `page` (an anonymous visitor is offered none; a
+/// contributor is offered all three) to the add-a-claim form, whose target is fixed to
+/// `target`: that contributor and the form.
+async fn attack_from(app: &TestApp, page: &str, target: &str) -> (Visitor, scraper::Html) {
+    use crate::builders::small::SOURCE;
     assert!(
-        select(&app.page(&format!("/claims/{TARGET}")).await, "p.answer a").is_empty(),
+        select(&app.page(page).await, "p.answer a").is_empty(),
         "answering needs an account"
     );
     let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
-    let page = visitor.page(&format!("/claims/{TARGET}")).await;
-    let names = texts(&page, "p.answer a");
-    assert_eq!(names, ["Support", "Attack", "Undercut"]);
-    let attack = &hrefs(&page, "p.answer a")[1];
+    let shown = visitor.page(page).await;
+    assert_eq!(
+        texts(&shown, "p.answer a"),
+        ["Support", "Attack", "Undercut"]
+    );
+    let attack = &hrefs(&shown, "p.answer a")[1];
     assert_eq!(
         attack,
-        &format!("/sources/{SOURCE}/claims/new?target={TARGET}&relation=attacks")
+        &format!("/sources/{SOURCE}/claims/new?target={target}&relation=attacks")
     );
-
     let form = visitor.page(attack).await;
-    let target = select(&form, "input#target");
     assert_eq!(
-        target[0].value().attr("value"),
-        Some(TARGET),
+        select(&form, "input#target")[0].value().attr("value"),
+        Some(target),
         "the target is fixed"
     );
+    (visitor, form)
+}
+
+#[tokio::test]
+async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_its_words() {
+    use crate::builders::small::{TARGET, VICTIM, spawn};
+    let app = spawn().await;
+    let (visitor, form) = attack_from(&app, &format!("/claims/{TARGET}"), TARGET).await;
     let chosen = select(&form, "select#relation option[selected]");
     assert_eq!(chosen[0].value().attr("value"), Some("attacks"));
     assert_eq!(
@@ -482,25 +493,8 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
 async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
     use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, spawn};
     let app = spawn().await;
-    let page = format!("/proposals/{PROPOSAL}");
-    assert!(
-        select(&app.page(&page).await, "p.answer a").is_empty(),
-        "answering needs an account"
-    );
-    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
-    let shown = visitor.page(&page).await;
-    let names = texts(&shown, "p.answer a");
-    assert_eq!(names, ["Support", "Attack", "Undercut"]);
-    let attack = &hrefs(&shown, "p.answer a")[1];
-    assert_eq!(
-        attack,
-        &format!("/sources/{SOURCE}/claims/new?target=proposal:{PROPOSAL}&relation=attacks")
-    );
-    let form = visitor.page(attack).await;
-    assert_eq!(
-        select(&form, "input#target")[0].value().attr("value"),
-        Some(format!("proposal:{PROPOSAL}").as_str())
-    );
+    let target = format!("proposal:{PROPOSAL}");
+    let (visitor, form) = attack_from(&app, &format!("/proposals/{PROPOSAL}"), &target).await;
     assert!(text_of(&form, ".answering").starts_with("Answering: "));
 
     let saved = visitor
@@ -511,7 +505,7 @@ async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
                 ("quote", QUOTE),
                 ("text", "More control only brings more blame to ministers."),
                 ("relation", "attacks"),
-                ("target", &format!("proposal:{PROPOSAL}")),
+                ("target", &target),
             ],
         )
         .await;
