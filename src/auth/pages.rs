@@ -33,9 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
 
+/// `?next=` on a sign-in or sign-up form: where to go after.
 #[derive(Debug, Default, Deserialize)]
-struct NextQuery {
-    next: Option<String>,
+pub(super) struct NextQuery {
+    pub next: Option<String>,
 }
 
 #[derive(Template)]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
-use super::pages::{anonymous_masthead, start_session};
+use super::pages::{NextQuery, anonymous_masthead, start_session};
 use super::{Masthead, Role, hash_token, passwords, safe_next};
 use crate::http::limits::ClientAddr;
 use crate::mail::{self, Mail};
@@ -74,11 +74,6 @@ fn signup_open(state: &AppState) -> Result<()> {
             "sign-up is closed on this site: ask an administrator for an account".into(),
         ))
     }
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct NextQuery {
-    next: Option<String>,
 }
 
 async fn form(
