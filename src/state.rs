@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
+use tokio::sync::Semaphore;
 
 use crate::cache::{self, Caches};
 use crate::config::Config;
@@ -20,6 +21,9 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// Sends the mail that finishes a sign-up.
     pub mailer: Mailer,
+    /// One whole-map export at a time: each holds the whole map in memory (a 72 MB JSON
+    /// document at 86,000 claims), so concurrent ones would multiply the server's memory.
+    pub whole_map_exports: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -31,6 +35,7 @@ impl AppState {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
             mailer: Mailer::new(&config.mail, config.mail_from.clone()),
+            whole_map_exports: Arc::new(Semaphore::new(1)),
             config: Arc::new(config),
             caches,
         }
@@ -44,6 +49,7 @@ impl AppState {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
             mailer: Mailer::new(&config.mail, config.mail_from.clone()),
+            whole_map_exports: Arc::new(Semaphore::new(1)),
             config: Arc::new(config),
             caches: Arc::new(Caches::new(false)),
         }

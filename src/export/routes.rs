@@ -107,6 +107,18 @@ async fn export(
             return Err(too_large_to_draw(stats.claims + stats.proposals));
         }
     }
+    // Whole-map exports wait their turn (see `AppState::whole_map_exports`).
+    let _turn = if scope == Scope::All {
+        Some(
+            state
+                .whole_map_exports
+                .acquire()
+                .await
+                .expect("never closed"),
+        )
+    } else {
+        None
+    };
     let standings = state.caches.standings(&state.db).await?;
     let doc = load_with(&state.db, scope, Some(standings))
         .await?

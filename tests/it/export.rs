@@ -503,3 +503,27 @@ async fn a_map_too_large_to_draw_is_refused_by_name_and_its_debates_are_still_dr
     // Other formats of the whole map are not drawings: they are still served.
     assert_eq!(app.get("/export/map.json").await.status(), 200);
 }
+
+#[tokio::test]
+async fn whole_map_exports_asked_for_at_once_take_turns_and_all_arrive_whole() {
+    let app = TestApp::spawn_with_corpus().await;
+    let (a, b, c, d, e) = tokio::join!(
+        app.get("/export/map.json"),
+        app.get("/export/map.argdown"),
+        app.get("/export/map.json"),
+        app.get("/export/map.kialo.txt"),
+        app.get("/export/map.json"),
+    );
+    for (answer, what) in [(&b, "argdown"), (&d, "kialo")] {
+        assert_eq!(answer.status(), 200, "{what}");
+    }
+    let mut bodies = BTreeSet::new();
+    for answer in [a, c, e] {
+        assert_eq!(answer.status(), 200);
+        let body = answer.text().await.unwrap();
+        let document: MapDocument = serde_json::from_str(&body).expect("a whole document");
+        assert!(!document.claims.is_empty());
+        bodies.insert(body);
+    }
+    assert_eq!(bodies.len(), 1, "the three JSON exports are the same map");
+}
