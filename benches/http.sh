@@ -44,6 +44,8 @@ PAGES=(
   "summary /debates/2021-white-paper/summary.html"
   "json-export /debates/2021-white-paper/map.json"
   "stats /api/v1/stats"
+  "tension-index /tensions"
+  "source-index /sources"
 )
 
 server_pid=""
@@ -137,6 +139,23 @@ for scale in $SCALES; do
       echo "scale $scale cache $cache $name: $bytes bytes, $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors"
     done
     printf "rss\t%s-%s\t%s\n" "$scale" "$cache" "$peak" >>"$facts"
+    if [[ "$cache" == false ]]; then
+      # Eight whole-map JSON exports asked for at once: the server's memory while they run.
+      before=$(rss_mib "$server_pid"); highest=$before
+      start=$(date +%s.%N)
+      pids=()
+      for _ in 1 2 3 4 5 6 7 8; do
+        curl -s -o /dev/null --max-time 600 "http://127.0.0.1:$PORT/export/map.json" & pids+=($!)
+      done
+      while kill -0 "${pids[@]}" 2>/dev/null; do
+        rss=$(rss_mib "$server_pid"); ((rss > highest)) && highest=$rss
+        sleep 0.2
+      done
+      wait "${pids[@]}" || true
+      end=$(date +%s.%N)
+      after=$(rss_mib "$server_pid")
+      printf "exports\t%s\t%s\t%s\t%s\t%.1f\n" "$scale" "$before" "$highest" "$after" "$(echo "$end - $start" | bc)" >>"$facts"
+    fi
     stop
   done
 done
@@ -155,6 +174,7 @@ awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
     if ($1 == "start") { start[$2] = $3 }
     if ($1 == "rss") { rss[$2] = $3 }
     if ($1 == "claims") { claims[$2] = $3 }
+    if ($1 == "exports") { ex_before[$2] = $3; ex_peak[$2] = $4; ex_after[$2] = $5; ex_secs[$2] = $6 }
     next
   }
   {
@@ -219,6 +239,7 @@ awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
     printf "| JSON export of a debate at scale %s <= 1 s | %.0f ms | %s |\n", hi, FIRST["json-export", hi] * 1000, verdict(FIRST["json-export", hi] <= 1)
     maxrss = 0; for (key in rss) if (rss[key] + 0 > maxrss) maxrss = rss[key] + 0
     printf "| server RSS under load <= 150 MiB | %d MiB (highest after any page) | %s |\n", maxrss, verdict(maxrss <= 150)
+    for (i = 1; i <= ns; i++) if (scales[i] in ex_peak) printf "| 8 whole-map JSON exports at once, scale %s: server memory flat | %s MiB before, %s MiB at most while they ran, %s MiB after; %s s for all 8 | %s |\n", scales[i], ex_before[scales[i]], ex_peak[scales[i]], ex_after[scales[i]], ex_secs[scales[i]], verdict(ex_peak[scales[i]] <= 150)
     maxstart = 0; for (key in start) if (start[key] + 0 > maxstart) maxstart = start[key] + 0
     printf "| cold start with an existing cluster <= 1 s | %.2f s (slowest start) | %s |\n", maxstart, verdict(maxstart <= 1)
     if (hi in generate) printf "| `argmap generate --scale %s` <= 60 s | %s s | %s |\n", hi, generate[hi], verdict(generate[hi] <= 60)
