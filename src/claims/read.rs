@@ -142,6 +142,15 @@ pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
         r#"with mine as (
                select r.id from relations r
                where (r.from_claim_id = $1 or r.to_claim_id = $1) and r.removed_at is null
+           ),
+           -- The claim's links and the undercuts of them, each found through an index (one
+           -- OR over both made PostgreSQL scan every relation: 80 ms at 86,000 claims).
+           shown as (
+               select id from mine
+               union
+               select u.id from relations u
+               where u.to_relation_id in (select id from mine) and u.from_claim_id <> $1
+                 and u.removed_at is null
            )
            select r.id, r.kind as "kind: RelationKind", r.from_claim_id = $1 as "outgoing!", r.to_relation_id,
                   r.id not in (select id from mine) as "undercut_of_mine!",
@@ -153,9 +162,7 @@ pub(crate) async fn links(db: &PgPool, claim: i64) -> Result<Vec<Link>> {
                               and oc.hidden_at is null
            left join actors oa on oa.id = oc.actor_id
            left join proposals p on p.id = r.to_proposal_id and r.from_claim_id = $1 and p.hidden_at is null
-           where r.removed_at is null
-             and (r.id in (select id from mine)
-                  or (r.to_relation_id in (select id from mine) and r.from_claim_id <> $1))
+           where r.id in (select id from shown)
            order by r.kind, r.id"#,
         claim
     )

@@ -161,12 +161,18 @@ async fn claim_ids(
         r#"with recursive tree (claim_id) as (
                select r.from_claim_id from relations r where r.to_proposal_id = any($1) and r.removed_at is null
                union
-               select r.from_claim_id from tree t
-               join relations r on r.removed_at is null
-                and (r.to_claim_id = t.claim_id
-                     -- undercuts of the inferences the tree's claims make
-                     or r.to_relation_id in (select i.id from relations i
-                                             where i.from_claim_id = t.claim_id and i.removed_at is null))
+               select beneath.from_claim_id from tree t
+               -- Two index lookups, not one join on "either" (which scanned every relation
+               -- for every claim of the tree: 5.5 s for a debate at 86,000 claims).
+               cross join lateral (
+                   select r.from_claim_id from relations r
+                   where r.to_claim_id = t.claim_id and r.removed_at is null
+                   union all
+                   -- undercuts of the inferences the tree's claims make
+                   select u.from_claim_id from relations i
+                   join relations u on u.to_relation_id = i.id and u.removed_at is null
+                   where i.from_claim_id = t.claim_id and i.removed_at is null
+               ) beneath
            )
            select c.id as "id!" from claims c
            where c.hidden_at is null and c.merged_into_id is null

@@ -43,17 +43,25 @@ pub(crate) async fn claim_tree(db: &PgPool, proposal_id: i64) -> Result<ClaimTre
                select r.from_claim_id, null::bigint, r.kind, 1
                from relations r where r.to_proposal_id = $1 and r.removed_at is null
                union
-               select r.from_claim_id, t.claim_id, r.kind, t.depth + 1
+               select beneath.from_claim_id, t.claim_id, beneath.kind, t.depth + 1
                from tree t
-               join relations r on r.removed_at is null
-                and (r.to_claim_id = t.claim_id
-                     -- an undercut of the inference on this branch (from the claim to
-                     -- what it bears on above it) sits beneath the claim
-                     or r.to_relation_id in (
-                         select i.id from relations i
-                         where i.from_claim_id = t.claim_id and i.kind = t.kind and i.removed_at is null
-                           and (i.to_claim_id = t.target_claim_id
-                                or t.target_claim_id is null and i.to_proposal_id = $1)))
+               -- Two index lookups, not one join on "either": an OR of the two made
+               -- PostgreSQL scan every relation for every claim of the tree (4.3 s for one
+               -- proposal at 86,000 claims).
+               cross join lateral (
+                   select r.from_claim_id, r.kind
+                   from relations r
+                   where r.to_claim_id = t.claim_id and r.removed_at is null
+                   union all
+                   -- an undercut of the inference on this branch (from the claim to what
+                   -- it bears on above it) sits beneath the claim
+                   select u.from_claim_id, u.kind
+                   from relations i
+                   join relations u on u.to_relation_id = i.id and u.removed_at is null
+                   where i.from_claim_id = t.claim_id and i.kind = t.kind and i.removed_at is null
+                     and (i.to_claim_id = t.target_claim_id
+                          or t.target_claim_id is null and i.to_proposal_id = $1)
+               ) beneath
                where t.depth < $2
            )
            select distinct t.claim_id as "claim_id!", t.target_claim_id, t.kind as "kind!: RelationKind",
