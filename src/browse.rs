@@ -159,7 +159,7 @@ async fn tension_index(
     masthead: Masthead,
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
-    let read = async |slice| tensions::read::list(&state.db, slice).await;
+    let read = async |slice| state.caches.most_raised_tensions(&state.db, slice).await;
     let (tensions, pager) = paged(query, "/tensions", "tensions", read).await?;
     TensionIndex {
         tensions,

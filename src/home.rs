@@ -32,7 +32,10 @@ async fn home(State(state): State<AppState>, masthead: crate::auth::Masthead) ->
     let db = &state.db;
     HomePage {
         debates: debates::read::list(db, Slice::first(LISTED)).await?,
-        tensions: state.caches.most_raised_tensions(db, LISTED).await?,
+        tensions: state
+            .caches
+            .most_raised_tensions(db, Slice::first(LISTED))
+            .await?,
         sources: sources::read::list(db, Slice::first(LISTED)).await?,
         stats: state.caches.stats(db).await?,
         masthead,
