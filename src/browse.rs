@@ -44,7 +44,6 @@ pub(crate) struct Pager {
 async fn paged<T>(
     query: PageQuery,
     path: &'static str,
-    what: &str,
     read: impl AsyncFnOnce(Slice) -> Result<Vec<T>>,
 ) -> Result<(Vec<T>, Pager)> {
     if query.page == 0 {
@@ -57,6 +56,7 @@ async fn paged<T>(
     })
     .await?;
     if rows.is_empty() && query.page > 1 {
+        let what = path.trim_start_matches('/');
         return Err(Error::NotFound(format!(
             "page {} of the {what}",
             query.page
@@ -101,7 +101,7 @@ async fn debate_index(
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
     let read = async |slice| debates::read::list(&state.db, slice).await;
-    let (debates, pager) = paged(query, "/debates", "debates", read).await?;
+    let (debates, pager) = paged(query, "/debates", read).await?;
     DebateIndex {
         debates,
         pager,
@@ -134,7 +134,7 @@ async fn proposal_index(
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
     let read = async |slice| proposals::read::list(&state.db, None, slice).await;
-    let (proposals, pager) = paged(query, "/proposals", "proposals", read).await?;
+    let (proposals, pager) = paged(query, "/proposals", read).await?;
     ProposalIndex {
         proposals,
         pager,
@@ -160,7 +160,7 @@ async fn tension_index(
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
     let read = async |slice| state.caches.most_raised_tensions(&state.db, slice).await;
-    let (tensions, pager) = paged(query, "/tensions", "tensions", read).await?;
+    let (tensions, pager) = paged(query, "/tensions", read).await?;
     TensionIndex {
         tensions,
         pager,
@@ -185,7 +185,7 @@ async fn source_index(
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
     let read = async |slice| sources::read::list(&state.db, slice).await;
-    let (sources, pager) = paged(query, "/sources", "sources", read).await?;
+    let (sources, pager) = paged(query, "/sources", read).await?;
     SourceIndex {
         sources,
         pager,

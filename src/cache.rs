@@ -182,9 +182,7 @@ impl Caches {
         let ranked = self
             .tensions
             .get(version, async || {
-                crate::tensions::read::list(db, crate::read::Slice::ALL)
-                    .await
-                    .map(Arc::new)
+                crate::tensions::read::ranked(db).await.map(Arc::new)
             })
             .await?;
         let start = usize::try_from(slice.offset).unwrap_or(usize::MAX);

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole};
-use crate::read::{OrNotFound, Slice, side};
+use crate::read::{OrNotFound, side};
 use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Tension {
@@ -110,8 +110,9 @@ pub(crate) struct Listed {
     pub debates: i64,
 }
 
-/// The visible tensions most debates and proposals raise, first.
-pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
+/// Every visible tension, those most debates and proposals raise first (ranked whole:
+/// `Caches::most_raised_tensions` keeps the ranking and serves slices of it).
+pub(crate) async fn ranked(db: &PgPool) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
         r#"select t.slug as "slug!: String", t.title,
@@ -122,10 +123,7 @@ pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
            left join proposals p on p.id = pt.proposal_id and p.hidden_at is null
            where t.hidden_at is null
            group by t.id
-           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title, t.slug
-           limit $1 offset $2"#,
-        slice.limit,
-        slice.offset
+           order by count(distinct p.debate_id) desc, count(distinct pt.proposal_id) desc, t.title, t.slug"#
     )
     .fetch_all(db)
     .await?)
