@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, Writer, query_text};
+use super::write::api_write;
+use super::{Created, query_text};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
@@ -66,13 +66,6 @@ pub struct RelationJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedId {
     pub id: i64,
-}
-
-impl CreatedId {
-    /// 201 for the new annotation or review `id`.
-    fn answer(id: i64) -> (StatusCode, Json<CreatedId>) {
-        (StatusCode::CREATED, Json(CreatedId { id }))
-    }
 }
 
 /// A claim with its quotes, links and standing.
@@ -146,49 +139,6 @@ async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Cl
         .await?
         .by_slug()
         .or_not_found("claim", slug)
-}
-
-/// Adds a claim from a source passage; the quote must be verbatim in that segment.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims",
-    tag = "claims",
-    request_body = NewClaim,
-    responses(
-        (status = 201, body = Created),
-        (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
-    )
-)]
-pub async fn create(
-    writer: Writer,
-    ApiJson(new): ApiJson<NewClaim>,
-) -> Result<(StatusCode, Json<Created>)> {
-    let slug = writer
-        .in_transaction(async |tx, user| write::create(tx, user, &new).await)
-        .await?;
-    Ok(Created::at("/claims", slug))
-}
-
-/// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
-#[utoipa::path(
-    patch,
-    path = "/api/v1/claims/{slug}",
-    tag = "claims",
-    request_body = ClaimEdit,
-    responses(
-        (status = 200, body = Editable),
-        (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
-    )
-)]
-pub async fn edit(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(edit): ApiJson<ClaimEdit>,
-) -> Result<Json<Editable>> {
-    let claim = writer
-        .in_transaction(async |tx, user| write::edit(tx, user, &slug, &edit).await)
-        .await?;
-    Ok(Json(claim))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -274,44 +224,35 @@ pub async fn history(
     ))
 }
 
-/// Comments on a claim (Markdown, shown sanitised), with a stance.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/annotations",
-    tag = "claims",
-    request_body = NewAnnotation,
-    responses(
-        (status = 201, body = CreatedId),
-    )
-)]
-pub async fn annotate(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(note): ApiJson<NewAnnotation>,
-) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = writer
-        .in_transaction(async |tx, user| write::annotate(tx, user, &slug, &note).await)
-        .await?;
-    Ok(CreatedId::answer(id))
-}
+api_write! {
+    tag = "claims";
 
-/// Marks a claim for a moderator's review.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/reviews",
-    tag = "claims",
-    request_body = NewReview,
-    responses(
-        (status = 201, body = CreatedId),
-    )
-)]
-pub async fn report(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(review): ApiJson<NewReview>,
-) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = writer
-        .in_transaction(async |tx, user| write::report(tx, user, &slug, &review).await)
-        .await?;
-    Ok(CreatedId::answer(id))
+    /// Adds a claim from a source passage; the quote must be verbatim in that segment.
+    post "/api/v1/claims"
+    errors((status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"))
+    fn create(body new: NewClaim) -> CREATED Created |tx, user| {
+        let slug = write::create(tx, user, &new).await?;
+        Ok(Created::at("/claims", slug))
+    }
+
+    /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
+    patch "/api/v1/claims/{slug}"
+    errors((status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"))
+    fn edit(path slug: String, body edit: ClaimEdit) -> OK Editable |tx, user| {
+        write::edit(tx, user, &slug, &edit).await
+    }
+
+    /// Comments on a claim (Markdown, shown sanitised), with a stance.
+    post "/api/v1/claims/{slug}/annotations"
+    fn annotate(path slug: String, body note: NewAnnotation) -> CREATED CreatedId |tx, user| {
+        let id = write::annotate(tx, user, &slug, &note).await?;
+        Ok(CreatedId { id })
+    }
+
+    /// Marks a claim for a moderator's review.
+    post "/api/v1/claims/{slug}/reviews"
+    fn report(path slug: String, body review: NewReview) -> CREATED CreatedId |tx, user| {
+        let id = write::report(tx, user, &slug, &review).await?;
+        Ok(CreatedId { id })
+    }
 }

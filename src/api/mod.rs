@@ -15,12 +15,12 @@ mod search;
 mod sources;
 mod tensions;
 mod tokens;
+mod write;
 
 use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use sqlx::{PgConnection, PgPool};
@@ -245,10 +245,10 @@ pub struct Created {
 }
 
 impl Created {
-    /// 201 for the object `slug` whose pages are under `pages` (`/claims`…).
-    fn at(pages: &str, slug: String) -> (StatusCode, axum::Json<Created>) {
+    /// The object `slug` whose pages are under `pages` (`/claims`…).
+    fn at(pages: &str, slug: String) -> Created {
         let url = format!("{pages}/{slug}");
-        (StatusCode::CREATED, axum::Json(Created { slug, url }))
+        Created { slug, url }
     }
 }
 
