@@ -1,11 +1,10 @@
 //! `/api/v1/claims`: read, add, edit, annotate, report and moderate claims.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
-use super::write::api_write;
+use super::declare::{api_read, api_write};
 use super::{Created, query_text};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Other};
@@ -68,73 +67,86 @@ pub struct CreatedId {
     pub id: i64,
 }
 
-/// A claim with its quotes, links and standing.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/{slug}",
-    tag = "claims",
-    responses(
-        (status = 200, body = ClaimJson),
-    )
-)]
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> Result<Json<ClaimJson>> {
-    let db = &state.db;
-    let claim = found(db, &slug, viewer).await?;
-    let quotes = read::quotes(db, claim.id)
-        .await?
-        .into_iter()
-        .map(|q| QuoteJson {
-            id: q.id,
-            source: q.source_slug,
-            locator: q.locator,
-            anchor: q.anchor,
-            text: q.body,
-        })
-        .collect();
-    let (links, inferences) = read::links_described(db, claim.id).await?;
-    let standings = state.caches.standings(db).await?;
-    let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
-    for link in links {
-        let (other, inference) = match link.other {
-            Other::Claim { slug, .. } => (slug, None),
-            Other::Proposal { slug, .. } => (format!("proposal:{slug}"), None),
-            Other::Inference(id) => (format!("relation:{id}"), Some(inferences.text(id))),
-        };
-        let relation = RelationJson {
-            id: link.id,
-            kind: link.kind,
-            other,
-            inference,
-            standing: standings.relation_label(link.id).to_owned(),
-            undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
-        };
-        if link.outgoing {
-            relates_to.push(relation)
-        } else {
-            related_from.push(relation)
-        }
+api_read! {
+    tag = "claims";
+
+    /// A claim with its quotes, links and standing.
+    get "/api/v1/claims/{slug}"
+    fn show(viewer viewer, path slug: String) -> ClaimJson |state| {
+        ClaimJson::read(&state, viewer, &slug).await?
     }
-    Ok(Json(ClaimJson {
-        url: format!("/claims/{}", claim.slug),
-        standing: standings.label(claim.id),
-        tags: read::tags(db, claim.id).await?,
-        slug: claim.slug,
-        text: claim.body,
-        actor: claim.actor_slug,
-        hidden: claim.hidden,
-        version: claim.version,
-        quotes,
-        relates_to,
-        related_from,
-    }))
+
+    /// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
+    get "/api/v1/claims/similar"
+    fn similar(query query: SimilarQuery) -> Vec<SimilarClaim> |state| {
+        similar_claims(&state.db, query_text(&query.q, 400)?).await?
+    }
+
+    /// Every change to a claim, newest first.
+    get "/api/v1/claims/{slug}/history"
+    fn history(viewer viewer, path slug: String) -> Vec<RevisionJson> |state| {
+        let claim = found(&state.db, &slug, viewer).await?;
+        claim_history(&state.db, claim.id).await?
+    }
+}
+
+impl ClaimJson {
+    /// The claim `slug` as the viewer may see it.
+    async fn read(state: &AppState, viewer: Viewer, slug: &str) -> Result<ClaimJson> {
+        let db = &state.db;
+        let claim = found(db, slug, viewer).await?;
+        let quotes = read::quotes(db, claim.id)
+            .await?
+            .into_iter()
+            .map(|q| QuoteJson {
+                id: q.id,
+                source: q.source_slug,
+                locator: q.locator,
+                anchor: q.anchor,
+                text: q.body,
+            })
+            .collect();
+        let (links, inferences) = read::links_described(db, claim.id).await?;
+        let standings = state.caches.standings(db).await?;
+        let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
+        for link in links {
+            let (other, inference) = match link.other {
+                Other::Claim { slug, .. } => (slug, None),
+                Other::Proposal { slug, .. } => (format!("proposal:{slug}"), None),
+                Other::Inference(id) => (format!("relation:{id}"), Some(inferences.text(id))),
+            };
+            let relation = RelationJson {
+                id: link.id,
+                kind: link.kind,
+                other,
+                inference,
+                standing: standings.relation_label(link.id).to_owned(),
+                undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
+            };
+            if link.outgoing {
+                relates_to.push(relation)
+            } else {
+                related_from.push(relation)
+            }
+        }
+        Ok(ClaimJson {
+            url: format!("/claims/{}", claim.slug),
+            standing: standings.label(claim.id),
+            tags: read::tags(db, claim.id).await?,
+            slug: claim.slug,
+            text: claim.body,
+            actor: claim.actor_slug,
+            hidden: claim.hidden,
+            version: claim.version,
+            quotes,
+            relates_to,
+            related_from,
+        })
+    }
 }
 
 /// The claim `slug` names, as the viewer may see it; the API names claims by slug only.
-async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
+async fn found(db: &PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
     read::find(db, slug, viewer)
         .await?
         .by_slug()
@@ -156,21 +168,8 @@ pub struct SimilarClaim {
     pub similarity: f32,
 }
 
-/// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/similar",
-    tag = "claims",
-    params(SimilarQuery),
-    responses(
-        (status = 200, body = Vec<SimilarClaim>),
-    )
-)]
-pub async fn similar(
-    State(state): State<AppState>,
-    Query(query): Query<SimilarQuery>,
-) -> Result<Json<Vec<SimilarClaim>>> {
-    let q = query_text(&query.q, 400)?;
+/// The five visible claims most like `q`.
+async fn similar_claims(db: &PgPool, q: &str) -> Result<Vec<SimilarClaim>> {
     let rows = sqlx::query_as!(
         SimilarClaim,
         r#"select slug as "slug!: String", body as text, similarity(body, $1) as "similarity!"
@@ -180,9 +179,9 @@ pub async fn similar(
            limit 5"#,
         q
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
-    Ok(Json(rows))
+    Ok(rows)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,32 +195,17 @@ pub struct RevisionJson {
     pub after: Option<serde_json::Value>,
 }
 
-/// Every change to a claim, newest first.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/{slug}/history",
-    tag = "claims",
-    responses(
-        (status = 200, body = Vec<RevisionJson>),
-    )
-)]
-pub async fn history(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<RevisionJson>>> {
-    let id = found(&state.db, &slug, viewer).await?.id;
-    Ok(Json(
-        sqlx::query_as!(
-            RevisionJson,
-            r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
+/// Every revision of the claim `id`, newest first.
+async fn claim_history(db: &PgPool, id: i64) -> Result<Vec<RevisionJson>> {
+    Ok(sqlx::query_as!(
+        RevisionJson,
+        r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
                from revisions r left join users u on u.id = r.user_id
                where r.object_kind = 'claim' and r.object_id = $1 order by r.id desc"#,
-            id
-        )
-        .fetch_all(&state.db)
-        .await?,
-    ))
+        id
+    )
+    .fetch_all(db)
+    .await?)
 }
 
 api_write! {

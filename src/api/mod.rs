@@ -5,6 +5,7 @@
 //! served at `/api/v1/openapi.json`, and as a readable page at `/api`.
 
 mod claims;
+mod declare;
 mod docs;
 mod map;
 mod moderation;
@@ -15,7 +16,6 @@ mod search;
 mod sources;
 mod tensions;
 mod tokens;
-mod write;
 
 use std::sync::LazyLock;
 

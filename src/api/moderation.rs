@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::write::api_write;
+use super::declare::api_write;
 use crate::moderation::write;
 
 #[derive(Debug, Deserialize, ToSchema)]

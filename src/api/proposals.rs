@@ -1,29 +1,20 @@
 //! `/api/v1/proposals`: a proposal's argument as a document; adding and editing proposals.
 
-use axum::Json;
-use axum::extract::{Path, State};
-
 use super::Created;
-use super::map::document;
-use super::write::api_write;
+use super::declare::{api_read, api_write};
+use super::map::{Object, document};
 use crate::export::Scope;
 use crate::proposals::write::{self, NewProposal, ProposalEdit};
-use crate::{AppState, Result};
 
-/// A proposal with its argument.
-#[utoipa::path(
-    get,
-    path = "/api/v1/proposals/{slug}",
-    tag = "map",
-    responses(
-        (status = 200, body = Object, description = "an argmap-map document"),
-    )
-)]
-pub async fn proposal(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Json<serde_json::Value>> {
-    document(&state, Scope::Proposal(slug)).await
+api_read! {
+    tag = "map";
+
+    /// A proposal with its argument.
+    get "/api/v1/proposals/{slug}"
+    described("an argmap-map document")
+    fn proposal(path slug: String) -> Object |state| {
+        document(&state, Scope::Proposal(slug)).await?
+    }
 }
 
 api_write! {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::write::api_write;
+use super::declare::api_write;
 use crate::relations::write::{self, NewRelation, RelationEdit};
 
 /// A new relation: its id, and the path that retires it.

@@ -1,7 +1,7 @@
 //! `/api/v1/tensions`: adding and editing tensions.
 
 use super::Created;
-use super::write::api_write;
+use super::declare::api_write;
 use crate::tensions::write::{self, NewTension, TensionEdit};
 
 api_write! {

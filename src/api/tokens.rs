@@ -5,7 +5,7 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::write::api_write;
+use super::declare::api_write;
 use crate::auth::{SignedIn, tokens};
 use crate::{AppState, Result};
 

@@ -1,4 +1,4 @@
-//! [`api_write!`]: how the API's writes are declared.
+//! [`api_read!`] and [`api_write!`]: how the API's operations are declared.
 
 /// Declares API writes: each one's OpenAPI operation and its handler, which runs the write
 /// as the signed-in [`Writer`](super::Writer) in one transaction (committed when it
@@ -63,10 +63,71 @@ macro_rules! api_write {
             ) -> $crate::Result<axum::response::Response> {
                 use axum::response::IntoResponse;
                 let outcome = writer.in_transaction(async |$tx, $user| $write).await?;
-                let answer = $crate::api::write::api_write!(@answer outcome $($answer)?);
+                let answer = $crate::api::declare::api_write!(@answer outcome $($answer)?);
                 Ok((axum::http::StatusCode::$status, answer).into_response())
             }
         )+
     };
 }
 pub(super) use api_write;
+
+/// Declares API reads (GET): each one's OpenAPI operation and its handler, which answers
+/// 200 with what the block reads, as JSON.
+///
+/// ```text
+/// api_read! {
+///     tag = "sources";
+///
+///     /// A source: its metadata, and its current text segment by segment.
+///     get "/api/v1/sources/{slug}"
+///     fn show(path slug: String) -> SourceDocument |state| {
+///         ...
+///     }
+/// }
+/// ```
+///
+/// The block is given the [`AppState`](crate::AppState) and returns the answer (`?`
+/// answers an error). `path` binds the path's parameters, `query` the query string (its
+/// fields are the operation's parameters) and `viewer` the [`Viewer`] (who reads, for
+/// what is hidden from whom); each may be left out. `described(..)` describes the answer.
+///
+/// Why a macro: as [`api_write!`] for writes; a read's own part is often one call.
+///
+/// [`Viewer`]: crate::auth::viewer::Viewer
+macro_rules! api_read {
+    (
+        tag = $tag:literal;
+        $(
+            $(#[doc = $doc:literal])*
+            get $path:literal
+            $(described($description:literal))?
+            fn $name:ident(
+                $(viewer $viewer:ident,)?
+                $(path $path_arg:tt: $path_ty:tt)? $(,)?
+                $(query $query_arg:ident: $query_ty:ident)?
+            ) -> $answer:ty |$state:ident| $read:block
+        )+
+    ) => {
+        $(
+            $(#[doc = $doc])*
+            #[utoipa::path(
+                get,
+                path = $path,
+                tag = $tag,
+                $(params($query_ty),)?
+                responses(
+                    (status = 200, body = $answer $(, description = $description)?),
+                )
+            )]
+            pub async fn $name(
+                axum::extract::State($state): axum::extract::State<$crate::AppState>,
+                $($viewer: $crate::auth::viewer::Viewer,)?
+                $(axum::extract::Path($path_arg): axum::extract::Path<$path_ty>,)?
+                $(axum::extract::Query($query_arg): axum::extract::Query<$query_ty>,)?
+            ) -> $crate::Result<axum::Json<$answer>> {
+                Ok(axum::Json($read))
+            }
+        )+
+    };
+}
+pub(super) use api_read;
