@@ -1,6 +1,10 @@
 //! `/api/v1/map`, `/api/v1/debates/{slug}`, `/api/v1/stats`: the map and its parts as
 //! argmap JSON documents, and the figures.
 
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
 use super::declare::api_read;
 use crate::export::{self, Scope};
 use crate::stats::Stats;
@@ -24,15 +28,23 @@ pub(super) async fn document(state: &AppState, scope: Scope) -> Result<Object> {
     Ok(serde_json::to_value(doc).expect("the model serialises"))
 }
 
+/// The whole map as an argmap JSON document (schema: /static/schemas/argmap-map.v1.schema.json).
+#[utoipa::path(
+    get,
+    path = "/api/v1/map",
+    tag = "map",
+    responses(
+        (status = 200, body = Object, description = "an argmap-map document"),
+    )
+)]
+pub async fn map(State(state): State<AppState>) -> Result<Response> {
+    // Written as it is read, like `/export/map.json`: the whole map is too large to hold.
+    let body = export::stream::whole_map(&state).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
 api_read! {
     tag = "map";
-
-    /// The whole map as an argmap JSON document (schema: /static/schemas/argmap-map.v1.schema.json).
-    get "/api/v1/map"
-    described("an argmap-map document")
-    fn map() -> Object |state| {
-        document(&state, Scope::All).await?
-    }
 
     /// A debate: its proposals, the claims around them, the tensions they raise.
     get "/api/v1/debates/{slug}"
