@@ -213,7 +213,9 @@ api_write! {
 
     /// Adds a claim from a source passage; the quote must be verbatim in that segment.
     post "/api/v1/claims"
-    errors((status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"))
+    errors(
+        (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
+    )
     fn create(body new: NewClaim) -> CREATED Created |tx, user| {
         let slug = write::create(tx, user, &new).await?;
         Ok(Created::at("/claims", slug))
@@ -221,7 +223,9 @@ api_write! {
 
     /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
     patch "/api/v1/claims/{slug}"
-    errors((status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"))
+    errors(
+        (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
+    )
     fn edit(path slug: String, body edit: ClaimEdit) -> OK Editable |tx, user| {
         write::edit(tx, user, &slug, &edit).await
     }

@@ -91,7 +91,9 @@ pub(super) use api_write;
 /// fields are the operation's parameters) and `viewer` the [`Viewer`] (who reads, for
 /// what is hidden from whom); each may be left out. `described(..)` describes the answer.
 ///
-/// Why a macro: as [`api_write!`] for writes; a read's own part is often one call.
+/// Why a macro: as [`api_write!`] for writes; a read's own part is often one call. A read
+/// that answers otherwise (the whole map, streamed) or needs a signed-in user (the token
+/// list) is written out.
 ///
 /// [`Viewer`]: crate::auth::viewer::Viewer
 macro_rules! api_read {
