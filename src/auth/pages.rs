@@ -11,7 +11,8 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Masthead, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
+    Masthead, SESSION_EPOCH, SESSION_USER, SignedInPage, Writer, passwords, safe_next,
+    session_error, tokens,
 };
 use crate::http::limits::ClientAddr;
 use crate::users;
@@ -247,11 +248,7 @@ async fn account_page(
     .page()
 }
 
-async fn account(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
-) -> Result<Response> {
+async fn account(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
     account_page(&state, masthead, user.id, None).await
 }
 
@@ -262,9 +259,7 @@ struct TokenForm {
 }
 
 async fn create_token(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response> {
     let (_, secret) = in_transaction(&state.db, async |tx| {
@@ -275,11 +270,12 @@ async fn create_token(
 }
 
 async fn revoke_token(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     axum::extract::Path(id): axum::extract::Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| tokens::revoke(tx, &user, id).await).await?;
+    writer
+        .in_transaction(async |tx, user| tokens::revoke(tx, user, id).await)
+        .await?;
     Ok(Redirect::to("/account"))
 }

@@ -1,6 +1,7 @@
 //! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
 //! holds what every form page shares.
 
+pub(crate) mod edit;
 pub(crate) mod flash;
 pub(crate) mod form;
 
