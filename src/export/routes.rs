@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::summary::{self, Detail, NoteFormat};
-use super::{Format, Scope, load_with};
+use super::{Format, Scope, load_with, stream};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -106,6 +106,15 @@ async fn export(
         if stats.claims + stats.proposals > MAX_DRAWN {
             return Err(too_large_to_draw(stats.claims + stats.proposals));
         }
+    }
+    if format == Format::Json && scope == Scope::All {
+        // Written as it is read; the other formats need all of it at once.
+        let body = stream::whole_map(state).await?;
+        return Ok(document(
+            body,
+            format.content_type(),
+            &format!("{name}.json"),
+        ));
     }
     // Whole-map exports wait their turn (see `AppState::whole_map_exports`).
     let _turn = if scope == Scope::All {
