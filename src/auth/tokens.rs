@@ -4,6 +4,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use super::{User, hash_token};
+use crate::edits::record_change;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -53,11 +54,9 @@ pub async fn create(conn: &mut PgConnection, user: &User, name: &str) -> Result<
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "name": name }))
-        .record(conn)
-        .await?;
+    let after = json!({ "name": name });
+    let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok((id, secret))
 }
 
@@ -76,10 +75,8 @@ pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
     if revoked.is_none() {
         return Err(Error::NotFound(format!("an active token {id} of yours")));
     }
-    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke)
-        .by(user.id)
-        .after(json!({ "revoked": true }))
-        .record(conn)
-        .await?;
+    let after = json!({ "revoked": true });
+    let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke);
+    record_change(conn, user, change, after).await?;
     Ok(())
 }

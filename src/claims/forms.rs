@@ -14,10 +14,11 @@ use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewQuote, NewReview
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedInPage, Writer};
 use crate::domain::{Pole, RelationKind};
+use crate::read::OrNotFound;
 use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, submit, version_field};
-use crate::{AppState, Error, Result};
+use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -146,7 +147,7 @@ async fn new_claim_page(
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the source {slug:?}")))?;
+    .or_not_found("source", slug)?;
     let segments = sqlx::query!(
         "select anchor, locator, body from segments where source_version_id = $1 and kind <> 'heading' order by position",
         source.version
