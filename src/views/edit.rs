@@ -169,3 +169,51 @@ async fn edit<E: Edited>(
     )
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Edited, Posted};
+    use crate::Error;
+    use crate::auth::csrf::Envelope;
+    use crate::proposals::write::ProposalEdit;
+    use crate::tensions::write::TensionEdit;
+    use crate::views::form::version_field;
+
+    fn posted<E: Edited>(body: &str) -> crate::Result<E> {
+        let envelope: Envelope<Posted<E::Posted>> = serde_urlencoded::from_str(body).unwrap();
+        assert_eq!(envelope.csrf.as_deref(), Some("token"));
+        let Posted { version, fields } = envelope.fields;
+        Ok(E::posted(version_field(&version)?, fields))
+    }
+
+    #[test]
+    fn an_edit_form_posts_its_version_as_text_beside_its_fields() {
+        let body = "csrf=token&version=4&title=Local+or+national&pole_a=Local&pole_b=National&description=";
+        let edit: TensionEdit = posted(body).unwrap();
+        assert_eq!(edit.version, 4);
+        assert_eq!(edit.title, "Local or national");
+        assert_eq!(
+            (edit.pole_a.as_str(), edit.pole_b.as_str()),
+            ("Local", "National")
+        );
+        let edit: ProposalEdit = posted("csrf=token&version=1&title=Merge+the+boards").unwrap();
+        assert_eq!(
+            edit.summary, "",
+            "a field left out is empty, for the write to judge"
+        );
+    }
+
+    #[test]
+    fn a_version_the_form_lost_is_a_failure_of_the_version_field() {
+        for body in [
+            "csrf=token&title=A+title",
+            "csrf=token&version=four&title=A+title",
+        ] {
+            let failed = posted::<ProposalEdit>(body).map(|_| ()).unwrap_err();
+            assert!(
+                matches!(&failed, Error::Invalid { field, .. } if field == "version"),
+                "{body}: {failed:?}"
+            );
+        }
+    }
+}
