@@ -56,7 +56,7 @@ async fn list(SignedInPage(state, user, masthead): SignedInPage) -> Result<Respo
     )
     .fetch_all(&state.db)
     .await?;
-    let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
+    let crumbs = Crumb::step("Accounts", "/admin/users");
     UsersPage {
         masthead,
         crumbs,

@@ -63,7 +63,7 @@ impl SigninPage {
     ) -> Result<Self> {
         Ok(SigninPage {
             masthead: anonymous_masthead(masthead, session).await?,
-            crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
+            crumbs: Crumb::step("Sign in", "/signin"),
             email,
             next: safe_next(next),
             failure,
@@ -241,7 +241,7 @@ async fn account_page(
     let tokens = tokens::list(&state.db, user_id).await?;
     AccountPage {
         masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Account", "/account")],
+        crumbs: Crumb::step("Account", "/account"),
         tokens,
         new_secret,
     }

@@ -62,7 +62,7 @@ impl SignupPage {
 }
 
 fn crumbs() -> Vec<Crumb> {
-    vec![Crumb::home(), Crumb::new("Sign up", "/signup")]
+    Crumb::step("Sign up", "/signup")
 }
 
 /// Refuses sign-up where the site makes accounts only by an administrator.

@@ -116,7 +116,7 @@ async fn queue(SignedInPage(state, user, masthead): SignedInPage) -> Result<Resp
         .collect();
     let page = QueuePage {
         masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Review queue", "/moderation")],
+        crumbs: Crumb::step("Review queue", "/moderation"),
         reviews,
     };
     page.page()

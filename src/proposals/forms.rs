@@ -42,10 +42,7 @@ impl NewProposalPage {
         form: NewProposal,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new("New proposal", format!("/debates/{debate}/proposals/new")),
-        ];
+        let crumbs = Crumb::step("New proposal", format!("/debates/{debate}/proposals/new"));
         Self {
             masthead,
             crumbs,

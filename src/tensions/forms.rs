@@ -32,7 +32,7 @@ struct NewTensionPage {
 
 impl NewTensionPage {
     fn new(masthead: Masthead, form: NewTension, failure: Option<Failure>) -> Self {
-        let crumbs = vec![Crumb::home(), Crumb::new("New tension", "/tensions/new")];
+        let crumbs = Crumb::step("New tension", "/tensions/new");
         Self {
             masthead,
             crumbs,

@@ -45,6 +45,11 @@ impl Crumb {
         Self::new("Home", "/")
     }
 
+    /// The trail to a page one step from home: `Crumb::step("Accounts", "/admin/users")`.
+    pub fn step(label: impl Into<String>, href: impl Into<String>) -> Vec<Crumb> {
+        vec![Crumb::home(), Crumb::new(label, href)]
+    }
+
     /// The trail to a page about an object: home, the object (`label`, at `href`), then
     /// the page (`step`, at `href/path`): `Crumb::trail(title, "/tensions/x", "Edit", "edit")`.
     pub fn trail(label: impl Into<String>, href: &str, step: &str, path: &str) -> Vec<Crumb> {
