@@ -1,11 +1,14 @@
-//! What a signed-in person's page handlers start from. Nearly every form handler needs
-//! the app (for its database) and the person, and those that draw a page need its
-//! header too: one extractor each, so a handler names what it is about (its path, its
-//! form) rather than the same three extractors again.
+//! What page handlers start from. Nearly every form handler needs the app (for its
+//! database) and the signed-in person, and those that draw a page need its header too;
+//! the sign-in and sign-up pages need the header and the session. One extractor each,
+//! so a handler names what it is about (its path, its form) rather than the same three
+//! extractors again.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use sqlx::PgConnection;
+use tower_sessions::Session;
 
 use super::{Masthead, SignedIn, User};
 use crate::views::form::in_transaction;
@@ -56,5 +59,27 @@ impl FromRequestParts<AppState> for SignedInPage {
         let Writer { state, user } = Writer::from_request_parts(parts, state).await?;
         let masthead = Masthead::from_request_parts(parts, &state).await?;
         Ok(SignedInPage(state, user, masthead))
+    }
+}
+
+/// Someone at the sign-in or sign-up pages, signed in or not: the app, the page header,
+/// and the session a sign-in starts (the forms' CSRF token is made when a form is drawn,
+/// `pages::anonymous_masthead`). Refused as its parts are.
+pub(crate) struct Guest(pub AppState, pub Masthead, pub Session);
+
+impl FromRequestParts<AppState> for Guest {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> std::result::Result<Self, Response> {
+        let masthead = Masthead::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Guest(state.clone(), masthead, session))
     }
 }

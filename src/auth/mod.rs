@@ -16,7 +16,7 @@ pub mod tokens;
 pub use crate::users::passwords;
 pub(crate) mod viewer;
 
-pub(crate) use member::{SignedInPage, Writer};
+pub(crate) use member::{Guest, SignedInPage, Writer};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Masthead, SESSION_EPOCH, SESSION_USER, SignedInPage, Writer, passwords, safe_next,
+    Guest, Masthead, SESSION_EPOCH, SESSION_USER, SignedInPage, Writer, passwords, safe_next,
     session_error, tokens,
 };
 use crate::http::limits::ClientAddr;
@@ -81,9 +81,7 @@ pub(super) async fn anonymous_masthead(masthead: Masthead, session: &Session) ->
 }
 
 async fn signin_form(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    session: Session,
+    Guest(state, masthead, session): Guest,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
     SigninPage::new(
@@ -109,10 +107,8 @@ struct SigninForm {
 }
 
 async fn signin(
-    State(state): State<AppState>,
+    Guest(state, masthead, session): Guest,
     client: ClientAddr,
-    masthead: Masthead,
-    session: Session,
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response> {
     let client = client.label();
