@@ -62,7 +62,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, name: &str) -> Result<
 
 /// Revokes one of `user`'s tokens (an admin may revoke anyone's).
 pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
-    let revoked = sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "update api_tokens set revoked_at = now()
          where id = $1 and revoked_at is null and (user_id = $2 or $3)
          returning id",
@@ -71,10 +71,8 @@ pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
         user.role == super::Role::Admin
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    if revoked.is_none() {
-        return Err(Error::NotFound(format!("an active token {id} of yours")));
-    }
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("an active token {id} of yours")))?;
     let after = json!({ "revoked": true });
     let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke);
     record_change(conn, user, change, after).await?;

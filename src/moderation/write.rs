@@ -54,17 +54,15 @@ pub async fn reply(
 /// Closes a review without action.
 pub async fn dismiss(conn: &mut PgConnection, user: &User, review_id: i64) -> Result<()> {
     user.require(Role::Moderator)?;
-    let done = sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "update claim_reviews set resolution = 'dismissed', resolved_by = $2, resolved_at = now()
          where id = $1 and resolution is null returning id",
         review_id,
         user.id
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    if done.is_none() {
-        return Err(Error::NotFound(format!("an open review {review_id}")));
-    }
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("an open review {review_id}")))?;
     let after = json!({ "resolution": ReviewResolution::Dismissed });
     let change = Revision::new(ObjectKind::ClaimReview, review_id, RevisionAction::Resolve);
     record_change(conn, user, change, after).await?;
