@@ -135,8 +135,9 @@ async fn signed_in_pages_are_private_and_never_reused() {
     );
 }
 
-/// Polls `path` on `app` until it contains `text`, returning how long that took.
-async fn until_shown(app: &TestApp, path: &str, text: &str) -> Duration {
+/// Polls `path` on `app` until it contains `text` (failing after `limit`), returning how
+/// long that took.
+async fn until_shown(app: &TestApp, path: &str, text: &str, limit: Duration) -> Duration {
     let client = anonymous();
     let started = Instant::now();
     loop {
@@ -145,7 +146,7 @@ async fn until_shown(app: &TestApp, path: &str, text: &str) -> Duration {
             return started.elapsed();
         }
         assert!(
-            started.elapsed() < Duration::from_secs(5),
+            started.elapsed() < limit,
             "{path} still does not show {text:?}"
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -166,7 +167,7 @@ async fn a_write_on_one_instance_is_shown_by_another_at_once() {
 
     let text = "Every reorganisation since 1974 has sown the seeds of its successor.";
     edit_claim(&one, &token, text).await;
-    let took = until_shown(&other, &claim_page, text).await;
+    let took = until_shown(&other, &claim_page, text, Duration::from_secs(5)).await;
     eprintln!("the other instance showed the write after {took:?}");
     assert!(took < Duration::from_secs(1), "{took:?}");
 
@@ -178,7 +179,13 @@ async fn a_write_on_one_instance_is_shown_by_another_at_once() {
         .await
         .unwrap();
     for app in [&one, &other] {
-        until_shown(app, &claim_page, "outside the web application").await;
+        until_shown(
+            app,
+            &claim_page,
+            "outside the web application",
+            Duration::from_secs(5),
+        )
+        .await;
     }
 }
 
@@ -461,5 +468,7 @@ async fn anonymous_pages_are_read_from_a_hot_standby_and_writers_see_their_write
         .execute(&replica)
         .await
         .unwrap();
-    until_shown(&app, &format!("/claims/{CLAIM}"), text).await;
+    // Replay is quick, but under the whole suite on two cores it has taken over 5 s.
+    let limit = Duration::from_secs(60);
+    until_shown(&app, &format!("/claims/{CLAIM}"), text, limit).await;
 }
