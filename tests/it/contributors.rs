@@ -10,8 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, created_slug, form_version, html, insert_claim_row,
-    location, scalar, select, text, text_of, texts,
+    PASSWORD, TestApp, Visitor, argmap, assert_detail, created_slug, form_version, html,
+    insert_claim_row, location, scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -992,13 +992,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
         .unwrap();
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let problem: Value = missing.json().await.unwrap();
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("missing field"),
-        "{problem}"
-    );
+    assert_detail(&problem, "missing field");
 
     let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
     let slug = created_slug(created).await;

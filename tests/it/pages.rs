@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
-use crate::harness::{TestApp, hrefs, html, location, select, text, text_of, texts};
+use crate::harness::{TestApp, execute, hrefs, html, location, select, text, text_of, texts};
 
 /// The slugs of `table`'s visible objects.
 pub(crate) async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
@@ -402,10 +402,7 @@ async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
 #[tokio::test]
 async fn user_text_is_escaped_in_search_snippets() {
     let app = small::spawn().await;
-    sqlx::query("insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    execute(&app.db, "insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')").await;
     let page = app.page("/search?q=reform+fails").await;
     assert!(
         select(&page, "script:not([src='/static/argmap.js'])").is_empty(),

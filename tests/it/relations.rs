@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
 use crate::harness::{
-    TestApp, Visitor, created_slug, hrefs, location, scalar, select, text_of, texts,
+    TestApp, Visitor, assert_detail, created_slug, hrefs, items, location, scalar, select, text_of,
+    texts,
 };
 
 const SOURCE: &str = "a-curly-source";
@@ -80,15 +81,11 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(problem["field"], "quote");
-    let detail = problem["detail"].as_str().unwrap();
-    assert!(
-        detail.contains("the nearest passage is “Ministers think they are getting blamed”"),
-        "{detail}"
+    assert_detail(
+        &problem,
+        "the nearest passage is “Ministers think they are getting blamed”",
     );
-    assert!(
-        detail.contains("the source has “think” where you typed “thought”"),
-        "{detail}"
-    );
+    assert_detail(&problem, "the source has “think” where you typed “thought”");
     let after: i64 = sqlx::query_scalar("select count(*) from revisions")
         .fetch_one(&app.db)
         .await
@@ -106,6 +103,15 @@ async fn link(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
 async fn retire(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     let request = app.client.delete(app.url(path));
     request.bearer_auth(token).send().await.unwrap()
+}
+
+/// What supports or attacks the claim `slug`, by the API: each relation's kind and other end.
+async fn related_from(app: &TestApp, slug: &str) -> Vec<(String, String)> {
+    let claim = app.json(&format!("/api/v1/claims/{slug}")).await;
+    let text = |value: &Value| value.as_str().unwrap().to_owned();
+    items(&claim["related_from"])
+        .map(|r| (text(&r["kind"]), text(&r["other"])))
+        .collect()
 }
 
 async fn standing(app: &TestApp, slug: &str) -> Value {
@@ -128,14 +134,10 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     let url = created["url"].as_str().unwrap().to_owned();
     assert_eq!(url, format!("/api/v1/relations/{}", created["id"]));
     assert_eq!(standing(&app, TARGET).await, "defeated");
-    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    let related = related_from(&app, TARGET).await;
     assert!(
-        claim["related_from"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["kind"] == "attacks" && r["other"] == VICTIM),
-        "{claim}"
+        related.contains(&("attacks".into(), VICTIM.into())),
+        "{related:?}"
     );
     let page = app.page(&format!("/claims/{TARGET}")).await;
     assert!(
@@ -148,12 +150,12 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     let again = link(&app, &ivy, relation.clone()).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let problem: Value = again.json().await.unwrap();
-    assert!(
-        problem["detail"].as_str().unwrap().contains(&format!(
+    assert_detail(
+        &problem,
+        &format!(
             "{VICTIM} already attacks {TARGET}: that is relation {}",
             created["id"]
-        )),
-        "{problem}"
+        ),
     );
 
     let other = app.token("otto@example.org", Role::Contributor).await;
@@ -235,10 +237,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
         );
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["field"], field, "{body}");
-        assert!(
-            problem["detail"].as_str().unwrap().contains(says),
-            "{problem}"
-        );
+        assert_detail(&problem, says);
     }
     assert_eq!(
         scalar(&app.db, "select count(*) from revisions").await,
@@ -348,14 +347,10 @@ async fn a_relation_is_retyped_by_its_creator_and_the_standing_follows() {
     let retyped = retype(&ivy, "supports").await.unwrap();
     assert_eq!(retyped.status(), StatusCode::NO_CONTENT);
     assert_eq!(standing(&app, TARGET).await, "stands");
-    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    let related = related_from(&app, TARGET).await;
     assert!(
-        claim["related_from"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["kind"] == "supports" && r["other"] == VICTIM),
-        "{claim}"
+        related.contains(&("supports".into(), VICTIM.into())),
+        "{related:?}"
     );
     assert_eq!(scalar(&app.db, revisions).await, before + 1, "one Edit");
 }
@@ -404,13 +399,7 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = ambiguous.json().await.unwrap();
     assert_eq!(problem["field"], "to");
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("2 claims and proposals match"),
-        "{problem}"
-    );
+    assert_detail(&problem, "2 claims and proposals match");
 
     // The add-a-claim form: the words match two, which are offered; choosing one saves.
     let visitor = app.signed_in("rae@example.org", Role::Contributor).await;

@@ -10,16 +10,14 @@ use std::process::Command;
 use scraper::{ElementRef, Html, Selector};
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, node_tools, succeeds, succeeds_with_bytes,
+    TestApp, argmap, corpus_database, database_url, node_tools, strings, succeeds,
+    succeeds_with_bytes,
 };
 
 const PUBLIC: &str = "https://argmap.example.org";
 
 async fn debates(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("select slug::text from debates order by slug")
-        .fetch_all(&app.db)
-        .await
-        .unwrap()
+    strings(&app.db, "select slug::text from debates order by slug").await
 }
 
 async fn public_app() -> TestApp {
@@ -241,11 +239,7 @@ fn addresses(text: &str) -> Vec<String> {
 #[tokio::test]
 async fn with_a_public_url_every_link_is_under_it_or_a_sources_original_whatever_the_host_header() {
     let app = public_app().await;
-    let originals: Vec<String> =
-        sqlx::query_scalar("select url from sources where url is not null")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let originals = strings(&app.db, "select url from sources where url is not null").await;
     for slug in debates(&app).await {
         for ext in ["md", "html"] {
             let body = app

@@ -9,34 +9,59 @@ use super::{Block, LINKS_HEADING, Note, Span, escape_markdown};
 // attribute content.
 use crate::map_svg::escape_xml;
 
-fn markdown_spans(note: &Note, spans: &[Span]) -> String {
-    let mut out = String::new();
-    for span in spans {
-        match span {
-            Span::Text(t) => out.push_str(&escape_markdown(t)),
-            Span::Strong(t) => {
-                let _ = write!(out, "**{}**", escape_markdown(t));
-            }
-            Span::Emphasis(t) => {
-                let _ = write!(out, "*{}*", escape_markdown(t));
-            }
-            Span::Link { text, number } => {
-                let _ = write!(
-                    out,
-                    "[{}]({})\\[{number}\\]",
-                    escape_markdown(text),
-                    note.links[number - 1]
-                );
-            }
-            Span::Url(url) => {
-                let _ = write!(out, "<{url}>");
-            }
-            Span::Quote { text, .. } => {
-                let _ = write!(out, "“{}”", escape_markdown(text));
-            }
+/// The two languages a note is written in; a span is written by [`Dialect::spans`], one
+/// match arm a kind of span and dialect, so the two stay side by side.
+#[derive(Clone, Copy)]
+enum Dialect {
+    Markdown,
+    Html,
+}
+
+impl Dialect {
+    fn escape(self, text: &str) -> String {
+        match self {
+            Dialect::Markdown => escape_markdown(text),
+            Dialect::Html => escape_xml(text),
         }
     }
-    out
+
+    /// `spans` written inline; a link's target is `note`'s numbered link.
+    fn spans(self, note: &Note, spans: &[Span]) -> String {
+        use Dialect::{Html, Markdown};
+        let e = |text: &str| self.escape(text);
+        let mut out = String::new();
+        for span in spans {
+            let _ = match (self, span) {
+                (_, Span::Text(t)) => write!(out, "{}", e(t)),
+                (Markdown, Span::Strong(t)) => write!(out, "**{}**", e(t)),
+                (Html, Span::Strong(t)) => write!(out, "<strong>{}</strong>", e(t)),
+                (Markdown, Span::Emphasis(t)) => write!(out, "*{}*", e(t)),
+                (Html, Span::Emphasis(t)) => write!(out, "<em>{}</em>", e(t)),
+                (Markdown, Span::Link { text, number }) => {
+                    let url = &note.links[number - 1];
+                    write!(out, "[{}]({url})\\[{number}\\]", e(text))
+                }
+                (Html, Span::Link { text, number }) => {
+                    let url = e(&note.links[number - 1]);
+                    let text = e(text);
+                    write!(
+                        out,
+                        r#"<a href="{url}">{text}</a><sup class="ref">[{number}]</sup>"#
+                    )
+                }
+                (Markdown, Span::Url(url)) => write!(out, "<{url}>"),
+                (Html, Span::Url(url)) => {
+                    let url = e(url);
+                    write!(out, r#"<a class="url" href="{url}">{url}</a>"#)
+                }
+                (Markdown, Span::Quote { text, .. }) => write!(out, "“{}”", e(text)),
+                (Html, Span::Quote { text, cite }) => {
+                    write!(out, r#"“<q cite="{}">{}</q>”"#, e(cite), e(text))
+                }
+            };
+        }
+        out
+    }
 }
 
 /// The note in Markdown (CommonMark with a GitHub-style table).
@@ -49,15 +74,15 @@ pub fn markdown(note: &Note) -> String {
                     out,
                     "{} {}\n",
                     "#".repeat(usize::from(*level)),
-                    markdown_spans(note, spans)
+                    Dialect::Markdown.spans(note, spans)
                 );
             }
             Block::Paragraph(spans) | Block::Label(spans) => {
-                let _ = writeln!(out, "{}\n", markdown_spans(note, spans));
+                let _ = writeln!(out, "{}\n", Dialect::Markdown.spans(note, spans));
             }
             Block::List(items) => {
                 for item in items {
-                    let _ = writeln!(out, "- {}", markdown_spans(note, item));
+                    let _ = writeln!(out, "- {}", Dialect::Markdown.spans(note, item));
                 }
                 out.push('\n');
             }
@@ -66,7 +91,10 @@ pub fn markdown(note: &Note) -> String {
                 let _ = writeln!(out, "| {} |", head.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(|c| markdown_spans(note, c)).collect();
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|c| Dialect::Markdown.spans(note, c))
+                        .collect();
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
                 out.push('\n');
@@ -80,60 +108,32 @@ pub fn markdown(note: &Note) -> String {
     out
 }
 
-fn html_spans(note: &Note, spans: &[Span]) -> String {
-    let mut out = String::new();
-    for span in spans {
-        match span {
-            Span::Text(t) => out.push_str(&escape_xml(t)),
-            Span::Strong(t) => {
-                let _ = write!(out, "<strong>{}</strong>", escape_xml(t));
-            }
-            Span::Emphasis(t) => {
-                let _ = write!(out, "<em>{}</em>", escape_xml(t));
-            }
-            Span::Link { text, number } => {
-                let _ = write!(
-                    out,
-                    r#"<a href="{}">{}</a><sup class="ref">[{number}]</sup>"#,
-                    escape_xml(&note.links[number - 1]),
-                    escape_xml(text)
-                );
-            }
-            Span::Url(url) => {
-                let url = escape_xml(url);
-                let _ = write!(out, r#"<a class="url" href="{url}">{url}</a>"#);
-            }
-            Span::Quote { text, cite } => {
-                let _ = write!(
-                    out,
-                    r#"“<q cite="{}">{}</q>”"#,
-                    escape_xml(cite),
-                    escape_xml(text)
-                );
-            }
-        }
-    }
-    out
-}
-
 /// The note's body in HTML.
 pub fn html_body(note: &Note) -> String {
     let mut out = String::new();
     for block in &note.blocks {
         match block {
             Block::Heading(level, spans) => {
-                let _ = writeln!(out, "<h{level}>{}</h{level}>", html_spans(note, spans));
+                let _ = writeln!(
+                    out,
+                    "<h{level}>{}</h{level}>",
+                    Dialect::Html.spans(note, spans)
+                );
             }
             Block::Paragraph(spans) => {
-                let _ = writeln!(out, "<p>{}</p>", html_spans(note, spans));
+                let _ = writeln!(out, "<p>{}</p>", Dialect::Html.spans(note, spans));
             }
             Block::Label(spans) => {
-                let _ = writeln!(out, r#"<p class="label">{}</p>"#, html_spans(note, spans));
+                let _ = writeln!(
+                    out,
+                    r#"<p class="label">{}</p>"#,
+                    Dialect::Html.spans(note, spans)
+                );
             }
             Block::List(items) => {
                 out.push_str("<ul>\n");
                 for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", html_spans(note, item));
+                    let _ = writeln!(out, "<li>{}</li>", Dialect::Html.spans(note, item));
                 }
                 out.push_str("</ul>\n");
             }
@@ -147,7 +147,12 @@ pub fn html_body(note: &Note) -> String {
                     out.push_str("<tr>");
                     for (i, cell) in row.iter().enumerate() {
                         let tag = if i == 0 { r#"th scope="row""# } else { "td" };
-                        let _ = write!(out, "<{tag}>{}</{}>", html_spans(note, cell), &tag[..2]);
+                        let _ = write!(
+                            out,
+                            "<{tag}>{}</{}>",
+                            Dialect::Html.spans(note, cell),
+                            &tag[..2]
+                        );
                     }
                     out.push_str("</tr>\n");
                 }
