@@ -550,6 +550,11 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| format!("http://{}", config.addr));
     let database = Database::open(&config).await?;
+    if scope == Scope::All && format == Some(Format::Json) {
+        let result = export_whole_map(&database.pool).await;
+        database.close().await?;
+        return result;
+    }
     let result: Result<Vec<u8>, CliError> = async {
         if is_summary {
             let slug = match &scope {
@@ -583,6 +588,20 @@ async fn export(config: Config, args: ExportArgs) -> Result<(), CliError> {
     .await;
     database.close().await?;
     write_stdout(&result?)
+}
+
+/// The whole map as argmap JSON on standard output, written as it is read.
+async fn export_whole_map(db: &sqlx::PgPool) -> Result<(), CliError> {
+    use crate::export::stream::{CLAIMS_AT_ONCE, StreamError, write_whole_map};
+    let mut stdout = tokio::io::stdout();
+    match write_whole_map(db, None, CLAIMS_AT_ONCE, &mut stdout).await {
+        Ok(()) => Ok(()),
+        Err(StreamError::Write(err)) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(StreamError::Write(err)) => Err(CliError::Usage(format!(
+            "cannot write to standard output: {err}"
+        ))),
+        Err(StreamError::Database(err)) => Err(ServeError::Connect(err).into()),
+    }
 }
 
 /// Writes to standard output; a reader that stopped early (`argmap export json | head`)

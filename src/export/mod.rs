@@ -11,6 +11,7 @@ pub mod import;
 pub mod kialo;
 pub mod model;
 pub mod routes;
+pub mod stream;
 pub mod summary;
 pub mod svg;
 pub mod table;

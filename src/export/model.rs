@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::{ActorKind, Leaning, Pole, RelationKind};
 pub use crate::map::document::*;
@@ -23,64 +23,37 @@ pub async fn load_with(
     scope: Scope,
     standings: Option<Arc<Standings>>,
 ) -> Result<Option<MapDocument>, sqlx::Error> {
-    let Some((title, proposal_ids)) = scope_proposals(db, &scope).await? else {
+    let mut conn = db.acquire().await?;
+    let conn = &mut *conn;
+    let Some((title, proposal_ids)) = scope_proposals(conn, &scope).await? else {
         return Ok(None);
     };
     let everything = scope == Scope::All;
-    let claim_ids = claim_ids(db, everything, &proposal_ids).await?;
+    let claim_ids = claim_ids(conn, everything, &proposal_ids).await?;
     let standings = match standings {
         Some(known) => known,
         None => Arc::new(Standings::load(db).await?),
     };
-    let claims = claims(db, &claim_ids, &standings).await?;
-    let relations = relations(db, &claim_ids, &proposal_ids).await?;
-    let proposals = sqlx::query_as!(
-        Proposal,
-        r#"select p.slug as "slug!: String", d.slug as "debate!: String", p.title, p.summary
-           from proposals p join debates d on d.id = p.debate_id
-           where p.id = any($1) order by p.slug"#,
-        &proposal_ids
-    )
-    .fetch_all(db)
-    .await?;
-    let raises = raises(db, &proposal_ids, &claims).await?;
-
+    let claims = claims(conn, &claim_ids, &standings).await?;
+    let relations = relations(conn, &claim_ids, &proposal_ids).await?;
+    let proposals = proposals(conn, &proposal_ids).await?;
+    let raises = raises(conn, &proposal_ids, &claim_ids).await?;
     let tension_slugs: Vec<String> = raises.iter().map(|r| r.tension.clone()).collect();
-    let tensions = sqlx::query_as!(
-        Tension,
-        r#"select slug as "slug!: String", title, pole_a, pole_b, description from tensions
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
-        everything,
-        &tension_slugs
-    )
-    .fetch_all(db)
-    .await?;
+    let tensions = tensions(conn, everything, &tension_slugs).await?;
     let debate_slugs: Vec<String> = proposals.iter().map(|p| p.debate.clone()).collect();
-    let debates = sqlx::query_as!(
-        Debate,
-        r#"select slug as "slug!: String", title, summary, started_on as started, ended_on as ended
-           from debates
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
-        everything,
-        &debate_slugs
-    )
-    .fetch_all(db)
-    .await?;
+    let debates = debates(conn, everything, &debate_slugs).await?;
     let quoted: BTreeSet<String> = claims
         .iter()
         .flat_map(|c| c.quotes.iter().map(|q| q.source.clone()))
         .collect();
-    let sources = sources(db, everything, &quoted.into_iter().collect::<Vec<_>>()).await?;
+    let sources = sources(conn, everything, &quoted.into_iter().collect::<Vec<_>>()).await?;
     let mut actor_slugs: BTreeSet<String> = claims.iter().filter_map(|c| c.actor.clone()).collect();
     actor_slugs.extend(sources.iter().filter_map(|s| s.author.clone()));
-    let actors = sqlx::query_as!(
-        Actor,
-        r#"select slug as "slug!: String", name, kind as "kind: ActorKind", handle, about from actors
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
+    let actors = actors(
+        conn,
         everything,
-        &actor_slugs.into_iter().collect::<Vec<_>>()
+        &actor_slugs.into_iter().collect::<Vec<_>>(),
     )
-    .fetch_all(db)
     .await?;
 
     Ok(Some(MapDocument {
@@ -99,16 +72,84 @@ pub async fn load_with(
     }))
 }
 
+/// The proposals `ids` names, by slug.
+pub(super) async fn proposals(
+    conn: &mut PgConnection,
+    ids: &[i64],
+) -> Result<Vec<Proposal>, sqlx::Error> {
+    sqlx::query_as!(
+        Proposal,
+        r#"select p.slug as "slug!: String", d.slug as "debate!: String", p.title, p.summary
+           from proposals p join debates d on d.id = p.debate_id
+           where p.id = any($1) order by p.slug"#,
+        ids
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every visible tension, or those `slugs` names.
+pub(super) async fn tensions(
+    conn: &mut PgConnection,
+    everything: bool,
+    slugs: &[String],
+) -> Result<Vec<Tension>, sqlx::Error> {
+    sqlx::query_as!(
+        Tension,
+        r#"select slug as "slug!: String", title, pole_a, pole_b, description from tensions
+           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
+        everything,
+        slugs
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every visible debate, or those `slugs` names.
+pub(super) async fn debates(
+    conn: &mut PgConnection,
+    everything: bool,
+    slugs: &[String],
+) -> Result<Vec<Debate>, sqlx::Error> {
+    sqlx::query_as!(
+        Debate,
+        r#"select slug as "slug!: String", title, summary, started_on as started, ended_on as ended
+           from debates
+           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
+        everything,
+        slugs
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Every visible actor, or those `slugs` names.
+pub(super) async fn actors(
+    conn: &mut PgConnection,
+    everything: bool,
+    slugs: &[String],
+) -> Result<Vec<Actor>, sqlx::Error> {
+    sqlx::query_as!(
+        Actor,
+        r#"select slug as "slug!: String", name, kind as "kind: ActorKind", handle, about from actors
+           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
+        everything,
+        slugs
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The document's title and the proposals the scope takes in; None when the debate or
 /// proposal it names does not exist.
-async fn scope_proposals(
-    db: &PgPool,
+pub(super) async fn scope_proposals(
+    conn: &mut PgConnection,
     scope: &Scope,
 ) -> Result<Option<(String, Vec<i64>)>, sqlx::Error> {
     Ok(match scope {
         Scope::All => {
             let ids = sqlx::query_scalar!("select id from proposals where hidden_at is null")
-                .fetch_all(db)
+                .fetch_all(&mut *conn)
                 .await?;
             Some(("The argmap map".to_owned(), ids))
         }
@@ -117,7 +158,7 @@ async fn scope_proposals(
                 "select id, title from debates where slug = $1::text and hidden_at is null",
                 slug
             )
-            .fetch_optional(db)
+            .fetch_optional(&mut *conn)
             .await?
             else {
                 return Ok(None);
@@ -126,7 +167,7 @@ async fn scope_proposals(
                 "select id from proposals where debate_id = $1 and hidden_at is null",
                 debate.id
             )
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?;
             Some((debate.title, ids))
         }
@@ -134,24 +175,25 @@ async fn scope_proposals(
             "select id, title from proposals where slug = $1::text and hidden_at is null",
             slug
         )
-        .fetch_optional(db)
+        .fetch_optional(&mut *conn)
         .await?
         .map(|proposal| (proposal.title, vec![proposal.id])),
     })
 }
 
-/// The claims: everything, or those around the proposals (their trees and the claims that
-/// show the tensions they raise).
-async fn claim_ids(
-    db: &PgPool,
+/// The claims: everything (by slug, so that a document can be written a slice at a time),
+/// or those around the proposals (their trees and the claims that show the tensions they
+/// raise).
+pub(super) async fn claim_ids(
+    conn: &mut PgConnection,
     everything: bool,
     proposal_ids: &[i64],
 ) -> Result<Vec<i64>, sqlx::Error> {
     if everything {
         return sqlx::query_scalar!(
-            "select id from claims where hidden_at is null and merged_into_id is null"
+            "select id from claims where hidden_at is null and merged_into_id is null order by slug"
         )
-        .fetch_all(db)
+        .fetch_all(&mut *conn)
         .await;
     }
     // The ids gathered first, then looked up: as `in (…) or in (…)` (or one `in` over the
@@ -183,13 +225,13 @@ async fn claim_ids(
                                   where pt.proposal_id = any($1) and e.removed_at is null and pt.removed_at is null))"#,
         proposal_ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await
 }
 
 /// The claims with their quotes, tags and standing, by slug.
-async fn claims(
-    db: &PgPool,
+pub(super) async fn claims(
+    conn: &mut PgConnection,
     claim_ids: &[i64],
     standings: &Standings,
 ) -> Result<Vec<Claim>, sqlx::Error> {
@@ -205,7 +247,7 @@ async fn claims(
            order by c.slug"#,
         claim_ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let quote_rows = sqlx::query!(
         r#"select q.claim_id, s.slug as "source!: String", g.locator, g.anchor, q.body, q.is_primary
@@ -217,7 +259,7 @@ async fn claims(
            order by s.slug, g.position, q.start_char, q.id"#,
         claim_ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut quotes: BTreeMap<i64, Vec<Quote>> = BTreeMap::new();
     for row in quote_rows {
@@ -246,8 +288,8 @@ async fn claims(
 
 /// The relations among the claims and from them to the proposals, and the undercuts (by
 /// those claims) of those relations, each naming the inference it undercuts.
-async fn relations(
-    db: &PgPool,
+pub(super) async fn relations(
+    conn: &mut PgConnection,
     claim_ids: &[i64],
     proposal_ids: &[i64],
 ) -> Result<Vec<Relation>, sqlx::Error> {
@@ -263,7 +305,7 @@ async fn relations(
         claim_ids,
         proposal_ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     // An undercut is included when what it undercuts is: resolve them outwards.
     let mut named: BTreeMap<i64, Relation> = BTreeMap::new();
@@ -307,15 +349,15 @@ async fn relations(
 }
 
 /// The tensions the proposals raise, with the evidence among `claims`.
-async fn raises(
-    db: &PgPool,
+pub(super) async fn raises(
+    conn: &mut PgConnection,
     proposal_ids: &[i64],
-    claims: &[Claim],
+    claim_ids: &[i64],
 ) -> Result<Vec<Raise>, sqlx::Error> {
-    let included: BTreeSet<&str> = claims.iter().map(|c| c.slug.as_str()).collect();
+    let included: BTreeSet<i64> = claim_ids.iter().copied().collect();
     let rows = sqlx::query!(
         r#"select p.slug as "proposal!: String", t.slug as "tension!: String", pt.leaning as "leaning: Leaning", pt.note,
-                  c.slug as "claim?: String", e.pole as "pole?: Pole"
+                  c.id as "claim_id?", c.slug as "claim?: String", e.pole as "pole?: Pole"
            from proposal_tensions pt
            join proposals p on p.id = pt.proposal_id
            join tensions t on t.id = pt.tension_id and t.hidden_at is null
@@ -325,7 +367,7 @@ async fn raises(
            order by p.slug, t.slug, c.slug"#,
         proposal_ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut raises: Vec<Raise> = Vec::new();
     for row in rows {
@@ -341,8 +383,8 @@ async fn raises(
                 evidence: Vec::new(),
             });
         }
-        if let (Some(claim), Some(pole)) = (row.claim, row.pole) {
-            if included.contains(claim.as_str()) {
+        if let (Some(id), Some(claim), Some(pole)) = (row.claim_id, row.claim, row.pole) {
+            if included.contains(&id) {
                 raises
                     .last_mut()
                     .expect("pushed above")
@@ -355,8 +397,8 @@ async fn raises(
 }
 
 /// Every visible source, or those `slugs` names.
-async fn sources(
-    db: &PgPool,
+pub(super) async fn sources(
+    conn: &mut PgConnection,
     everything: bool,
     slugs: &[String],
 ) -> Result<Vec<Source>, sqlx::Error> {
@@ -375,6 +417,6 @@ async fn sources(
         everything,
         slugs
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await
 }

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::summary::{self, Detail, NoteFormat};
-use super::{Format, Scope, load_with};
+use super::{Format, Scope, load_with, stream};
 use crate::{AppState, Error, Result};
 
 pub fn router() -> Router<AppState> {
@@ -108,11 +108,12 @@ async fn export(
         }
     }
     // Whole-map exports wait their turn (see `AppState::whole_map_exports`).
-    let _turn = if scope == Scope::All {
+    let turn = if scope == Scope::All {
         Some(
             state
                 .whole_map_exports
-                .acquire()
+                .clone()
+                .acquire_owned()
                 .await
                 .expect("never closed"),
         )
@@ -120,6 +121,18 @@ async fn export(
         None
     };
     let standings = state.caches.standings(&state.db).await?;
+    // The whole map in JSON is written as it is read; the other formats need all of it.
+    let _turn = match (format, turn) {
+        (Format::Json, Some(turn)) => {
+            let body = stream::whole_map_body(state.db.clone(), standings, turn);
+            return Ok(document(
+                body,
+                format.content_type(),
+                &format!("{name}.json"),
+            ));
+        }
+        (_, turn) => turn,
+    };
     let doc = load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;

@@ -25,6 +25,7 @@ mod races;
 mod reading;
 mod relations;
 mod roundtrip;
+mod streaming;
 mod summary;
 mod undercuts;
 mod unseen;
