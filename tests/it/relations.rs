@@ -197,38 +197,40 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
     let app = spawn().await;
     let ivy = app.token("ivy@example.org", Role::Contributor).await;
     let before = scalar(&app.db, "select count(*) from revisions").await;
-    for (body, field, says) in [
+    // Each relation (from, kind, to) with the field it is refused for and what that says.
+    for (from, kind, to, field, says) in [
+        (VICTIM, "attacks", VICTIM, "to", "itself"),
         (
-            json!({ "from": VICTIM, "kind": "attacks", "to": VICTIM }),
-            "to",
-            "itself",
-        ),
-        (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "no-such-claim" }),
+            VICTIM,
+            "attacks",
+            "no-such-claim",
             "to",
             "has the slug or the words \"no-such-claim\"",
         ),
         (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "proposal:nope" }),
+            VICTIM,
+            "attacks",
+            "proposal:nope",
             "to",
             "no proposal has the slug \"nope\"",
         ),
         (
-            json!({ "from": "nobody-said-this", "kind": "attacks", "to": TARGET }),
+            "nobody-said-this",
+            "attacks",
+            TARGET,
             "from",
             "no claim has the slug",
         ),
         (
-            json!({ "from": VICTIM, "kind": "contradicts", "to": TARGET }),
+            VICTIM,
+            "contradicts",
+            TARGET,
             "kind",
             "not supports, attacks or undercuts",
         ),
-        (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "" }),
-            "to",
-            "name the claim",
-        ),
+        (VICTIM, "attacks", "", "to", "name the claim"),
     ] {
+        let body = json!({ "from": from, "kind": kind, "to": to });
         let response = link(&app, &ivy, body.clone()).await;
         assert_eq!(
             response.status(),

@@ -721,31 +721,21 @@ async fn the_migration_moves_undercuts_of_a_claim_to_an_inference_and_retires_th
             .any(|(a, n)| a == "create" && n.contains("moved"))
     );
     // And the database now refuses an undercut of a claim, and a support of a relation.
-    let refused = sqlx::query(
+    let refuses = async |sql: &str, constraint: &str| {
+        let refused = sqlx::query(sql).execute(&old).await.unwrap_err();
+        assert!(refused.to_string().contains(constraint), "{refused}");
+    };
+    refuses(
         "insert into relations (kind, from_claim_id, to_claim_id)
          select 'undercuts', (select id from claims where slug = 'v'), (select id from claims where slug = 'y')",
+        "relations_undercuts_target_relations",
     )
-    .execute(&old)
-    .await
-    .unwrap_err();
-    assert!(
-        refused
-            .to_string()
-            .contains("relations_undercuts_target_relations"),
-        "{refused}"
-    );
-    let refused = sqlx::query(
+    .await;
+    refuses(
         "insert into relations (kind, from_claim_id, to_relation_id)
          select 'supports', (select id from claims where slug = 'v'), (select min(id) from relations)",
+        "relations_only_undercuts_target_relations",
     )
-    .execute(&old)
-    .await
-    .unwrap_err();
-    assert!(
-        refused
-            .to_string()
-            .contains("relations_only_undercuts_target_relations"),
-        "{refused}"
-    );
+    .await;
     old.close().await;
 }

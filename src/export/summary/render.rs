@@ -62,82 +62,75 @@ impl Dialect {
         }
         out
     }
-}
 
-/// The note in Markdown (CommonMark with a GitHub-style table).
-pub fn markdown(note: &Note) -> String {
-    let mut out = String::new();
-    for block in &note.blocks {
-        match block {
-            Block::Heading(level, spans) => {
+    /// The whole note: its blocks, then the numbered list of every link's target.
+    fn note(self, note: &Note) -> String {
+        let mut out = String::new();
+        for block in &note.blocks {
+            self.block(note, block, &mut out);
+        }
+        match self {
+            Dialect::Markdown => {
+                let _ = writeln!(out, "## {LINKS_HEADING}\n");
+                for (i, url) in note.links.iter().enumerate() {
+                    let _ = writeln!(out, "- \\[{}\\] <{url}>", i + 1);
+                }
+            }
+            Dialect::Html => {
                 let _ = writeln!(
                     out,
-                    "{} {}\n",
-                    "#".repeat(usize::from(*level)),
-                    Dialect::Markdown.spans(note, spans)
+                    "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
                 );
-            }
-            Block::Paragraph(spans) | Block::Label(spans) => {
-                let _ = writeln!(out, "{}\n", Dialect::Markdown.spans(note, spans));
-            }
-            Block::List(items) => {
-                for item in items {
-                    let _ = writeln!(out, "- {}", Dialect::Markdown.spans(note, item));
+                for item in note.link_items() {
+                    let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
                 }
-                out.push('\n');
+                out.push_str("</ul>\n");
             }
-            Block::Table { head, rows } => {
+        }
+        out
+    }
+
+    /// One block, written to `out`.
+    fn block(self, note: &Note, block: &Block, out: &mut String) {
+        use Dialect::{Html, Markdown};
+        let spans = |spans: &[Span]| self.spans(note, spans);
+        let _ = match (self, block) {
+            (Markdown, Block::Heading(level, text)) => {
+                let hashes = "#".repeat(usize::from(*level));
+                writeln!(out, "{hashes} {}\n", spans(text))
+            }
+            (Html, Block::Heading(level, text)) => {
+                writeln!(out, "<h{level}>{}</h{level}>", spans(text))
+            }
+            (Markdown, Block::Paragraph(text) | Block::Label(text)) => {
+                writeln!(out, "{}\n", spans(text))
+            }
+            (Html, Block::Paragraph(text)) => writeln!(out, "<p>{}</p>", spans(text)),
+            (Html, Block::Label(text)) => writeln!(out, r#"<p class="label">{}</p>"#, spans(text)),
+            (Markdown, Block::List(items)) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", spans(item));
+                }
+                writeln!(out)
+            }
+            (Html, Block::List(items)) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", spans(item));
+                }
+                writeln!(out, "</ul>")
+            }
+            (Markdown, Block::Table { head, rows }) => {
                 let head: Vec<String> = head.iter().map(|h| escape_markdown(h)).collect();
                 let _ = writeln!(out, "| {} |", head.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
                 for row in rows {
-                    let cells: Vec<String> = row
-                        .iter()
-                        .map(|c| Dialect::Markdown.spans(note, c))
-                        .collect();
+                    let cells: Vec<String> = row.iter().map(|c| spans(c)).collect();
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
-                out.push('\n');
+                writeln!(out)
             }
-        }
-    }
-    let _ = writeln!(out, "## {LINKS_HEADING}\n");
-    for (i, url) in note.links.iter().enumerate() {
-        let _ = writeln!(out, "- \\[{}\\] <{url}>", i + 1);
-    }
-    out
-}
-
-/// The note's body in HTML.
-pub fn html_body(note: &Note) -> String {
-    let mut out = String::new();
-    for block in &note.blocks {
-        match block {
-            Block::Heading(level, spans) => {
-                let _ = writeln!(
-                    out,
-                    "<h{level}>{}</h{level}>",
-                    Dialect::Html.spans(note, spans)
-                );
-            }
-            Block::Paragraph(spans) => {
-                let _ = writeln!(out, "<p>{}</p>", Dialect::Html.spans(note, spans));
-            }
-            Block::Label(spans) => {
-                let _ = writeln!(
-                    out,
-                    r#"<p class="label">{}</p>"#,
-                    Dialect::Html.spans(note, spans)
-                );
-            }
-            Block::List(items) => {
-                out.push_str("<ul>\n");
-                for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", Dialect::Html.spans(note, item));
-                }
-                out.push_str("</ul>\n");
-            }
-            Block::Table { head, rows } => {
+            (Html, Block::Table { head, rows }) => {
                 out.push_str("<table>\n<thead><tr>");
                 for cell in head {
                     let _ = write!(out, r#"<th scope="col">{}</th>"#, escape_xml(cell));
@@ -147,28 +140,24 @@ pub fn html_body(note: &Note) -> String {
                     out.push_str("<tr>");
                     for (i, cell) in row.iter().enumerate() {
                         let tag = if i == 0 { r#"th scope="row""# } else { "td" };
-                        let _ = write!(
-                            out,
-                            "<{tag}>{}</{}>",
-                            Dialect::Html.spans(note, cell),
-                            &tag[..2]
-                        );
+                        let _ = write!(out, "<{tag}>{}</{}>", spans(cell), &tag[..2]);
                     }
                     out.push_str("</tr>\n");
                 }
-                out.push_str("</tbody>\n</table>\n");
+                writeln!(out, "</tbody>\n</table>")
             }
-        }
+        };
     }
-    let _ = writeln!(
-        out,
-        "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
-    );
-    for item in note.link_items() {
-        let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
-    }
-    out.push_str("</ul>\n");
-    out
+}
+
+/// The note in Markdown (CommonMark with a GitHub-style table).
+pub fn markdown(note: &Note) -> String {
+    Dialect::Markdown.note(note)
+}
+
+/// The note's body in HTML.
+pub fn html_body(note: &Note) -> String {
+    Dialect::Html.note(note)
 }
 
 #[derive(askama::Template)]
