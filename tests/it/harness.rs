@@ -359,6 +359,13 @@ async fn ok_page(path: &str, response: reqwest::Response) -> scraper::Html {
     html(response).await
 }
 
+/// The page of a form refused with 422, which shows the form again with what was wrong.
+pub async fn refused_form(response: reqwest::Response) -> scraper::Html {
+    let status = response.status();
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "refused");
+    html(response).await
+}
+
 /// Parses a response's body, asserting it is HTML.
 pub async fn html(response: reqwest::Response) -> scraper::Html {
     let content_type = response
@@ -378,6 +385,20 @@ pub async fn html(response: reqwest::Response) -> scraper::Html {
 pub fn select<'a>(document: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
     let parsed = scraper::Selector::parse(selector).unwrap();
     document.select(&parsed).collect()
+}
+
+/// Asserts that nothing on `document` matches `selector`, for the reason `why`.
+#[track_caller]
+pub fn assert_none(document: &scraper::Html, selector: &str, why: &str) {
+    let found = select(document, selector).len();
+    assert_eq!(found, 0, "{why}: {found} match {selector:?}");
+}
+
+/// Asserts that something on `document` matches `selector`, for the reason `why`.
+#[track_caller]
+pub fn assert_some(document: &scraper::Html, selector: &str, why: &str) {
+    let found = select(document, selector).len();
+    assert!(found > 0, "{why}: nothing matches {selector:?}");
 }
 
 /// The `href`s of the elements matching `selector`.

@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
-use crate::harness::{TestApp, execute, hrefs, html, location, select, text, text_of, texts};
+use crate::harness::{
+    TestApp, assert_none, assert_some, execute, hrefs, html, location, select, text, text_of, texts,
+};
 
 /// The slugs of `table`'s visible objects.
 pub(crate) async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
@@ -116,18 +118,9 @@ async fn every_link_on_a_proposal_page_resolves() {
         text_of(&page, "main h1"),
         "Give integrated care systems statutory footing"
     );
-    assert!(
-        !select(&page, "#tensions section.tension").is_empty(),
-        "the tensions it raises"
-    );
-    assert!(
-        !select(&page, "#claims ul.tree li").is_empty(),
-        "claims for and against"
-    );
-    assert!(
-        !select(&page, "#claims .standing").is_empty(),
-        "each claim's standing"
-    );
+    assert_some(&page, "#tensions section.tension", "the tensions it raises");
+    assert_some(&page, "#claims ul.tree li", "claims for and against");
+    assert_some(&page, "#claims .standing", "each claim's standing");
     let svg = select(&page, "#map svg[role=group]");
     assert_eq!(svg.len(), 1, "an inline SVG map");
     let labelled_by = svg[0].value().attr("aria-labelledby").unwrap();
@@ -342,10 +335,7 @@ async fn search_finds_claims_quotes_proposals_tensions_and_sources_with_marked_s
     let page = app.page("/search?q=postcode+lottery").await;
     let hits = hrefs(&page, "ol.hits li a");
     assert!(hits.iter().any(|h| h.starts_with("/claims/")), "{hits:?}");
-    assert!(
-        !select(&page, ".snippet mark").is_empty(),
-        "matched words are marked"
-    );
+    assert_some(&page, ".snippet mark", "matched words are marked");
     for (query, prefix) in [
         ("tendering", "/proposals/"),
         ("geographies", "/tensions/"),
@@ -404,9 +394,10 @@ async fn user_text_is_escaped_in_search_snippets() {
     let app = small::spawn().await;
     execute(&app.db, "insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')").await;
     let page = app.page("/search?q=reform+fails").await;
-    assert!(
-        select(&page, "script:not([src='/static/argmap.js'])").is_empty(),
-        "no script element made it into the page"
+    assert_none(
+        &page,
+        "script:not([src='/static/argmap.js'])",
+        "no script element made it into the page",
     );
     let titles = texts(&page, "ol.hits li a");
     assert!(

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, execute, hrefs, select, strings, text};
+use crate::harness::{TestApp, assert_none, assert_some, execute, hrefs, select, strings, text};
 
 /// The header's section links, in order: name and path.
 const SECTIONS: [(&str, &str); 6] = [
@@ -607,9 +607,10 @@ async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
     for summary in &summaries {
         assert!(!text(summary).contains('`'), "{}", text(summary));
     }
-    assert!(
-        !select(&api, "table.operations td.summary code").is_empty(),
-        "code spans are shown as code"
+    assert_some(
+        &api,
+        "table.operations td.summary code",
+        "code spans are shown as code",
     );
     // A pole is shown as written wherever a leaning is phrased.
     let poles = strings(
@@ -677,10 +678,7 @@ async fn a_write_is_confirmed_once_and_an_attack_names_the_claims_whose_standing
         text(&flash[0])
     );
     let again = visitor.page(&landed).await;
-    assert!(
-        select(&again, ".flash").is_empty(),
-        "a confirmation shows once"
-    );
+    assert_none(&again, ".flash", "a confirmation shows once");
 }
 
 #[tokio::test]

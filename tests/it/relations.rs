@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
 use crate::harness::{
-    TestApp, Visitor, assert_detail, created_slug, hrefs, items, location, scalar, select, text_of,
-    texts,
+    TestApp, Visitor, assert_detail, assert_none, created_slug, hrefs, items, location,
+    refused_form, scalar, select, text_of, texts,
 };
 
 const SOURCE: &str = "a-curly-source";
@@ -414,8 +414,7 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     ];
     let path = format!("/sources/{SOURCE}/claims");
     let offered = visitor.post_form(&path, &claim).await;
-    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(offered).await;
+    let form = refused_form(offered).await;
     let choices = texts(&form, ".target-choices label");
     assert_eq!(choices.len(), 2, "both claims are offered: {choices:?}");
     assert!(
@@ -442,41 +441,22 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
 
     // The claim page's link form: the same choice on a page of its own.
     let link_path = format!("/claims/{VICTIM}/relations");
-    let offered = visitor
-        .post_form(
-            &link_path,
-            &[("kind", "attacks"), ("to", "lists grow longer")],
-        )
-        .await;
-    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(offered).await;
+    let link_to = async |words: &str, pick: &[(&str, &str)]| {
+        let fields = [&[("kind", "attacks"), ("to", words)], pick].concat();
+        visitor.post_form(&link_path, &fields).await
+    };
+    let form = refused_form(link_to("lists grow longer", &[]).await).await;
     let values: Vec<&str> = select(&form, ".target-choices input[name=pick]")
         .iter()
         .filter_map(|i| i.value().attr("value"))
         .collect();
     assert_eq!(values.len(), 2, "{values:?}");
     assert!(values.contains(&"summer-lists"));
-    let linked = visitor
-        .post_form(
-            &link_path,
-            &[
-                ("kind", "attacks"),
-                ("to", "lists grow longer"),
-                ("pick", "summer-lists"),
-            ],
-        )
-        .await;
+    let linked = link_to("lists grow longer", &[("pick", "summer-lists")]).await;
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
     assert_eq!(relations_to("summer-lists").await, 1);
 
-    let none = visitor
-        .post_form(
-            &link_path,
-            &[("kind", "attacks"), ("to", "zebras on the moon")],
-        )
-        .await;
-    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(none).await;
+    let form = refused_form(link_to("zebras on the moon", &[]).await).await;
     assert!(text_of(&form, "#form-error").contains("no claim or proposal"));
 }
 
@@ -524,10 +504,7 @@ async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
             "A proposal: A tension, for Pole B"
         ]
     );
-    assert!(
-        select(&form, "input[name=pole]").is_empty(),
-        "no 'pole a / pole b' radios"
-    );
+    assert_none(&form, "input[name=pole]", "no 'pole a / pole b' radios");
     let value = select(&form, "select#shows_tension option")[2]
         .value()
         .attr("value")

@@ -16,7 +16,8 @@ use sqlx::PgPool;
 
 use crate::export::BASE;
 use crate::harness::{
-    TestApp, corpus_database, document, execute, fresh_database, import_into, lost, select, text,
+    TestApp, assert_none, corpus_database, document, execute, fresh_database, import_into, lost,
+    select, text,
 };
 
 /// In the shipped map: the Prime Minister's announcement that Monitor gains a duty to
@@ -74,9 +75,10 @@ async fn the_claim_pages_show_the_undercut_inference_disabled_and_its_premise_st
         line.contains("undercut by The opposite of competition is collaboration"),
         "{line}"
     );
-    assert!(
-        select(&page, "form[action^='/relations/']").is_empty(),
-        "undercutting a link needs an account"
+    assert_none(
+        &page,
+        "form[action^='/relations/']",
+        "undercutting a link needs an account",
     );
 }
 
