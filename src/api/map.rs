@@ -3,6 +3,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 
 use crate::export::{self, Scope};
 use crate::stats::Stats;
@@ -33,8 +35,10 @@ pub(super) async fn document(state: &AppState, scope: Scope) -> Result<Json<serd
         (status = 200, body = Object, description = "an argmap-map document"),
     )
 )]
-pub async fn map(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
-    document(&state, Scope::All).await
+pub async fn map(State(state): State<AppState>) -> Result<Response> {
+    // Written as it is read, like `/export/map.json`: the whole map is too large to hold.
+    let body = export::stream::whole_map(&state).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// A debate: its proposals, the claims around them, the tensions they raise.

@@ -107,13 +107,21 @@ async fn export(
             return Err(too_large_to_draw(stats.claims + stats.proposals));
         }
     }
+    if format == Format::Json && scope == Scope::All {
+        // Written as it is read; the other formats need all of it at once.
+        let body = stream::whole_map(state).await?;
+        return Ok(document(
+            body,
+            format.content_type(),
+            &format!("{name}.json"),
+        ));
+    }
     // Whole-map exports wait their turn (see `AppState::whole_map_exports`).
-    let turn = if scope == Scope::All {
+    let _turn = if scope == Scope::All {
         Some(
             state
                 .whole_map_exports
-                .clone()
-                .acquire_owned()
+                .acquire()
                 .await
                 .expect("never closed"),
         )
@@ -121,18 +129,6 @@ async fn export(
         None
     };
     let standings = state.caches.standings(&state.db).await?;
-    // The whole map in JSON is written as it is read; the other formats need all of it.
-    let _turn = match (format, turn) {
-        (Format::Json, Some(turn)) => {
-            let body = stream::whole_map_body(state.db.clone(), standings, turn);
-            return Ok(document(
-                body,
-                format.content_type(),
-                &format!("{name}.json"),
-            ));
-        }
-        (_, turn) => turn,
-    };
     let doc = load_with(&state.db, scope, Some(standings))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;

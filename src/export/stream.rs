@@ -17,6 +17,7 @@ use sqlx::{PgConnection, PgPool};
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::model::{self, FORMAT, Scope, VERSION};
+use crate::AppState;
 use crate::views::Standings;
 
 /// How many claims are read, written and let go at a time.
@@ -62,9 +63,21 @@ pub enum StreamError {
     Write(#[from] io::Error),
 }
 
-/// The whole map as a response body, written by a task of its own as the client reads it.
-/// `turn` is held until the last byte is written (see `AppState::whole_map_exports`).
-pub fn whole_map_body(db: PgPool, standings: Arc<Standings>, turn: OwnedSemaphorePermit) -> Body {
+/// The whole map as a response body. Whole-map exports take turns (see
+/// `AppState::whole_map_exports`): this waits for one, held until the last byte is written.
+pub async fn whole_map(state: &AppState) -> Result<Body, crate::Error> {
+    let turn = state
+        .whole_map_exports
+        .clone()
+        .acquire_owned()
+        .await
+        .expect("never closed");
+    let standings = state.caches.standings(&state.db).await?;
+    Ok(whole_map_body(state.db.clone(), standings, turn))
+}
+
+/// The whole map written by a task of its own as the client reads it.
+fn whole_map_body(db: PgPool, standings: Arc<Standings>, turn: OwnedSemaphorePermit) -> Body {
     let (sender, mut receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     tokio::spawn(async move {
         let _turn = turn;

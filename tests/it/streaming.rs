@@ -1,5 +1,6 @@
-//! The whole map in JSON is written while it is read (`export::stream`): what a client, the
-//! CLI and the tests receive must be, byte for byte, the document the export model builds.
+//! The whole map in JSON is written while it is read (`export::stream`): what a client (of
+//! `/export/map.json` or `/api/v1/map`), the CLI and the tests receive must be, byte for
+//! byte, the document the export model builds.
 
 use argmap::export::stream::{CLAIMS_AT_ONCE, write_whole_map};
 use argmap::export::{self, Format, Scope};
@@ -53,6 +54,11 @@ async fn the_streamed_whole_map_is_the_built_document_byte_for_byte_at_any_slice
             .contains("argmap.json")
     );
     assert!(answer.bytes().await.unwrap() == built, "served over HTTP");
+
+    let api = app.get("/api/v1/map").await;
+    assert_eq!(api.status(), 200);
+    assert_eq!(api.headers()["content-type"], "application/json");
+    assert!(api.bytes().await.unwrap() == built, "served by the API");
 
     let printed = succeeds_with_bytes(
         argmap()
