@@ -296,24 +296,20 @@ async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_i
         "the target's text is shown"
     );
 
-    let linked = visitor
-        .post_form(
-            &format!("/claims/{VICTIM}/relations"),
-            &[("kind", "attacks"), ("to", TARGET)],
-        )
-        .await;
+    let attack = async |to: &str| {
+        let path = format!("/claims/{VICTIM}/relations");
+        visitor
+            .post_form(&path, &[("kind", "attacks"), ("to", to)])
+            .await
+    };
+    let linked = attack(TARGET).await;
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&linked),
         format!("/claims/{VICTIM}#relations-heading")
     );
     assert_eq!(standing(&app, TARGET).await, "defeated");
-    let refused = visitor
-        .post_form(
-            &format!("/claims/{VICTIM}/relations"),
-            &[("kind", "attacks"), ("to", VICTIM)],
-        )
-        .await;
+    let refused = attack(VICTIM).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -384,20 +380,14 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     };
 
     // Through the API: words that match one claim name it.
-    let linked = link(
-        &app,
-        &ivy,
-        json!({ "from": VICTIM, "kind": "attacks", "to": "the seeds of the next one" }),
-    )
-    .await;
+    let attack = async |words: &str| {
+        let body = json!({ "from": VICTIM, "kind": "attacks", "to": words });
+        link(&app, &ivy, body).await
+    };
+    let linked = attack("the seeds of the next one").await;
     assert_eq!(linked.status(), StatusCode::CREATED);
     assert_eq!(relations_to(TARGET).await, 1);
-    let ambiguous = link(
-        &app,
-        &ivy,
-        json!({ "from": VICTIM, "kind": "attacks", "to": "waiting lists grow" }),
-    )
-    .await;
+    let ambiguous = attack("waiting lists grow").await;
     assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = ambiguous.json().await.unwrap();
     assert_eq!(problem["field"], "to");
