@@ -274,41 +274,24 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     let first = app.signed_in("fay@example.org", Role::Contributor).await;
     let second = app.signed_in("gus@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/edit");
-    let version: i32 = sqlx::query_scalar("select version from claims where slug = $1")
-        .bind(TARGET)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let version = version.to_string();
+    let version = version(&app, "claims", TARGET).await.to_string();
+    // The edit form as `who` sends it, from the claim at `version`.
+    let edit = async |who: &Visitor, version: &str, text: &str, tags: &str| {
+        let fields = [("version", version), ("text", text), ("tags", tags)];
+        who.post_form(&path, &fields).await
+    };
+    let mine = "My own rewording of this claim, made at the same time.";
 
-    let saved = first
-        .post_form(
-            &path,
-            &[
-                ("version", &version),
-                (
-                    "text",
-                    "Every reorganisation since 1974 seeded the next one.",
-                ),
-                ("tags", "history"),
-            ],
-        )
-        .await;
+    let saved = edit(
+        &first,
+        &version,
+        "Every reorganisation since 1974 seeded the next one.",
+        "history",
+    )
+    .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let before = revisions(&app).await;
-    let stale = second
-        .post_form(
-            &path,
-            &[
-                ("version", &version),
-                (
-                    "text",
-                    "My own rewording of this claim, made at the same time.",
-                ),
-                ("tags", "history"),
-            ],
-        )
-        .await;
+    let stale = edit(&second, &version, mine, "history").await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let page = html(stale).await;
     assert_eq!(
@@ -317,7 +300,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     );
     assert_eq!(
         text_of(&page, "textarea#text"),
-        "My own rewording of this claim, made at the same time.",
+        mine,
         "the loser's text is kept"
     );
     assert_eq!(revisions(&app).await, before, "nothing written");
@@ -330,19 +313,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
 
     // Saving again from the conflict page (which now carries the current version) works.
     let current_version = form_version(&page);
-    let retried = second
-        .post_form(
-            &path,
-            &[
-                ("version", &current_version),
-                (
-                    "text",
-                    "My own rewording of this claim, made at the same time.",
-                ),
-                ("tags", ""),
-            ],
-        )
-        .await;
+    let retried = edit(&second, &current_version, mine, "").await;
     assert_eq!(retried.status(), StatusCode::SEE_OTHER);
     let history = first.page(&format!("/claims/{TARGET}/history")).await;
     assert!(select(&history, "ol.history li").len() >= 3);
@@ -900,12 +871,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
     let slug = created_slug(created).await;
 
-    let claim: Value = app
-        .get(&format!("/api/v1/claims/{slug}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let claim = app.json(&format!("/api/v1/claims/{slug}")).await;
     let relates_to = claim["relates_to"].as_array().unwrap();
     assert_eq!(relates_to.len(), 1, "{claim}");
     assert_eq!(relates_to[0]["kind"], "attacks");
@@ -934,12 +900,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
         problem["current"]["text"],
         "Blame follows control: more control, more blame."
     );
-    let history: Value = app
-        .get(&format!("/api/v1/claims/{slug}/history"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.json(&format!("/api/v1/claims/{slug}/history")).await;
     assert_eq!(history.as_array().unwrap().len(), 2, "create and edit");
 
     let tokens: Value = app
@@ -1304,19 +1265,17 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
     let page = admin.page("/admin/users").await;
     assert!(text_of(&page, "table").contains("pat@example.org"));
+    let disable = async |email: &str| {
+        let id = scalar(
+            &app.db,
+            &format!("select id from users where email = '{email}'"),
+        )
+        .await;
+        let path = format!("/admin/users/{id}/disable");
+        admin.post_form(&path, &[]).await.status()
+    };
     for email in ["pat@example.org", "pat-bot@example.org"] {
-        let id: i64 = sqlx::query_scalar("select id from users where email = $1")
-            .bind(email)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(
-            admin
-                .post_form(&format!("/admin/users/{id}/disable"), &[])
-                .await
-                .status(),
-            StatusCode::SEE_OTHER
-        );
+        assert_eq!(disable(email).await, StatusCode::SEE_OTHER);
     }
     assert_eq!(
         user.get("/account").await.status(),
@@ -1334,15 +1293,8 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
         again.sign_in("pat@example.org", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let own: i64 = sqlx::query_scalar("select id from users where email = 'admin@example.org'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
     assert_eq!(
-        admin
-            .post_form(&format!("/admin/users/{own}/disable"), &[])
-            .await
-            .status(),
+        disable("admin@example.org").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "not yourself"
     );

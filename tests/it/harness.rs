@@ -351,6 +351,13 @@ impl TestApp {
     pub async fn page(&self, path: &str) -> scraper::Html {
         ok_page(path, self.get(path).await).await
     }
+
+    /// GETs a page as [`TestApp::page`] does, asserting that its main heading is `heading`.
+    pub async fn page_headed(&self, path: &str, heading: &str) -> scraper::Html {
+        let page = self.page(path).await;
+        assert_eq!(text_of(&page, "main h1"), heading, "GET {path}");
+        page
+    }
 }
 
 /// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.

@@ -74,11 +74,12 @@ async fn the_home_page_lists_debates_tensions_sources_and_figures() {
 #[tokio::test]
 async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/debates/2021-white-paper").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "The 2021 white paper and the Health and Care Bill"
-    );
+    let page = app
+        .page_headed(
+            "/debates/2021-white-paper",
+            "The 2021 white paper and the Health and Care Bill",
+        )
+        .await;
     let proposals: i64 = sqlx::query_scalar(
         "select count(*) from proposals p join debates d on d.id = p.debate_id where d.slug = '2021-white-paper'",
     )
@@ -113,11 +114,12 @@ async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
 #[tokio::test]
 async fn every_link_on_a_proposal_page_resolves() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/proposals/ics-statutory-footing").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "Give integrated care systems statutory footing"
-    );
+    let page = app
+        .page_headed(
+            "/proposals/ics-statutory-footing",
+            "Give integrated care systems statutory footing",
+        )
+        .await;
     assert_some(&page, "#tensions section.tension", "the tensions it raises");
     assert_some(&page, "#claims ul.tree li", "claims for and against");
     assert_some(&page, "#claims .standing", "each claim's standing");
@@ -292,11 +294,12 @@ async fn a_claim_id_redirects_to_its_readable_url() {
 #[tokio::test]
 async fn a_source_shows_its_segments_with_anchors_and_every_quote_highlighted() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/sources/hudson-success-regimes").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "Are NHS success regimes doomed to fail?"
-    );
+    let page = app
+        .page_headed(
+            "/sources/hudson-success-regimes",
+            "Are NHS success regimes doomed to fail?",
+        )
+        .await;
     let anchors: Vec<String> = select(&page, "section.segment")
         .iter()
         .map(|s| s.value().id().unwrap().to_owned())
