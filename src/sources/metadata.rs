@@ -405,54 +405,51 @@ mod tests {
 
     #[test]
     fn header_lines_are_recognised_as_metadata() {
-        assert_eq!(
-            fields("Source: https://example.org/a/b"),
-            Some(vec![Field::Url("https://example.org/a/b".into())])
-        );
-        assert_eq!(
-            fields("Published: 20/02/2020"),
-            Some(vec![Field::Published(date!(2020 - 02 - 20))])
-        );
-        assert_eq!(
-            fields("Posted on March 3, 2015"),
-            Some(vec![Field::Published(date!(2015 - 03 - 03))])
-        );
-        assert_eq!(
-            fields("Last updated: 4 March 2015"),
-            Some(vec![Field::Updated(date!(2015 - 03 - 04))])
-        );
-        assert_eq!(
-            fields("By Jane Smith, senior fellow"),
-            Some(vec![Field::Author("Jane Smith".into())])
-        );
-        assert_eq!(
-            fields("By Dr Helen Marsh and Tom O’Neill"),
-            Some(vec![Field::Author("Dr Helen Marsh and Tom O’Neill".into())])
-        );
-        assert_eq!(
-            fields("Jane Smith @jsmith_nhs"),
-            Some(vec![Field::AuthorHandle(
-                Some("Jane Smith".into()),
-                "@jsmith_nhs".into()
-            )])
-        );
-        assert_eq!(
-            fields("Blog post"),
-            Some(vec![Field::Label("blog post".into())])
-        );
-        assert_eq!(
-            fields("Press release"),
-            Some(vec![Field::Label("press release".into())])
-        );
-        assert_eq!(fields("5 min read"), Some(vec![Field::Noise]));
-        assert_eq!(
-            fields("By Jane Smith | 20 February 2020 | Opinion"),
-            Some(vec![
-                Field::Author("Jane Smith".into()),
-                Field::Published(date!(2020 - 02 - 20)),
-                Field::Label("opinion".into())
-            ])
-        );
+        use Field::{Author, AuthorHandle, Label, Noise, Published, Updated, Url};
+        let text = |s: &str| s.to_owned();
+        for (line, expected) in [
+            (
+                "Source: https://example.org/a/b",
+                vec![Url(text("https://example.org/a/b"))],
+            ),
+            (
+                "Published: 20/02/2020",
+                vec![Published(date!(2020 - 02 - 20))],
+            ),
+            (
+                "Posted on March 3, 2015",
+                vec![Published(date!(2015 - 03 - 03))],
+            ),
+            (
+                "Last updated: 4 March 2015",
+                vec![Updated(date!(2015 - 03 - 04))],
+            ),
+            (
+                "By Jane Smith, senior fellow",
+                vec![Author(text("Jane Smith"))],
+            ),
+            (
+                "By Dr Helen Marsh and Tom O’Neill",
+                vec![Author(text("Dr Helen Marsh and Tom O’Neill"))],
+            ),
+            (
+                "Jane Smith @jsmith_nhs",
+                vec![AuthorHandle(Some(text("Jane Smith")), text("@jsmith_nhs"))],
+            ),
+            ("Blog post", vec![Label(text("blog post"))]),
+            ("Press release", vec![Label(text("press release"))]),
+            ("5 min read", vec![Noise]),
+            (
+                "By Jane Smith | 20 February 2020 | Opinion",
+                vec![
+                    Author(text("Jane Smith")),
+                    Published(date!(2020 - 02 - 20)),
+                    Label(text("opinion")),
+                ],
+            ),
+        ] {
+            assert_eq!(fields(line), Some(expected), "{line}");
+        }
     }
 
     #[test]
