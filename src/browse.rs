@@ -81,11 +81,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/about", get(about))
 }
 
-/// The trail to a page one step from home.
-fn crumbs(label: &str, href: &str) -> Vec<Crumb> {
-    vec![Crumb::home(), Crumb::new(label, href)]
-}
-
 #[derive(Template)]
 #[template(path = "debates/index.html")]
 struct DebateIndex {
@@ -105,7 +100,7 @@ async fn debate_index(
     DebateIndex {
         debates,
         pager,
-        crumbs: crumbs("Debates", "/debates"),
+        crumbs: Crumb::step("Debates", "/debates"),
         masthead,
     }
     .page()
@@ -139,7 +134,7 @@ async fn proposal_index(
         proposals,
         pager,
         standings: state.caches.standings(&state.db).await?,
-        crumbs: crumbs("Proposals", "/proposals"),
+        crumbs: Crumb::step("Proposals", "/proposals"),
         masthead,
     }
     .page()
@@ -164,7 +159,7 @@ async fn tension_index(
     TensionIndex {
         tensions,
         pager,
-        crumbs: crumbs("Tensions", "/tensions"),
+        crumbs: Crumb::step("Tensions", "/tensions"),
         masthead,
     }
     .page()
@@ -189,7 +184,7 @@ async fn source_index(
     SourceIndex {
         sources,
         pager,
-        crumbs: crumbs("Sources", "/sources"),
+        crumbs: Crumb::step("Sources", "/sources"),
         masthead,
     }
     .page()
@@ -204,7 +199,7 @@ struct AboutPage {
 
 async fn about(masthead: Masthead) -> Result<Response> {
     AboutPage {
-        crumbs: crumbs("About", "/about"),
+        crumbs: Crumb::step("About", "/about"),
         masthead,
     }
     .page()

@@ -1,5 +1,5 @@
-//! What every write of a titled object shares: bounded text fields, and the conflict an
-//! edit made against an old version gets (optimistic locking).
+//! What the writes share: bounded text fields, the revision a change is recorded with,
+//! and the conflict an edit made against an old version gets (optimistic locking).
 
 use serde_json::{Value, json};
 use sqlx::PgConnection;
@@ -37,6 +37,19 @@ pub(crate) fn stale_edit(kind: &str, read: i32, current: serde_json::Value) -> E
     }
 }
 
+/// Records `change` (an action on an object, with the object's state before it where
+/// that matters) as made by `user`, leaving the object as `after`: the revision every
+/// write by a person ends with, in the write's transaction.
+pub(crate) async fn record_change(
+    conn: &mut PgConnection,
+    user: &User,
+    change: Revision,
+    after: Value,
+) -> Result<()> {
+    change.by(user.id).after(after).record(conn).await?;
+    Ok(())
+}
+
 /// Finishes an edit of `object` `id` whose `update … where version = read` changed
 /// `updated` rows: none means someone saved in between (a stale edit, nothing written);
 /// one is recorded as an edit from `before` to `after`.
@@ -51,11 +64,6 @@ pub(crate) async fn record_edit(
     if updated == 0 {
         return Err(stale_edit(object.as_str(), read, json!({})));
     }
-    Revision::new(object, id, RevisionAction::Edit)
-        .by(user.id)
-        .before(before)
-        .after(after)
-        .record(conn)
-        .await?;
-    Ok(())
+    let change = Revision::new(object, id, RevisionAction::Edit).before(before);
+    record_change(conn, user, change, after).await
 }

@@ -52,6 +52,14 @@ pub enum Node {
     Relation(RelationId),
 }
 
+impl Node {
+    fn id(self) -> i64 {
+        match self {
+            Node::Claim(id) | Node::Relation(id) => id,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "standing", rename_all = "lowercase")]
 pub enum Standing {
@@ -127,14 +135,59 @@ enum Label {
 }
 
 /// A framework of claims and relations, where relations can be attacked (undercut).
+///
+/// Nodes are numbered densely (the claims, then the relations in order of id) and every
+/// lookup is an index: at 86,000 claims the ordered maps this replaced spent most of the
+/// first request after a write computing standings (see `cargo bench --bench core`).
 #[derive(Debug, Clone, Default)]
 pub struct Framework {
-    /// The attacks and undercuts pointing at each node.
-    attacked_by: BTreeMap<Node, Vec<RelationId>>,
+    /// Each node by number: claims first, then relations.
+    nodes: Vec<Node>,
+    /// The relations by id; relation `r` is node `claims + r`.
+    relations: Vec<Relation>,
+    /// How many of the nodes are claims.
+    claims: usize,
+    /// Each relation's claim, as a node number.
+    from: Vec<usize>,
+    /// The node each attack or undercut points at, when it is in the framework.
+    target: Vec<Option<usize>>,
+    /// The attacks and undercuts pointing at each node, in order of id.
+    attacked_by: Adjacency,
     /// For each node, the attacks and undercuts whose firing depends on it: those it makes
     /// (a claim) or those it is (a relation).
-    enables: BTreeMap<Node, Vec<RelationId>>,
-    relations: BTreeMap<RelationId, Relation>,
+    enables: Adjacency,
+}
+
+/// For each node, a list of relations, all in one vector (one allocation, not one a node).
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    /// Node `n`'s list is `relations[starts[n]..starts[n + 1]]`.
+    starts: Vec<usize>,
+    relations: Vec<usize>,
+}
+
+impl Adjacency {
+    /// From `(node, relation)` pairs in the order each list is to have.
+    fn new(nodes: usize, pairs: &[(usize, usize)]) -> Self {
+        let mut starts = vec![0; nodes + 1];
+        for &(node, _) in pairs {
+            starts[node + 1] += 1;
+        }
+        for n in 0..nodes {
+            starts[n + 1] += starts[n];
+        }
+        let mut next = starts.clone();
+        let mut relations = vec![0; pairs.len()];
+        for &(node, relation) in pairs {
+            relations[next[node]] = relation;
+            next[node] += 1;
+        }
+        Self { starts, relations }
+    }
+
+    fn of(&self, node: usize) -> &[usize] {
+        &self.relations[self.starts[node]..self.starts[node + 1]]
+    }
 }
 
 impl Framework {
@@ -145,132 +198,128 @@ impl Framework {
         claims: impl IntoIterator<Item = ClaimId>,
         relations: impl IntoIterator<Item = Relation>,
     ) -> Self {
-        let mut framework = Framework::default();
-        for claim in claims {
-            framework.add_node(Node::Claim(claim));
-        }
-        for relation in relations {
-            if framework.relations.contains_key(&relation.id) {
-                continue;
-            }
-            framework.relations.insert(relation.id, relation);
-        }
-        let relations: Vec<Relation> = framework.relations.values().copied().collect();
+        let mut relations: Vec<Relation> = relations.into_iter().collect();
+        // Stable, so the first of two relations with one id is the one kept.
+        relations.sort_by_key(|r| r.id);
+        relations.dedup_by_key(|r| r.id);
+        let mut claim_ids: Vec<ClaimId> = claims.into_iter().collect();
         for relation in &relations {
-            framework.add_node(Node::Claim(relation.from));
-            framework.add_node(Node::Relation(relation.id));
+            claim_ids.push(relation.from);
             if let Target::Claim(claim) = relation.to {
-                framework.add_node(Node::Claim(claim));
+                claim_ids.push(claim);
             }
         }
-        for relation in relations {
-            let Some(target) = framework.target_node(&relation) else {
+        claim_ids.sort_unstable();
+        claim_ids.dedup();
+        let claim_count = claim_ids.len();
+        let claim_node = |id: ClaimId| claim_ids.binary_search(&id).expect("added above");
+        let relation_node = |id: RelationId| {
+            relations
+                .binary_search_by_key(&id, |r| r.id)
+                .ok()
+                .map(|r| claim_count + r)
+        };
+        let node_count = claim_count + relations.len();
+        let from: Vec<usize> = relations.iter().map(|r| claim_node(r.from)).collect();
+        let mut target = vec![None; relations.len()];
+        let mut attacked_by = Vec::new();
+        let mut enables = Vec::new();
+        for (r, relation) in relations.iter().enumerate() {
+            let node = match relation.to {
+                Target::Claim(claim) => Some(claim_node(claim)),
+                Target::Relation(id) => relation_node(id),
+                Target::Outside => None,
+            };
+            let Some(node) = node.filter(|_| relation.attacks) else {
                 continue;
             };
-            if !relation.attacks {
-                continue;
-            }
-            framework
-                .attacked_by
-                .get_mut(&target)
-                .expect("added above")
-                .push(relation.id);
-            for node in [Node::Claim(relation.from), Node::Relation(relation.id)] {
-                framework
-                    .enables
-                    .get_mut(&node)
-                    .expect("added above")
-                    .push(relation.id);
-            }
+            target[r] = Some(node);
+            attacked_by.push((node, r));
+            enables.push((from[r], r));
+            enables.push((claim_count + r, r));
         }
-        framework
-    }
-
-    fn add_node(&mut self, node: Node) {
-        self.attacked_by.entry(node).or_default();
-        self.enables.entry(node).or_default();
-    }
-
-    /// The node a relation attacks, if it is in the framework.
-    fn target_node(&self, relation: &Relation) -> Option<Node> {
-        match relation.to {
-            Target::Claim(claim) => Some(Node::Claim(claim)),
-            Target::Relation(id) if self.relations.contains_key(&id) => Some(Node::Relation(id)),
-            _ => None,
+        let mut nodes: Vec<Node> = claim_ids.iter().map(|&id| Node::Claim(id)).collect();
+        nodes.extend(relations.iter().map(|r| Node::Relation(r.id)));
+        Framework {
+            nodes,
+            claims: claim_count,
+            from,
+            target,
+            attacked_by: Adjacency::new(node_count, &attacked_by),
+            enables: Adjacency::new(node_count, &enables),
+            relations,
         }
     }
 
     /// The standing of every claim and relation.
     pub fn standings(&self) -> Standings {
         let labels = self.grounded_labelling();
-        let mut result = Standings::default();
-        for (&node, &label) in &labels {
-            let standing = match label {
-                Label::In => Standing::Stands,
-                Label::Out => {
-                    let via = self.attacked_by[&node]
-                        .iter()
-                        .copied()
-                        .find(|r| self.fires(*r, &labels))
-                        .expect("a defeated node has an attack that fires");
-                    Standing::Defeated {
-                        by: self.relations[&via].from,
-                        via,
-                    }
+        let cycles = self.cycles_behind(&labels);
+        let standings = labels.iter().enumerate().map(|(node, &label)| match label {
+            Label::In => Standing::Stands,
+            Label::Out => {
+                let via = self
+                    .attacked_by
+                    .of(node)
+                    .iter()
+                    .copied()
+                    .find(|&r| self.fires(r, &labels))
+                    .expect("a defeated node has an attack that fires");
+                Standing::Defeated {
+                    by: self.relations[via].from,
+                    via: self.relations[via].id,
                 }
-                Label::Undecided => Standing::Contested {
-                    cycle: self.cycle_behind(node, &labels),
-                },
-            };
-            match node {
-                Node::Claim(id) => result.claims.insert(id, standing),
-                Node::Relation(id) => result.relations.insert(id, standing),
-            };
+            }
+            Label::Undecided => Standing::Contested {
+                cycle: cycles[node].clone(),
+            },
+        });
+        let mut standings = standings.collect::<Vec<_>>().into_iter();
+        // Nodes are in order of id, claims then relations: the maps are built in bulk.
+        Standings {
+            claims: self.nodes[..self.claims]
+                .iter()
+                .map(|node| (node.id(), standings.next().expect("one a node")))
+                .collect(),
+            relations: self.nodes[self.claims..]
+                .iter()
+                .map(|node| (node.id(), standings.next().expect("one a node")))
+                .collect(),
         }
-        result
     }
 
-    fn fires(&self, relation: RelationId, labels: &BTreeMap<Node, Label>) -> bool {
-        labels[&Node::Claim(self.relations[&relation].from)] == Label::In
-            && labels[&Node::Relation(relation)] == Label::In
+    fn fires(&self, relation: usize, labels: &[Label]) -> bool {
+        labels[self.from[relation]] == Label::In && labels[self.claims + relation] == Label::In
     }
 
-    fn grounded_labelling(&self) -> BTreeMap<Node, Label> {
-        let mut labels: BTreeMap<Node, Label> = self
-            .attacked_by
-            .keys()
-            .map(|&n| (n, Label::Undecided))
-            .collect();
+    fn grounded_labelling(&self) -> Vec<Label> {
+        let mut labels = vec![Label::Undecided; self.nodes.len()];
         // How many attacks on each node may still fire.
-        let mut live: BTreeMap<Node, usize> = self
-            .attacked_by
-            .iter()
-            .map(|(&n, a)| (n, a.len()))
+        let mut live: Vec<usize> = (0..self.nodes.len())
+            .map(|node| self.attacked_by.of(node).len())
             .collect();
         // Attacks known never to fire (their claim or themselves are out).
-        let mut dead: BTreeMap<RelationId, bool> = BTreeMap::new();
-        let mut decided: VecDeque<(Node, Label)> = live
+        let mut dead = vec![false; self.relations.len()];
+        let mut decided: VecDeque<(usize, Label)> = live
             .iter()
+            .enumerate()
             .filter(|&(_, &n)| n == 0)
-            .map(|(&node, _)| (node, Label::In))
+            .map(|(node, _)| (node, Label::In))
             .collect();
         while let Some((node, label)) = decided.pop_front() {
-            if labels[&node] != Label::Undecided {
+            if labels[node] != Label::Undecided {
                 continue;
             }
-            labels.insert(node, label);
-            for &relation in &self.enables[&node] {
-                let target = self
-                    .target_node(&self.relations[&relation])
-                    .expect("only attacks in the framework are enabled");
+            labels[node] = label;
+            for &relation in self.enables.of(node) {
+                let target = self.target[relation].expect("only attacks are enabled");
                 match label {
                     Label::In if self.fires(relation, &labels) => {
                         decided.push_back((target, Label::Out));
                     }
-                    Label::Out if !dead.insert(relation, true).unwrap_or(false) => {
-                        let count = live.get_mut(&target).expect("every node is counted");
-                        *count -= 1;
-                        if *count == 0 {
+                    Label::Out if !std::mem::replace(&mut dead[relation], true) => {
+                        live[target] -= 1;
+                        if live[target] == 0 {
                             decided.push_back((target, Label::In));
                         }
                     }
@@ -281,34 +330,81 @@ impl Framework {
         labels
     }
 
-    /// Follows undecided attackers back from `node` until one repeats. An undecided node
-    /// has an attack that neither fires nor is dead, so its claim or the attack itself is
-    /// undecided: the walk always finds a cycle.
-    fn cycle_behind(&self, node: Node, labels: &BTreeMap<Node, Label>) -> Vec<Node> {
-        let mut path = vec![node];
-        let mut current = node;
-        loop {
-            let next = self.attacked_by[&current]
-                .iter()
-                .find_map(|&r| {
-                    let claim = Node::Claim(self.relations[&r].from);
-                    let relation = Node::Relation(r);
-                    let (c, l) = (labels[&claim], labels[&relation]);
-                    if c == Label::Out || l == Label::Out {
-                        None
-                    } else if c == Label::Undecided {
-                        Some(claim)
-                    } else {
-                        Some(relation)
-                    }
-                })
-                .expect("an undecided node has an undecided attack");
-            if let Some(start) = path.iter().position(|&n| n == next) {
-                return path[start..].to_vec();
+    /// The undecided node an undecided `node` is attacked from: an undecided node has an
+    /// attack that neither fires nor is dead, so its claim or the attack itself is
+    /// undecided (the claim is named first).
+    fn undecided_attacker(&self, node: usize, labels: &[Label]) -> usize {
+        self.attacked_by
+            .of(node)
+            .iter()
+            .find_map(|&r| {
+                let (claim, relation) = (self.from[r], self.claims + r);
+                match (labels[claim], labels[relation]) {
+                    (Label::Out, _) | (_, Label::Out) => None,
+                    (Label::Undecided, _) => Some(claim),
+                    _ => Some(relation),
+                }
+            })
+            .expect("an undecided node has an undecided attack")
+    }
+
+    /// For each undecided node, the cycle its undecided attackers lead back to: following
+    /// them from the node until one repeats, the cycle from the first node reached on it.
+    /// Each node has one such attacker, so the walks form chains into cycles; each chain is
+    /// walked once and every node on it remembers where it meets its cycle.
+    fn cycles_behind(&self, labels: &[Label]) -> Vec<Vec<Node>> {
+        const UNSEEN: usize = usize::MAX;
+        const ON_PATH: usize = usize::MAX - 1;
+        // Where each undecided node's walk first meets its cycle.
+        let mut entry = vec![UNSEEN; labels.len()];
+        let mut path = Vec::new();
+        for start in 0..labels.len() {
+            if labels[start] != Label::Undecided || entry[start] != UNSEEN {
+                continue;
             }
-            path.push(next);
-            current = next;
+            let mut node = start;
+            while entry[node] == UNSEEN {
+                entry[node] = ON_PATH;
+                path.push(node);
+                node = self.undecided_attacker(node, labels);
+            }
+            let meets = if entry[node] == ON_PATH {
+                // A new cycle: each of its nodes meets it at itself.
+                let at = path.iter().position(|&n| n == node).expect("on the path");
+                for &member in &path[at..] {
+                    entry[member] = member;
+                }
+                path.truncate(at);
+                node
+            } else {
+                entry[node]
+            };
+            for &tail in &path {
+                entry[tail] = meets;
+            }
+            path.clear();
         }
+        let mut cycles: Vec<Vec<Node>> = vec![Vec::new(); labels.len()];
+        let mut from_entry: std::collections::HashMap<usize, Vec<Node>> = Default::default();
+        for node in 0..labels.len() {
+            if labels[node] != Label::Undecided {
+                continue;
+            }
+            let meets = entry[node];
+            cycles[node] = from_entry
+                .entry(meets)
+                .or_insert_with(|| {
+                    let mut cycle = vec![self.nodes[meets]];
+                    let mut next = self.undecided_attacker(meets, labels);
+                    while next != meets {
+                        cycle.push(self.nodes[next]);
+                        next = self.undecided_attacker(next, labels);
+                    }
+                    cycle
+                })
+                .clone();
+        }
+        cycles
     }
 }
 

@@ -29,29 +29,27 @@ pub struct AppState {
 impl AppState {
     /// The state for `db`; starts listening for map changes (so call it in a runtime).
     pub fn new(db: PgPool, config: Config) -> Self {
-        let caches = Arc::new(Caches::new(config.page_cache));
-        cache::listen(caches.clone(), db.clone());
-        Self {
-            db,
-            limits: Arc::new(Limits::new(&config.limits)),
-            mailer: Mailer::new(&config.mail, config.mail_from.clone()),
-            whole_map_exports: Arc::new(Semaphore::new(1)),
-            config: Arc::new(config),
-            caches,
-        }
+        let caches = Caches::new(config.page_cache);
+        let state = Self::with_caches(db, config, caches);
+        cache::listen(state.caches.clone(), state.db.clone());
+        state
     }
 
     /// The state of a read-only replica's application: it reuses no pages (a standby
     /// cannot LISTEN, and its lag would let a page outlive the drop that should end it);
     /// standings are still kept per map version, read from the replica itself.
     pub fn replica(db: PgPool, config: Config) -> Self {
+        Self::with_caches(db, config, Caches::new(false))
+    }
+
+    fn with_caches(db: PgPool, config: Config, caches: Caches) -> Self {
         Self {
             db,
             limits: Arc::new(Limits::new(&config.limits)),
             mailer: Mailer::new(&config.mail, config.mail_from.clone()),
             whole_map_exports: Arc::new(Semaphore::new(1)),
             config: Arc::new(config),
-            caches: Arc::new(Caches::new(false)),
+            caches: Arc::new(caches),
         }
     }
 }

@@ -5,6 +5,21 @@
 // - a target field lists the claims and proposals its words match, to choose one.
 "use strict";
 
+// Calls `act` with the field's words, trimmed, once typing in `input` pauses for `ms`.
+function onTypingPause(input, ms, act) {
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => act(input.value.trim()), ms);
+  });
+}
+
+// What `url` answers in JSON, or null when it answers with an error.
+async function getJson(url) {
+  const response = await fetch(url, { headers: { accept: "application/json" } });
+  return response.ok ? response.json() : null;
+}
+
 (function selectToQuote() {
   const article = document.querySelector("article.source-page[data-source]");
   if (!article || !article.querySelector("a.add-claim")) return; // signed-in readers only
@@ -127,37 +142,31 @@
   const input = form && form.querySelector("#text");
   const box = form && form.querySelector("#similar");
   if (!input || !box) return;
-  let timer = null;
   let last = "";
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const q = input.value.trim();
-      if (q.length < 12 || q === last) return;
-      last = q;
-      try {
-        const response = await fetch(form.dataset.similar + "?q=" + encodeURIComponent(q), { headers: { accept: "application/json" } });
-        if (!response.ok) return;
-        const claims = await response.json();
-        box.replaceChildren();
-        if (claims.length === 0) return;
-        const heading = document.createElement("p");
-        heading.textContent = "Already in the map, and alike: link to one of these rather than repeating it.";
-        const list = document.createElement("ul");
-        for (const claim of claims) {
-          const item = document.createElement("li");
-          const link = document.createElement("a");
-          link.href = "/claims/" + claim.slug;
-          link.textContent = claim.text;
-          link.target = "_blank";
-          item.appendChild(link);
-          list.appendChild(item);
-        }
-        box.append(heading, list);
-      } catch (_) {
-        /* suggestions are a nicety; the form works without them */
+  onTypingPause(input, 300, async (q) => {
+    if (q.length < 12 || q === last) return;
+    last = q;
+    try {
+      const claims = await getJson(form.dataset.similar + "?q=" + encodeURIComponent(q));
+      if (!claims) return;
+      box.replaceChildren();
+      if (claims.length === 0) return;
+      const heading = document.createElement("p");
+      heading.textContent = "Already in the map, and alike: link to one of these rather than repeating it.";
+      const list = document.createElement("ul");
+      for (const claim of claims) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = "/claims/" + claim.slug;
+        link.textContent = claim.text;
+        link.target = "_blank";
+        item.appendChild(link);
+        list.appendChild(item);
       }
-    }, 300);
+      box.append(heading, list);
+    } catch (_) {
+      /* suggestions are a nicety; the form works without them */
+    }
   });
 })();
 
@@ -170,44 +179,38 @@
     box.className = "target-matches";
     box.setAttribute("aria-live", "polite");
     input.insertAdjacentElement("afterend", box);
-    let timer = null;
     let last = "";
-    input.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(async () => {
-        const q = input.value.trim();
-        if (q === last) return;
-        last = q;
-        box.replaceChildren();
-        if (q.length < 3 || /^(proposal:)?[a-z0-9]+(-[a-z0-9]+)*$/.test(q) && q.includes("-")) return;
-        try {
-          const response = await fetch("/api/v1/search?q=" + encodeURIComponent(q), { headers: { accept: "application/json" } });
-          if (!response.ok) return;
-          const hits = await response.json();
-          for (const hit of hits) {
-            const claim = hit.url.match(/^\/claims\/([^/#?]+)$/);
-            const proposal = hit.url.match(/^\/proposals\/([^/#?]+)$/);
-            if (!claim && !proposal) continue;
-            const item = document.createElement("li");
-            const choose = document.createElement("button");
-            choose.type = "button";
-            choose.textContent = (proposal ? "Proposal: " : "") + hit.title;
-            choose.addEventListener("click", () => {
-              input.value = claim ? claim[1] : "proposal:" + proposal[1];
-              last = input.value;
-              box.replaceChildren();
-              const chosen = document.createElement("li");
-              chosen.className = "chosen";
-              chosen.textContent = "Chosen: " + hit.title;
-              box.appendChild(chosen);
-            });
-            item.appendChild(choose);
-            box.appendChild(item);
-          }
-        } catch (_) {
-          /* the server resolves the words on submit without this */
+    onTypingPause(input, 250, async (q) => {
+      if (q === last) return;
+      last = q;
+      box.replaceChildren();
+      if (q.length < 3 || /^(proposal:)?[a-z0-9]+(-[a-z0-9]+)*$/.test(q) && q.includes("-")) return;
+      try {
+        const hits = await getJson("/api/v1/search?q=" + encodeURIComponent(q));
+        if (!hits) return;
+        for (const hit of hits) {
+          const claim = hit.url.match(/^\/claims\/([^/#?]+)$/);
+          const proposal = hit.url.match(/^\/proposals\/([^/#?]+)$/);
+          if (!claim && !proposal) continue;
+          const item = document.createElement("li");
+          const choose = document.createElement("button");
+          choose.type = "button";
+          choose.textContent = (proposal ? "Proposal: " : "") + hit.title;
+          choose.addEventListener("click", () => {
+            input.value = claim ? claim[1] : "proposal:" + proposal[1];
+            last = input.value;
+            box.replaceChildren();
+            const chosen = document.createElement("li");
+            chosen.className = "chosen";
+            chosen.textContent = "Chosen: " + hit.title;
+            box.appendChild(chosen);
+          });
+          item.appendChild(choose);
+          box.appendChild(item);
         }
-      }, 250);
+      } catch (_) {
+        /* the server resolves the words on submit without this */
+      }
     });
   }
 })();

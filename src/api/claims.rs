@@ -1,12 +1,11 @@
 //! `/api/v1/claims`: read, add, edit, annotate, report and moderate claims.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiJson, Created, Writer, query_text};
+use super::declare::{api_read, api_write};
+use super::{Created, query_text};
 use crate::auth::viewer::Viewer;
 use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
@@ -68,127 +67,90 @@ pub struct CreatedId {
     pub id: i64,
 }
 
-impl CreatedId {
-    /// 201 for the new annotation or review `id`.
-    fn answer(id: i64) -> (StatusCode, Json<CreatedId>) {
-        (StatusCode::CREATED, Json(CreatedId { id }))
+api_read! {
+    tag = "claims";
+
+    /// A claim with its quotes, links and standing.
+    get "/api/v1/claims/{slug}"
+    fn show(viewer viewer, path slug: String) -> ClaimJson |state| {
+        ClaimJson::read(&state, viewer, &slug).await?
+    }
+
+    /// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
+    get "/api/v1/claims/similar"
+    fn similar(query query: SimilarQuery) -> Vec<SimilarClaim> |state| {
+        similar_claims(&state.db, query_text(&query.q, 400)?).await?
+    }
+
+    /// Every change to a claim, newest first.
+    get "/api/v1/claims/{slug}/history"
+    fn history(viewer viewer, path slug: String) -> Vec<RevisionJson> |state| {
+        let claim = found(&state.db, &slug, viewer).await?;
+        claim_history(&state.db, claim.id).await?
     }
 }
 
-/// A claim with its quotes, links and standing.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/{slug}",
-    tag = "claims",
-    responses(
-        (status = 200, body = ClaimJson),
-    )
-)]
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> Result<Json<ClaimJson>> {
-    let db = &state.db;
-    let claim = found(db, &slug, viewer).await?;
-    let quotes = read::quotes(db, claim.id)
-        .await?
-        .into_iter()
-        .map(|q| QuoteJson {
-            id: q.id,
-            source: q.source_slug,
-            locator: q.locator,
-            anchor: q.anchor,
-            text: q.body,
-        })
-        .collect();
-    let (links, inferences) = read::links_described(db, claim.id).await?;
-    let standings = state.caches.standings(db).await?;
-    let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
-    for link in links {
-        let (other, inference) = match link.other {
-            Other::Claim { slug, .. } => (slug, None),
-            Other::Proposal { slug, .. } => (format!("proposal:{slug}"), None),
-            Other::Inference(id) => (format!("relation:{id}"), Some(inferences.text(id))),
-        };
-        let relation = RelationJson {
-            id: link.id,
-            kind: link.kind,
-            other,
-            inference,
-            standing: standings.relation_label(link.id).to_owned(),
-            undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
-        };
-        if link.outgoing {
-            relates_to.push(relation)
-        } else {
-            related_from.push(relation)
+impl ClaimJson {
+    /// The claim `slug` as the viewer may see it.
+    async fn read(state: &AppState, viewer: Viewer, slug: &str) -> Result<ClaimJson> {
+        let db = &state.db;
+        let claim = found(db, slug, viewer).await?;
+        let quotes = read::quotes(db, claim.id)
+            .await?
+            .into_iter()
+            .map(|q| QuoteJson {
+                id: q.id,
+                source: q.source_slug,
+                locator: q.locator,
+                anchor: q.anchor,
+                text: q.body,
+            })
+            .collect();
+        let (links, inferences) = read::links_described(db, claim.id).await?;
+        let standings = state.caches.standings(db).await?;
+        let (mut relates_to, mut related_from) = (Vec::new(), Vec::new());
+        for link in links {
+            let (other, inference) = match link.other {
+                Other::Claim { slug, .. } => (slug, None),
+                Other::Proposal { slug, .. } => (format!("proposal:{slug}"), None),
+                Other::Inference(id) => (format!("relation:{id}"), Some(inferences.text(id))),
+            };
+            let relation = RelationJson {
+                id: link.id,
+                kind: link.kind,
+                other,
+                inference,
+                standing: standings.relation_label(link.id).to_owned(),
+                undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
+            };
+            if link.outgoing {
+                relates_to.push(relation)
+            } else {
+                related_from.push(relation)
+            }
         }
+        Ok(ClaimJson {
+            url: format!("/claims/{}", claim.slug),
+            standing: standings.label(claim.id),
+            tags: read::tags(db, claim.id).await?,
+            slug: claim.slug,
+            text: claim.body,
+            actor: claim.actor_slug,
+            hidden: claim.hidden,
+            version: claim.version,
+            quotes,
+            relates_to,
+            related_from,
+        })
     }
-    Ok(Json(ClaimJson {
-        url: format!("/claims/{}", claim.slug),
-        standing: standings.label(claim.id),
-        tags: read::tags(db, claim.id).await?,
-        slug: claim.slug,
-        text: claim.body,
-        actor: claim.actor_slug,
-        hidden: claim.hidden,
-        version: claim.version,
-        quotes,
-        relates_to,
-        related_from,
-    }))
 }
 
 /// The claim `slug` names, as the viewer may see it; the API names claims by slug only.
-async fn found(db: &sqlx::PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
+async fn found(db: &PgPool, slug: &str, viewer: Viewer) -> Result<read::Claim> {
     read::find(db, slug, viewer)
         .await?
         .by_slug()
         .or_not_found("claim", slug)
-}
-
-/// Adds a claim from a source passage; the quote must be verbatim in that segment.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims",
-    tag = "claims",
-    request_body = NewClaim,
-    responses(
-        (status = 201, body = Created),
-        (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
-    )
-)]
-pub async fn create(
-    writer: Writer,
-    ApiJson(new): ApiJson<NewClaim>,
-) -> Result<(StatusCode, Json<Created>)> {
-    let slug = writer
-        .in_transaction(async |tx, user| write::create(tx, user, &new).await)
-        .await?;
-    Ok(Created::at("/claims", slug))
-}
-
-/// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
-#[utoipa::path(
-    patch,
-    path = "/api/v1/claims/{slug}",
-    tag = "claims",
-    request_body = ClaimEdit,
-    responses(
-        (status = 200, body = Editable),
-        (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
-    )
-)]
-pub async fn edit(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(edit): ApiJson<ClaimEdit>,
-) -> Result<Json<Editable>> {
-    let claim = writer
-        .in_transaction(async |tx, user| write::edit(tx, user, &slug, &edit).await)
-        .await?;
-    Ok(Json(claim))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -206,21 +168,8 @@ pub struct SimilarClaim {
     pub similarity: f32,
 }
 
-/// Claims that look like `q` (trigram similarity), to link to instead of duplicating.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/similar",
-    tag = "claims",
-    params(SimilarQuery),
-    responses(
-        (status = 200, body = Vec<SimilarClaim>),
-    )
-)]
-pub async fn similar(
-    State(state): State<AppState>,
-    Query(query): Query<SimilarQuery>,
-) -> Result<Json<Vec<SimilarClaim>>> {
-    let q = query_text(&query.q, 400)?;
+/// The five visible claims most like `q`.
+async fn similar_claims(db: &PgPool, q: &str) -> Result<Vec<SimilarClaim>> {
     let rows = sqlx::query_as!(
         SimilarClaim,
         r#"select slug as "slug!: String", body as text, similarity(body, $1) as "similarity!"
@@ -230,9 +179,9 @@ pub async fn similar(
            limit 5"#,
         q
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
-    Ok(Json(rows))
+    Ok(rows)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -246,72 +195,52 @@ pub struct RevisionJson {
     pub after: Option<serde_json::Value>,
 }
 
-/// Every change to a claim, newest first.
-#[utoipa::path(
-    get,
-    path = "/api/v1/claims/{slug}/history",
-    tag = "claims",
-    responses(
-        (status = 200, body = Vec<RevisionJson>),
-    )
-)]
-pub async fn history(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<RevisionJson>>> {
-    let id = found(&state.db, &slug, viewer).await?.id;
-    Ok(Json(
-        sqlx::query_as!(
-            RevisionJson,
-            r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
+/// Every revision of the claim `id`, newest first.
+async fn claim_history(db: &PgPool, id: i64) -> Result<Vec<RevisionJson>> {
+    Ok(sqlx::query_as!(
+        RevisionJson,
+        r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
                from revisions r left join users u on u.id = r.user_id
                where r.object_kind = 'claim' and r.object_id = $1 order by r.id desc"#,
-            id
-        )
-        .fetch_all(&state.db)
-        .await?,
-    ))
+        id
+    )
+    .fetch_all(db)
+    .await?)
 }
 
-/// Comments on a claim (Markdown, shown sanitised), with a stance.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/annotations",
-    tag = "claims",
-    request_body = NewAnnotation,
-    responses(
-        (status = 201, body = CreatedId),
-    )
-)]
-pub async fn annotate(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(note): ApiJson<NewAnnotation>,
-) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = writer
-        .in_transaction(async |tx, user| write::annotate(tx, user, &slug, &note).await)
-        .await?;
-    Ok(CreatedId::answer(id))
-}
+api_write! {
+    tag = "claims";
 
-/// Marks a claim for a moderator's review.
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/reviews",
-    tag = "claims",
-    request_body = NewReview,
-    responses(
-        (status = 201, body = CreatedId),
+    /// Adds a claim from a source passage; the quote must be verbatim in that segment.
+    post "/api/v1/claims"
+    errors(
+        (status = 422, body = Problem, description = "a field is wrong, e.g. the quote is not in the segment"),
     )
-)]
-pub async fn report(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(review): ApiJson<NewReview>,
-) -> Result<(StatusCode, Json<CreatedId>)> {
-    let id = writer
-        .in_transaction(async |tx, user| write::report(tx, user, &slug, &review).await)
-        .await?;
-    Ok(CreatedId::answer(id))
+    fn create(body new: NewClaim) -> CREATED Created |tx, user| {
+        let slug = write::create(tx, user, &new).await?;
+        Ok(Created::at("/claims", slug))
+    }
+
+    /// Edits a claim's text and tags; 409 with the current state if it changed since `version`.
+    patch "/api/v1/claims/{slug}"
+    errors(
+        (status = 409, body = Problem, description = "stale version: `current` holds the claim as it is now"),
+    )
+    fn edit(path slug: String, body edit: ClaimEdit) -> OK Editable |tx, user| {
+        write::edit(tx, user, &slug, &edit).await
+    }
+
+    /// Comments on a claim (Markdown, shown sanitised), with a stance.
+    post "/api/v1/claims/{slug}/annotations"
+    fn annotate(path slug: String, body note: NewAnnotation) -> CREATED CreatedId |tx, user| {
+        let id = write::annotate(tx, user, &slug, &note).await?;
+        Ok(CreatedId { id })
+    }
+
+    /// Marks a claim for a moderator's review.
+    post "/api/v1/claims/{slug}/reviews"
+    fn report(path slug: String, body review: NewReview) -> CREATED CreatedId |tx, user| {
+        let id = write::report(tx, user, &slug, &review).await?;
+        Ok(CreatedId { id })
+    }
 }

@@ -5,6 +5,7 @@
 //! served at `/api/v1/openapi.json`, and as a readable page at `/api`.
 
 mod claims;
+mod declare;
 mod docs;
 mod map;
 mod moderation;
@@ -20,7 +21,6 @@ use std::sync::LazyLock;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use sqlx::{PgConnection, PgPool};
@@ -245,10 +245,10 @@ pub struct Created {
 }
 
 impl Created {
-    /// 201 for the object `slug` whose pages are under `pages` (`/claims`…).
-    fn at(pages: &str, slug: String) -> (StatusCode, axum::Json<Created>) {
+    /// The object `slug` whose pages are under `pages` (`/claims`…).
+    fn at(pages: &str, slug: String) -> Created {
         let url = format!("{pages}/{slug}");
-        (StatusCode::CREATED, axum::Json(Created { slug, url }))
+        Created { slug, url }
     }
 }
 

@@ -1,47 +1,10 @@
 //! `/api/v1/claims/{slug}/{hide,restore,merge}`: the moderators' actions on claims.
 
-use axum::extract::Path;
-use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer};
-use crate::Result;
+use super::declare::api_write;
 use crate::moderation::write;
-
-/// Hides a claim (moderators).
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/hide",
-    tag = "claims",
-    responses(
-        (status = 204),
-    )
-)]
-pub async fn hide(writer: Writer, Path(slug): Path<String>) -> Result<StatusCode> {
-    set_hidden(writer, &slug, true).await
-}
-
-/// Restores a hidden claim (moderators).
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/restore",
-    tag = "claims",
-    responses(
-        (status = 204),
-    )
-)]
-pub async fn restore(writer: Writer, Path(slug): Path<String>) -> Result<StatusCode> {
-    set_hidden(writer, &slug, false).await
-}
-
-/// Hides or restores the claim `slug`: 204 once done.
-async fn set_hidden(writer: Writer, slug: &str, hidden: bool) -> Result<StatusCode> {
-    writer
-        .in_transaction(async |tx, user| write::set_hidden(tx, user, slug, hidden).await)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct MergeInto {
@@ -50,23 +13,24 @@ pub struct MergeInto {
     pub into: String,
 }
 
-/// Merges a duplicate into a surviving claim (moderators).
-#[utoipa::path(
-    post,
-    path = "/api/v1/claims/{slug}/merge",
-    tag = "claims",
-    request_body = MergeInto,
-    responses(
-        (status = 204),
-    )
-)]
-pub async fn merge(
-    writer: Writer,
-    Path(slug): Path<String>,
-    ApiJson(body): ApiJson<MergeInto>,
-) -> Result<StatusCode> {
-    writer
-        .in_transaction(async |tx, user| write::merge(tx, user, &slug, &body.into).await)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+api_write! {
+    tag = "claims";
+
+    /// Hides a claim (moderators).
+    post "/api/v1/claims/{slug}/hide"
+    fn hide(path slug: String) -> NO_CONTENT |tx, user| {
+        write::set_hidden(tx, user, &slug, true).await
+    }
+
+    /// Restores a hidden claim (moderators).
+    post "/api/v1/claims/{slug}/restore"
+    fn restore(path slug: String) -> NO_CONTENT |tx, user| {
+        write::set_hidden(tx, user, &slug, false).await
+    }
+
+    /// Merges a duplicate into a surviving claim (moderators).
+    post "/api/v1/claims/{slug}/merge"
+    fn merge(path slug: String, body merge: MergeInto) -> NO_CONTENT |tx, user| {
+        write::merge(tx, user, &slug, &merge.into).await
+    }
 }

@@ -1,12 +1,10 @@
 //! `/api/v1/search`: full-text search over the map.
 
-use axum::Json;
-use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::declare::api_read;
 use super::query_text;
-use crate::{AppState, Result};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -25,31 +23,26 @@ pub struct SearchHit {
     pub snippet_html: String,
 }
 
-/// Full-text search over claims, quotes, proposals, tensions, debates and sources.
-#[utoipa::path(
-    get,
-    path = "/api/v1/search",
-    tag = "map",
-    params(SearchQuery),
-    responses(
-        (status = 200, body = Vec<SearchHit>),
-    )
-)]
-pub async fn search(
-    State(state): State<AppState>,
-    Query(query): Query<SearchQuery>,
-) -> Result<Json<Vec<SearchHit>>> {
-    let q = query_text(&query.q, crate::search::MAX_QUERY_CHARS)?;
-    let tsquery = crate::search::parse(&state.db, q).await?;
-    let hits = crate::search::find(&state, &tsquery).await?;
-    Ok(Json(
-        hits.into_iter()
-            .map(|h| SearchHit {
-                kind: h.kind,
-                url: h.href,
-                title: h.title,
-                snippet_html: h.snippet,
-            })
-            .collect(),
-    ))
+api_read! {
+    tag = "map";
+
+    /// Full-text search over claims, quotes, proposals, tensions, debates and sources.
+    get "/api/v1/search"
+    fn search(query query: SearchQuery) -> Vec<SearchHit> |state| {
+        let q = query_text(&query.q, crate::search::MAX_QUERY_CHARS)?;
+        let tsquery = crate::search::parse(&state.db, q).await?;
+        let hits = crate::search::find(&state, &tsquery).await?;
+        hits.into_iter().map(SearchHit::from).collect()
+    }
+}
+
+impl From<crate::search::Hit> for SearchHit {
+    fn from(hit: crate::search::Hit) -> SearchHit {
+        SearchHit {
+            kind: hit.kind,
+            url: hit.href,
+            title: hit.title,
+            snippet_html: hit.snippet,
+        }
+    }
 }

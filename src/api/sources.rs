@@ -2,12 +2,13 @@
 //! its segments, and the suggested claims of a source with the claims they resemble.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::declare::api_read;
 use super::{ApiJson, Writer};
 use crate::sources::import::{NewSource, find_debate, import_source_by, prepare};
 use crate::sources::read;
@@ -121,44 +122,6 @@ pub struct SourceSegment {
     pub text: String,
 }
 
-/// A source: its metadata, and its current text segment by segment.
-#[utoipa::path(
-    get,
-    path = "/api/v1/sources/{slug}",
-    tag = "sources",
-    responses(
-        (status = 200, body = SourceDocument),
-    )
-)]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Json<SourceDocument>> {
-    let source = read::find(&state.db, &slug).await?;
-    let segments = read::segments(&state.db, source.version_id).await?;
-    let debates = read::debates(&state.db, source.id).await?;
-    Ok(Json(SourceDocument {
-        slug: source.slug,
-        kind: source.kind,
-        title: source.title,
-        author: source.author,
-        outlet: source.outlet,
-        url: source.url,
-        published: source.published_on.map(|d| d.to_string()),
-        version: source.version,
-        debates: debates.into_iter().map(|d| d.slug).collect(),
-        segments: segments
-            .into_iter()
-            .map(|s| SourceSegment {
-                anchor: s.anchor,
-                locator: s.locator,
-                kind: s.kind,
-                text: s.body,
-            })
-            .collect(),
-    }))
-}
-
 /// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SuggestedClaim {
@@ -172,32 +135,58 @@ pub struct SuggestedClaim {
     pub similar: Vec<SimilarClaim>,
 }
 
-/// The open suggested claims of a source's current version, each with the existing claims
-/// it resembles (full text and trigram similarity).
-#[utoipa::path(
-    get,
-    path = "/api/v1/sources/{slug}/suggestions",
-    tag = "sources",
-    responses(
-        (status = 200, body = Vec<SuggestedClaim>),
-    )
-)]
-pub async fn suggestions(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Json<Vec<SuggestedClaim>>> {
-    let source = read::find(&state.db, &slug).await?;
-    let suggestions = read::suggestions(&state.db, source.version_id).await?;
-    Ok(Json(
-        suggestions
-            .into_iter()
-            .map(|s| SuggestedClaim {
-                id: s.id,
-                segment: s.anchor,
-                text: s.body,
-                cues: s.cues,
-                similar: s.similar,
-            })
-            .collect(),
-    ))
+api_read! {
+    tag = "sources";
+
+    /// A source: its metadata, and its current text segment by segment.
+    get "/api/v1/sources/{slug}"
+    fn show(path slug: String) -> SourceDocument |state| {
+        let source = read::find(&state.db, &slug).await?;
+        let segments = read::segments(&state.db, source.version_id).await?;
+        let debates = read::debates(&state.db, source.id).await?;
+        SourceDocument {
+            slug: source.slug,
+            kind: source.kind,
+            title: source.title,
+            author: source.author,
+            outlet: source.outlet,
+            url: source.url,
+            published: source.published_on.map(|d| d.to_string()),
+            version: source.version,
+            debates: debates.into_iter().map(|d| d.slug).collect(),
+            segments: segments.into_iter().map(SourceSegment::from).collect(),
+        }
+    }
+
+    /// The open suggested claims of a source's current version, each with the existing claims
+    /// it resembles (full text and trigram similarity).
+    get "/api/v1/sources/{slug}/suggestions"
+    fn suggestions(path slug: String) -> Vec<SuggestedClaim> |state| {
+        let source = read::find(&state.db, &slug).await?;
+        let suggestions = read::suggestions(&state.db, source.version_id).await?;
+        suggestions.into_iter().map(SuggestedClaim::from).collect()
+    }
+}
+
+impl From<read::Segment> for SourceSegment {
+    fn from(s: read::Segment) -> SourceSegment {
+        SourceSegment {
+            anchor: s.anchor,
+            locator: s.locator,
+            kind: s.kind,
+            text: s.body,
+        }
+    }
+}
+
+impl From<read::Suggested> for SuggestedClaim {
+    fn from(s: read::Suggested) -> SuggestedClaim {
+        SuggestedClaim {
+            id: s.id,
+            segment: s.anchor,
+            text: s.body,
+            cues: s.cues,
+            similar: s.similar,
+        }
+    }
 }

@@ -1,12 +1,11 @@
 //! `/api/v1/tokens`: a user's API tokens.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiJson, Writer};
+use super::declare::api_write;
 use crate::auth::{SignedIn, tokens};
 use crate::{AppState, Result};
 
@@ -40,39 +39,20 @@ pub struct TokenSecret {
     pub token: String,
 }
 
-/// Makes a token; its secret is in the answer and nowhere else.
-#[utoipa::path(
-    post,
-    path = "/api/v1/tokens",
-    tag = "account",
-    request_body = NewToken,
-    responses(
-        (status = 201, body = TokenSecret),
-    )
-)]
-pub async fn create_token(
-    writer: Writer,
-    ApiJson(new): ApiJson<NewToken>,
-) -> Result<(StatusCode, Json<TokenSecret>)> {
-    let (id, token) = writer
-        .in_transaction(async |tx, user| tokens::create(tx, user, &new.name).await)
-        .await?;
-    Ok((StatusCode::CREATED, Json(TokenSecret { id, token })))
-}
+api_write! {
+    tag = "account";
 
-/// Revokes a token: it stops working at once.
-#[utoipa::path(
-    post,
-    path = "/api/v1/tokens/{id}/revoke",
-    tag = "account",
-    params(("id" = i64, Path)),
-    responses(
-        (status = 204),
-    )
-)]
-pub async fn revoke_token(writer: Writer, Path(id): Path<i64>) -> Result<StatusCode> {
-    writer
-        .in_transaction(async |tx, user| tokens::revoke(tx, user, id).await)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    /// Makes a token; its secret is in the answer and nowhere else.
+    post "/api/v1/tokens"
+    fn create_token(body new: NewToken) -> CREATED TokenSecret |tx, user| {
+        let (id, token) = tokens::create(tx, user, &new.name).await?;
+        Ok(TokenSecret { id, token })
+    }
+
+    /// Revokes a token: it stops working at once.
+    post "/api/v1/tokens/{id}/revoke"
+    params(("id" = i64, Path))
+    fn revoke_token(path id: i64) -> NO_CONTENT |tx, user| {
+        tokens::revoke(tx, user, id).await
+    }
 }

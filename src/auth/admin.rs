@@ -2,16 +2,16 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
-use super::{Masthead, Role, SignedIn};
+use super::{Masthead, Role, SignedInPage, Writer};
 use crate::users;
 use crate::views::Crumb;
-use crate::views::form::{Page, in_transaction};
+use crate::views::form::Page;
 use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
@@ -20,11 +20,11 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/role", post(role))
         .route(
             "/admin/users/{id}/disable",
-            post(|state, admin, id, csrf| set_disabled(true, state, admin, id, csrf)),
+            post(|writer, id, csrf| set_disabled(true, writer, id, csrf)),
         )
         .route(
             "/admin/users/{id}/enable",
-            post(|state, admin, id, csrf| set_disabled(false, state, admin, id, csrf)),
+            post(|writer, id, csrf| set_disabled(false, writer, id, csrf)),
         )
 }
 
@@ -46,11 +46,7 @@ struct UsersPage {
     accounts: Vec<Account>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
-) -> Result<Response> {
+async fn list(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
     user.require(Role::Admin)?;
     let accounts = sqlx::query_as!(
         Account,
@@ -60,7 +56,7 @@ async fn list(
     )
     .fetch_all(&state.db)
     .await?;
-    let crumbs = vec![Crumb::home(), Crumb::new("Accounts", "/admin/users")];
+    let crumbs = Crumb::step("Accounts", "/admin/users");
     UsersPage {
         masthead,
         crumbs,
@@ -76,35 +72,31 @@ struct RoleForm {
 }
 
 async fn role(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Redirect> {
-    user.require(Role::Admin)?;
+    writer.user.require(Role::Admin)?;
     let role: Role = form
         .role
         .parse()
         .map_err(|message: String| crate::Error::invalid("role", message))?;
-    in_transaction(&state.db, async |tx| {
-        users::set_role_by_id(tx, id, role, user.id).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, admin| users::set_role_by_id(tx, id, role, admin.id).await)
+        .await?;
     Ok(Redirect::to("/admin/users"))
 }
 
 /// Disables (`disable`) or re-enables an account, then lists the accounts.
 async fn set_disabled(
     disable: bool,
-    State(state): State<AppState>,
-    SignedIn(admin): SignedIn,
+    writer: Writer,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    admin.require(Role::Admin)?;
-    in_transaction(&state.db, async |tx| {
-        users::set_disabled(tx, id, disable, admin.id).await
-    })
-    .await?;
+    writer.user.require(Role::Admin)?;
+    writer
+        .in_transaction(async |tx, admin| users::set_disabled(tx, id, disable, admin.id).await)
+        .await?;
     Ok(Redirect::to("/admin/users"))
 }

@@ -52,12 +52,13 @@ pub(crate) async fn check(session: &Session, given: Option<&str>) -> Result<()> 
 /// A form whose `csrf` field matched the session's token, and its other fields.
 pub struct CsrfForm<T>(pub T);
 
+/// A posted form as `CsrfForm` reads it: the token beside the form's own fields.
 #[derive(serde::Deserialize)]
-struct Envelope<T> {
+pub(crate) struct Envelope<T> {
     #[serde(default)]
-    csrf: Option<String>,
+    pub csrf: Option<String>,
     #[serde(flatten)]
-    fields: T,
+    pub fields: T,
 }
 
 /// The session a form is checked against: without one (cookies off) no form can be sent.

@@ -8,12 +8,15 @@
 
 pub mod admin;
 pub mod csrf;
+pub(crate) mod member;
 pub mod pages;
 pub mod signup;
 pub mod tokens;
 
 pub use crate::users::passwords;
 pub(crate) mod viewer;
+
+pub(crate) use member::{Guest, SignedInPage, Writer};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

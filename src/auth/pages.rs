@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -11,7 +11,8 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::{
-    Masthead, SESSION_EPOCH, SESSION_USER, SignedIn, passwords, safe_next, session_error, tokens,
+    Guest, Masthead, SESSION_EPOCH, SESSION_USER, SignedInPage, Writer, passwords, safe_next,
+    session_error, tokens,
 };
 use crate::http::limits::ClientAddr;
 use crate::users;
@@ -62,7 +63,7 @@ impl SigninPage {
     ) -> Result<Self> {
         Ok(SigninPage {
             masthead: anonymous_masthead(masthead, session).await?,
-            crumbs: vec![Crumb::home(), Crumb::new("Sign in", "/signin")],
+            crumbs: Crumb::step("Sign in", "/signin"),
             email,
             next: safe_next(next),
             failure,
@@ -80,9 +81,7 @@ pub(super) async fn anonymous_masthead(masthead: Masthead, session: &Session) ->
 }
 
 async fn signin_form(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    session: Session,
+    Guest(state, masthead, session): Guest,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
     SigninPage::new(
@@ -108,10 +107,8 @@ struct SigninForm {
 }
 
 async fn signin(
-    State(state): State<AppState>,
+    Guest(state, masthead, session): Guest,
     client: ClientAddr,
-    masthead: Masthead,
-    session: Session,
     CsrfForm(form): CsrfForm<SigninForm>,
 ) -> Result<Response> {
     let client = client.label();
@@ -240,18 +237,14 @@ async fn account_page(
     let tokens = tokens::list(&state.db, user_id).await?;
     AccountPage {
         masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Account", "/account")],
+        crumbs: Crumb::step("Account", "/account"),
         tokens,
         new_secret,
     }
     .page()
 }
 
-async fn account(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
-) -> Result<Response> {
+async fn account(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
     account_page(&state, masthead, user.id, None).await
 }
 
@@ -262,9 +255,7 @@ struct TokenForm {
 }
 
 async fn create_token(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response> {
     let (_, secret) = in_transaction(&state.db, async |tx| {
@@ -275,11 +266,12 @@ async fn create_token(
 }
 
 async fn revoke_token(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     axum::extract::Path(id): axum::extract::Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| tokens::revoke(tx, &user, id).await).await?;
+    writer
+        .in_transaction(async |tx, user| tokens::revoke(tx, user, id).await)
+        .await?;
     Ok(Redirect::to("/account"))
 }

@@ -13,7 +13,7 @@ use tower_sessions::Session;
 
 use super::csrf::{self, CsrfForm};
 use super::pages::{NextQuery, anonymous_masthead, start_session};
-use super::{Masthead, Role, hash_token, passwords, safe_next};
+use super::{Guest, Masthead, Role, hash_token, passwords, safe_next};
 use crate::http::limits::ClientAddr;
 use crate::mail::{self, Mail};
 use crate::users::{self, NewUser};
@@ -62,7 +62,7 @@ impl SignupPage {
 }
 
 fn crumbs() -> Vec<Crumb> {
-    vec![Crumb::home(), Crumb::new("Sign up", "/signup")]
+    Crumb::step("Sign up", "/signup")
 }
 
 /// Refuses sign-up where the site makes accounts only by an administrator.
@@ -77,9 +77,7 @@ fn signup_open(state: &AppState) -> Result<()> {
 }
 
 async fn form(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    session: Session,
+    Guest(state, masthead, session): Guest,
     Query(q): Query<NextQuery>,
 ) -> Result<Response> {
     signup_open(&state)?;
@@ -112,10 +110,8 @@ struct SentPage {
 }
 
 async fn request(
-    State(state): State<AppState>,
+    Guest(state, masthead, session): Guest,
     client: ClientAddr,
-    masthead: Masthead,
-    session: Session,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<Response> {
     signup_open(&state)?;
@@ -220,9 +216,7 @@ fn link_not_valid() -> Error {
 }
 
 async fn confirm_form(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    session: Session,
+    Guest(state, masthead, session): Guest,
     Query(link): Query<LinkQuery>,
 ) -> Result<Response> {
     signup_open(&state)?;

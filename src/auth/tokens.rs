@@ -4,6 +4,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use super::{User, hash_token};
+use crate::edits::record_change;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -53,17 +54,15 @@ pub async fn create(conn: &mut PgConnection, user: &User, name: &str) -> Result<
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "name": name }))
-        .record(conn)
-        .await?;
+    let after = json!({ "name": name });
+    let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok((id, secret))
 }
 
 /// Revokes one of `user`'s tokens (an admin may revoke anyone's).
 pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()> {
-    let revoked = sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "update api_tokens set revoked_at = now()
          where id = $1 and revoked_at is null and (user_id = $2 or $3)
          returning id",
@@ -72,14 +71,10 @@ pub async fn revoke(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
         user.role == super::Role::Admin
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    if revoked.is_none() {
-        return Err(Error::NotFound(format!("an active token {id} of yours")));
-    }
-    Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke)
-        .by(user.id)
-        .after(json!({ "revoked": true }))
-        .record(conn)
-        .await?;
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("an active token {id} of yours")))?;
+    let after = json!({ "revoked": true });
+    let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Revoke);
+    record_change(conn, user, change, after).await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
@@ -12,12 +12,13 @@ use serde::Deserialize;
 
 use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewQuote, NewReview};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Masthead, SignedIn};
+use crate::auth::{Masthead, SignedInPage, Writer};
 use crate::domain::{Pole, RelationKind};
+use crate::read::OrNotFound;
 use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, in_transaction, submit, version_field};
-use crate::{AppState, Error, Result};
+use crate::views::form::{Failure, Page, submit, version_field};
+use crate::{AppState, Result};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -146,7 +147,7 @@ async fn new_claim_page(
     )
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the source {slug:?}")))?;
+    .or_not_found("source", slug)?;
     let segments = sqlx::query!(
         "select anchor, locator, body from segments where source_version_id = $1 and kind <> 'heading' order by position",
         source.version
@@ -207,9 +208,7 @@ async fn new_claim_page(
 }
 
 async fn new_form(
-    State(state): State<AppState>,
-    SignedIn(_): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, _, masthead): SignedInPage,
     Path(slug): Path<String>,
     Query(form): Query<ClaimFormValues>,
 ) -> Result<Response> {
@@ -219,9 +218,7 @@ async fn new_form(
 }
 
 async fn create(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(slug): Path<String>,
     CsrfForm(form): CsrfForm<ClaimFormValues>,
 ) -> Result<Response> {
@@ -319,9 +316,7 @@ async fn edit_page(
 }
 
 async fn edit_form(
-    State(state): State<AppState>,
-    SignedIn(_): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, _, masthead): SignedInPage,
     Path(key): Path<String>,
 ) -> Result<Response> {
     edit_page(
@@ -356,9 +351,7 @@ struct EditForm {
 }
 
 async fn edit(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> Result<Response> {
@@ -402,9 +395,7 @@ async fn edit(
 /// Adds a quote to the claim from its edit page; a refused one shows the page again
 /// saying why, with the words kept.
 async fn add_quote(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<NewQuote>,
 ) -> Result<Response> {
@@ -424,40 +415,34 @@ async fn add_quote(
 
 /// Retires a quote of the claim, from its edit page.
 async fn retire_quote(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path((key, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| {
-        write::retire_quote(tx, &user, &key, id).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::retire_quote(tx, user, &key, id).await)
+        .await?;
     Ok(Redirect::to(&format!("/claims/{key}/edit#quotes-heading")))
 }
 
 async fn annotate(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<NewAnnotation>,
 ) -> Result<Redirect> {
-    let id = in_transaction(&state.db, async |tx| {
-        write::annotate(tx, &user, &key, &form).await
-    })
-    .await?;
+    let id = writer
+        .in_transaction(async |tx, user| write::annotate(tx, user, &key, &form).await)
+        .await?;
     Ok(Redirect::to(&format!("/claims/{key}#annotation-{id}")))
 }
 
 async fn report(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<NewReview>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| {
-        write::report(tx, &user, &key, &form).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::report(tx, user, &key, &form).await)
+        .await?;
     Ok(Redirect::to(&format!("/claims/{key}#reviews")))
 }

@@ -8,7 +8,9 @@ use sqlx::PgConnection;
 
 use crate::auth::User;
 use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
+use crate::edits::record_change;
 use crate::map::quotes::{locate, nearest};
+use crate::read::OrNotFound;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug, is_slug};
 use crate::{Error, Result};
@@ -161,11 +163,8 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         "relation": bearing.map(|b| json!({ "kind": b.kind, "target": b.target })), "tags": tags,
         "shows_tension": new.shows_tension, "pole": new.pole, "note": note,
     });
-    Revision::new(ObjectKind::Claim, id, RevisionAction::Create)
-        .by(user.id)
-        .after(after)
-        .record(conn)
-        .await?;
+    let change = Revision::new(ObjectKind::Claim, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(slug)
 }
 
@@ -470,7 +469,7 @@ pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    .or_not_found("claim", slug)?;
     Ok(Editable {
         slug: row.slug,
         version: row.version,
@@ -538,12 +537,8 @@ pub async fn edit(
     set_tags(conn, id, &tags, user.id).await?;
     let after = json!({ "body": text, "tags": tags, "actor": actor, "version": edit.version + 1 });
     let before = json!({ "body": before.text, "tags": before.tags, "actor": before.actor, "version": before.version });
-    Revision::new(ObjectKind::Claim, id, RevisionAction::Edit)
-        .by(user.id)
-        .before(before)
-        .after(after)
-        .record(conn)
-        .await?;
+    let change = Revision::new(ObjectKind::Claim, id, RevisionAction::Edit).before(before);
+    record_change(conn, user, change, after).await?;
     editable(conn, slug).await
 }
 
@@ -587,11 +582,9 @@ pub async fn annotate(
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::Annotation, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "claim_id": claim, "body": body, "stance": stance }))
-        .record(conn)
-        .await?;
+    let after = json!({ "claim_id": claim, "body": body, "stance": stance });
+    let change = Revision::new(ObjectKind::Annotation, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(id)
 }
 
@@ -630,11 +623,9 @@ pub async fn report(
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::ClaimReview, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "claim_id": claim, "reason": reason, "note": note }))
-        .record(conn)
-        .await?;
+    let after = json!({ "claim_id": claim, "reason": reason, "note": note });
+    let change = Revision::new(ObjectKind::ClaimReview, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(id)
 }
 
@@ -664,7 +655,7 @@ pub async fn add_quote(
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the claim {slug:?}")))?;
+    .or_not_found("claim", slug)?;
     if new.quote.trim().is_empty() {
         return Err(Error::invalid(
             "quote",
@@ -705,11 +696,9 @@ pub async fn add_quote(
         }
         None => insert_quote(conn, user, claim, &passage).await?,
     };
-    Revision::new(ObjectKind::Quote, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "claim": slug, "quote": passage.quoted, "segment_id": passage.segment_id }))
-        .record(conn)
-        .await?;
+    let after = json!({ "claim": slug, "quote": passage.quoted, "segment_id": passage.segment_id });
+    let change = Revision::new(ObjectKind::Quote, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(id)
 }
 
@@ -746,11 +735,9 @@ pub async fn retire_quote(conn: &mut PgConnection, user: &User, slug: &str, id: 
     )
     .execute(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::Quote, id, RevisionAction::Unlink)
-        .by(user.id)
-        .before(json!({ "claim": slug, "quote": quote.body }))
-        .after(json!({ "claim": slug, "quote": quote.body, "retired": true }))
-        .record(conn)
-        .await?;
+    let change = Revision::new(ObjectKind::Quote, id, RevisionAction::Unlink)
+        .before(json!({ "claim": slug, "quote": quote.body }));
+    let after = json!({ "claim": slug, "quote": quote.body, "retired": true });
+    record_change(conn, user, change, after).await?;
     Ok(())
 }

@@ -75,10 +75,7 @@ async fn show(reading: Reading) -> Result<Response> {
     let sources = read::sources(db, debate.id).await?;
     let standings = reading.state.caches.standings(db).await?;
     DebatePage {
-        crumbs: vec![
-            Crumb::home(),
-            Crumb::new(&debate.title, format!("/debates/{}", debate.slug)),
-        ],
+        crumbs: Crumb::step(&debate.title, format!("/debates/{}", debate.slug)),
         masthead: reading.masthead,
         debate,
         proposals,

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{MatchedPath, Path, State};
+use axum::extract::{MatchedPath, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 
 use super::{DetailsEdit, Input, Record, Spec, details};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Masthead, Role, SignedIn};
+use crate::auth::{Masthead, Role, SignedInPage};
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, submit, version_after, version_field};
 use crate::{AppState, Error, Result};
@@ -81,9 +81,7 @@ fn record_of(route: &MatchedPath) -> Result<Record> {
 }
 
 async fn edit_form(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     route: MatchedPath,
     Path(slug): Path<String>,
 ) -> Result<Response> {
@@ -103,9 +101,7 @@ async fn edit_form(
 }
 
 async fn edit(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     route: MatchedPath,
     Path(slug): Path<String>,
     CsrfForm(mut form): CsrfForm<HashMap<String, String>>,

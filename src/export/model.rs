@@ -88,57 +88,43 @@ pub(super) async fn proposals(
     .await
 }
 
-/// Every visible tension, or those `slugs` names.
-pub(super) async fn tensions(
-    conn: &mut PgConnection,
-    everything: bool,
-    slugs: &[String],
-) -> Result<Vec<Tension>, sqlx::Error> {
-    sqlx::query_as!(
-        Tension,
-        r#"select slug as "slug!: String", title, pole_a, pole_b, description from tensions
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
-        everything,
-        slugs
-    )
-    .fetch_all(conn)
-    .await
+/// Defines `$name(conn, everything, slugs)`: every visible row of a table as `$row`, or
+/// those `slugs` names, by slug. The query's first parameter is `everything`, its second
+/// the slugs.
+macro_rules! every_or_named {
+    ($(#[$doc:meta])* $name:ident -> $row:ident, $sql:literal) => {
+        $(#[$doc])*
+        pub(super) async fn $name(
+            conn: &mut PgConnection,
+            everything: bool,
+            slugs: &[String],
+        ) -> Result<Vec<$row>, sqlx::Error> {
+            sqlx::query_as!($row, $sql, everything, slugs).fetch_all(conn).await
+        }
+    };
 }
 
-/// Every visible debate, or those `slugs` names.
-pub(super) async fn debates(
-    conn: &mut PgConnection,
-    everything: bool,
-    slugs: &[String],
-) -> Result<Vec<Debate>, sqlx::Error> {
-    sqlx::query_as!(
-        Debate,
-        r#"select slug as "slug!: String", title, summary, started_on as started, ended_on as ended
-           from debates
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
-        everything,
-        slugs
-    )
-    .fetch_all(conn)
-    .await
-}
+every_or_named!(
+    /// Every visible tension, or those `slugs` names.
+    tensions -> Tension,
+    r#"select slug as "slug!: String", title, pole_a, pole_b, description from tensions
+       where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#
+);
 
-/// Every visible actor, or those `slugs` names.
-pub(super) async fn actors(
-    conn: &mut PgConnection,
-    everything: bool,
-    slugs: &[String],
-) -> Result<Vec<Actor>, sqlx::Error> {
-    sqlx::query_as!(
-        Actor,
-        r#"select slug as "slug!: String", name, kind as "kind: ActorKind", handle, about from actors
-           where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#,
-        everything,
-        slugs
-    )
-    .fetch_all(conn)
-    .await
-}
+every_or_named!(
+    /// Every visible debate, or those `slugs` names.
+    debates -> Debate,
+    r#"select slug as "slug!: String", title, summary, started_on as started, ended_on as ended
+       from debates
+       where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#
+);
+
+every_or_named!(
+    /// Every visible actor, or those `slugs` names.
+    actors -> Actor,
+    r#"select slug as "slug!: String", name, kind as "kind: ActorKind", handle, about from actors
+       where hidden_at is null and ($1 or slug::text = any($2)) order by slug"#
+);
 
 /// The document's title and the proposals the scope takes in; None when the debate or
 /// proposal it names does not exist.
@@ -396,27 +382,17 @@ pub(super) async fn raises(
     Ok(raises)
 }
 
-/// Every visible source, or those `slugs` names.
-pub(super) async fn sources(
-    conn: &mut PgConnection,
-    everything: bool,
-    slugs: &[String],
-) -> Result<Vec<Source>, sqlx::Error> {
-    sqlx::query_as!(
-        Source,
-        r#"select s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title, a.slug as "author?: String", s.author_name, s.outlet,
-                  s.url, s.published_on as published,
-                  coalesce(array_agg(d.slug::text order by d.slug) filter (where d.id is not null), '{}') as "debates!"
-           from sources s
-           left join actors a on a.id = s.author_id
-           left join debate_sources ds on ds.source_id = s.id
-           left join debates d on d.id = ds.debate_id and d.hidden_at is null
-           where s.hidden_at is null and ($1 or s.slug::text = any($2))
-           group by s.id, a.slug
-           order by s.slug"#,
-        everything,
-        slugs
-    )
-    .fetch_all(&mut *conn)
-    .await
-}
+every_or_named!(
+    /// Every visible source, or those `slugs` names.
+    sources -> Source,
+    r#"select s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title, a.slug as "author?: String", s.author_name, s.outlet,
+       s.url, s.published_on as published,
+       coalesce(array_agg(d.slug::text order by d.slug) filter (where d.id is not null), '{}') as "debates!"
+       from sources s
+       left join actors a on a.id = s.author_id
+       left join debate_sources ds on ds.source_id = s.id
+       left join debates d on d.id = ds.debate_id and d.hidden_at is null
+       where s.hidden_at is null and ($1 or s.slug::text = any($2))
+       group by s.id, a.slug
+       order by s.slug"#
+);

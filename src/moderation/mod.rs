@@ -6,27 +6,27 @@ pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Masthead, Role, SignedIn};
+use crate::auth::{Masthead, Role, SignedInPage, Writer};
 use crate::domain::ReviewReason;
 use crate::views::Crumb;
-use crate::views::form::{Page, in_transaction};
+use crate::views::form::Page;
 use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route(
             "/claims/{key}/hide",
-            post(|state, user, key, csrf| set_hidden(true, state, user, key, csrf)),
+            post(|writer, key, csrf| set_hidden(true, writer, key, csrf)),
         )
         .route(
             "/claims/{key}/restore",
-            post(|state, user, key, csrf| set_hidden(false, state, user, key, csrf)),
+            post(|writer, key, csrf| set_hidden(false, writer, key, csrf)),
         )
         .route("/claims/{key}/merge", post(merge))
         .route("/moderation", get(queue))
@@ -37,15 +37,13 @@ pub(crate) fn router() -> Router<AppState> {
 /// Hides (`hide`) or restores a claim, then shows it.
 async fn set_hidden(
     hide: bool,
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(key): Path<String>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| {
-        write::set_hidden(tx, &user, &key, hide).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::set_hidden(tx, user, &key, hide).await)
+        .await?;
     Ok(Redirect::to(&format!("/claims/{key}")))
 }
 
@@ -56,15 +54,13 @@ struct MergeForm {
 }
 
 async fn merge(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<MergeForm>,
 ) -> Result<Redirect> {
-    let into = in_transaction(&state.db, async |tx| {
-        write::merge(tx, &user, &key, &form.into).await
-    })
-    .await?;
+    let into = writer
+        .in_transaction(async |tx, user| write::merge(tx, user, &key, &form.into).await)
+        .await?;
     Ok(Redirect::to(&format!("/claims/{into}")))
 }
 
@@ -87,11 +83,7 @@ struct QueuePage {
     reviews: Vec<OpenReview>,
 }
 
-async fn queue(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
-) -> Result<Response> {
+async fn queue(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
     user.require(Role::Moderator)?;
     let rows = sqlx::query!(
         r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason as "reason: ReviewReason", r.note,
@@ -124,19 +116,20 @@ async fn queue(
         .collect();
     let page = QueuePage {
         masthead,
-        crumbs: vec![Crumb::home(), Crumb::new("Review queue", "/moderation")],
+        crumbs: Crumb::step("Review queue", "/moderation"),
         reviews,
     };
     page.page()
 }
 
 async fn dismiss(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(id): Path<i64>,
     CsrfForm(_): CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| write::dismiss(tx, &user, id).await).await?;
+    writer
+        .in_transaction(async |tx, user| write::dismiss(tx, user, id).await)
+        .await?;
     Ok(Redirect::to("/moderation"))
 }
 
@@ -149,14 +142,12 @@ struct ReplyForm {
 }
 
 async fn reply(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    writer: Writer,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
 ) -> Result<Redirect> {
-    in_transaction(&state.db, async |tx| {
-        write::reply(tx, &user, id, &form.body).await
-    })
-    .await?;
+    writer
+        .in_transaction(async |tx, user| write::reply(tx, user, id, &form.body).await)
+        .await?;
     Ok(Redirect::to(&crate::auth::safe_next(form.back.as_deref())))
 }

@@ -7,6 +7,7 @@ use sqlx::PgConnection;
 use crate::auth::{Role, User};
 use crate::claims::write::claim_id;
 use crate::domain::ReviewResolution;
+use crate::edits::record_change;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -44,33 +45,27 @@ pub async fn reply(
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::ReviewReply, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "review_id": review_id, "body": body }))
-        .record(conn)
-        .await?;
+    let after = json!({ "review_id": review_id, "body": body });
+    let change = Revision::new(ObjectKind::ReviewReply, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(id)
 }
 
 /// Closes a review without action.
 pub async fn dismiss(conn: &mut PgConnection, user: &User, review_id: i64) -> Result<()> {
     user.require(Role::Moderator)?;
-    let done = sqlx::query_scalar!(
+    sqlx::query_scalar!(
         "update claim_reviews set resolution = 'dismissed', resolved_by = $2, resolved_at = now()
          where id = $1 and resolution is null returning id",
         review_id,
         user.id
     )
     .fetch_optional(&mut *conn)
-    .await?;
-    if done.is_none() {
-        return Err(Error::NotFound(format!("an open review {review_id}")));
-    }
-    Revision::new(ObjectKind::ClaimReview, review_id, RevisionAction::Resolve)
-        .by(user.id)
-        .after(json!({ "resolution": ReviewResolution::Dismissed }))
-        .record(conn)
-        .await?;
+    .await?
+    .ok_or_else(|| Error::NotFound(format!("an open review {review_id}")))?;
+    let after = json!({ "resolution": ReviewResolution::Dismissed });
+    let change = Revision::new(ObjectKind::ClaimReview, review_id, RevisionAction::Resolve);
+    record_change(conn, user, change, after).await?;
     Ok(())
 }
 
@@ -119,12 +114,8 @@ pub async fn set_hidden(
             json!({ "hidden": false }),
         )
     };
-    Revision::new(ObjectKind::Claim, id, action)
-        .by(user.id)
-        .before(before)
-        .after(after)
-        .record(conn)
-        .await?;
+    let change = Revision::new(ObjectKind::Claim, id, action).before(before);
+    record_change(conn, user, change, after).await?;
     Ok(())
 }
 
@@ -169,11 +160,9 @@ pub async fn merge(
     )
     .execute(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::Claim, from, RevisionAction::Merge)
-        .by(user.id)
-        .after(json!({ "merged_into": survivor }))
-        .record(conn)
-        .await?;
+    let after = json!({ "merged_into": survivor });
+    let change = Revision::new(ObjectKind::Claim, from, RevisionAction::Merge);
+    record_change(conn, user, change, after).await?;
     Ok(survivor)
 }
 

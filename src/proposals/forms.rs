@@ -1,17 +1,20 @@
-//! Forms for adding a proposal to a debate and editing one.
+//! Forms for adding a proposal to a debate and editing one (through `views::edit`).
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::response::Response;
 use axum::routing::get;
+use sqlx::{PgConnection, PgPool};
 
 use super::write::{self, NewProposal, ProposalEdit};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Masthead, SignedIn};
+use crate::auth::{Masthead, SignedInPage, User};
+use crate::read::OrNotFound;
 use crate::views::Crumb;
-use crate::views::form::{Failure, Page, submit, version_after, version_field};
-use crate::{AppState, Error, Result};
+use crate::views::edit::{self, Edited, Fields};
+use crate::views::form::{Failure, Page, submit};
+use crate::{AppState, Result};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -19,10 +22,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/debates/{slug}/proposals/new",
             get(new_proposal_form).post(create_proposal),
         )
-        .route(
-            "/proposals/{slug}/edit",
-            get(edit_proposal_form).post(edit_proposal),
-        )
+        .merge(edit::router::<ProposalEdit>())
 }
 
 #[derive(Template)]
@@ -42,10 +42,7 @@ impl NewProposalPage {
         form: NewProposal,
         failure: Option<Failure>,
     ) -> Self {
-        let crumbs = vec![
-            Crumb::home(),
-            Crumb::new("New proposal", format!("/debates/{debate}/proposals/new")),
-        ];
+        let crumbs = Crumb::step("New proposal", format!("/debates/{debate}/proposals/new"));
         Self {
             masthead,
             crumbs,
@@ -57,8 +54,7 @@ impl NewProposalPage {
 }
 
 async fn new_proposal_form(
-    SignedIn(_): SignedIn,
-    masthead: Masthead,
+    SignedInPage(_, _, masthead): SignedInPage,
     Path(slug): Path<String>,
 ) -> Result<Response> {
     let form = NewProposal {
@@ -69,9 +65,7 @@ async fn new_proposal_form(
 }
 
 async fn create_proposal(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(slug): Path<String>,
     CsrfForm(mut form): CsrfForm<NewProposal>,
 ) -> Result<Response> {
@@ -88,94 +82,44 @@ async fn create_proposal(
     .await
 }
 
-#[derive(Template)]
-#[template(path = "proposals/edit.html")]
-struct EditProposalPage {
-    masthead: Masthead,
-    crumbs: Vec<Crumb>,
-    slug: String,
-    form: ProposalEdit,
-    failure: Option<Failure>,
-}
+impl Edited for ProposalEdit {
+    const NOUN: &'static str = "proposal";
+    const PATH: &'static str = "/proposals";
+    type Posted = ProposalFields;
 
-impl EditProposalPage {
-    fn new(
-        masthead: Masthead,
-        slug: String,
-        title: &str,
-        form: ProposalEdit,
-        failure: Option<Failure>,
-    ) -> Self {
-        Self {
-            masthead,
-            crumbs: Crumb::trail(title, &format!("/proposals/{slug}"), "Edit", "edit"),
-            slug,
-            form,
-            failure,
+    fn fields(&self) -> Fields<'_> {
+        Fields::Proposal(self)
+    }
+
+    async fn as_it_is(db: &PgPool, slug: &str) -> Result<Self> {
+        sqlx::query_as!(
+            ProposalEdit,
+            "select version, title, summary from proposals where slug = $1::text and hidden_at is null",
+            slug
+        )
+        .fetch_optional(db)
+        .await?
+        .or_not_found("proposal", slug)
+    }
+
+    async fn save(&self, conn: &mut PgConnection, user: &User, slug: &str) -> Result<()> {
+        write::edit_proposal(conn, user, slug, self).await
+    }
+
+    fn posted(version: i32, posted: ProposalFields) -> Self {
+        let ProposalFields { title, summary } = posted;
+        ProposalEdit {
+            version,
+            title,
+            summary,
         }
     }
 }
 
-async fn proposal_as_it_is(state: &AppState, slug: &str) -> Result<ProposalEdit> {
-    let row = sqlx::query!(
-        "select version, title, summary from proposals where slug = $1::text and hidden_at is null",
-        slug
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))?;
-    Ok(ProposalEdit {
-        version: row.version,
-        title: row.title,
-        summary: row.summary,
-    })
-}
-
-async fn edit_proposal_form(
-    State(state): State<AppState>,
-    SignedIn(_): SignedIn,
-    masthead: Masthead,
-    Path(slug): Path<String>,
-) -> Result<Response> {
-    let form = proposal_as_it_is(&state, &slug).await?;
-    let title = form.title.clone();
-    EditProposalPage::new(masthead, slug, &title, form, None).page()
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct ProposalEditForm {
-    #[serde(default)]
-    version: String,
-    #[serde(default)]
+/// A proposal's own fields, as its edit form posts them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ProposalFields {
     title: String,
-    #[serde(default)]
     summary: String,
-}
-
-async fn edit_proposal(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
-    Path(slug): Path<String>,
-    CsrfForm(form): CsrfForm<ProposalEditForm>,
-) -> Result<Response> {
-    let edit = ProposalEdit {
-        version: version_field(&form.version)?,
-        title: form.title,
-        summary: form.summary,
-    };
-    submit(
-        &state.db,
-        edit,
-        async |tx, edit| write::edit_proposal(tx, &user, &slug, edit).await,
-        |_| format!("/proposals/{slug}"),
-        async |edit, status, failure| {
-            let current = proposal_as_it_is(&state, &slug).await?;
-            let version = version_after(status, edit.version, current.version);
-            let form = ProposalEdit { version, ..edit };
-            EditProposalPage::new(masthead, slug.clone(), &current.title, form, Some(failure))
-                .page_with(status)
-        },
-    )
-    .await
 }

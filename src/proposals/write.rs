@@ -4,7 +4,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::edits::{bounded_text, record_edit, stale_edit};
+use crate::edits::{bounded_text, record_change, record_edit, stale_edit};
+use crate::read::OrNotFound;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
@@ -43,11 +44,9 @@ pub async fn create_proposal(
     )
     .fetch_one(&mut *conn)
     .await?;
-    Revision::new(ObjectKind::Proposal, id, RevisionAction::Create)
-        .by(user.id)
-        .after(json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary }))
-        .record(conn)
-        .await?;
+    let after = json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary });
+    let change = Revision::new(ObjectKind::Proposal, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(slug)
 }
 
@@ -71,7 +70,7 @@ pub async fn edit_proposal(
     let before = sqlx::query!("select id, version, title, summary from proposals where slug = $1::text and hidden_at is null", slug)
         .fetch_optional(&mut *conn)
         .await?
-        .ok_or_else(|| Error::NotFound(format!("the proposal {slug:?}")))?;
+        .or_not_found("proposal", slug)?;
     if before.version != edit.version {
         return Err(stale_edit(
             "proposal",

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
@@ -15,7 +15,7 @@ use super::inference::Inferences;
 use super::targets::{self, Match};
 use super::write::{self, NewRelation};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{Masthead, SignedIn};
+use crate::auth::{Masthead, SignedInPage};
 use crate::domain::RelationKind;
 use crate::views::Crumb;
 use crate::views::form::{Failure, Page, submit};
@@ -55,9 +55,7 @@ struct LinkPage {
 /// Adds the relation, then shows the claim's connections; a refused one (words matching
 /// several, or none; a wrong kind) shows the link form again on a page of its own.
 async fn link(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(key): Path<String>,
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Result<Response> {
@@ -132,9 +130,7 @@ struct UndercutPage {
 /// Undercuts the relation `id` by the claim the form names, then shows the claim page it
 /// came from; a refused one shows the form again on a page of its own.
 async fn undercut(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-    masthead: Masthead,
+    SignedInPage(state, user, masthead): SignedInPage,
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<UndercutForm>,
 ) -> Result<Response> {

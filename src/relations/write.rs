@@ -8,6 +8,7 @@ use super::targets::resolve;
 use crate::auth::{Role, User};
 use crate::claims::write::claim_id;
 use crate::domain::RelationKind;
+use crate::edits::record_change;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -87,11 +88,8 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
             current: None,
         })?,
     };
-    Revision::new(ObjectKind::Relation, id, RevisionAction::Create)
-        .by(user.id)
-        .after(after)
-        .record(conn)
-        .await?;
+    let change = Revision::new(ObjectKind::Relation, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(id)
 }
 
@@ -180,12 +178,8 @@ impl Held {
     ) -> Result<()> {
         let mut after = self.state.clone();
         after[field] = value;
-        Revision::new(ObjectKind::Relation, id, action)
-            .by(user.id)
-            .before(self.state)
-            .after(after)
-            .record(conn)
-            .await?;
+        let change = Revision::new(ObjectKind::Relation, id, action).before(self.state);
+        record_change(conn, user, change, after).await?;
         Ok(())
     }
 }

@@ -70,10 +70,7 @@ async fn show(reading: Reading) -> Result<Response> {
     let standings = reading.state.caches.standings(db).await?;
     let (side_a, side_b) = read::sides(db, tension.id, &standings).await?;
     TensionPage {
-        crumbs: vec![
-            Crumb::home(),
-            Crumb::new(&tension.title, format!("/tensions/{}", tension.slug)),
-        ],
+        crumbs: Crumb::step(&tension.title, format!("/tensions/{}", tension.slug)),
         masthead: reading.masthead,
         tension,
         raisings,

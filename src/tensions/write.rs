@@ -4,7 +4,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::edits::{bounded_text, record_edit, stale_edit};
+use crate::edits::{bounded_text, record_change, record_edit, stale_edit};
+use crate::read::OrNotFound;
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
@@ -23,26 +24,21 @@ pub async fn create_tension(
     user: &User,
     new: &NewTension,
 ) -> Result<String> {
-    let title = bounded_text("title", &new.title, 3, 200)?;
-    let (pole_a, pole_b) = poles(&new.pole_a, &new.pole_b)?;
-    let description = bounded_text("description", &new.description, 0, 4000)?;
-    let slug = fresh_slug(conn, SlugTable::Tensions, &title).await?;
+    let new = checked(&new.title, &new.pole_a, &new.pole_b, &new.description)?;
+    let slug = fresh_slug(conn, SlugTable::Tensions, &new.title).await?;
     let id = sqlx::query_scalar!(
         "insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5) returning id",
         slug,
-        title,
-        pole_a,
-        pole_b,
-        description
+        new.title,
+        new.pole_a,
+        new.pole_b,
+        new.description
     )
     .fetch_one(&mut *conn)
     .await?;
-    let after = json!({ "slug": slug, "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
-    Revision::new(ObjectKind::Tension, id, RevisionAction::Create)
-        .by(user.id)
-        .after(after)
-        .record(conn)
-        .await?;
+    let after = json!({ "slug": slug, "title": new.title, "pole_a": new.pole_a, "pole_b": new.pole_b, "description": new.description });
+    let change = Revision::new(ObjectKind::Tension, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await?;
     Ok(slug)
 }
 
@@ -63,16 +59,14 @@ pub async fn edit_tension(
     slug: &str,
     edit: &TensionEdit,
 ) -> Result<()> {
-    let title = bounded_text("title", &edit.title, 3, 200)?;
-    let (pole_a, pole_b) = poles(&edit.pole_a, &edit.pole_b)?;
-    let description = bounded_text("description", &edit.description, 0, 4000)?;
+    let edited = checked(&edit.title, &edit.pole_a, &edit.pole_b, &edit.description)?;
     let before = sqlx::query!(
         "select id, version, title, pole_a, pole_b, description from tensions where slug = $1::text and hidden_at is null",
         slug
     )
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| Error::NotFound(format!("the tension {slug:?}")))?;
+    .or_not_found("tension", slug)?;
     let old = json!({ "title": before.title, "pole_a": before.pole_a, "pole_b": before.pole_b, "description": before.description });
     if before.version != edit.version {
         let mut current = old.clone();
@@ -82,19 +76,32 @@ pub async fn edit_tension(
     let updated = sqlx::query!(
         "update tensions set title = $2, pole_a = $3, pole_b = $4, description = $5, version = version + 1 where id = $1 and version = $6",
         before.id,
-        title,
-        pole_a,
-        pole_b,
-        description,
+        edited.title,
+        edited.pole_a,
+        edited.pole_b,
+        edited.description,
         edit.version
     )
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    let new =
-        json!({ "title": title, "pole_a": pole_a, "pole_b": pole_b, "description": description });
+    let new = json!({ "title": edited.title, "pole_a": edited.pole_a, "pole_b": edited.pole_b, "description": edited.description });
     let object = (ObjectKind::Tension, before.id);
     record_edit(conn, user, object, edit.version, updated, (old, new)).await
+}
+
+/// A tension's fields as the schema checks them, trimmed: a title of 3 to 200
+/// characters, two poles (see `poles`) and a description of at most 4000.
+fn checked(title: &str, pole_a: &str, pole_b: &str, description: &str) -> Result<NewTension> {
+    let title = bounded_text("title", title, 3, 200)?;
+    let (pole_a, pole_b) = poles(pole_a, pole_b)?;
+    let description = bounded_text("description", description, 0, 4000)?;
+    Ok(NewTension {
+        title,
+        pole_a,
+        pole_b,
+        description,
+    })
 }
 
 /// A tension's two pole names, checked: each 1 to 120 characters, and not the same.

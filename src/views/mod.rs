@@ -1,6 +1,7 @@
 //! Small view types shared by the pages: claims as listed, breadcrumbs, standings; `form`
 //! holds what every form page shares.
 
+pub(crate) mod edit;
 pub(crate) mod flash;
 pub(crate) mod form;
 
@@ -42,6 +43,11 @@ impl Crumb {
 
     pub fn home() -> Self {
         Self::new("Home", "/")
+    }
+
+    /// The trail to a page one step from home: `Crumb::step("Accounts", "/admin/users")`.
+    pub fn step(label: impl Into<String>, href: impl Into<String>) -> Vec<Crumb> {
+        vec![Crumb::home(), Crumb::new(label, href)]
     }
 
     /// The trail to a page about an object: home, the object (`label`, at `href`), then
