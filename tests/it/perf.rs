@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::builders::small;
-use crate::harness::{TestApp, fresh_database, select, text_of};
+use crate::harness::{TestApp, execute, fresh_database, select, strings, text_of};
 
 /// A claim supporting `PROPOSAL`, so that editing it changes both pages.
 const CLAIM: &str = small::TARGET;
@@ -229,11 +229,7 @@ async fn generate_adds_a_checked_map_the_same_for_the_same_seed() {
         added.iter().all(|&n| n > 0),
         "every kind of object: {added:?}"
     );
-    let kinds: Vec<String> =
-        sqlx::query_scalar("select distinct kind from relations order by kind")
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let kinds = strings(&db, "select distinct kind from relations order by kind").await;
     assert_eq!(kinds, ["attacks", "supports", "undercuts"]);
     let bad_quotes: i64 = sqlx::query_scalar(
         "select count(*) from quotes q join segments g on g.id = q.segment_id
@@ -259,10 +255,7 @@ async fn generate_adds_a_checked_map_the_same_for_the_same_seed() {
     let (again, _) = fresh_database().await;
     generate(&again, options).await.unwrap();
     let claims = |db: PgPool| async move {
-        sqlx::query_scalar::<_, String>("select slug || ' ' || body from claims order by slug")
-            .fetch_all(&db)
-            .await
-            .unwrap()
+        strings(&db, "select slug || ' ' || body from claims order by slug").await
     };
     assert_eq!(claims(db.clone()).await, claims(again).await);
 
@@ -442,10 +435,7 @@ async fn anonymous_pages_are_read_from_a_hot_standby_and_writers_see_their_write
     }
     // With replay paused the standby stays behind the primary, so what an anonymous
     // reader sees tells which of the two answered.
-    sqlx::query("select pg_wal_replay_pause()")
-        .execute(&replica)
-        .await
-        .unwrap();
+    execute(&replica, "select pg_wal_replay_pause()").await;
 
     // A writer reads on the primary: their edit shows at once.
     let token = app.token("writer@example.org", Role::Contributor).await;
@@ -464,10 +454,7 @@ async fn anonymous_pages_are_read_from_a_hot_standby_and_writers_see_their_write
         "an anonymous reader is answered by the paused standby, not the primary"
     );
     // Anonymous readers see it once the standby has replayed it.
-    sqlx::query("select pg_wal_replay_resume()")
-        .execute(&replica)
-        .await
-        .unwrap();
+    execute(&replica, "select pg_wal_replay_resume()").await;
     // Replay is quick, but under the whole suite on two cores it has taken over 5 s.
     let limit = Duration::from_secs(60);
     until_shown(&app, &format!("/claims/{CLAIM}"), text, limit).await;
