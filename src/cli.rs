@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::map;
 use crate::server::{self, Database, ServeError};
 use crate::sources::suggest;
-use crate::sources::{self, SourceInput, SourceKind};
+use crate::sources::{self, SourceFields, SourceInput, SourceKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -366,11 +366,13 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), CliError> {
         origin: origin.clone(),
         kind: args.kind,
         slug: args.slug,
-        title: args.title,
-        author: args.author,
-        outlet: args.outlet,
-        url: args.url,
-        published: args.published,
+        fields: SourceFields {
+            title: args.title,
+            author: args.author,
+            outlet: args.outlet,
+            url: args.url,
+            published: args.published,
+        },
         debate: args.debate,
     };
     let prepared = prepare(&input)?;

@@ -18,7 +18,7 @@ use super::quotes::locate;
 use super::store::{DefinitionIds, LoadSummary, Store, To};
 use crate::domain::RelationKind;
 use crate::slug::is_slug;
-use crate::sources::{ImportError, SourceInput, import_source};
+use crate::sources::{ImportError, SourceFields, SourceInput, import_source};
 
 /// One thing wrong with a map, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,14 +314,16 @@ async fn claims_of_source(
         text,
         kind: source.kind.as_ref().map(|k| *k.get_ref()),
         slug: Some(source.slug.get_ref().clone()),
-        title: source.title.clone(),
-        author: source
-            .author
-            .as_ref()
-            .and_then(|a| actor_name(&map.value, a.get_ref())),
-        outlet: source.outlet.clone(),
-        url: source.url.as_ref().map(|u| u.get_ref().clone()),
-        published: source.published.as_ref().and_then(|d| to_date(d.get_ref())),
+        fields: SourceFields {
+            title: source.title.clone(),
+            author: source
+                .author
+                .as_ref()
+                .and_then(|a| actor_name(&map.value, a.get_ref())),
+            outlet: source.outlet.clone(),
+            url: source.url.as_ref().map(|u| u.get_ref().clone()),
+            published: source.published.as_ref().and_then(|d| to_date(d.get_ref())),
+        },
         debate: None,
     };
     let outcome = import_source(store.conn, &input).await?;

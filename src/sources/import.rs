@@ -11,6 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
+use super::metadata::SourceFields;
 use super::suggest;
 use super::text::{CleanedText, Segment, SourceKind, parse};
 use crate::files::{ReadError, read_bounded};
@@ -81,11 +82,8 @@ pub struct SourceInput {
     pub text: String,
     pub kind: Option<SourceKind>,
     pub slug: Option<String>,
-    pub title: Option<String>,
-    pub author: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    pub published: Option<time::Date>,
+    /// What the importer says; a field left `None` is detected from the text.
+    pub fields: SourceFields,
     pub debate: Option<String>,
 }
 
@@ -142,11 +140,13 @@ impl NewSource {
             text: self.text.clone(),
             kind,
             slug: None,
-            title: some(&self.title),
-            author: some(&self.author),
-            outlet: some(&self.outlet),
-            url: some(&self.url),
-            published,
+            fields: SourceFields {
+                title: some(&self.title),
+                author: some(&self.author),
+                outlet: some(&self.outlet),
+                url: some(&self.url),
+                published,
+            },
             debate: some(&self.debate),
         })
     }
@@ -345,11 +345,7 @@ pub struct Prepared {
     /// Whether the importer named the slug (only then may an existing source get a new
     /// version by slug).
     pub slug_named: bool,
-    pub title: String,
-    pub author_name: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    pub published: Option<time::Date>,
+    pub fields: SourceFields<String>,
     hash: Vec<u8>,
 }
 
@@ -393,10 +389,11 @@ pub fn prepare(input: &SourceInput) -> Result<Prepared, ImportError> {
             ),
         ));
     }
-    let title = input
+    let (given, detected) = (&input.fields, &parsed.detected);
+    let title = given
         .title
         .clone()
-        .or_else(|| parsed.detected.title.clone())
+        .or_else(|| detected.fields.title.clone())
         .unwrap_or_else(|| input.origin.clone());
     let title = title.trim().to_owned();
     if title.is_empty() || title.chars().count() > 300 {
@@ -431,42 +428,44 @@ pub fn prepare(input: &SourceInput) -> Result<Prepared, ImportError> {
         RESERVED_SLUG => format!("{RESERVED_SLUG}-source"),
         _ => slug,
     };
-    if let Some(url) = &input.url {
+    if let Some(url) = &given.url {
         if !is_http_url(url) {
             return Err(invalid("url", format!("{url:?} is not an http(s) URL")));
         }
     }
     // A URL the page names is kept only when it is one.
-    let url = input
+    let url = given
         .url
         .clone()
-        .or_else(|| parsed.detected.url.clone().filter(|u| is_http_url(u)));
-    let author_name = input
+        .or_else(|| detected.fields.url.clone().filter(|u| is_http_url(u)));
+    let author_name = given
         .author
         .clone()
-        .or_else(|| parsed.detected.author.clone())
-        .or_else(|| parsed.detected.handle.clone());
+        .or_else(|| detected.fields.author.clone())
+        .or_else(|| detected.handle.clone());
     if author_name
         .as_ref()
         .is_some_and(|a| a.chars().count() > 200)
     {
         return Err(invalid("author", "must be at most 200 characters".into()));
     }
-    let outlet = input
+    let outlet = given
         .outlet
         .clone()
-        .or_else(|| parsed.detected.outlet.clone());
+        .or_else(|| detected.fields.outlet.clone());
     if outlet.as_ref().is_some_and(|o| o.chars().count() > 200) {
         return Err(invalid("outlet", "must be at most 200 characters".into()));
     }
     Ok(Prepared {
         slug,
         slug_named,
-        title,
-        author_name,
-        outlet,
-        url,
-        published: input.published.or(parsed.detected.published),
+        fields: SourceFields {
+            title,
+            author: author_name,
+            outlet,
+            url,
+            published: given.published.or(detected.fields.published),
+        },
         hash: Sha256::digest(input.text.as_bytes()).to_vec(),
         parsed,
     })
@@ -497,11 +496,11 @@ impl Prepared {
             })
             .collect();
         json!({
-            "title": self.title,
-            "author": self.author_name,
-            "outlet": self.outlet,
-            "url": self.url,
-            "published": self.published.map(|d| d.to_string()),
+            "title": self.fields.title,
+            "author": self.fields.author,
+            "outlet": self.fields.outlet,
+            "url": self.fields.url,
+            "published": self.fields.published.map(|d| d.to_string()),
             "kind": self.parsed.kind.as_str(),
             "label": self.parsed.detected.label,
             "slug": self.slug,
@@ -518,18 +517,22 @@ impl Prepared {
         let none = || "-".to_owned();
         let mut out = String::new();
         let _ = writeln!(out, "kind: {}", self.parsed.kind.as_str());
-        let _ = writeln!(out, "title: {}", self.title);
+        let _ = writeln!(out, "title: {}", self.fields.title);
         let _ = writeln!(
             out,
             "author: {}",
-            self.author_name.clone().unwrap_or_else(none)
+            self.fields.author.clone().unwrap_or_else(none)
         );
-        let _ = writeln!(out, "outlet: {}", self.outlet.clone().unwrap_or_else(none));
-        let _ = writeln!(out, "url: {}", self.url.clone().unwrap_or_else(none));
+        let _ = writeln!(
+            out,
+            "outlet: {}",
+            self.fields.outlet.clone().unwrap_or_else(none)
+        );
+        let _ = writeln!(out, "url: {}", self.fields.url.clone().unwrap_or_else(none));
         let _ = writeln!(
             out,
             "published: {}",
-            self.published.map_or_else(none, |d| d.to_string())
+            self.fields.published.map_or_else(none, |d| d.to_string())
         );
         let _ = writeln!(out, "slug: {}", self.slug);
         let _ = writeln!(
@@ -657,9 +660,9 @@ pub async fn import_source_by(
     }
 
     let after = json!({
-        "slug": written.slug, "kind": parsed.kind.as_str(), "title": prepared.title,
-        "author": prepared.author_name, "outlet": prepared.outlet, "url": prepared.url,
-        "published": prepared.published.map(|d| d.to_string()), "version": written.version,
+        "slug": written.slug, "kind": parsed.kind.as_str(), "title": prepared.fields.title,
+        "author": prepared.fields.author, "outlet": prepared.fields.outlet, "url": prepared.fields.url,
+        "published": prepared.fields.published.map(|d| d.to_string()), "version": written.version,
         "segments": parsed.segments.len(), "dropped_lines": parsed.dropped_lines,
     });
     let action = if written.version == 1 {
@@ -741,7 +744,7 @@ async fn version_target(
         .await?
         .map(|id| (id, prepared.slug.clone(), NewVersionOf::Slug)));
     }
-    let Some(url) = &prepared.url else {
+    let Some(url) = &prepared.fields.url else {
         return Ok(None);
     };
     Ok(sqlx::query!(
@@ -786,11 +789,11 @@ async fn write_source(
                  where id = $1",
             id,
             kind,
-            prepared.title,
-            prepared.author_name,
-            prepared.outlet,
-            prepared.url,
-            prepared.published,
+            prepared.fields.title,
+            prepared.fields.author,
+            prepared.fields.outlet,
+            prepared.fields.url,
+            prepared.fields.published,
         )
         .execute(&mut *conn)
         .await?;
@@ -808,11 +811,11 @@ async fn write_source(
                  values ($1::text, $2, $3, $4, $5, $6, $7) returning id",
         fresh,
         kind,
-        prepared.title,
-        prepared.author_name,
-        prepared.outlet,
-        prepared.url,
-        prepared.published,
+        prepared.fields.title,
+        prepared.fields.author,
+        prepared.fields.outlet,
+        prepared.fields.url,
+        prepared.fields.published,
     )
     .fetch_one(&mut *conn)
     .await?;
@@ -884,7 +887,10 @@ mod tests {
         let input = SourceInput {
             origin: "pasted text".into(),
             text: "A paragraph that says something about the NHS.".into(),
-            title: Some("New".into()),
+            fields: SourceFields {
+                title: Some("New".into()),
+                ..SourceFields::default()
+            },
             ..SourceInput::default()
         };
         assert_eq!(prepare(&input).unwrap().slug, "new-source");

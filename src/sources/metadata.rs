@@ -12,15 +12,25 @@ use std::sync::LazyLock;
 use regex::Regex;
 use time::{Date, Month};
 
-/// What metadata lines say about the document.
+/// The fields that describe a document besides its text, each where known. An importer
+/// gives them ([`crate::sources::SourceInput`]) and the text's metadata lines say them
+/// ([`Metadata`]); what the importer gives wins. Once settled for storing
+/// ([`crate::sources::Prepared`]) the title is a `String`: every source has one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Metadata {
-    pub title: Option<String>,
+pub struct SourceFields<Title = Option<String>> {
+    pub title: Title,
     pub author: Option<String>,
-    pub handle: Option<String>,
     pub outlet: Option<String>,
     pub url: Option<String>,
     pub published: Option<Date>,
+}
+
+/// What metadata lines say about the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub fields: SourceFields,
+    /// The author's handle (`@someone`), the author's name when no other is given.
+    pub handle: Option<String>,
     /// A later "Updated:" date, used when no publication date is given.
     pub updated: Option<Date>,
     /// The page's content-type label, lowercased ("blog post", "press release").
@@ -238,8 +248,8 @@ pub fn take<'a>(lines: &[&'a str], ends_head: impl Fn(&str) -> bool) -> (Vec<&'a
             }
         }
     }
-    if meta.published.is_none() {
-        meta.published = meta.updated;
+    if meta.fields.published.is_none() {
+        meta.fields.published = meta.updated;
     }
     (kept, meta)
 }
@@ -248,19 +258,19 @@ impl Metadata {
     fn record(&mut self, field: Field) {
         match field {
             Field::Url(url) => {
-                self.url.get_or_insert(url);
+                self.fields.url.get_or_insert(url);
             }
             Field::Author(name) => {
-                self.author.get_or_insert(name);
+                self.fields.author.get_or_insert(name);
             }
             Field::AuthorHandle(name, handle) => {
                 if let Some(name) = name {
-                    self.author.get_or_insert(name);
+                    self.fields.author.get_or_insert(name);
                 }
                 self.handle.get_or_insert(handle);
             }
             Field::Published(date) => {
-                self.published.get_or_insert(date);
+                self.fields.published.get_or_insert(date);
             }
             Field::Updated(date) => {
                 self.updated.get_or_insert(date);
@@ -269,10 +279,10 @@ impl Metadata {
                 self.label.get_or_insert(label);
             }
             Field::Outlet(outlet) => {
-                self.outlet.get_or_insert(outlet);
+                self.fields.outlet.get_or_insert(outlet);
             }
             Field::Title(title) => {
-                self.title.get_or_insert(title);
+                self.fields.title.get_or_insert(title);
             }
             Field::Noise => {}
         }

@@ -22,6 +22,7 @@ pub use import::{
     ImportError, ImportOutcome, NewVersionOf, Prepared, SourceInput, import_source, prepare,
     read_file,
 };
+pub use metadata::SourceFields;
 pub use text::{CleanedText, Segment, SegmentKind, SourceKind, parse};
 
 /// The characters `start..end` of `text`: quotes and suggestions count their offsets in

@@ -74,34 +74,35 @@ pub fn parse(raw: &str, kind: Option<SourceKind>) -> CleanedText {
     let content_lines = strip_boilerplate(&lines);
     let numbering = Numbering::find(&content_lines);
     let kind = kind.unwrap_or_else(|| detect_kind(&normalized, &content_lines, numbering, &meta));
-    let mut detected = metadata::Metadata {
-        handle: meta.handle.clone().or_else(|| detect_handle(&normalized)),
-        published: meta
-            .published
-            .or_else(|| metadata::find_date_in_prose(&head_text(&lines))),
-        ..meta
-    };
+    let mut detected = meta;
+    detected.handle = detected.handle.or_else(|| detect_handle(&normalized));
+    // What the metadata lines did not say, the text may still: a date in its prose, an
+    // outlet in a thread's links, an article's head and speakers, a first sentence.
+    let fields = &mut detected.fields;
+    fields.published = fields
+        .published
+        .or_else(|| metadata::find_date_in_prose(&head_text(&lines)));
     let segments = match kind {
         SourceKind::Thread => {
-            if detected.outlet.is_none() {
-                detected.outlet = detect_thread_outlet(&normalized, detected.url.as_deref());
+            if fields.outlet.is_none() {
+                fields.outlet = detect_thread_outlet(&normalized, fields.url.as_deref());
             }
             segment_thread(&content_lines, numbering)
         }
         SourceKind::Article | SourceKind::Blog => {
             let (head, body) = read_article_head(&content_lines);
-            detected.title = detected.title.or(head.title);
-            detected.outlet = detected.outlet.or(head.outlet);
-            detected.author = detected.author.or(head.author);
+            fields.title = fields.title.take().or(head.title);
+            fields.outlet = fields.outlet.take().or(head.outlet);
+            fields.author = fields.author.take().or(head.author);
             let segments = segment_article(&paragraph_blocks(&body));
-            if detected.author.is_none() {
-                detected.author = detect_speaker(&segments);
+            if fields.author.is_none() {
+                fields.author = detect_speaker(&segments);
             }
             segments
         }
     };
-    if detected.title.is_none() {
-        detected.title = segments
+    if fields.title.is_none() {
+        fields.title = segments
             .iter()
             .find(|s| s.kind != SegmentKind::Heading)
             .map(|s| title_from(&s.body));
@@ -295,11 +296,15 @@ fn detect_kind(
     // looks like a thread with a post per line; what it says about itself tells them apart.
     let social = SOCIAL.is_match(raw)
         || meta.handle.is_some()
-        || meta.url.as_deref().is_some_and(|u| TWITTER.is_match(u));
+        || meta
+            .fields
+            .url
+            .as_deref()
+            .is_some_and(|u| TWITTER.is_match(u));
     let written_as_prose = meta.label.is_some()
-        || meta.title.is_some()
-        || meta.published.is_some()
-        || meta.author.is_some()
+        || meta.fields.title.is_some()
+        || meta.fields.published.is_some()
+        || meta.fields.author.is_some()
         || text.first().is_some_and(|first| is_title_line(first))
         || text.iter().take(4).any(|l| ATTRIBUTION.is_match(l.trim()));
     if written_as_prose && !social {
@@ -918,9 +923,15 @@ mod tests {
                    this part finishes it.\n\nSign up to read this article\nRelated Stories\n";
         let parsed = parse(raw, None);
         assert_eq!(parsed.kind, SourceKind::Article);
-        assert_eq!(parsed.detected.title.as_deref(), Some("Is reform working?"));
-        assert_eq!(parsed.detected.outlet.as_deref(), Some("The Daily Paper"));
-        assert_eq!(parsed.detected.author.as_deref(), Some("Jane Smith"));
+        assert_eq!(
+            parsed.detected.fields.title.as_deref(),
+            Some("Is reform working?")
+        );
+        assert_eq!(
+            parsed.detected.fields.outlet.as_deref(),
+            Some("The Daily Paper")
+        );
+        assert_eq!(parsed.detected.fields.author.as_deref(), Some("Jane Smith"));
         let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
         assert_eq!(locators, ["¶1", "People", "¶2"]);
         assert!(
@@ -936,7 +947,7 @@ mod tests {
             let raw = format!(
                 "{head}\n\nThe reform will fail, because it ignores the lessons of every earlier reform."
             );
-            parse(&raw, None).detected.published
+            parse(&raw, None).detected.fields.published
         };
         assert_eq!(
             published("Posted on 12 February 2021"),

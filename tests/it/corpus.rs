@@ -14,7 +14,7 @@ fn corpus(name: &str, kind: SourceKind, title: Option<&str>) -> CleanedText {
     let text = argmap::sources::read_file(&path).unwrap();
     let parsed = parse(&text, None);
     assert_eq!(parsed.kind, kind, "{name}");
-    assert_eq!(parsed.detected.title.as_deref(), title, "{name}");
+    assert_eq!(parsed.detected.fields.title.as_deref(), title, "{name}");
     parsed
 }
 
@@ -100,7 +100,7 @@ fn edwards_thread_has_eleven_numbered_posts() {
     );
     assert_ends(&parsed, 10, "sooner than we might wish.");
     assert_eq!(parsed.detected.handle.as_deref(), Some("@nedwards_1"));
-    assert_eq!(parsed.detected.outlet.as_deref(), Some("Twitter"));
+    assert_eq!(parsed.detected.fields.outlet.as_deref(), Some("Twitter"));
     assert_no_boilerplate(&parsed);
 }
 
@@ -159,8 +159,11 @@ fn nhs_bill_thread_ends_at_15_end_and_drops_the_appended_threads() {
 fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
     let title = "Are NHS success regimes doomed to fail?";
     let parsed = corpus("003_95096eca7c78b0e9.txt", SourceKind::Article, Some(title));
-    assert_eq!(parsed.detected.author.as_deref(), Some("Bob Hudson"));
-    assert_eq!(parsed.detected.outlet.as_deref(), Some("The Guardian"));
+    assert_eq!(parsed.detected.fields.author.as_deref(), Some("Bob Hudson"));
+    assert_eq!(
+        parsed.detected.fields.outlet.as_deref(),
+        Some("The Guardian")
+    );
     let paragraphs = parsed
         .segments
         .iter()

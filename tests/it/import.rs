@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use argmap::sources::{ImportError, SourceInput, import_source, read_file};
+use argmap::sources::{ImportError, SourceFields, SourceInput, import_source, read_file};
 use sqlx::PgPool;
 
 use crate::harness::{argmap, database_url, fails, fresh_database, strings, succeeds};
@@ -144,7 +144,10 @@ async fn bad_documents_are_refused_with_a_reason_and_nothing_is_written() {
         ),
         (
             SourceInput {
-                url: Some("javascript:alert(1)".into()),
+                fields: SourceFields {
+                    url: Some("javascript:alert(1)".into()),
+                    ..SourceFields::default()
+                },
                 ..input(THREAD)
             },
             "url: \"javascript:alert(1)\" is not an http(s) URL",

@@ -35,10 +35,13 @@ async fn database_with_sources() -> PgPool {
             origin: path.display().to_string(),
             text: std::fs::read_to_string(&path).unwrap(),
             slug: Some(source["slug"].as_str().unwrap().to_owned()),
-            title: source
-                .get("title")
-                .and_then(|t| t.as_str())
-                .map(str::to_owned),
+            fields: argmap::sources::SourceFields {
+                title: source
+                    .get("title")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_owned),
+                ..Default::default()
+            },
             kind: source
                 .get("kind")
                 .and_then(|k| k.as_str())

@@ -75,20 +75,20 @@ fn check(name: &str, text: &str) {
         assert_eq!(parsed.kind.as_str(), kind, "{name}: kind");
     }
     if let Some(title) = &want.title {
-        assert_eq!(&prepared.title, title, "{name}: title");
+        assert_eq!(&prepared.fields.title, title, "{name}: title");
     }
-    assert_eq!(prepared.author_name, want.author, "{name}: author");
+    assert_eq!(prepared.fields.author, want.author, "{name}: author");
     assert_eq!(
-        prepared.outlet.is_some(),
+        prepared.fields.outlet.is_some(),
         want.outlet.is_some() || parsed.kind.as_str() == "thread",
         "{name}: outlet"
     );
     if want.outlet.is_some() {
-        assert_eq!(prepared.outlet, want.outlet, "{name}: outlet");
+        assert_eq!(prepared.fields.outlet, want.outlet, "{name}: outlet");
     }
-    assert_eq!(prepared.url, want.url, "{name}: url");
+    assert_eq!(prepared.fields.url, want.url, "{name}: url");
     assert_eq!(
-        prepared.published.map(|d| d.to_string()),
+        prepared.fields.published.map(|d| d.to_string()),
         want.published,
         "{name}: published"
     );
