@@ -12,7 +12,7 @@ use super::{
     USERS,
 };
 use crate::domain::{ActorKind, Leaning, Pole, RelationKind, Role, Stance};
-use crate::sources::{SourceKind, parse};
+use crate::sources::{SourceKind, char_span, parse};
 
 pub(super) struct Source {
     pub slug: String,
@@ -217,12 +217,7 @@ fn plan_claims(p: &mut Plan, rng: &mut StdRng, tag: &str, unit: Unit) {
             let sentences = sentence_spans(&segments[segment].body);
             let (start, end) = *sentences.choose(rng).unwrap();
             if used_spans.insert((source, segment, start)) || used_spans.len() > 10_000 {
-                let body: String = segments[segment]
-                    .body
-                    .chars()
-                    .skip(start)
-                    .take(end - start)
-                    .collect();
+                let body = char_span(&segments[segment].body, start, end);
                 break (segment, start, end, body);
             }
         };
@@ -401,12 +396,7 @@ mod tests {
         let p = plan(Options { scale: 3, seed: 9 });
         for quote in &p.quotes {
             let body = &p.sources[quote.source].segments[quote.segment].body;
-            let span: String = body
-                .chars()
-                .skip(quote.start)
-                .take(quote.end - quote.start)
-                .collect();
-            assert_eq!(span, quote.body);
+            assert_eq!(char_span(body, quote.start, quote.end), quote.body);
             assert!(quote.body.ends_with('.'), "{}", quote.body);
         }
     }

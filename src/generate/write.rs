@@ -18,17 +18,16 @@ struct Writer<'c> {
 }
 
 impl Writer<'_> {
-    /// Reserves an id for each of `items` and writes its row into `table`: the id, then
-    /// what `row` adds, which returns the slug (or email) its revision names and the user
-    /// who made it. Returns the ids, in order.
+    /// Reserves an id for each of `items` and writes its row into the [`table`] of `kind`:
+    /// the id, then what `row` adds, which returns the slug (or email) its revision names
+    /// and the user who made it. Returns the ids, in order.
     async fn objects<'a, T>(
         &mut self,
-        table: &str,
-        columns: &str,
         kind: ObjectKind,
         items: &'a [T],
         mut row: impl FnMut(&mut CopyRows, &'a T) -> (&'a str, Option<i64>),
     ) -> Result<Vec<i64>, sqlx::Error> {
+        let (table, columns) = table(kind);
         let ids = reserve(self.conn, table, items.len()).await?;
         let mut rows = CopyRows::new();
         for (item, id) in items.iter().zip(&ids) {
@@ -66,6 +65,33 @@ impl Writer<'_> {
             .text(&serde_json::json!({ "slug": named, "generated": true }).to_string())
             .text("generated");
         self.revisions.end();
+    }
+}
+
+/// The table `kind`'s objects are written into, and the columns a row gives after its id.
+fn table(kind: ObjectKind) -> (&'static str, &'static str) {
+    match kind {
+        ObjectKind::User => ("users", "email, display_name, password_hash, role"),
+        ObjectKind::Actor => ("actors", "slug, name, kind"),
+        ObjectKind::Debate => ("debates", "slug, title, summary, started_on, ended_on"),
+        ObjectKind::Tension => ("tensions", "slug, title, pole_a, pole_b, description"),
+        ObjectKind::Proposal => ("proposals", "slug, debate_id, title, summary"),
+        ObjectKind::ProposalTension => (
+            "proposal_tensions",
+            "proposal_id, tension_id, leaning, note",
+        ),
+        ObjectKind::Claim => ("claims", "slug, body, actor_id"),
+        ObjectKind::Quote => ("quotes", "claim_id, segment_id, start_char, end_char, body"),
+        ObjectKind::Relation => (
+            "relations",
+            "kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id",
+        ),
+        ObjectKind::Annotation => ("annotations", "claim_id, user_id, body, stance"),
+        ObjectKind::Source => (
+            "sources",
+            "slug, kind, title, author_id, author_name, outlet, url, published_on",
+        ),
+        other => unreachable!("a generated map has no {other:?} rows of their own"),
     }
 }
 
@@ -112,9 +138,8 @@ async fn write_definitions(
     password_hash: &str,
     s: &mut Summary,
 ) -> Result<Definitions, sqlx::Error> {
-    let user_columns = "email, display_name, password_hash, role";
     let users = w
-        .objects("users", user_columns, ObjectKind::User, &p.users, |r, u| {
+        .objects(ObjectKind::User, &p.users, |r, u| {
             r.text(&u.0)
                 .text(&u.1)
                 .text(password_hash)
@@ -123,71 +148,37 @@ async fn write_definitions(
         })
         .await?;
     let actors = w
-        .objects(
-            "actors",
-            "slug, name, kind",
-            ObjectKind::Actor,
-            &p.actors,
-            |r, a| {
-                r.text(&a.0).text(&a.1).text(a.2.as_str());
-                (&a.0, None)
-            },
-        )
+        .objects(ObjectKind::Actor, &p.actors, |r, a| {
+            r.text(&a.0).text(&a.1).text(a.2.as_str());
+            (&a.0, None)
+        })
         .await?;
-    let debate_columns = "slug, title, summary, started_on, ended_on";
     let debates = w
-        .objects(
-            "debates",
-            debate_columns,
-            ObjectKind::Debate,
-            &p.debates,
-            |r, d| {
-                r.text(&d.0).text(&d.1).text(&d.2).value(d.3).value(d.4);
-                (&d.0, None)
-            },
-        )
+        .objects(ObjectKind::Debate, &p.debates, |r, d| {
+            r.text(&d.0).text(&d.1).text(&d.2).value(d.3).value(d.4);
+            (&d.0, None)
+        })
         .await?;
-    let tension_columns = "slug, title, pole_a, pole_b, description";
     let tensions = w
-        .objects(
-            "tensions",
-            tension_columns,
-            ObjectKind::Tension,
-            &p.tensions,
-            |r, t| {
-                r.text(&t.0).text(&t.1).text(&t.2).text(&t.3).text(&t.4);
-                (&t.0, None)
-            },
-        )
+        .objects(ObjectKind::Tension, &p.tensions, |r, t| {
+            r.text(&t.0).text(&t.1).text(&t.2).text(&t.3).text(&t.4);
+            (&t.0, None)
+        })
         .await?;
-    let proposal_columns = "slug, debate_id, title, summary";
     let proposals = w
-        .objects(
-            "proposals",
-            proposal_columns,
-            ObjectKind::Proposal,
-            &p.proposals,
-            |r, x| {
-                r.text(&x.0).value(debates[x.1]).text(&x.2).text(&x.3);
-                (&x.0, None)
-            },
-        )
+        .objects(ObjectKind::Proposal, &p.proposals, |r, x| {
+            r.text(&x.0).value(debates[x.1]).text(&x.2).text(&x.3);
+            (&x.0, None)
+        })
         .await?;
-    let raise_columns = "proposal_id, tension_id, leaning, note";
     let raises = w
-        .objects(
-            "proposal_tensions",
-            raise_columns,
-            ObjectKind::ProposalTension,
-            &p.raises,
-            |r, x| {
-                r.value(proposals[x.0])
-                    .value(tensions[x.1])
-                    .text(x.2.as_str())
-                    .text(&x.3);
-                (&p.proposals[x.0].0, None)
-            },
-        )
+        .objects(ObjectKind::ProposalTension, &p.raises, |r, x| {
+            r.value(proposals[x.0])
+                .value(tensions[x.1])
+                .text(x.2.as_str())
+                .text(&x.3);
+            (&p.proposals[x.0].0, None)
+        })
         .await?;
     s.users = users.len();
     s.actors = actors.len();
@@ -220,33 +211,20 @@ async fn write_arguments(
         ..
     } = defs;
     let claims = w
-        .objects(
-            "claims",
-            "slug, body, actor_id",
-            ObjectKind::Claim,
-            &p.claims,
-            |r, c| {
-                r.text(&c.0).text(&c.1).value(actors[c.2]);
-                (&c.0, None)
-            },
-        )
+        .objects(ObjectKind::Claim, &p.claims, |r, c| {
+            r.text(&c.0).text(&c.1).value(actors[c.2]);
+            (&c.0, None)
+        })
         .await?;
-    let quote_columns = "claim_id, segment_id, start_char, end_char, body";
     let quotes = w
-        .objects(
-            "quotes",
-            quote_columns,
-            ObjectKind::Quote,
-            &p.quotes,
-            |r, q| {
-                r.value(claims[q.claim])
-                    .value(written.segments[q.source][q.segment])
-                    .value(q.start)
-                    .value(q.end)
-                    .text(&q.body);
-                (&p.claims[q.claim].0, None)
-            },
-        )
+        .objects(ObjectKind::Quote, &p.quotes, |r, q| {
+            r.value(claims[q.claim])
+                .value(written.segments[q.source][q.segment])
+                .value(q.start)
+                .value(q.end)
+                .text(&q.body);
+            (&p.claims[q.claim].0, None)
+        })
         .await?;
     // Supports and attacks first, then the undercuts naming them by id.
     let (inferences, undercuts): (Vec<_>, Vec<_>) = p
@@ -254,30 +232,23 @@ async fn write_arguments(
         .iter()
         .enumerate()
         .partition(|(_, r)| !matches!(r.2, Target::Relation(_)));
-    let relation_columns = "kind, from_claim_id, to_claim_id, to_proposal_id, to_relation_id";
     let mut relation_ids = HashMap::new();
     let mut relations = 0;
     for batch in [inferences, undercuts] {
         let ids = w
-            .objects(
-                "relations",
-                relation_columns,
-                ObjectKind::Relation,
-                &batch,
-                |r, (_, x)| {
-                    let (to_claim, to_proposal, to_relation) = match x.2 {
-                        Target::Claim(c) => (Some(claims[c]), None, None),
-                        Target::Proposal(p) => (None, Some(proposals[p]), None),
-                        Target::Relation(i) => (None, None, Some(relation_ids[&i])),
-                    };
-                    r.text(x.0.as_str())
-                        .value(claims[x.1])
-                        .opt_value(to_claim)
-                        .opt_value(to_proposal)
-                        .opt_value(to_relation);
-                    (&p.claims[x.1].0, None)
-                },
-            )
+            .objects(ObjectKind::Relation, &batch, |r, (_, x)| {
+                let (to_claim, to_proposal, to_relation) = match x.2 {
+                    Target::Claim(c) => (Some(claims[c]), None, None),
+                    Target::Proposal(p) => (None, Some(proposals[p]), None),
+                    Target::Relation(i) => (None, None, Some(relation_ids[&i])),
+                };
+                r.text(x.0.as_str())
+                    .value(claims[x.1])
+                    .opt_value(to_claim)
+                    .opt_value(to_proposal)
+                    .opt_value(to_relation);
+                (&p.claims[x.1].0, None)
+            })
             .await?;
         relations += ids.len();
         relation_ids.extend(batch.iter().map(|(i, _)| *i).zip(ids));
@@ -293,21 +264,14 @@ async fn write_arguments(
         r.value(claims[t.0]).value(tags[t.1]);
     })
     .await?;
-    let annotation_columns = "claim_id, user_id, body, stance";
     let annotations = w
-        .objects(
-            "annotations",
-            annotation_columns,
-            ObjectKind::Annotation,
-            &p.annotations,
-            |r, a| {
-                r.value(claims[a.0])
-                    .value(users[a.1])
-                    .text(&a.2)
-                    .opt_text(a.3.map(|s| s.as_str()));
-                (&p.claims[a.0].0, Some(users[a.1]))
-            },
-        )
+        .objects(ObjectKind::Annotation, &p.annotations, |r, a| {
+            r.value(claims[a.0])
+                .value(users[a.1])
+                .text(&a.2)
+                .opt_text(a.3.map(|s| s.as_str()));
+            (&p.claims[a.0].0, Some(users[a.1]))
+        })
         .await?;
 
     s.claims = claims.len();
@@ -349,25 +313,18 @@ async fn write_sources(
     actors: &[i64],
     debates: &[i64],
 ) -> Result<Written, sqlx::Error> {
-    let source_columns = "slug, kind, title, author_id, author_name, outlet, url, published_on";
     let sources = w
-        .objects(
-            "sources",
-            source_columns,
-            ObjectKind::Source,
-            &p.sources,
-            |r, s| {
-                r.text(&s.slug)
-                    .text(s.kind.as_str())
-                    .text(&s.title)
-                    .value(actors[s.author])
-                    .text(&p.actors[s.author].1)
-                    .text(&s.outlet)
-                    .text(&format!("https://example.org/{}", s.slug))
-                    .value(s.published);
-                (&s.slug, None)
-            },
-        )
+        .objects(ObjectKind::Source, &p.sources, |r, s| {
+            r.text(&s.slug)
+                .text(s.kind.as_str())
+                .text(&s.title)
+                .value(actors[s.author])
+                .text(&p.actors[s.author].1)
+                .text(&s.outlet)
+                .text(&format!("https://example.org/{}", s.slug))
+                .value(s.published);
+            (&s.slug, None)
+        })
         .await?;
     let version_ids = reserve(w.conn, "source_versions", p.sources.len()).await?;
     let segment_count: usize = p.sources.iter().map(|s| s.segments.len()).sum();

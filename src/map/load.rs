@@ -470,26 +470,15 @@ fn check_references(
     let mut outside = Vec::new();
     let m = &map.value;
     let in_map = |at: &Located, message: String| map.problem(at, message);
-    let actors = defined(
-        "actor",
-        m.actors.iter().map(|a| (&a.slug, map.locate())),
-        problems,
-    );
-    let debates = defined(
-        "debate",
-        m.debates.iter().map(|d| (&d.slug, map.locate())),
-        problems,
-    );
-    let tensions = defined(
-        "tension",
-        m.tensions.iter().map(|t| (&t.slug, map.locate())),
-        problems,
-    );
-    let proposals = defined(
-        "proposal",
-        m.proposals.iter().map(|p| (&p.slug, map.locate())),
-        problems,
-    );
+    // Each kind's slugs, all in the map file.
+    let mut in_map_file = |kind: &str, slugs: Vec<&Located>| {
+        let slugs = slugs.into_iter().map(|slug| (slug, map.locate()));
+        defined(kind, slugs, problems)
+    };
+    let actors = in_map_file("actor", m.actors.iter().map(|a| &a.slug).collect());
+    let debates = in_map_file("debate", m.debates.iter().map(|d| &d.slug).collect());
+    let tensions = in_map_file("tension", m.tensions.iter().map(|t| &t.slug).collect());
+    let proposals = in_map_file("proposal", m.proposals.iter().map(|p| &p.slug).collect());
     let claims = defined(
         "claim",
         claim_files

@@ -5,6 +5,8 @@
 //! nothing matches, [`nearest`] names the passage closest to what was typed and what
 //! differs.
 
+use crate::sources::char_span;
+
 /// Every place `quote` occurs in `body`, as char ranges `[start, end)` of `body`. Runs of
 /// whitespace (line breaks and no-break spaces included) match each other. Exact
 /// occurrences are preferred: only when there is none are typographic variants
@@ -135,7 +137,7 @@ pub fn nearest(quote: &str, body: &str) -> Option<Nearest> {
         end -= 1;
     }
     let (from, to) = (text[start].1, text[end - 1].1 + 1);
-    let passage: String = body.chars().skip(from).take(to - from).collect();
+    let passage = char_span(body, from, to);
     let typed: Vec<char> = typed.iter().map(|(c, _)| *c).collect();
     let found: Vec<char> = text[start..end].iter().map(|(c, _)| *c).collect();
     Some(Nearest {
@@ -237,7 +239,7 @@ mod tests {
     use super::*;
 
     fn span(body: &str, (start, end): (usize, usize)) -> String {
-        body.chars().skip(start).take(end - start).collect()
+        char_span(body, start, end)
     }
 
     #[test]

@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use super::document;
 use crate::domain::{Leaning, Pole, RelationKind};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::sources::char_span;
 
 /// What a load did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -402,7 +403,7 @@ impl Store<'_> {
         end: usize,
         primary: bool,
     ) -> Result<(), sqlx::Error> {
-        let text: String = body.chars().skip(start).take(end - start).collect();
+        let text = char_span(body, start, end);
         let written = sqlx::query!(
             r#"insert into quotes (claim_id, segment_id, start_char, end_char, body, is_primary)
                values ($1, $2, $3, $4, $5, $6)

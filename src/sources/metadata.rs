@@ -45,74 +45,49 @@ enum Field {
 /// Lines longer than this are prose, whatever they start with.
 const MAX_METADATA_WORDS: usize = 16;
 
-static LABELLED_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:(?:source|url|link|original(?:\ url)?|permalink|canonical(?:\ url)?|web\ ?page|retrieved\ from|archived\ from)\s*[:\-–—]\s*)
-           <?(?P<url>https?://[^\s<>]+?)>?\.?$",
-    )
-    .unwrap()
-});
-static BARE_URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^<?(?P<url>https?://[^\s<>]+?)>?$").unwrap());
-static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:by|written by|words by|posted by|authors?\s*:)\s*:?\s+(?P<rest>\S.*)$")
-        .unwrap()
-});
-static NAME_WITH_HANDLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:(?i:thread by)\s+)?(?P<name>[^@()]{2,60}?)?\s*\(?@(?P<handle>[A-Za-z0-9_]{1,15})\)?$",
-    )
-    .unwrap()
-});
-static DATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?P<label>(?:first\ )?published|posted|date|dated|released|issued|(?:last\ )?updated|(?:last\ )?modified)
-           (?:\ (?:on|at))?\s*[:\-–—]?\s*(?P<date>.+)$",
-    )
-    .unwrap()
-});
-static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?P<label>
+static LABELLED_URL: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^(?:(?:source|url|link|original(?:\ url)?|permalink|canonical(?:\ url)?|web\ ?page|retrieved\ from|archived\ from)\s*[:\-–—]\s*)
+           <?(?P<url>https?://[^\s<>]+?)>?\.?$"
+);
+static BARE_URL: LazyLock<Regex> = lazy_regex!(r"^<?(?P<url>https?://[^\s<>]+?)>?$");
+static BYLINE: LazyLock<Regex> =
+    lazy_regex!(r"(?i)^(?:by|written by|words by|posted by|authors?\s*:)\s*:?\s+(?P<rest>\S.*)$");
+static NAME_WITH_HANDLE: LazyLock<Regex> = lazy_regex!(
+    r"^(?:(?i:thread by)\s+)?(?P<name>[^@()]{2,60}?)?\s*\(?@(?P<handle>[A-Za-z0-9_]{1,15})\)?$"
+);
+static DATED: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^(?P<label>(?:first\ )?published|posted|date|dated|released|issued|(?:last\ )?updated|(?:last\ )?modified)
+           (?:\ (?:on|at))?\s*[:\-–—]?\s*(?P<date>.+)$"
+);
+static LABEL: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^(?P<label>
             blog(?:\ post)? | guest\ (?:post|blog) | press\ release | news\ release | media\ release
           | (?:press\ |media\ |joint\ )?statement | news(?:\ story|\ item|\ article)? | opinion | comment(?:ary)?
           | analysis | article | long\ read | briefing | explainer | feature | editorial | op-?ed
           | viewpoint | insight | perspective | letter | interview | essay | report | research
-        )\s*:?$",
-    )
-    .unwrap()
-});
-static OUTLET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^(?:outlet|publisher|publication|published by|site|organi[sz]ation)\s*:\s*(?P<v>\S.*)$",
-    )
-    .unwrap()
-});
-static TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:title|headline)\s*:\s*(?P<v>\S.*)$").unwrap());
-static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(?:
+        )\s*:?$"
+);
+static OUTLET: LazyLock<Regex> = lazy_regex!(
+    r"(?i)^(?:outlet|publisher|publication|published by|site|organi[sz]ation)\s*:\s*(?P<v>\S.*)$"
+);
+static TITLE: LazyLock<Regex> = lazy_regex!(r"(?i)^(?:title|headline)\s*:\s*(?P<v>\S.*)$");
+static NOISE: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^(?:
             \d{1,3}\s*(?:-|\ )?\s*min(?:ute)?s?(?:\ read|\ reading(?:\ time)?)?
           | (?:reading\ time|read\ time)\s*:?\s*\d{1,3}\s*min(?:ute)?s?
           | (?:tags?|categor(?:y|ies)|filed\ under|topics?|keywords|section)\s*:.*
-        )$",
-    )
-    .unwrap()
-});
+        )$"
+);
 
 /// Words that make a capitalised phrase a body, not a person ("Health Policy Review").
-static ORGANISATION_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)\b(?:review|trust|fund|institute|foundation|centre|center|times|journal|post|news|blog
+static ORGANISATION_WORD: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)\b(?:review|trust|fund|institute|foundation|centre|center|times|journal|post|news|blog
           |nhs|health|policy|society|association|college|colleges|council|department|group|network
           |partnership|confederation|providers|guardian|telegraph|independent|observer|monitor
           |magazine|daily|weekly|press|media|uk|england|britain|government|office|agency|service
           |services|commission|committee|board|team|staff|admin|editor|editors|desk|unit|care
-          |hospital|university|school|party|union|federation|alliance|forum|tank|ltd|limited|plc|inc)\b",
-    )
-    .unwrap()
-});
+          |hospital|university|school|party|union|federation|alliance|forum|tank|ltd|limited|plc|inc)\b"
+);
 /// A person's name as a byline gives it: two to four capitalised words, an honorific or
 /// initials allowed, two names joined by "and".
 static PERSON: LazyLock<Regex> = LazyLock::new(|| {
@@ -308,25 +283,19 @@ impl Metadata {
 
 const MONTHS: &str = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 
-static DATE_FORMS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?ix)
+static DATE_FORMS: LazyLock<Regex> = lazy_regex!(&format!(
+    r"(?ix)
         (?P<iso>(?P<iy>\d{{4}})[-/.](?P<im>\d{{1,2}})[-/.](?P<id>\d{{1,2}}))(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?
       | (?P<num>(?P<na>\d{{1,2}})[/.-](?P<nb>\d{{1,2}})[/.-](?P<ny>\d{{4}}|\d{{2}}))
       | (?P<dmy>(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:\ of)?[\s-]+(?P<m1>{MONTHS})\.?,?[\s-]+(?P<y1>\d{{4}}))
       | (?P<mdy>(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}}))
     "
-    ))
-    .unwrap()
-});
+));
 /// What may surround a date on a date line: a weekday before, a time and zone after.
-static AROUND_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^[\s,]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[\s,]*$
-          | ^[\s,.]*(?:(?:at\s+|-\s+|–\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*(?:gmt|bst|utc|cet|est|[+-]\d{2}:?\d{2})?)?[\s,.]*$",
-    )
-    .unwrap()
-});
+static AROUND_DATE: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^[\s,]*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?)?[\s,]*$
+          | ^[\s,.]*(?:(?:at\s+|-\s+|–\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\s*(?:gmt|bst|utc|cet|est|[+-]\d{2}:?\d{2})?)?[\s,.]*$"
+);
 
 fn month_number(name: &str) -> Option<Month> {
     let prefix: String = name.to_ascii_lowercase().chars().take(3).collect();
@@ -436,54 +405,51 @@ mod tests {
 
     #[test]
     fn header_lines_are_recognised_as_metadata() {
-        assert_eq!(
-            fields("Source: https://example.org/a/b"),
-            Some(vec![Field::Url("https://example.org/a/b".into())])
-        );
-        assert_eq!(
-            fields("Published: 20/02/2020"),
-            Some(vec![Field::Published(date!(2020 - 02 - 20))])
-        );
-        assert_eq!(
-            fields("Posted on March 3, 2015"),
-            Some(vec![Field::Published(date!(2015 - 03 - 03))])
-        );
-        assert_eq!(
-            fields("Last updated: 4 March 2015"),
-            Some(vec![Field::Updated(date!(2015 - 03 - 04))])
-        );
-        assert_eq!(
-            fields("By Jane Smith, senior fellow"),
-            Some(vec![Field::Author("Jane Smith".into())])
-        );
-        assert_eq!(
-            fields("By Dr Helen Marsh and Tom O’Neill"),
-            Some(vec![Field::Author("Dr Helen Marsh and Tom O’Neill".into())])
-        );
-        assert_eq!(
-            fields("Jane Smith @jsmith_nhs"),
-            Some(vec![Field::AuthorHandle(
-                Some("Jane Smith".into()),
-                "@jsmith_nhs".into()
-            )])
-        );
-        assert_eq!(
-            fields("Blog post"),
-            Some(vec![Field::Label("blog post".into())])
-        );
-        assert_eq!(
-            fields("Press release"),
-            Some(vec![Field::Label("press release".into())])
-        );
-        assert_eq!(fields("5 min read"), Some(vec![Field::Noise]));
-        assert_eq!(
-            fields("By Jane Smith | 20 February 2020 | Opinion"),
-            Some(vec![
-                Field::Author("Jane Smith".into()),
-                Field::Published(date!(2020 - 02 - 20)),
-                Field::Label("opinion".into())
-            ])
-        );
+        use Field::{Author, AuthorHandle, Label, Noise, Published, Updated, Url};
+        let text = |s: &str| s.to_owned();
+        for (line, expected) in [
+            (
+                "Source: https://example.org/a/b",
+                vec![Url(text("https://example.org/a/b"))],
+            ),
+            (
+                "Published: 20/02/2020",
+                vec![Published(date!(2020 - 02 - 20))],
+            ),
+            (
+                "Posted on March 3, 2015",
+                vec![Published(date!(2015 - 03 - 03))],
+            ),
+            (
+                "Last updated: 4 March 2015",
+                vec![Updated(date!(2015 - 03 - 04))],
+            ),
+            (
+                "By Jane Smith, senior fellow",
+                vec![Author(text("Jane Smith"))],
+            ),
+            (
+                "By Dr Helen Marsh and Tom O’Neill",
+                vec![Author(text("Dr Helen Marsh and Tom O’Neill"))],
+            ),
+            (
+                "Jane Smith @jsmith_nhs",
+                vec![AuthorHandle(Some(text("Jane Smith")), text("@jsmith_nhs"))],
+            ),
+            ("Blog post", vec![Label(text("blog post"))]),
+            ("Press release", vec![Label(text("press release"))]),
+            ("5 min read", vec![Noise]),
+            (
+                "By Jane Smith | 20 February 2020 | Opinion",
+                vec![
+                    Author(text("Jane Smith")),
+                    Published(date!(2020 - 02 - 20)),
+                    Label(text("opinion")),
+                ],
+            ),
+        ] {
+            assert_eq!(fields(line), Some(expected), "{line}");
+        }
     }
 
     #[test]

@@ -129,9 +129,8 @@ fn head_text(lines: &[&str]) -> String {
 // Boilerplate ----------------------------------------------------------------------------------
 
 /// Lines after which a page has nothing of the document: footers, appended threads.
-static FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^(
+static FOOTER_START: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)^(
             (you\ can\ )?follow\ @\w+
           | missing\ some\ tweets?\b
           | latest\ threads\ unrolled
@@ -150,15 +149,12 @@ static FOOTER_START: LazyLock<Regex> = LazyLock::new(|| {
           | (for\ )?(further|more)\ information:?$
           | (media|press)\ (contacts?|enquiries|office):?$
           | like\ this:?$
-        )",
-    )
-    .unwrap()
-});
+        )"
+);
 
 /// Boilerplate that can appear anywhere: prompts, notices, buttons, captions.
-static CRUFT_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)(
+static CRUFT_LINE: LazyLock<Regex> = lazy_regex!(
+    r"(?ix)(
             \bcookies?\b.*\b(policy|consent|accept|experience|use)\b | \b(consent\w*|accept\w*|use\ of)\b.*\bcookies?\b
           | \bunroll(ed)?\b
           | \b(subscribe|subscription|sign\ up|sign\ in|log\ in|newsletter|free\ trial|days\ free
@@ -170,17 +166,14 @@ static CRUFT_LINE: LazyLock<Regex> = LazyLock::new(|| {
           | \bsupport\ this\ (blog|site|newsletter)\b
           | \bforce\ a\ refresh\b
           | \b(photograph|photo|illustration|image|picture)(\ credit)?:\ \S
-        )",
-    )
-    .unwrap()
-});
+        )"
+);
 
-static APP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\bapps?\b").unwrap());
+static APP: LazyLock<Regex> = lazy_regex!(r"(?i)\bapps?\b");
 
 /// A caption's credit marks the line as a caption.
-static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(photograph|photo|illustration|image|picture)(\ credit)?: \S").unwrap()
-});
+static CAPTION: LazyLock<Regex> =
+    lazy_regex!(r"(?i)\b(photograph|photo|illustration|image|picture)(\ credit)?: \S");
 
 /// Short lines only: a long line is prose even when it mentions a boilerplate word.
 const MAX_BOILERPLATE_LINE_CHARS: usize = 220;
@@ -246,31 +239,23 @@ fn ends_sentence(text: &str) -> bool {
 
 // Detection -------------------------------------------------------------------------------
 
-static HANDLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\bfollow @(?P<handle>[A-Za-z0-9_]{1,15})\b").unwrap());
+static HANDLE: LazyLock<Regex> = lazy_regex!(r"(?i)\bfollow @(?P<handle>[A-Za-z0-9_]{1,15})\b");
 
 /// The longest a post of a thread runs (Twitter's 280, with room for scraping noise).
 const MAX_POST_CHARS: usize = 320;
 
 static BLOG_SIGNS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?im)^posted (on|by)\b|\bthis blog\b|\bblog post\b").unwrap());
-static TWITTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b|https?://(www\.)?(twitter|x)\.com/",
-    )
-    .unwrap()
-});
+    lazy_regex!(r"(?im)^posted (on|by)\b|\bthis blog\b|\bblog post\b");
+static TWITTER: LazyLock<Regex> = lazy_regex!(
+    r"(?i)\b(twitter|tweets?|twtextapp|threadreader)\b|https?://(www\.)?(twitter|x)\.com/"
+);
 /// What marks a text as written for social media: mentions, hashtags, the thread emoji.
-static SOCIAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(^|\s)[@#][A-Za-z0-9_]{2,}|🧵|\bthread\b|\b(twitter|tweets?)\b").unwrap()
-});
+static SOCIAL: LazyLock<Regex> =
+    lazy_regex!(r"(?i)(^|\s)[@#][A-Za-z0-9_]{2,}|🧵|\bthread\b|\b(twitter|tweets?)\b");
 /// "Jane Smith, director of policy at X, said:" opening a statement.
-static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|,\s+|\.\s+)(?P<name>(?:(?:Dr|Prof|Professor|Sir|Dame|Lord|Lady|Baroness|Mr|Mrs|Ms|Cllr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?:,\s+[^,:]{2,150},)?\s+(?:said|says|commented|added|responded|warned|explained)\s*:\s*$",
-    )
-    .unwrap()
-});
+static ATTRIBUTION: LazyLock<Regex> = lazy_regex!(
+    r"(?:^|,\s+|\.\s+)(?P<name>(?:(?:Dr|Prof|Professor|Sir|Dame|Lord|Lady|Baroness|Mr|Mrs|Ms|Cllr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2})(?:,\s+[^,:]{2,150},)?\s+(?:said|says|commented|added|responded|warned|explained)\s*:\s*$"
+);
 
 fn detect_kind(
     raw: &str,
@@ -443,19 +428,13 @@ impl Mark<'_> {
 }
 
 /// `3/11`, `10/`, `15/END`, `1/16 (sorry)`, `[3/11]`, `(3)` at the end of a post.
-static TRAILING_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:^|\s)(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?(?:\s*\([^)]{0,20}\))?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\))\s*$",
-    )
-    .unwrap()
-});
+static TRAILING_MARK: LazyLock<Regex> = lazy_regex!(
+    r"(?i)(?:^|\s)(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?(?:\s*\([^)]{0,20}\))?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\))\s*$"
+);
 /// `3/ `, `3/11 `, `[3/11] `, `(3) `, `3. `, `3) ` opening a post.
-static LEADING_MARK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\)|(?P<dn>\d{1,3})\.|(?P<cn>\d{1,3})\))\s+(?P<text>\S.*)$",
-    )
-    .unwrap()
-});
+static LEADING_MARK: LazyLock<Regex> = lazy_regex!(
+    r"(?i)^\s*(?:(?P<n>\d{1,3})/(?P<of>\d{1,3}|end)?|\[(?P<bn>\d{1,3})(?:/(?P<bof>\d{1,3}|end))?\]|\((?P<pn>\d{1,3})\)|(?P<dn>\d{1,3})\.|(?P<cn>\d{1,3})\))\s+(?P<text>\S.*)$"
+);
 
 fn mark_of<'a>(c: &regex::Captures<'a>, text: &'a str) -> Option<Mark<'a>> {
     let number = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -573,8 +552,7 @@ impl Numbering {
 // Threads ---------------------------------------------------------------------------------
 
 /// `1. ` opening a numbered point of an unnumbered thread.
-static NUMBERED_POINT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<n>\d{1,2})\.\s+\S").unwrap());
+static NUMBERED_POINT: LazyLock<Regex> = lazy_regex!(r"^(?P<n>\d{1,2})\.\s+\S");
 
 /// A thread's posts. With numbering, a post runs from its number to the next (numbers at
 /// the start) or until the line that ends with its number (numbers at the end); the

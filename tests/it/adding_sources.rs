@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
-use crate::harness::{TestApp, Visitor, location, scalar, select, text_of, texts};
+use crate::harness::{TestApp, Visitor, location, refused_form, scalar, select, text_of, texts};
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
 pub const ARTICLE: &str = "Integrated care needs patience\n\nBy Dana Writer\n\nPublished: 12/03/2022\n\nIntegrated care systems were given statutory footing in 2022, and the first year showed how slowly trust is built between partners.\n\nBoards that met monthly made more progress than those that met quarterly, because decisions did not wait for the next cycle.\n\nThe lesson for ministers is simple: give the new bodies five years before judging them.";
@@ -234,8 +234,7 @@ async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
             &[("text", ARTICLE), ("url", "not a url"), ("action", "save")],
         )
         .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = crate::harness::html(refused).await;
+    let page = refused_form(refused).await;
     assert!(text_of(&page, "#form-error").starts_with("url:"));
     assert_eq!(
         select(&page, "#url[aria-invalid=true]").len(),
@@ -251,8 +250,7 @@ async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
         ("slides.pdf", "%PDF-1.4"),
     )
     .await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = crate::harness::html(refused).await;
+    let page = refused_form(refused).await;
     assert!(text_of(&page, "#form-error").starts_with("file:"));
 
     let forged = post_upload(

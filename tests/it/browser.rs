@@ -105,6 +105,18 @@ impl Browser {
         self.find(selector).await.click().await.unwrap();
     }
 
+    /// Clicks what `selector` matches and waits until the page at `path` (a prefix) shows.
+    async fn follow(&self, selector: &str, path: &str) -> String {
+        self.click(selector).await;
+        self.wait_for_path(path).await
+    }
+
+    /// Clicks the link whose text is `text`.
+    async fn click_link(&self, text: &str) {
+        let link = self.client.find(Locator::LinkText(text)).await.unwrap();
+        link.click().await.unwrap();
+    }
+
     /// Types `text` into the field `selector` matches.
     async fn fill(&self, selector: &str, text: &str) {
         self.find(selector).await.send_keys(text).await.unwrap();
@@ -124,6 +136,13 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// A browser in which the contributor `email` has signed in and gone on to `page`.
+    async fn contributor(app: &TestApp, email: &str, page: &str) -> Self {
+        let browser = Self::start().await;
+        browser.sign_in_contributor(app, email, page).await;
+        browser
     }
 
     /// Makes `email` a contributor and signs them in through the sign-in form, which goes
@@ -274,9 +293,11 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
         "defeated"
     );
 
-    browser.click("figure.quote figcaption a").await;
     browser
-        .wait_for_path("/sources/edwards-five-tensions")
+        .follow(
+            "figure.quote figcaption a",
+            "/sources/edwards-five-tensions",
+        )
         .await;
     let target = browser
         .script("return document.querySelector(':target') && document.querySelector(':target').id")
@@ -295,8 +316,9 @@ async fn a_reader_clicks_from_home_to_a_source_through_every_page_type() {
 async fn a_reader_searches_from_the_box_in_the_header() {
     let (_app, browser) = home_page().await;
     browser.fill("#site-q", "postcode lottery").await;
-    browser.click("form.site-search button[type=submit]").await;
-    browser.wait_for_path("/search").await;
+    browser
+        .follow("form.site-search button[type=submit]", "/search")
+        .await;
     let first = browser.text("ol.hits li a").await;
     assert!(!first.is_empty());
     let marks = browser.script("return [...document.querySelectorAll('.snippet mark')].map(m => m.textContent.toLowerCase())").await;
@@ -400,9 +422,8 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
             "no 'add a claim' button appeared for the selection",
         )
         .await;
-    browser.click(".quote-button").await;
     browser
-        .wait_for_path("/sources/edwards-five-tensions/claims/new")
+        .follow(".quote-button", "/sources/edwards-five-tensions/claims/new")
         .await;
     assert_eq!(
         browser
@@ -434,8 +455,12 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
         .await;
     let invalid = browser.script("return [...document.querySelectorAll('form.claim-form :invalid')].map(e => e.id + ': ' + e.validationMessage)").await;
     assert_eq!(invalid, json!([]), "the form is valid");
-    browser.click("form.claim-form button[type=submit]").await;
-    browser.wait_for_path("/claims/more-central-control").await;
+    browser
+        .follow(
+            "form.claim-form button[type=submit]",
+            "/claims/more-central-control",
+        )
+        .await;
     assert_eq!(browser.text("blockquote").await, QUOTE);
 
     assert_eq!(
@@ -458,14 +483,7 @@ async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
         .sign_in_contributor(&app, "rae@example.org", &page)
         .await;
 
-    browser
-        .client
-        .find(Locator::LinkText("Attack"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click_link("Attack").await;
     browser.wait_for_path("/sources/").await;
     assert_eq!(
         browser
@@ -494,8 +512,12 @@ async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
             "Reorganising only adds to what ministers are blamed for.",
         )
         .await;
-    browser.click("form.claim-form button[type=submit]").await;
-    browser.wait_for_path("/claims/reorganising-only").await;
+    browser
+        .follow(
+            "form.claim-form button[type=submit]",
+            "/claims/reorganising-only",
+        )
+        .await;
     assert_eq!(
         browser.standing(&app.url(&page)).await,
         "defeated",
@@ -620,19 +642,9 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
 async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
     use crate::adding_sources::ARTICLE;
     let app = crate::builders::small::spawn().await;
-    let browser = Browser::start().await;
-    browser
-        .sign_in_contributor(&app, "sam@example.org", "/sources")
-        .await;
+    let browser = Browser::contributor(&app, "sam@example.org", "/sources").await;
 
-    browser
-        .client
-        .find(Locator::LinkText("Add a source"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click_link("Add a source").await;
     browser.wait_for_path("/sources/new").await;
     browser.fill("#text", ARTICLE).await;
     browser.fill("#outlet", "The Review").await;
@@ -661,15 +673,19 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
         "what was typed is kept"
     );
 
-    browser.click("button[value=save]").await;
     browser
-        .wait_for_path("/sources/integrated-care-needs-patience")
+        .follow(
+            "button[value=save]",
+            "/sources/integrated-care-needs-patience",
+        )
         .await;
     assert_eq!(browser.text("h1").await, "Integrated care needs patience");
 
-    browser.click("#p3 .add-claim").await;
     browser
-        .wait_for_path("/sources/integrated-care-needs-patience/claims/new")
+        .follow(
+            "#p3 .add-claim",
+            "/sources/integrated-care-needs-patience/claims/new",
+        )
         .await;
     browser
         .fill(
@@ -683,9 +699,11 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
             "Integrated care systems deserve five years before they are judged.",
         )
         .await;
-    browser.click("form.claim-form button[type=submit]").await;
     browser
-        .wait_for_path("/claims/integrated-care-systems-deserve")
+        .follow(
+            "form.claim-form button[type=submit]",
+            "/claims/integrated-care-systems-deserve",
+        )
         .await;
     assert_eq!(
         browser.text("blockquote").await,
@@ -697,11 +715,8 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
 async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
     use crate::builders::small::{TARGET, VICTIM};
     let app = crate::builders::small::spawn().await;
-    let browser = Browser::start().await;
     let page = format!("/claims/{VICTIM}");
-    browser
-        .sign_in_contributor(&app, "kit@example.org", &page)
-        .await;
+    let browser = Browser::contributor(&app, "kit@example.org", &page).await;
 
     browser
         .find("#link-kind")
@@ -754,11 +769,8 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
     use crate::builders::small::SOURCE;
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
     let app = crate::builders::small::spawn().await;
-    let browser = Browser::start().await;
     let page = format!("/sources/{SOURCE}");
-    browser
-        .sign_in_contributor(&app, "lee@example.org", &page)
-        .await;
+    let browser = Browser::contributor(&app, "lee@example.org", &page).await;
 
     // Post 1 reads "It is striking that every reorganisation since 1974 contains the seeds
     // of the next one."; from "every" on it is quoted (highlighted, a link to its claim).
@@ -820,9 +832,8 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
             "no 'add a claim' button for the selection",
         )
         .await;
-    browser.click(".quote-button").await;
     browser
-        .wait_for_path(&format!("/sources/{SOURCE}/claims/new"))
+        .follow(".quote-button", &format!("/sources/{SOURCE}/claims/new"))
         .await;
     assert_eq!(
         browser
@@ -833,6 +844,5 @@ async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_
 
     // A click (no drag) on the highlighted passage still follows its link.
     browser.goto(&app.url(&page)).await;
-    browser.click("#s1-3 mark a").await;
-    browser.wait_for_path("/claims/").await;
+    browser.follow("#s1-3 mark a", "/claims/").await;
 }

@@ -10,8 +10,8 @@ use crate::builders::small::{
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, created_slug, form_version, html, insert_claim_row,
-    location, scalar, select, text, text_of, texts,
+    PASSWORD, TestApp, Visitor, argmap, assert_detail, assert_none, created_slug, form_version,
+    html, insert_claim_row, location, refused_form, scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -253,8 +253,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
         "ministers love control",
     )
     .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = html(response).await;
+    let page = refused_form(response).await;
     assert!(
         text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
         "{}",
@@ -275,41 +274,24 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     let first = app.signed_in("fay@example.org", Role::Contributor).await;
     let second = app.signed_in("gus@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/edit");
-    let version: i32 = sqlx::query_scalar("select version from claims where slug = $1")
-        .bind(TARGET)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let version = version.to_string();
+    let version = version(&app, "claims", TARGET).await.to_string();
+    // The edit form as `who` sends it, from the claim at `version`.
+    let edit = async |who: &Visitor, version: &str, text: &str, tags: &str| {
+        let fields = [("version", version), ("text", text), ("tags", tags)];
+        who.post_form(&path, &fields).await
+    };
+    let mine = "My own rewording of this claim, made at the same time.";
 
-    let saved = first
-        .post_form(
-            &path,
-            &[
-                ("version", &version),
-                (
-                    "text",
-                    "Every reorganisation since 1974 seeded the next one.",
-                ),
-                ("tags", "history"),
-            ],
-        )
-        .await;
+    let saved = edit(
+        &first,
+        &version,
+        "Every reorganisation since 1974 seeded the next one.",
+        "history",
+    )
+    .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let before = revisions(&app).await;
-    let stale = second
-        .post_form(
-            &path,
-            &[
-                ("version", &version),
-                (
-                    "text",
-                    "My own rewording of this claim, made at the same time.",
-                ),
-                ("tags", "history"),
-            ],
-        )
-        .await;
+    let stale = edit(&second, &version, mine, "history").await;
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     let page = html(stale).await;
     assert_eq!(
@@ -318,7 +300,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
     );
     assert_eq!(
         text_of(&page, "textarea#text"),
-        "My own rewording of this claim, made at the same time.",
+        mine,
         "the loser's text is kept"
     );
     assert_eq!(revisions(&app).await, before, "nothing written");
@@ -331,19 +313,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
 
     // Saving again from the conflict page (which now carries the current version) works.
     let current_version = form_version(&page);
-    let retried = second
-        .post_form(
-            &path,
-            &[
-                ("version", &current_version),
-                (
-                    "text",
-                    "My own rewording of this claim, made at the same time.",
-                ),
-                ("tags", ""),
-            ],
-        )
-        .await;
+    let retried = edit(&second, &current_version, mine, "").await;
     assert_eq!(retried.status(), StatusCode::SEE_OTHER);
     let history = first.page(&format!("/claims/{TARGET}/history")).await;
     assert!(select(&history, "ol.history li").len() >= 3);
@@ -440,76 +410,96 @@ async fn version(app: &TestApp, table: &str, slug: &str) -> i64 {
     .await
 }
 
-/// An edit form of the object `slug` in `table`, at `/{table}/{slug}/edit`: its current
-/// version, then `fields`.
-async fn edit_form(
-    app: &TestApp,
-    table: &str,
-    slug: &str,
-    fields: Vec<(&'static str, String)>,
-) -> (String, Vec<(&'static str, String)>) {
-    let mut form = vec![("version", version(app, table, slug).await.to_string())];
-    form.extend(fields);
-    (format!("/{table}/{slug}/edit"), form)
+/// The object an edit route changes, by its table and slug; None for the other routes.
+fn edited(route: &str) -> Option<(&'static str, &'static str)> {
+    Some(match route {
+        "edit claim" => ("claims", TARGET),
+        "edit proposal" => ("proposals", PROPOSAL),
+        "edit tension" => ("tensions", TENSION),
+        "edit source details" => ("sources", SOURCE),
+        "edit debate details" => ("debates", DEBATE),
+        "edit actor details" => ("actors", AUTHOR),
+        _ => return None,
+    })
 }
 
-/// Sets the map up for one attempt at `route` and returns the path and form fields.
+/// What one attempt at a write route acts on, made ready straight in the tables, the same
+/// for its page form and its API call.
+struct Arranged {
+    /// The attempt's own claim, for the routes that merge, link, quote or unlink one.
+    slug: String,
+    /// The quote, suggestion, review, user, token or relation the route acts on.
+    id: i64,
+    /// For an edit: the object's current version, which the write must send back.
+    version: i64,
+}
+
+/// Makes ready what one attempt at `route` acts on. `token` is the API caller's: the
+/// token "revoke token" revokes is a spare one of theirs (for the anonymous, anyone's).
+async fn arrange(app: &TestApp, route: &str, attempt: usize, token: Option<&str>) -> Arranged {
+    let db = &app.db;
+    let slug = format!("attempt-{attempt}");
+    let version = match edited(route) {
+        Some((table, edited)) => version(app, table, edited).await,
+        None => 0,
+    };
+    let id = match route {
+        "add quote" | "retire quote" => quoted_claim(app, &slug).await,
+        "merge" | "link claims" => {
+            insert_claim_row(db, &slug, "A claim to merge away or to link from.").await;
+            0
+        }
+        "retype relation" | "retire relation" => {
+            // A relation nobody in the matrix made: only moderators may change it.
+            insert_claim_row(db, &slug, "A claim whose relation is changed.").await;
+            scalar(db, &format!("insert into relations (kind, from_claim_id, to_claim_id) select 'supports', f.id, t.id from claims f, claims t where f.slug = '{slug}' and t.slug = '{TARGET}' returning id")).await
+        }
+        "hide" | "restore" => {
+            // The victim as the route finds it: shown to hide, hidden to restore.
+            let hidden = if route == "hide" { "null" } else { "now()" };
+            scalar(db, &format!("update claims set hidden_at = {hidden} where slug = '{VICTIM}' returning 1::bigint")).await
+        }
+        "dismiss suggestion" => scalar(db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await,
+        "dismiss review" | "reply to review" => {
+            let reviewer = scalar(db, "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id").await;
+            scalar(db, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {reviewer} from claims where slug = '{TARGET}' returning id")).await
+        }
+        "set role" | "disable account" | "enable account" => {
+            let disabled = if route == "enable account" { "now()" } else { "null" };
+            scalar(db, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await
+        }
+        "revoke token" => {
+            let owner = match token {
+                Some(secret) => format!(
+                    "(select user_id from api_tokens where token_hash = sha256('{secret}'::bytea))"
+                ),
+                None => "(select min(id) from users)".into(),
+            };
+            scalar(db, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await
+        }
+        _ => 0,
+    };
+    Arranged { slug, id, version }
+}
+
+/// Sets the map up for one attempt at `route` and returns the page form's path and fields.
 async fn prepare(
     app: &TestApp,
     route: &str,
     attempt: usize,
 ) -> (String, Vec<(&'static str, String)>) {
-    let reviewer = || "insert into users (email, display_name, password_hash) values (gen_random_uuid()::text || '@example.org', 'R', 'x') returning id";
+    let Arranged { slug, id, version } = arrange(app, route, attempt, None).await;
+    if let Some((table, edited)) = edited(route) {
+        let mut form = vec![("version", version.to_string())];
+        form.extend(edit_fields(route, attempt));
+        return (format!("/{table}/{edited}/edit"), form);
+    }
     match route {
-        "edit source details" => {
-            edit_form(
-                app,
-                "sources",
-                SOURCE,
-                vec![
-                    ("title", format!("A thread, take {attempt}")),
-                    ("kind", "thread".into()),
-                ],
-            )
-            .await
-        }
-        "edit debate details" => {
-            edit_form(
-                app,
-                "debates",
-                DEBATE,
-                vec![
-                    ("title", format!("A debate, take {attempt}")),
-                    ("started_on", "2020-01-31".into()),
-                ],
-            )
-            .await
-        }
-        "edit actor details" => {
-            edit_form(
-                app,
-                "actors",
-                AUTHOR,
-                vec![
-                    ("name", format!("Ann Author {attempt}")),
-                    ("kind", "person".into()),
-                ],
-            )
-            .await
-        }
-        "add quote" | "retire quote" => {
-            // A claim of its own quoting post 1, with a second quote to retire.
-            let slug = format!("page-quoted-{attempt}");
-            let id = quoted_claim(app, &slug).await;
-            if route == "add quote" {
-                (
-                    format!("/claims/{slug}/quotes"),
-                    vec![("source", SOURCE.into()), ("quote", QUOTE.into())],
-                )
-            } else {
-                (format!("/claims/{slug}/quotes/{id}/retire"), vec![])
-            }
-        }
+        "add quote" => (
+            format!("/claims/{slug}/quotes"),
+            vec![("source", SOURCE.into()), ("quote", QUOTE.into())],
+        ),
+        "retire quote" => (format!("/claims/{slug}/quotes/{id}/retire"), vec![]),
         "add source" => (
             "/sources/new".into(),
             vec![
@@ -520,14 +510,10 @@ async fn prepare(
                 ("action", "save".into()),
             ],
         ),
-        "link claims" => {
-            let slug = format!("page-linked-{attempt}");
-            insert_claim_row(&app.db, &slug, "A claim to link from its page.").await;
-            (
-                format!("/claims/{slug}/relations"),
-                vec![("kind", "supports".into()), ("to", TARGET.into())],
-            )
-        }
+        "link claims" => (
+            format!("/claims/{slug}/relations"),
+            vec![("kind", "supports".into()), ("to", TARGET.into())],
+        ),
         "add claim" => (
             format!("/sources/{SOURCE}/claims"),
             vec![
@@ -539,21 +525,6 @@ async fn prepare(
                 ),
             ],
         ),
-        "edit claim" => {
-            edit_form(
-                app,
-                "claims",
-                TARGET,
-                vec![
-                    (
-                        "text",
-                        format!("Reorganisations since 1974 seed the next, take {attempt}."),
-                    ),
-                    ("tags", String::new()),
-                ],
-            )
-            .await
-        }
         "annotate" => (
             format!("/claims/{TARGET}/annotations"),
             vec![("body", "A comment.".into())],
@@ -566,18 +537,6 @@ async fn prepare(
             format!("/debates/{DEBATE}/proposals/new"),
             vec![("title", format!("A proposal from a test {attempt}"))],
         ),
-        "edit proposal" => {
-            edit_form(
-                app,
-                "proposals",
-                PROPOSAL,
-                vec![
-                    ("title", format!("ICS statutory footing {attempt}")),
-                    ("summary", String::new()),
-                ],
-            )
-            .await
-        }
         "new tension" => (
             "/tensions/new".into(),
             vec![
@@ -586,79 +545,55 @@ async fn prepare(
                 ("pole_b", "Care".into()),
             ],
         ),
-        "edit tension" => {
-            edit_form(
-                app,
-                "tensions",
-                TENSION,
-                vec![
-                    ("title", format!("Scale {attempt}")),
-                    ("pole_a", "Small".into()),
-                    ("pole_b", "Large".into()),
-                ],
-            )
-            .await
-        }
-        "dismiss suggestion" => {
-            let id = scalar(&app.db, "update suggestions set status = 'open', decided_at = null, decided_by = null where id = (select min(id) from suggestions) returning id").await;
-            (format!("/suggestions/{id}/dismiss"), vec![])
-        }
+        "dismiss suggestion" => (format!("/suggestions/{id}/dismiss"), vec![]),
         "make token" => (
             "/account/tokens".into(),
             vec![("name", format!("token {attempt}"))],
         ),
-        "hide" => {
-            scalar(
-                &app.db,
-                &format!(
-                    "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
-                ),
-            )
-            .await;
-            (format!("/claims/{VICTIM}/hide"), vec![])
-        }
-        "restore" => {
-            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
-            (format!("/claims/{VICTIM}/restore"), vec![])
-        }
-        "merge" => {
-            let slug = format!("duplicate-{attempt}");
-            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
-            (
-                format!("/claims/{slug}/merge"),
-                vec![("into", TARGET.into())],
-            )
-        }
-        "dismiss review" | "reply to review" => {
-            let user = scalar(&app.db, reviewer()).await;
-            let review = scalar(&app.db, &format!("insert into claim_reviews (claim_id, reason, reported_by) select id, 'unclear', {user} from claims where slug = '{TARGET}' returning id")).await;
-            if route == "dismiss review" {
-                (format!("/moderation/reviews/{review}/dismiss"), vec![])
-            } else {
-                (
-                    format!("/moderation/reviews/{review}/replies"),
-                    vec![("body", "A reply.".into())],
-                )
-            }
-        }
-        "set role" | "disable account" | "enable account" => {
-            let disabled = if route == "enable account" {
-                "now()"
-            } else {
-                "null"
-            };
-            let id = scalar(&app.db, &format!("insert into users (email, display_name, password_hash, disabled_at) values ('target{attempt}@example.org', 'T', 'x', {disabled}) returning id")).await;
-            match route {
-                "set role" => (
-                    format!("/admin/users/{id}/role"),
-                    vec![("role", "moderator".into())],
-                ),
-                "disable account" => (format!("/admin/users/{id}/disable"), vec![]),
-                _ => (format!("/admin/users/{id}/enable"), vec![]),
-            }
-        }
+        "hide" | "restore" => (format!("/claims/{VICTIM}/{route}"), vec![]),
+        "merge" => (
+            format!("/claims/{slug}/merge"),
+            vec![("into", TARGET.into())],
+        ),
+        "dismiss review" => (format!("/moderation/reviews/{id}/dismiss"), vec![]),
+        "reply to review" => (
+            format!("/moderation/reviews/{id}/replies"),
+            vec![("body", "A reply.".into())],
+        ),
+        "set role" => (
+            format!("/admin/users/{id}/role"),
+            vec![("role", "moderator".into())],
+        ),
+        "disable account" => (format!("/admin/users/{id}/disable"), vec![]),
+        "enable account" => (format!("/admin/users/{id}/enable"), vec![]),
         other => unreachable!("{other}"),
     }
+}
+
+/// An edit form's fields after the version: the one an attempt at `route` changes (its
+/// words end in the attempt's number), then those it keeps.
+fn edit_fields(route: &str, attempt: usize) -> Vec<(&'static str, String)> {
+    let (changed, words, kept): (_, _, &[(&'static str, &str)]) = match route {
+        "edit claim" => (
+            "text",
+            "Reorganisations since 1974 seed the next, take",
+            &[("tags", "")],
+        ),
+        "edit proposal" => ("title", "ICS statutory footing", &[("summary", "")]),
+        "edit tension" => (
+            "title",
+            "Scale",
+            &[("pole_a", "Small"), ("pole_b", "Large")],
+        ),
+        "edit source details" => ("title", "A thread, take", &[("kind", "thread")]),
+        "edit debate details" => ("title", "A debate, take", &[("started_on", "2020-01-31")]),
+        "edit actor details" => ("name", "Ann Author", &[("kind", "person")]),
+        other => unreachable!("{other} is no edit"),
+    };
+    let kept = kept.iter().map(|&(field, value)| (field, value.to_owned()));
+    std::iter::once((changed, format!("{words} {attempt}")))
+        .chain(kept)
+        .collect()
 }
 
 #[tokio::test]
@@ -732,7 +667,8 @@ async fn the_authorisation_matrix_holds_for_every_page_write() {
     );
 }
 
-/// Every write route of the API: method, path (built per attempt), body, least role.
+/// Sets the map up for one attempt at the API route `route` as the holder of `user_token`
+/// (None: anonymous) and returns the method, path and body.
 async fn prepare_api(
     app: &TestApp,
     route: &str,
@@ -740,20 +676,18 @@ async fn prepare_api(
     user_token: Option<&str>,
 ) -> (reqwest::Method, String, Value) {
     use reqwest::Method;
+    let Arranged { slug, id, version } = arrange(app, route, attempt, user_token).await;
     match route {
         "add claim" => (
             Method::POST,
             "/api/v1/claims".into(),
             json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": format!("API claim {attempt} about blame and control.") }),
         ),
-        "edit claim" => {
-            let v = version(app, "claims", TARGET).await;
-            (
-                Method::PATCH,
-                format!("/api/v1/claims/{TARGET}"),
-                json!({ "version": v, "text": format!("Reorganisations seed the next, API take {attempt}.") }),
-            )
-        }
+        "edit claim" => (
+            Method::PATCH,
+            format!("/api/v1/claims/{TARGET}"),
+            json!({ "version": version, "text": format!("Reorganisations seed the next, API take {attempt}.") }),
+        ),
         "annotate" => (
             Method::POST,
             format!("/api/v1/claims/{TARGET}/annotations"),
@@ -769,127 +703,67 @@ async fn prepare_api(
             "/api/v1/proposals".into(),
             json!({ "debate": DEBATE, "title": format!("An API proposal {attempt}") }),
         ),
-        "edit proposal" => {
-            let v = version(app, "proposals", PROPOSAL).await;
-            (
-                Method::PATCH,
-                format!("/api/v1/proposals/{PROPOSAL}"),
-                json!({ "version": v, "title": format!("ICS footing {attempt}") }),
-            )
-        }
+        "edit proposal" => (
+            Method::PATCH,
+            format!("/api/v1/proposals/{PROPOSAL}"),
+            json!({ "version": version, "title": format!("ICS footing {attempt}") }),
+        ),
         "new tension" => (
             Method::POST,
             "/api/v1/tensions".into(),
             json!({ "title": format!("Speed vs care {attempt}"), "pole_a": "Speed", "pole_b": "Care" }),
         ),
-        "edit tension" => {
-            let v = version(app, "tensions", TENSION).await;
-            (
-                Method::PATCH,
-                format!("/api/v1/tensions/{TENSION}"),
-                json!({ "version": v, "title": format!("Scale {attempt}"), "pole_a": "Small", "pole_b": "Large" }),
-            )
-        }
+        "edit tension" => (
+            Method::PATCH,
+            format!("/api/v1/tensions/{TENSION}"),
+            json!({ "version": version, "title": format!("Scale {attempt}"), "pole_a": "Small", "pole_b": "Large" }),
+        ),
         "make token" => (
             Method::POST,
             "/api/v1/tokens".into(),
             json!({ "name": format!("token {attempt}") }),
         ),
-        "revoke token" => {
-            // The caller's own spare token (or, for the anonymous, any).
-            let owner = match user_token {
-                Some(secret) => format!(
-                    "(select user_id from api_tokens where token_hash = sha256('{secret}'::bytea))"
-                ),
-                None => "(select min(id) from users)".into(),
-            };
-            let id = scalar(&app.db, &format!("insert into api_tokens (user_id, name, token_hash) values ({owner}, 'spare', sha256(gen_random_uuid()::text::bytea)) returning id")).await;
-            (
-                Method::POST,
-                format!("/api/v1/tokens/{id}/revoke"),
-                json!({}),
-            )
-        }
-        "hide" => {
-            scalar(
-                &app.db,
-                &format!(
-                    "update claims set hidden_at = null where slug = '{VICTIM}' returning 1::bigint"
-                ),
-            )
-            .await;
-            (
-                Method::POST,
-                format!("/api/v1/claims/{VICTIM}/hide"),
-                json!({}),
-            )
-        }
-        "restore" => {
-            scalar(&app.db, &format!("update claims set hidden_at = now() where slug = '{VICTIM}' returning 1::bigint")).await;
-            (
-                Method::POST,
-                format!("/api/v1/claims/{VICTIM}/restore"),
-                json!({}),
-            )
-        }
-        "merge" => {
-            let slug = format!("api-duplicate-{attempt}");
-            insert_claim_row(&app.db, &slug, "A duplicate claim to merge away.").await;
-            (
-                Method::POST,
-                format!("/api/v1/claims/{slug}/merge"),
-                json!({ "into": TARGET }),
-            )
-        }
-        "link claims" => {
-            let slug = format!("api-linked-{attempt}");
-            insert_claim_row(&app.db, &slug, "A claim to link to another.").await;
-            (
-                Method::POST,
-                "/api/v1/relations".into(),
-                json!({ "from": slug, "kind": "attacks", "to": TARGET }),
-            )
-        }
-        "add quote" | "retire quote" => {
-            let slug = format!("api-quoted-{attempt}");
-            let id = quoted_claim(app, &slug).await;
-            if route == "add quote" {
-                (
-                    Method::POST,
-                    format!("/api/v1/claims/{slug}/quotes"),
-                    json!({ "source": SOURCE, "quote": QUOTE }),
-                )
-            } else {
-                (
-                    Method::DELETE,
-                    format!("/api/v1/claims/{slug}/quotes/{id}"),
-                    json!({}),
-                )
-            }
-        }
+        "revoke token" => (
+            Method::POST,
+            format!("/api/v1/tokens/{id}/revoke"),
+            json!({}),
+        ),
+        "hide" | "restore" => (
+            Method::POST,
+            format!("/api/v1/claims/{VICTIM}/{route}"),
+            json!({}),
+        ),
+        "merge" => (
+            Method::POST,
+            format!("/api/v1/claims/{slug}/merge"),
+            json!({ "into": TARGET }),
+        ),
+        "link claims" => (
+            Method::POST,
+            "/api/v1/relations".into(),
+            json!({ "from": slug, "kind": "attacks", "to": TARGET }),
+        ),
+        "add quote" => (
+            Method::POST,
+            format!("/api/v1/claims/{slug}/quotes"),
+            json!({ "source": SOURCE, "quote": QUOTE }),
+        ),
+        "retire quote" => (
+            Method::DELETE,
+            format!("/api/v1/claims/{slug}/quotes/{id}"),
+            json!({}),
+        ),
         "add source" => (
             Method::POST,
             "/api/v1/sources".into(),
             json!({ "text": format!("Source number {attempt}, sent to the API.") }),
         ),
-        "retype relation" => {
-            // A relation nobody in the matrix made: only moderators may retype it.
-            let slug = format!("api-retyped-{attempt}");
-            insert_claim_row(&app.db, &slug, "A claim whose relation is retyped.").await;
-            let id = scalar(&app.db, &format!("insert into relations (kind, from_claim_id, to_claim_id) select 'supports', f.id, t.id from claims f, claims t where f.slug = '{slug}' and t.slug = '{TARGET}' returning id")).await;
-            (
-                Method::PATCH,
-                format!("/api/v1/relations/{id}"),
-                json!({ "kind": "attacks" }),
-            )
-        }
-        "retire relation" => {
-            // A relation nobody in the matrix made: only moderators may retire it.
-            let slug = format!("api-unlinked-{attempt}");
-            insert_claim_row(&app.db, &slug, "A claim whose relation is retired.").await;
-            let id = scalar(&app.db, &format!("insert into relations (kind, from_claim_id, to_claim_id) select 'supports', f.id, t.id from claims f, claims t where f.slug = '{slug}' and t.slug = '{TARGET}' returning id")).await;
-            (Method::DELETE, format!("/api/v1/relations/{id}"), json!({}))
-        }
+        "retype relation" => (
+            Method::PATCH,
+            format!("/api/v1/relations/{id}"),
+            json!({ "kind": "attacks" }),
+        ),
+        "retire relation" => (Method::DELETE, format!("/api/v1/relations/{id}"), json!({})),
         other => unreachable!("{other}"),
     }
 }
@@ -992,23 +866,12 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
         .unwrap();
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let problem: Value = missing.json().await.unwrap();
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("missing field"),
-        "{problem}"
-    );
+    assert_detail(&problem, "missing field");
 
     let created = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, so more control means more blame.", "relation": "attacks", "target": TARGET })).await.unwrap();
     let slug = created_slug(created).await;
 
-    let claim: Value = app
-        .get(&format!("/api/v1/claims/{slug}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let claim = app.json(&format!("/api/v1/claims/{slug}")).await;
     let relates_to = claim["relates_to"].as_array().unwrap();
     assert_eq!(relates_to.len(), 1, "{claim}");
     assert_eq!(relates_to[0]["kind"], "attacks");
@@ -1037,12 +900,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
         problem["current"]["text"],
         "Blame follows control: more control, more blame."
     );
-    let history: Value = app
-        .get(&format!("/api/v1/claims/{slug}/history"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let history = app.json(&format!("/api/v1/claims/{slug}/history")).await;
     assert_eq!(history.as_array().unwrap().len(), 2, "create and edit");
 
     let tokens: Value = app
@@ -1354,9 +1212,10 @@ async fn proposals_and_tensions_are_edited_with_optimistic_locking() {
 async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismiss_them() {
     let app = spawn().await;
     let anonymous = app.page(&format!("/sources/{SOURCE}")).await;
-    assert!(
-        select(&anonymous, "details.suggestions").is_empty(),
-        "readers are not shown the triage"
+    assert_none(
+        &anonymous,
+        "details.suggestions",
+        "readers are not shown the triage",
     );
     let visitor = app.signed_in("ola@example.org", Role::Contributor).await;
     let page = visitor.page(&format!("/sources/{SOURCE}")).await;
@@ -1406,19 +1265,17 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
     let page = admin.page("/admin/users").await;
     assert!(text_of(&page, "table").contains("pat@example.org"));
+    let disable = async |email: &str| {
+        let id = scalar(
+            &app.db,
+            &format!("select id from users where email = '{email}'"),
+        )
+        .await;
+        let path = format!("/admin/users/{id}/disable");
+        admin.post_form(&path, &[]).await.status()
+    };
     for email in ["pat@example.org", "pat-bot@example.org"] {
-        let id: i64 = sqlx::query_scalar("select id from users where email = $1")
-            .bind(email)
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-        assert_eq!(
-            admin
-                .post_form(&format!("/admin/users/{id}/disable"), &[])
-                .await
-                .status(),
-            StatusCode::SEE_OTHER
-        );
+        assert_eq!(disable(email).await, StatusCode::SEE_OTHER);
     }
     assert_eq!(
         user.get("/account").await.status(),
@@ -1436,15 +1293,8 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
         again.sign_in("pat@example.org", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let own: i64 = sqlx::query_scalar("select id from users where email = 'admin@example.org'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
     assert_eq!(
-        admin
-            .post_form(&format!("/admin/users/{own}/disable"), &[])
-            .await
-            .status(),
+        disable("admin@example.org").await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "not yourself"
     );

@@ -5,12 +5,17 @@ use std::path::PathBuf;
 
 use argmap::sources::{CleanedText, SegmentKind, SourceKind, parse};
 
-fn corpus(name: &str) -> CleanedText {
+/// The shipped document `name`, parsed; it must be detected as `kind`, with `title`.
+#[track_caller]
+fn corpus(name: &str, kind: SourceKind, title: Option<&str>) -> CleanedText {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("data/nhs-reform/sources")
         .join(name);
     let text = argmap::sources::read_file(&path).unwrap();
-    parse(&text, None)
+    let parsed = parse(&text, None);
+    assert_eq!(parsed.kind, kind, "{name}");
+    assert_eq!(parsed.detected.title.as_deref(), title, "{name}");
+    parsed
 }
 
 fn locators(parsed: &CleanedText) -> Vec<&str> {
@@ -80,8 +85,9 @@ fn assert_ends(parsed: &CleanedText, index: usize, end: &str) {
 
 #[test]
 fn edwards_thread_has_eleven_numbered_posts() {
-    let parsed = corpus("000_9f35564ce0f09d0a.txt");
-    assert_eq!(parsed.kind, SourceKind::Thread);
+    // A thread's title is its opening words.
+    let title = "We are expecting a white paper on the NHS.";
+    let parsed = corpus("000_9f35564ce0f09d0a.txt", SourceKind::Thread, Some(title));
     let expected: Vec<String> = (1..=11).map(|n| format!("{n}/11")).collect();
     assert_eq!(locators(&parsed), expected);
     assert_eq!(parsed.segments[2].anchor, "s3-11");
@@ -100,8 +106,8 @@ fn edwards_thread_has_eleven_numbered_posts() {
 
 #[test]
 fn yeldham_thread_has_a_post_per_line_with_its_numbered_tests() {
-    let parsed = corpus("001_7f7c3cf036fd3d1e.txt");
-    assert_eq!(parsed.kind, SourceKind::Thread);
+    let title = "Thread on #NHSWhitePaper - As @MattHancock hurriedly brings forward announcement of plans to reform the NHS in England…";
+    let parsed = corpus("001_7f7c3cf036fd3d1e.txt", SourceKind::Thread, Some(title));
     assert_eq!(parsed.segments.len(), 16);
     let numbered: Vec<&str> = locators(&parsed)
         .into_iter()
@@ -122,8 +128,8 @@ fn yeldham_thread_has_a_post_per_line_with_its_numbered_tests() {
 
 #[test]
 fn nhs_bill_thread_ends_at_15_end_and_drops_the_appended_threads() {
-    let parsed = corpus("002_84b5ccf08f55c84f.txt");
-    assert_eq!(parsed.kind, SourceKind::Thread);
+    let title = "#NHSBill due in the HoC in the coming days.";
+    let parsed = corpus("002_84b5ccf08f55c84f.txt", SourceKind::Thread, Some(title));
     let mut expected: Vec<String> = (1..=14).map(|n| format!("{n}/")).collect();
     expected.push("15/END".into());
     assert_eq!(locators(&parsed), expected);
@@ -151,12 +157,8 @@ fn nhs_bill_thread_ends_at_15_end_and_drops_the_appended_threads() {
 
 #[test]
 fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
-    let parsed = corpus("003_95096eca7c78b0e9.txt");
-    assert_eq!(parsed.kind, SourceKind::Article);
-    assert_eq!(
-        parsed.detected.title.as_deref(),
-        Some("Are NHS success regimes doomed to fail?")
-    );
+    let title = "Are NHS success regimes doomed to fail?";
+    let parsed = corpus("003_95096eca7c78b0e9.txt", SourceKind::Article, Some(title));
     assert_eq!(parsed.detected.author.as_deref(), Some("Bob Hudson"));
     assert_eq!(parsed.detected.outlet.as_deref(), Some("The Guardian"));
     let paragraphs = parsed
@@ -195,12 +197,8 @@ fn hudson_article_has_seventeen_paragraphs_three_headings_and_its_byline() {
 
 #[test]
 fn monitor_blog_has_eighteen_paragraphs_and_no_footer() {
-    let parsed = corpus("004_ff4a7cdc38b275b5.txt");
-    assert_eq!(parsed.kind, SourceKind::Blog);
-    assert_eq!(
-        parsed.detected.title.as_deref(),
-        Some("NHS Monitor: Integration is not the opposite of competition, collaboration is")
-    );
+    let title = "NHS Monitor: Integration is not the opposite of competition, collaboration is";
+    let parsed = corpus("004_ff4a7cdc38b275b5.txt", SourceKind::Blog, Some(title));
     let expected: Vec<String> = (1..=18).map(|n| format!("¶{n}")).collect();
     assert_eq!(locators(&parsed), expected);
     assert_eq!(parsed.segments[0].body, "As many report:");

@@ -6,7 +6,9 @@ use reqwest::StatusCode;
 
 use crate::builders::AUTHOR;
 use crate::builders::small::{self, DEBATE, SOURCE};
-use crate::harness::{TestApp, Visitor, form_version, hrefs, location, scalar, select, text_of};
+use crate::harness::{
+    TestApp, Visitor, form_version, hrefs, location, refused_form, scalar, select, text_of,
+};
 
 async fn revisions(app: &TestApp, kind: &str) -> i64 {
     scalar(
@@ -53,8 +55,7 @@ async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing()
 
     let before = revisions(&app, "source").await;
     let refused = post(fields("A thread on control", "31 January")).await;
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(refused).await;
+    let form = refused_form(refused).await;
     assert_eq!(select(&form, "#published_on[aria-invalid=true]").len(), 1);
     assert!(text_of(&form, "#form-error").starts_with("published_on:"));
     assert_eq!(revisions(&app, "source").await, before);

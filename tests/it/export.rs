@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use argmap::export::{self, Format, MapDocument, Scope};
-use sqlx::PgPool;
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, fails, fresh_database, hrefs, succeeds,
+    TestApp, argmap, corpus_database, database_url, document, fails, fresh_database, hrefs,
+    succeeds,
 };
 
 /// The site's address the exports' absolute links use.
@@ -18,13 +18,6 @@ pub const BASE: &str = "https://argmap.example";
 
 fn manifest(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-async fn document(db: &PgPool, scope: Scope) -> MapDocument {
-    export::load(db, scope)
-        .await
-        .unwrap()
-        .expect("the scope exists")
 }
 
 fn relation_counts(doc: &MapDocument) -> BTreeMap<String, usize> {

@@ -111,10 +111,7 @@ async fn the_map_importers_survive_mutated_exports() {
 
 /// The shipped 2021 debate, as the map importers' tests start from it.
 async fn debate_2021(db: &sqlx::PgPool) -> export::MapDocument {
-    export::load(db, export::Scope::Debate("2021-white-paper".into()))
-        .await
-        .unwrap()
-        .unwrap()
+    crate::harness::document(db, export::Scope::Debate("2021-white-paper".into())).await
 }
 
 /// Imports `file` (in a transaction rolled back after) and returns why it was refused,

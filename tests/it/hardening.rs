@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 
 use crate::builders::small;
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, fresh_database,
+    PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, execute, fresh_database,
     insert_claim_row, location, scalar, texts,
 };
 
@@ -421,10 +421,7 @@ async fn a_sign_up_link_makes_one_account_once_within_a_day_and_never_from_a_get
 
     // A day old: refused, and no account is made.
     app.visitor().sign_up("bea@example.org", "Bea", "/").await;
-    sqlx::query("update signup_requests set created_at = now() - interval '25 hours' where email = 'bea@example.org'")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    execute(&app.db, "update signup_requests set created_at = now() - interval '25 hours' where email = 'bea@example.org'").await;
     let stale = app.signup_link("bea@example.org").unwrap();
     assert_eq!(app.client.get(&stale).send().await.unwrap().status(), 404);
     assert_eq!(accounts().await, 1);

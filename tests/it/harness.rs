@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argmap::config::Config;
 use argmap::db::embedded::Cluster;
+use argmap::export::import::ImportReport;
+use argmap::export::{self, MapDocument, Scope};
 use argmap::{AppState, app};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection};
@@ -349,11 +351,25 @@ impl TestApp {
     pub async fn page(&self, path: &str) -> scraper::Html {
         ok_page(path, self.get(path).await).await
     }
+
+    /// GETs a page as [`TestApp::page`] does, asserting that its main heading is `heading`.
+    pub async fn page_headed(&self, path: &str, heading: &str) -> scraper::Html {
+        let page = self.page(path).await;
+        assert_eq!(text_of(&page, "main h1"), heading, "GET {path}");
+        page
+    }
 }
 
 /// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.
 async fn ok_page(path: &str, response: reqwest::Response) -> scraper::Html {
     assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+    html(response).await
+}
+
+/// The page of a form refused with 422, which shows the form again with what was wrong.
+pub async fn refused_form(response: reqwest::Response) -> scraper::Html {
+    let status = response.status();
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "refused");
     html(response).await
 }
 
@@ -376,6 +392,20 @@ pub async fn html(response: reqwest::Response) -> scraper::Html {
 pub fn select<'a>(document: &'a scraper::Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
     let parsed = scraper::Selector::parse(selector).unwrap();
     document.select(&parsed).collect()
+}
+
+/// Asserts that nothing on `document` matches `selector`, for the reason `why`.
+#[track_caller]
+pub fn assert_none(document: &scraper::Html, selector: &str, why: &str) {
+    let found = select(document, selector).len();
+    assert_eq!(found, 0, "{why}: {found} match {selector:?}");
+}
+
+/// Asserts that something on `document` matches `selector`, for the reason `why`.
+#[track_caller]
+pub fn assert_some(document: &scraper::Html, selector: &str, why: &str) {
+    let found = select(document, selector).len();
+    assert!(found > 0, "{why}: nothing matches {selector:?}");
 }
 
 /// The `href`s of the elements matching `selector`.
@@ -667,4 +697,69 @@ pub async fn insert_claim_row(db: &PgPool, slug: &str, body: &str) {
         .execute(db)
         .await
         .unwrap();
+}
+
+/// The map document of `scope`, as the exports write it; the scope must exist.
+pub async fn document(db: &PgPool, scope: Scope) -> MapDocument {
+    export::load(db, scope)
+        .await
+        .unwrap()
+        .expect("the scope exists")
+}
+
+/// Imports `text` (a map in `format`, read from `file`) into `db` in one committed
+/// transaction, as `import-map` does; panics with the file's name if it is refused.
+pub async fn import_into(
+    db: &PgPool,
+    file: &str,
+    text: &str,
+    format: &str,
+    debate: Option<&str>,
+) -> ImportReport {
+    let mut tx = db.begin().await.unwrap();
+    let report = export::import::import(&mut tx, file, text, format, debate)
+        .await
+        .unwrap_or_else(|err| panic!("{file}: {err}"));
+    tx.commit().await.unwrap();
+    report
+}
+
+/// The elements of the JSON array `value`.
+#[track_caller]
+pub fn items(value: &serde_json::Value) -> std::slice::Iter<'_, serde_json::Value> {
+    match value.as_array() {
+        Some(items) => items.iter(),
+        None => panic!("not an array: {value}"),
+    }
+}
+
+/// The string `key` of each element of the JSON array `value`.
+#[track_caller]
+pub fn strs<'a>(value: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    items(value)
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
+/// Asserts that the API problem document `problem` says `says` in its `detail`.
+#[track_caller]
+pub fn assert_detail(problem: &serde_json::Value, says: &str) {
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(says), "{says:?} not in {problem}");
+}
+
+/// The strings `sql` selects, one a row.
+pub async fn strings(db: &PgPool, sql: &str) -> Vec<String> {
+    sqlx::query_scalar(sql).fetch_all(db).await.unwrap()
+}
+
+/// Runs the statement `sql`.
+pub async fn execute(db: &PgPool, sql: &str) {
+    sqlx::query(sql).execute(db).await.unwrap();
+}
+
+/// Whether an import's report lists, among what the format could not carry, something
+/// that says `words`.
+pub fn lost(report: &ImportReport, words: &str) -> bool {
+    report.not_represented.iter().any(|n| n.contains(words))
 }

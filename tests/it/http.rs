@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-use crate::harness::{TestApp, html, text_of};
+use crate::harness::{TestApp, assert_detail, html, text_of};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200_when_the_database_is_up() {
@@ -67,12 +67,7 @@ async fn api_errors_are_problem_json() {
     let problem: serde_json::Value = response.json().await.unwrap();
     assert_eq!(problem["status"], 404);
     assert_eq!(problem["title"], "Not Found");
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("/api/v1/no-such-thing")
-    );
+    assert_detail(&problem, "/api/v1/no-such-thing");
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::io::Write;
 use argmap::sources::{ImportError, SourceInput, import_source, read_file};
 use sqlx::PgPool;
 
-use crate::harness::{argmap, database_url, fails, fresh_database, succeeds};
+use crate::harness::{argmap, database_url, fails, fresh_database, strings, succeeds};
 
 const THREAD: &str = "Reform is coming again and it will fail like the last one 1/3\n\
                       Because nobody learns from the last reorganisation 2/3\n\
@@ -40,11 +40,7 @@ async fn importing_stores_the_source_its_segments_and_one_revision() {
         "reform-is-coming-again-and-it-will-fail-like-the-last-one"
     );
 
-    let locators: Vec<String> =
-        sqlx::query_scalar("select locator from segments order by position")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    let locators = strings(&pool, "select locator from segments order by position").await;
     assert_eq!(locators, ["1/3", "2/3", "3/3"]);
     let author: Option<String> = sqlx::query_scalar("select author_name from sources")
         .fetch_one(&pool)

@@ -7,7 +7,9 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
-use crate::harness::{TestApp, hrefs, html, location, select, text, text_of, texts};
+use crate::harness::{
+    TestApp, assert_none, assert_some, execute, hrefs, html, location, select, text, text_of, texts,
+};
 
 /// The slugs of `table`'s visible objects.
 pub(crate) async fn slugs(db: &PgPool, table: &str) -> BTreeSet<String> {
@@ -72,11 +74,12 @@ async fn the_home_page_lists_debates_tensions_sources_and_figures() {
 #[tokio::test]
 async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/debates/2021-white-paper").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "The 2021 white paper and the Health and Care Bill"
-    );
+    let page = app
+        .page_headed(
+            "/debates/2021-white-paper",
+            "The 2021 white paper and the Health and Care Bill",
+        )
+        .await;
     let proposals: i64 = sqlx::query_scalar(
         "select count(*) from proposals p join debates d on d.id = p.debate_id where d.slug = '2021-white-paper'",
     )
@@ -111,23 +114,15 @@ async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
 #[tokio::test]
 async fn every_link_on_a_proposal_page_resolves() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/proposals/ics-statutory-footing").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "Give integrated care systems statutory footing"
-    );
-    assert!(
-        !select(&page, "#tensions section.tension").is_empty(),
-        "the tensions it raises"
-    );
-    assert!(
-        !select(&page, "#claims ul.tree li").is_empty(),
-        "claims for and against"
-    );
-    assert!(
-        !select(&page, "#claims .standing").is_empty(),
-        "each claim's standing"
-    );
+    let page = app
+        .page_headed(
+            "/proposals/ics-statutory-footing",
+            "Give integrated care systems statutory footing",
+        )
+        .await;
+    assert_some(&page, "#tensions section.tension", "the tensions it raises");
+    assert_some(&page, "#claims ul.tree li", "claims for and against");
+    assert_some(&page, "#claims .standing", "each claim's standing");
     let svg = select(&page, "#map svg[role=group]");
     assert_eq!(svg.len(), 1, "an inline SVG map");
     let labelled_by = svg[0].value().attr("aria-labelledby").unwrap();
@@ -299,11 +294,12 @@ async fn a_claim_id_redirects_to_its_readable_url() {
 #[tokio::test]
 async fn a_source_shows_its_segments_with_anchors_and_every_quote_highlighted() {
     let app = TestApp::spawn_with_corpus().await;
-    let page = app.page("/sources/hudson-success-regimes").await;
-    assert_eq!(
-        text_of(&page, "main h1"),
-        "Are NHS success regimes doomed to fail?"
-    );
+    let page = app
+        .page_headed(
+            "/sources/hudson-success-regimes",
+            "Are NHS success regimes doomed to fail?",
+        )
+        .await;
     let anchors: Vec<String> = select(&page, "section.segment")
         .iter()
         .map(|s| s.value().id().unwrap().to_owned())
@@ -342,10 +338,7 @@ async fn search_finds_claims_quotes_proposals_tensions_and_sources_with_marked_s
     let page = app.page("/search?q=postcode+lottery").await;
     let hits = hrefs(&page, "ol.hits li a");
     assert!(hits.iter().any(|h| h.starts_with("/claims/")), "{hits:?}");
-    assert!(
-        !select(&page, ".snippet mark").is_empty(),
-        "matched words are marked"
-    );
+    assert_some(&page, ".snippet mark", "matched words are marked");
     for (query, prefix) in [
         ("tendering", "/proposals/"),
         ("geographies", "/tensions/"),
@@ -402,14 +395,12 @@ async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
 #[tokio::test]
 async fn user_text_is_escaped_in_search_snippets() {
     let app = small::spawn().await;
-    sqlx::query("insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    execute(&app.db, "insert into claims (slug, body) values ('xss-probe', 'Reform <script>alert(1)</script> fails badly.')").await;
     let page = app.page("/search?q=reform+fails").await;
-    assert!(
-        select(&page, "script:not([src='/static/argmap.js'])").is_empty(),
-        "no script element made it into the page"
+    assert_none(
+        &page,
+        "script:not([src='/static/argmap.js'])",
+        "no script element made it into the page",
     );
     let titles = texts(&page, "ol.hits li a");
     assert!(

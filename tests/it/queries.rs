@@ -4,7 +4,7 @@
 
 use sqlx::PgPool;
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, execute};
 
 const PAGES: [&str; 7] = [
     "/",
@@ -23,10 +23,7 @@ const MAX_STATEMENTS: i64 = 12;
 /// request, so connection set-up is not counted).
 async fn statements(app: &TestApp, path: &str) -> i64 {
     assert_eq!(app.get(path).await.status(), 200, "{path}");
-    sqlx::query("select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    execute(&app.db, "select pg_stat_statements_reset(0, (select oid from pg_database where datname = current_database()), 0)").await;
     assert_eq!(app.get(path).await.status(), 200, "{path}");
     sqlx::query_scalar(
         "select coalesce(sum(calls), 0)::bigint from pg_stat_statements

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, hrefs, select, text};
+use crate::harness::{TestApp, assert_none, assert_some, execute, hrefs, select, strings, text};
 
 /// The header's section links, in order: name and path.
 const SECTIONS: [(&str, &str); 6] = [
@@ -82,13 +82,12 @@ async fn every_header_link_answers_and_each_index_lists_every_visible_object() {
 async fn debates_are_listed_newest_first_with_undated_ones_last() {
     let app = TestApp::spawn_with_corpus().await;
     let page = app.page("/debates").await;
-    let order: Vec<String> = sqlx::query_scalar(
+    let order = strings(
+        &app.db,
         "select '/debates/' || slug from debates where hidden_at is null
          order by started_on desc nulls last, ended_on desc nulls last, title",
     )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    .await;
     assert_eq!(listed(&page, "debates"), order);
     let dates: Vec<Option<time::Date>> = sqlx::query_scalar(
         "select started_on from debates where hidden_at is null order by started_on desc nulls last",
@@ -103,12 +102,9 @@ async fn debates_are_listed_newest_first_with_undated_ones_last() {
 async fn hidden_objects_are_left_out_of_the_indexes() {
     let app = TestApp::spawn_with_corpus().await;
     for table in ["proposals", "tensions", "sources"] {
-        sqlx::query(&format!(
-            "update {table} set hidden_at = now() where id = (select min(id) from {table})"
-        ))
-        .execute(&app.db)
-        .await
-        .unwrap();
+        let first = format!("(select min(id) from {table})");
+        let hide = format!("update {table} set hidden_at = now() where id = {first}");
+        execute(&app.db, &hide).await;
     }
     for table in ["debates", "proposals", "tensions", "sources"] {
         let page = app.page(&format!("/{table}")).await;
@@ -298,11 +294,11 @@ async fn a_claims_breadcrumbs_follow_its_debate_and_proposal() {
 #[tokio::test]
 async fn defeated_and_contested_claims_look_different_in_lists() {
     let app = TestApp::spawn_with_corpus().await;
-    let slugs: Vec<String> =
-        sqlx::query_scalar("select slug::text from proposals where hidden_at is null")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let slugs = strings(
+        &app.db,
+        "select slug::text from proposals where hidden_at is null",
+    )
+    .await;
     let mut defeated = 0;
     for slug in slugs {
         let page = app.page(&format!("/proposals/{slug}")).await;
@@ -611,17 +607,17 @@ async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
     for summary in &summaries {
         assert!(!text(summary).contains('`'), "{}", text(summary));
     }
-    assert!(
-        !select(&api, "table.operations td.summary code").is_empty(),
-        "code spans are shown as code"
+    assert_some(
+        &api,
+        "table.operations td.summary code",
+        "code spans are shown as code",
     );
     // A pole is shown as written wherever a leaning is phrased.
-    let poles: Vec<String> = sqlx::query_scalar(
+    let poles = strings(
+        &app.db,
         "select unnest(array[pole_a, pole_b]) from tensions where hidden_at is null",
     )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    .await;
     let acronym = poles
         .iter()
         .find(|p| p.contains("NHS"))
@@ -682,10 +678,7 @@ async fn a_write_is_confirmed_once_and_an_attack_names_the_claims_whose_standing
         text(&flash[0])
     );
     let again = visitor.page(&landed).await;
-    assert!(
-        select(&again, ".flash").is_empty(),
-        "a confirmation shows once"
-    );
+    assert_none(&again, ".flash", "a confirmation shows once");
 }
 
 #[tokio::test]
@@ -714,12 +707,13 @@ async fn long_indexes_come_in_pages_that_neither_overlap_nor_skip() {
             "'source-' || i, 'Source ' || (i % 7), 'article'",
         ),
     ] {
-        sqlx::query(&format!(
-            "insert into {table} ({columns}) select {values} from generate_series(1, 230) i"
-        ))
-        .execute(&app.db)
-        .await
-        .unwrap();
+        execute(
+            &app.db,
+            &format!(
+                "insert into {table} ({columns}) select {values} from generate_series(1, 230) i"
+            ),
+        )
+        .await;
     }
     for table in ["debates", "proposals", "tensions", "sources"] {
         let mut seen = Vec::new();

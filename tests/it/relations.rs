@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::builders::{BuiltMap, MapBuilder};
 use crate::harness::{
-    TestApp, Visitor, created_slug, hrefs, location, scalar, select, text_of, texts,
+    TestApp, Visitor, assert_detail, assert_none, created_slug, hrefs, items, location,
+    refused_form, scalar, select, text_of, texts,
 };
 
 const SOURCE: &str = "a-curly-source";
@@ -80,15 +81,11 @@ async fn a_quote_with_no_match_gets_422_naming_the_nearest_passage_and_what_diff
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = refused.json().await.unwrap();
     assert_eq!(problem["field"], "quote");
-    let detail = problem["detail"].as_str().unwrap();
-    assert!(
-        detail.contains("the nearest passage is “Ministers think they are getting blamed”"),
-        "{detail}"
+    assert_detail(
+        &problem,
+        "the nearest passage is “Ministers think they are getting blamed”",
     );
-    assert!(
-        detail.contains("the source has “think” where you typed “thought”"),
-        "{detail}"
-    );
+    assert_detail(&problem, "the source has “think” where you typed “thought”");
     let after: i64 = sqlx::query_scalar("select count(*) from revisions")
         .fetch_one(&app.db)
         .await
@@ -106,6 +103,15 @@ async fn link(app: &TestApp, token: &str, body: Value) -> reqwest::Response {
 async fn retire(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     let request = app.client.delete(app.url(path));
     request.bearer_auth(token).send().await.unwrap()
+}
+
+/// What supports or attacks the claim `slug`, by the API: each relation's kind and other end.
+async fn related_from(app: &TestApp, slug: &str) -> Vec<(String, String)> {
+    let claim = app.json(&format!("/api/v1/claims/{slug}")).await;
+    let text = |value: &Value| value.as_str().unwrap().to_owned();
+    items(&claim["related_from"])
+        .map(|r| (text(&r["kind"]), text(&r["other"])))
+        .collect()
 }
 
 async fn standing(app: &TestApp, slug: &str) -> Value {
@@ -128,14 +134,10 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     let url = created["url"].as_str().unwrap().to_owned();
     assert_eq!(url, format!("/api/v1/relations/{}", created["id"]));
     assert_eq!(standing(&app, TARGET).await, "defeated");
-    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    let related = related_from(&app, TARGET).await;
     assert!(
-        claim["related_from"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["kind"] == "attacks" && r["other"] == VICTIM),
-        "{claim}"
+        related.contains(&("attacks".into(), VICTIM.into())),
+        "{related:?}"
     );
     let page = app.page(&format!("/claims/{TARGET}")).await;
     assert!(
@@ -148,12 +150,12 @@ async fn linking_two_existing_claims_changes_the_targets_standing_until_it_is_re
     let again = link(&app, &ivy, relation.clone()).await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
     let problem: Value = again.json().await.unwrap();
-    assert!(
-        problem["detail"].as_str().unwrap().contains(&format!(
+    assert_detail(
+        &problem,
+        &format!(
             "{VICTIM} already attacks {TARGET}: that is relation {}",
             created["id"]
-        )),
-        "{problem}"
+        ),
     );
 
     let other = app.token("otto@example.org", Role::Contributor).await;
@@ -195,38 +197,40 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
     let app = spawn().await;
     let ivy = app.token("ivy@example.org", Role::Contributor).await;
     let before = scalar(&app.db, "select count(*) from revisions").await;
-    for (body, field, says) in [
+    // Each relation (from, kind, to) with the field it is refused for and what that says.
+    for (from, kind, to, field, says) in [
+        (VICTIM, "attacks", VICTIM, "to", "itself"),
         (
-            json!({ "from": VICTIM, "kind": "attacks", "to": VICTIM }),
-            "to",
-            "itself",
-        ),
-        (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "no-such-claim" }),
+            VICTIM,
+            "attacks",
+            "no-such-claim",
             "to",
             "has the slug or the words \"no-such-claim\"",
         ),
         (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "proposal:nope" }),
+            VICTIM,
+            "attacks",
+            "proposal:nope",
             "to",
             "no proposal has the slug \"nope\"",
         ),
         (
-            json!({ "from": "nobody-said-this", "kind": "attacks", "to": TARGET }),
+            "nobody-said-this",
+            "attacks",
+            TARGET,
             "from",
             "no claim has the slug",
         ),
         (
-            json!({ "from": VICTIM, "kind": "contradicts", "to": TARGET }),
+            VICTIM,
+            "contradicts",
+            TARGET,
             "kind",
             "not supports, attacks or undercuts",
         ),
-        (
-            json!({ "from": VICTIM, "kind": "attacks", "to": "" }),
-            "to",
-            "name the claim",
-        ),
+        (VICTIM, "attacks", "", "to", "name the claim"),
     ] {
+        let body = json!({ "from": from, "kind": kind, "to": to });
         let response = link(&app, &ivy, body.clone()).await;
         assert_eq!(
             response.status(),
@@ -235,10 +239,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
         );
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["field"], field, "{body}");
-        assert!(
-            problem["detail"].as_str().unwrap().contains(says),
-            "{problem}"
-        );
+        assert_detail(&problem, says);
     }
     assert_eq!(
         scalar(&app.db, "select count(*) from revisions").await,
@@ -295,24 +296,20 @@ async fn a_claim_page_answers_the_claim_and_links_it_to_another_without_typing_i
         "the target's text is shown"
     );
 
-    let linked = visitor
-        .post_form(
-            &format!("/claims/{VICTIM}/relations"),
-            &[("kind", "attacks"), ("to", TARGET)],
-        )
-        .await;
+    let attack = async |to: &str| {
+        let path = format!("/claims/{VICTIM}/relations");
+        visitor
+            .post_form(&path, &[("kind", "attacks"), ("to", to)])
+            .await
+    };
+    let linked = attack(TARGET).await;
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&linked),
         format!("/claims/{VICTIM}#relations-heading")
     );
     assert_eq!(standing(&app, TARGET).await, "defeated");
-    let refused = visitor
-        .post_form(
-            &format!("/claims/{VICTIM}/relations"),
-            &[("kind", "attacks"), ("to", VICTIM)],
-        )
-        .await;
+    let refused = attack(VICTIM).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -348,14 +345,10 @@ async fn a_relation_is_retyped_by_its_creator_and_the_standing_follows() {
     let retyped = retype(&ivy, "supports").await.unwrap();
     assert_eq!(retyped.status(), StatusCode::NO_CONTENT);
     assert_eq!(standing(&app, TARGET).await, "stands");
-    let claim = app.json(&format!("/api/v1/claims/{TARGET}")).await;
+    let related = related_from(&app, TARGET).await;
     assert!(
-        claim["related_from"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|r| r["kind"] == "supports" && r["other"] == VICTIM),
-        "{claim}"
+        related.contains(&("supports".into(), VICTIM.into())),
+        "{related:?}"
     );
     assert_eq!(scalar(&app.db, revisions).await, before + 1, "one Edit");
 }
@@ -387,30 +380,18 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     };
 
     // Through the API: words that match one claim name it.
-    let linked = link(
-        &app,
-        &ivy,
-        json!({ "from": VICTIM, "kind": "attacks", "to": "the seeds of the next one" }),
-    )
-    .await;
+    let attack = async |words: &str| {
+        let body = json!({ "from": VICTIM, "kind": "attacks", "to": words });
+        link(&app, &ivy, body).await
+    };
+    let linked = attack("the seeds of the next one").await;
     assert_eq!(linked.status(), StatusCode::CREATED);
     assert_eq!(relations_to(TARGET).await, 1);
-    let ambiguous = link(
-        &app,
-        &ivy,
-        json!({ "from": VICTIM, "kind": "attacks", "to": "waiting lists grow" }),
-    )
-    .await;
+    let ambiguous = attack("waiting lists grow").await;
     assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = ambiguous.json().await.unwrap();
     assert_eq!(problem["field"], "to");
-    assert!(
-        problem["detail"]
-            .as_str()
-            .unwrap()
-            .contains("2 claims and proposals match"),
-        "{problem}"
-    );
+    assert_detail(&problem, "2 claims and proposals match");
 
     // The add-a-claim form: the words match two, which are offered; choosing one saves.
     let visitor = app.signed_in("rae@example.org", Role::Contributor).await;
@@ -423,8 +404,7 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
     ];
     let path = format!("/sources/{SOURCE}/claims");
     let offered = visitor.post_form(&path, &claim).await;
-    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(offered).await;
+    let form = refused_form(offered).await;
     let choices = texts(&form, ".target-choices label");
     assert_eq!(choices.len(), 2, "both claims are offered: {choices:?}");
     assert!(
@@ -451,41 +431,22 @@ async fn targets_are_named_by_their_words_and_several_matches_are_offered_to_cho
 
     // The claim page's link form: the same choice on a page of its own.
     let link_path = format!("/claims/{VICTIM}/relations");
-    let offered = visitor
-        .post_form(
-            &link_path,
-            &[("kind", "attacks"), ("to", "lists grow longer")],
-        )
-        .await;
-    assert_eq!(offered.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(offered).await;
+    let link_to = async |words: &str, pick: &[(&str, &str)]| {
+        let fields = [&[("kind", "attacks"), ("to", words)], pick].concat();
+        visitor.post_form(&link_path, &fields).await
+    };
+    let form = refused_form(link_to("lists grow longer", &[]).await).await;
     let values: Vec<&str> = select(&form, ".target-choices input[name=pick]")
         .iter()
         .filter_map(|i| i.value().attr("value"))
         .collect();
     assert_eq!(values.len(), 2, "{values:?}");
     assert!(values.contains(&"summer-lists"));
-    let linked = visitor
-        .post_form(
-            &link_path,
-            &[
-                ("kind", "attacks"),
-                ("to", "lists grow longer"),
-                ("pick", "summer-lists"),
-            ],
-        )
-        .await;
+    let linked = link_to("lists grow longer", &[("pick", "summer-lists")]).await;
     assert_eq!(linked.status(), StatusCode::SEE_OTHER);
     assert_eq!(relations_to("summer-lists").await, 1);
 
-    let none = visitor
-        .post_form(
-            &link_path,
-            &[("kind", "attacks"), ("to", "zebras on the moon")],
-        )
-        .await;
-    assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let form = crate::harness::html(none).await;
+    let form = refused_form(link_to("zebras on the moon", &[]).await).await;
     assert!(text_of(&form, "#form-error").contains("no claim or proposal"));
 }
 
@@ -533,10 +494,7 @@ async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
             "A proposal: A tension, for Pole B"
         ]
     );
-    assert!(
-        select(&form, "input[name=pole]").is_empty(),
-        "no 'pole a / pole b' radios"
-    );
+    assert_none(&form, "input[name=pole]", "no 'pole a / pole b' radios");
     let value = select(&form, "select#shows_tension option")[2]
         .value()
         .attr("value")

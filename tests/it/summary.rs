@@ -10,16 +10,14 @@ use std::process::Command;
 use scraper::{ElementRef, Html, Selector};
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, node_tools, succeeds, succeeds_with_bytes,
+    TestApp, argmap, corpus_database, database_url, node_tools, strings, succeeds,
+    succeeds_with_bytes,
 };
 
 const PUBLIC: &str = "https://argmap.example.org";
 
 async fn debates(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("select slug::text from debates order by slug")
-        .fetch_all(&app.db)
-        .await
-        .unwrap()
+    strings(&app.db, "select slug::text from debates order by slug").await
 }
 
 async fn public_app() -> TestApp {
@@ -175,11 +173,12 @@ async fn a_defeated_claim_is_only_ever_shown_with_what_defeats_it() {
     let app = public_app().await;
     let mut defeated = 0;
     for (label, page) in every_note_html(&app).await {
-        for item in page.select(&sel("main li")) {
+        let items = sel("main li");
+        let defeated_items = page
+            .select(&items)
+            .filter(|item| text_of(*item).contains("(defeated)"));
+        for item in defeated_items {
             let text = text_of(item);
-            if !text.contains("(defeated)") {
-                continue;
-            }
             defeated += 1;
             let (_, after) = text.split_once("(defeated)").unwrap();
             let defeater = after
@@ -241,23 +240,12 @@ fn addresses(text: &str) -> Vec<String> {
 #[tokio::test]
 async fn with_a_public_url_every_link_is_under_it_or_a_sources_original_whatever_the_host_header() {
     let app = public_app().await;
-    let originals: Vec<String> =
-        sqlx::query_scalar("select url from sources where url is not null")
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+    let originals = strings(&app.db, "select url from sources where url is not null").await;
     for slug in debates(&app).await {
         for ext in ["md", "html"] {
-            let body = app
-                .client
-                .get(app.url(&format!("/debates/{slug}/summary.{ext}?detail=full")))
-                .header("host", "evil.example")
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
+            let path = format!("/debates/{slug}/summary.{ext}?detail=full");
+            let response = app.get_with(&path, "host", "evil.example").await;
+            let body = response.text().await.unwrap();
             let found = addresses(&body);
             assert!(found.len() > 5, "{slug}.{ext}");
             for address in found {
@@ -271,16 +259,17 @@ async fn with_a_public_url_every_link_is_under_it_or_a_sources_original_whatever
     }
 }
 
+/// The note on the 2015 debate in Markdown, as asked for with the `Host` header `host`.
+async fn note_for_host(app: &TestApp, host: &str) -> String {
+    let path = "/debates/2015-success-regimes/summary.md";
+    let response = app.get_with(path, "host", host).await;
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn without_a_public_url_links_use_the_requests_host_only_when_it_is_a_plain_host_name() {
     let app = TestApp::spawn_with_corpus().await;
-    let get = |host: &'static str| {
-        let request = app
-            .client
-            .get(app.url("/debates/2015-success-regimes/summary.md"))
-            .header("host", host);
-        async move { request.send().await.unwrap().text().await.unwrap() }
-    };
+    let get = async |host: &str| note_for_host(&app, host).await;
     let body = get("argmap.example.net").await;
     assert!(body.contains("<http://argmap.example.net/debates/2015-success-regimes>"));
     let body = get("evil.example\"><script>").await;
@@ -291,13 +280,7 @@ async fn without_a_public_url_links_use_the_requests_host_only_when_it_is_a_plai
 async fn a_reused_note_keeps_the_links_of_the_host_it_was_written_for() {
     let (db, _) = corpus_database().await;
     let app = TestApp::spawn_with_config(db, |config| config.page_cache = true).await;
-    let get = |host: &'static str| {
-        let request = app
-            .client
-            .get(app.url("/debates/2015-success-regimes/summary.md"))
-            .header("host", host);
-        async move { request.send().await.unwrap().text().await.unwrap() }
-    };
+    let get = async |host: &str| note_for_host(&app, host).await;
     assert!(get("evil.example").await.contains("http://evil.example/"));
     let body = get("argmap.example.net").await;
     assert!(body.contains("http://argmap.example.net/") && !body.contains("evil.example"));

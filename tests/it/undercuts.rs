@@ -7,14 +7,18 @@
 use std::collections::BTreeMap;
 
 use argmap::auth::Role;
-use argmap::export::import::{ImportReport, import};
-use argmap::export::{self, Format, MapDocument, Scope};
+use argmap::export::import::ImportReport;
+use argmap::export::{Format, MapDocument, Scope};
 use argmap::standing::StandingLabel;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, corpus_database, fresh_database, select, text};
+use crate::export::BASE;
+use crate::harness::{
+    TestApp, assert_none, corpus_database, document, execute, fresh_database, import_into, lost,
+    select, text,
+};
 
 /// In the shipped map: the Prime Minister's announcement that Monitor gains a duty to
 /// support integration supports giving it that duty; the blog's author undercuts that
@@ -22,23 +26,6 @@ use crate::harness::{TestApp, corpus_database, fresh_database, select, text};
 const PREMISE: &str = "monitor-new-duty-to-support-integration";
 const UNDERCUTTER: &str = "collaboration-is-the-opposite-of-competition";
 const CONCLUSION: &str = "proposal:monitor-integration-duty";
-const BASE: &str = "https://argmap.example";
-
-async fn document(db: &PgPool, scope: Scope) -> MapDocument {
-    export::load(db, scope)
-        .await
-        .unwrap()
-        .expect("the scope exists")
-}
-
-async fn import_into(db: &PgPool, file: &str, text: &str, format: &str) -> ImportReport {
-    let mut tx = db.begin().await.unwrap();
-    let report = import(&mut tx, file, text, format, None)
-        .await
-        .unwrap_or_else(|err| panic!("{file}: {err}"));
-    tx.commit().await.unwrap();
-    report
-}
 
 #[tokio::test]
 async fn the_claim_pages_show_the_undercut_inference_disabled_and_its_premise_standing() {
@@ -88,9 +75,10 @@ async fn the_claim_pages_show_the_undercut_inference_disabled_and_its_premise_st
         line.contains("undercut by The opposite of competition is collaboration"),
         "{line}"
     );
-    assert!(
-        select(&page, "form[action^='/relations/']").is_empty(),
-        "undercutting a link needs an account"
+    assert_none(
+        &page,
+        "form[action^='/relations/']",
+        "undercutting a link needs an account",
     );
 }
 
@@ -471,6 +459,11 @@ fn small_map() -> MapDocument {
     .unwrap()
 }
 
+/// Imports `map` into `db` as the JSON file `file`.
+async fn import_json(db: &PgPool, file: &str, map: &MapDocument) -> ImportReport {
+    import_into(db, file, &Format::Json.write(map, BASE), "json", None).await
+}
+
 fn undercut_relations(doc: &MapDocument) -> Vec<String> {
     let mut found: Vec<String> = doc
         .relations
@@ -486,7 +479,7 @@ fn undercut_relations(doc: &MapDocument) -> Vec<String> {
 async fn undercuts_survive_round_trips_through_json_and_argdown_and_say_what_kialo_loses() {
     let map = small_map();
     let (db, _) = fresh_database().await;
-    let report = import_into(&db, "small.json", &Format::Json.write(&map, BASE), "json").await;
+    let report = import_json(&db, "small.json", &map).await;
     assert!(report.not_represented.is_empty(), "{report}");
     let doc = document(&db, Scope::All).await;
     let expected = [
@@ -506,18 +499,12 @@ async fn undercuts_survive_round_trips_through_json_and_argdown_and_say_what_kia
         let name = format!("map.{}", format.extension());
         let text = format.write(&doc, BASE);
         // Into the instance it came from: nothing changes.
-        let again = import_into(&db, &name, &text, kind).await;
+        let again = import_into(&db, &name, &text, kind, None).await;
         assert_eq!(again.summary.links_added, 0, "{format:?}: {again}");
         // Into an empty instance: every undercut, naming the same inference.
         let (empty, _) = fresh_database().await;
-        let report = import_into(&empty, &name, &text, kind).await;
-        assert!(
-            !report
-                .not_represented
-                .iter()
-                .any(|n| n.contains("undercut")),
-            "{format:?}: {report}"
-        );
+        let report = import_into(&empty, &name, &text, kind, None).await;
+        assert!(!lost(&report, "undercut"), "{format:?}: {report}");
         let back = document(&empty, Scope::All).await;
         assert_eq!(undercut_relations(&back), expected, "{format:?}:\n{text}");
         assert_eq!(back.claim("c2").unwrap().standing, StandingLabel::Stands);
@@ -527,26 +514,14 @@ async fn undercuts_survive_round_trips_through_json_and_argdown_and_say_what_kia
     // con is that undercut and nothing changes; into an empty one it arrives as a con,
     // an attack on the premise, and the report says so.
     let kialo = Format::Kialo.write(&document(&db, Scope::Proposal("p".into())).await, BASE);
-    let again = import_into(&db, "p.txt", &kialo, "kialo").await;
+    let again = import_into(&db, "p.txt", &kialo, "kialo", None).await;
     assert_eq!(again.summary.links_added, 0, "{again}\n{kialo}");
     let mut bare = map.clone();
     bare.relations.clear();
     let (empty, _) = fresh_database().await;
-    import_into(
-        &empty,
-        "bare.json",
-        &Format::Json.write(&bare, BASE),
-        "json",
-    )
-    .await;
-    let report = import_into(&empty, "p.txt", &kialo, "kialo").await;
-    assert!(
-        report
-            .not_represented
-            .iter()
-            .any(|n| n.contains("undercut")),
-        "{report}"
-    );
+    import_json(&empty, "bare.json", &bare).await;
+    let report = import_into(&empty, "p.txt", &kialo, "kialo", None).await;
+    assert!(lost(&report, "undercut"), "{report}");
 }
 
 #[test]
@@ -578,12 +553,12 @@ fn the_iccma_export_of_undercuts_agrees_with_an_independent_solver() {
 async fn an_argdown_undercut_of_a_statement_is_reported_not_imported_as_an_attack() {
     let (db, _) = fresh_database().await;
     let text = "[a]: The first statement here.\n  <_ [b]: The second statement here.\n";
-    let report = import_into(&db, "x.argdown", text, "argdown").await;
+    let report = import_into(&db, "x.argdown", text, "argdown", None).await;
     assert!(
-        report
-            .not_represented
-            .iter()
-            .any(|n| n.contains("relation b undercuts a: argmap's undercuts name the inference")),
+        lost(
+            &report,
+            "relation b undercuts a: argmap's undercuts name the inference"
+        ),
         "{report}"
     );
     assert_eq!(
@@ -662,10 +637,7 @@ async fn the_migration_moves_undercuts_of_a_claim_to_an_inference_and_retires_th
     // A database as it was before undercuts named inferences: the same cluster, the
     // migrations before 0011 only.
     let name = format!("before_undercuts_{}", std::process::id());
-    sqlx::query(&format!("create database {name}"))
-        .execute(&db)
-        .await
-        .unwrap();
+    execute(&db, &format!("create database {name}")).await;
     let old = PgPool::connect(&crate::harness::database_url(&name))
         .await
         .unwrap();
@@ -751,31 +723,21 @@ async fn the_migration_moves_undercuts_of_a_claim_to_an_inference_and_retires_th
             .any(|(a, n)| a == "create" && n.contains("moved"))
     );
     // And the database now refuses an undercut of a claim, and a support of a relation.
-    let refused = sqlx::query(
+    let refuses = async |sql: &str, constraint: &str| {
+        let refused = sqlx::query(sql).execute(&old).await.unwrap_err();
+        assert!(refused.to_string().contains(constraint), "{refused}");
+    };
+    refuses(
         "insert into relations (kind, from_claim_id, to_claim_id)
          select 'undercuts', (select id from claims where slug = 'v'), (select id from claims where slug = 'y')",
+        "relations_undercuts_target_relations",
     )
-    .execute(&old)
-    .await
-    .unwrap_err();
-    assert!(
-        refused
-            .to_string()
-            .contains("relations_undercuts_target_relations"),
-        "{refused}"
-    );
-    let refused = sqlx::query(
+    .await;
+    refuses(
         "insert into relations (kind, from_claim_id, to_relation_id)
          select 'supports', (select id from claims where slug = 'v'), (select min(id) from relations)",
+        "relations_only_undercuts_target_relations",
     )
-    .execute(&old)
-    .await
-    .unwrap_err();
-    assert!(
-        refused
-            .to_string()
-            .contains("relations_only_undercuts_target_relations"),
-        "{refused}"
-    );
+    .await;
     old.close().await;
 }

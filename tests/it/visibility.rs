@@ -4,7 +4,7 @@
 use argmap::auth::Role;
 use reqwest::StatusCode;
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, strings};
 
 /// Every route that shows claims (as pages or JSON), around a hidden claim's neighbour.
 async fn routes_showing(app: &TestApp, neighbour: &str, words: &str) -> Vec<String> {
@@ -32,10 +32,7 @@ async fn routes_showing(app: &TestApp, neighbour: &str, words: &str) -> Vec<Stri
             &["/api/v1/sources/{}/suggestions"][..],
         ),
     ] {
-        let slugs: Vec<String> = sqlx::query_scalar(&format!("select slug::text from {table}"))
-            .fetch_all(&app.db)
-            .await
-            .unwrap();
+        let slugs = strings(&app.db, &format!("select slug::text from {table}")).await;
         for slug in slugs {
             routes.push(format!("{pages}{slug}"));
             routes.extend(apis.iter().map(|api| api.replace("{}", &slug)));

@@ -500,32 +500,20 @@ impl Writer<'_> {
             return Ok(Some(id));
         }
         let conn = &mut *self.store.conn;
+        // One checked query a table: `query_scalar!` joins literals with `+`.
+        macro_rules! id_in {
+            ($table:literal) => {
+                sqlx::query_scalar!("select id from " + $table + " where slug = $1::text", slug)
+                    .fetch_optional(conn)
+                    .await
+            };
+        }
         match kind {
-            Kind::Actor => {
-                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
-                    .fetch_optional(conn)
-                    .await
-            }
-            Kind::Debate => {
-                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
-                    .fetch_optional(conn)
-                    .await
-            }
-            Kind::Tension => {
-                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
-                    .fetch_optional(conn)
-                    .await
-            }
-            Kind::Proposal => {
-                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
-                    .fetch_optional(conn)
-                    .await
-            }
-            Kind::Claim => {
-                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
-                    .fetch_optional(conn)
-                    .await
-            }
+            Kind::Actor => id_in!("actors"),
+            Kind::Debate => id_in!("debates"),
+            Kind::Tension => id_in!("tensions"),
+            Kind::Proposal => id_in!("proposals"),
+            Kind::Claim => id_in!("claims"),
         }
     }
 

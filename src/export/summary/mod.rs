@@ -32,12 +32,10 @@ pub enum Detail {
 
 impl FromStr for Detail {
     type Err = String;
+    /// The level by its name on the command line (`short`, `full`), which URLs use too.
     fn from_str(text: &str) -> Result<Self, String> {
-        match text {
-            "short" => Ok(Detail::Short),
-            "full" => Ok(Detail::Full),
-            other => Err(format!("{other:?} is not a detail level: short or full")),
-        }
+        <Self as clap::ValueEnum>::from_str(text, false)
+            .map_err(|_| format!("{text:?} is not a detail level: short or full"))
     }
 }
 

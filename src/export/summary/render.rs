@@ -9,135 +9,128 @@ use super::{Block, LINKS_HEADING, Note, Span, escape_markdown};
 // attribute content.
 use crate::map_svg::escape_xml;
 
-fn markdown_spans(note: &Note, spans: &[Span]) -> String {
-    let mut out = String::new();
-    for span in spans {
-        match span {
-            Span::Text(t) => out.push_str(&escape_markdown(t)),
-            Span::Strong(t) => {
-                let _ = write!(out, "**{}**", escape_markdown(t));
-            }
-            Span::Emphasis(t) => {
-                let _ = write!(out, "*{}*", escape_markdown(t));
-            }
-            Span::Link { text, number } => {
-                let _ = write!(
-                    out,
-                    "[{}]({})\\[{number}\\]",
-                    escape_markdown(text),
-                    note.links[number - 1]
-                );
-            }
-            Span::Url(url) => {
-                let _ = write!(out, "<{url}>");
-            }
-            Span::Quote { text, .. } => {
-                let _ = write!(out, "“{}”", escape_markdown(text));
-            }
-        }
-    }
-    out
+/// The two languages a note is written in; a span is written by [`Dialect::spans`], one
+/// match arm a kind of span and dialect, so the two stay side by side.
+#[derive(Clone, Copy)]
+enum Dialect {
+    Markdown,
+    Html,
 }
 
-/// The note in Markdown (CommonMark with a GitHub-style table).
-pub fn markdown(note: &Note) -> String {
-    let mut out = String::new();
-    for block in &note.blocks {
-        match block {
-            Block::Heading(level, spans) => {
+impl Dialect {
+    fn escape(self, text: &str) -> String {
+        match self {
+            Dialect::Markdown => escape_markdown(text),
+            Dialect::Html => escape_xml(text),
+        }
+    }
+
+    /// `spans` written inline; a link's target is `note`'s numbered link.
+    fn spans(self, note: &Note, spans: &[Span]) -> String {
+        use Dialect::{Html, Markdown};
+        let e = |text: &str| self.escape(text);
+        let mut out = String::new();
+        for span in spans {
+            let _ = match (self, span) {
+                (_, Span::Text(t)) => write!(out, "{}", e(t)),
+                (Markdown, Span::Strong(t)) => write!(out, "**{}**", e(t)),
+                (Html, Span::Strong(t)) => write!(out, "<strong>{}</strong>", e(t)),
+                (Markdown, Span::Emphasis(t)) => write!(out, "*{}*", e(t)),
+                (Html, Span::Emphasis(t)) => write!(out, "<em>{}</em>", e(t)),
+                (Markdown, Span::Link { text, number }) => {
+                    let url = &note.links[number - 1];
+                    write!(out, "[{}]({url})\\[{number}\\]", e(text))
+                }
+                (Html, Span::Link { text, number }) => {
+                    let url = e(&note.links[number - 1]);
+                    let text = e(text);
+                    write!(
+                        out,
+                        r#"<a href="{url}">{text}</a><sup class="ref">[{number}]</sup>"#
+                    )
+                }
+                (Markdown, Span::Url(url)) => write!(out, "<{url}>"),
+                (Html, Span::Url(url)) => {
+                    let url = e(url);
+                    write!(out, r#"<a class="url" href="{url}">{url}</a>"#)
+                }
+                (Markdown, Span::Quote { text, .. }) => write!(out, "“{}”", e(text)),
+                (Html, Span::Quote { text, cite }) => {
+                    write!(out, r#"“<q cite="{}">{}</q>”"#, e(cite), e(text))
+                }
+            };
+        }
+        out
+    }
+
+    /// The whole note: its blocks, then the numbered list of every link's target.
+    fn note(self, note: &Note) -> String {
+        let mut out = String::new();
+        for block in &note.blocks {
+            self.block(note, block, &mut out);
+        }
+        match self {
+            Dialect::Markdown => {
+                let _ = writeln!(out, "## {LINKS_HEADING}\n");
+                for (i, url) in note.links.iter().enumerate() {
+                    let _ = writeln!(out, "- \\[{}\\] <{url}>", i + 1);
+                }
+            }
+            Dialect::Html => {
                 let _ = writeln!(
                     out,
-                    "{} {}\n",
-                    "#".repeat(usize::from(*level)),
-                    markdown_spans(note, spans)
+                    "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
                 );
-            }
-            Block::Paragraph(spans) | Block::Label(spans) => {
-                let _ = writeln!(out, "{}\n", markdown_spans(note, spans));
-            }
-            Block::List(items) => {
-                for item in items {
-                    let _ = writeln!(out, "- {}", markdown_spans(note, item));
+                for item in note.link_items() {
+                    let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
                 }
-                out.push('\n');
+                out.push_str("</ul>\n");
             }
-            Block::Table { head, rows } => {
+        }
+        out
+    }
+
+    /// One block, written to `out`.
+    fn block(self, note: &Note, block: &Block, out: &mut String) {
+        use Dialect::{Html, Markdown};
+        let spans = |spans: &[Span]| self.spans(note, spans);
+        let _ = match (self, block) {
+            (Markdown, Block::Heading(level, text)) => {
+                let hashes = "#".repeat(usize::from(*level));
+                writeln!(out, "{hashes} {}\n", spans(text))
+            }
+            (Html, Block::Heading(level, text)) => {
+                writeln!(out, "<h{level}>{}</h{level}>", spans(text))
+            }
+            (Markdown, Block::Paragraph(text) | Block::Label(text)) => {
+                writeln!(out, "{}\n", spans(text))
+            }
+            (Html, Block::Paragraph(text)) => writeln!(out, "<p>{}</p>", spans(text)),
+            (Html, Block::Label(text)) => writeln!(out, r#"<p class="label">{}</p>"#, spans(text)),
+            (Markdown, Block::List(items)) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", spans(item));
+                }
+                writeln!(out)
+            }
+            (Html, Block::List(items)) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", spans(item));
+                }
+                writeln!(out, "</ul>")
+            }
+            (Markdown, Block::Table { head, rows }) => {
                 let head: Vec<String> = head.iter().map(|h| escape_markdown(h)).collect();
                 let _ = writeln!(out, "| {} |", head.join(" | "));
                 let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(|c| markdown_spans(note, c)).collect();
+                    let cells: Vec<String> = row.iter().map(|c| spans(c)).collect();
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
-                out.push('\n');
+                writeln!(out)
             }
-        }
-    }
-    let _ = writeln!(out, "## {LINKS_HEADING}\n");
-    for (i, url) in note.links.iter().enumerate() {
-        let _ = writeln!(out, "- \\[{}\\] <{url}>", i + 1);
-    }
-    out
-}
-
-fn html_spans(note: &Note, spans: &[Span]) -> String {
-    let mut out = String::new();
-    for span in spans {
-        match span {
-            Span::Text(t) => out.push_str(&escape_xml(t)),
-            Span::Strong(t) => {
-                let _ = write!(out, "<strong>{}</strong>", escape_xml(t));
-            }
-            Span::Emphasis(t) => {
-                let _ = write!(out, "<em>{}</em>", escape_xml(t));
-            }
-            Span::Link { text, number } => {
-                let _ = write!(
-                    out,
-                    r#"<a href="{}">{}</a><sup class="ref">[{number}]</sup>"#,
-                    escape_xml(&note.links[number - 1]),
-                    escape_xml(text)
-                );
-            }
-            Span::Url(url) => {
-                let url = escape_xml(url);
-                let _ = write!(out, r#"<a class="url" href="{url}">{url}</a>"#);
-            }
-            Span::Quote { text, cite } => {
-                let _ = write!(
-                    out,
-                    r#"“<q cite="{}">{}</q>”"#,
-                    escape_xml(cite),
-                    escape_xml(text)
-                );
-            }
-        }
-    }
-    out
-}
-
-/// The note's body in HTML.
-pub fn html_body(note: &Note) -> String {
-    let mut out = String::new();
-    for block in &note.blocks {
-        match block {
-            Block::Heading(level, spans) => {
-                let _ = writeln!(out, "<h{level}>{}</h{level}>", html_spans(note, spans));
-            }
-            Block::Paragraph(spans) => {
-                let _ = writeln!(out, "<p>{}</p>", html_spans(note, spans));
-            }
-            Block::Label(spans) => {
-                let _ = writeln!(out, r#"<p class="label">{}</p>"#, html_spans(note, spans));
-            }
-            Block::List(items) => {
-                out.push_str("<ul>\n");
-                for item in items {
-                    let _ = writeln!(out, "<li>{}</li>", html_spans(note, item));
-                }
-                out.push_str("</ul>\n");
-            }
-            Block::Table { head, rows } => {
+            (Html, Block::Table { head, rows }) => {
                 out.push_str("<table>\n<thead><tr>");
                 for cell in head {
                     let _ = write!(out, r#"<th scope="col">{}</th>"#, escape_xml(cell));
@@ -147,23 +140,24 @@ pub fn html_body(note: &Note) -> String {
                     out.push_str("<tr>");
                     for (i, cell) in row.iter().enumerate() {
                         let tag = if i == 0 { r#"th scope="row""# } else { "td" };
-                        let _ = write!(out, "<{tag}>{}</{}>", html_spans(note, cell), &tag[..2]);
+                        let _ = write!(out, "<{tag}>{}</{}>", spans(cell), &tag[..2]);
                     }
                     out.push_str("</tr>\n");
                 }
-                out.push_str("</tbody>\n</table>\n");
+                writeln!(out, "</tbody>\n</table>")
             }
-        }
+        };
     }
-    let _ = writeln!(
-        out,
-        "<h2 class=\"links\">{LINKS_HEADING}</h2>\n<ul class=\"links\">"
-    );
-    for item in note.link_items() {
-        let _ = writeln!(out, "<li>{}</li>", escape_xml(&item));
-    }
-    out.push_str("</ul>\n");
-    out
+}
+
+/// The note in Markdown (CommonMark with a GitHub-style table).
+pub fn markdown(note: &Note) -> String {
+    Dialect::Markdown.note(note)
+}
+
+/// The note's body in HTML.
+pub fn html_body(note: &Note) -> String {
+    Dialect::Html.note(note)
 }
 
 #[derive(askama::Template)]

@@ -110,7 +110,7 @@ static TENSION_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
-static SO_OPENING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?i:so)[ ,]").unwrap());
+static SO_OPENING: LazyLock<Regex> = lazy_regex!(r"^(?i:so)[ ,]");
 
 /// The sentences of `text` as char ranges: split after `.`, `?` or `!` followed by
 /// whitespace, and at line breaks.
@@ -334,13 +334,14 @@ pub async fn resemblances(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sources::char_span;
 
     #[test]
     fn sentences_are_split_at_terminal_punctuation_and_line_breaks() {
         let text = "One two. Three? Four!\nFive";
         let spans: Vec<String> = sentences(text)
             .into_iter()
-            .map(|(s, e)| text.chars().skip(s).take(e - s).collect())
+            .map(|(s, e)| char_span(text, s, e))
             .collect();
         assert_eq!(spans, ["One two.", "Three?", "Four!", "Five"]);
     }
@@ -379,12 +380,7 @@ mod tests {
     fn offsets_are_in_characters_not_bytes() {
         let text = "It’s said ministers think they are getting blamed. But blame is centralised and that will not change.";
         for s in suggest(text) {
-            let span: String = text
-                .chars()
-                .skip(s.start_char)
-                .take(s.end_char - s.start_char)
-                .collect();
-            assert_eq!(span, s.body);
+            assert_eq!(char_span(text, s.start_char, s.end_char), s.body);
         }
     }
 }
