@@ -46,6 +46,25 @@ impl<T> OrNotFound<T> for Option<T> {
     }
 }
 
+/// The `$row` that `$slug` names, or a 404 naming it as `$what` (`the tension "slug"`):
+/// `$sql` takes the slug as its one parameter, and leaves out what the reader may not
+/// find (hidden rows, for the read layers; the details form's moderators find them too).
+/// The finders of the read layers and the edit forms are this one fetch; a macro because
+/// `sqlx::query_as!` checks each query where it is written.
+macro_rules! find_by_slug {
+    ($db:expr, $what:expr, $row:ident, $sql:literal, $slug:expr $(,)?) => {
+        $crate::read::OrNotFound::or_not_found(
+            sqlx::query_as!($row, $sql, $slug)
+                .fetch_optional($db)
+                .await?,
+            $what,
+            $slug,
+        )
+    };
+}
+
+pub(crate) use find_by_slug;
+
 /// The side of a tension a pole names: `a` for pole A, `b` for pole B.
 pub(crate) fn side<'a, T>(pole: crate::domain::Pole, a: &'a mut T, b: &'a mut T) -> &'a mut T {
     match pole {

@@ -23,7 +23,7 @@ use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use tower_sessions::Session;
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -31,9 +31,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::{SignedIn, User, Via, csrf};
+use crate::auth::{self, User, Via, csrf};
 use crate::error::Problem;
-use crate::views::form::in_transaction;
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
@@ -266,22 +265,20 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
-/// A user allowed to write through the API (by token, or by session with the CSRF
-/// header), with the database to write in.
-pub struct Writer {
-    user: User,
-    db: PgPool,
-}
+/// A user allowed to write through the API: a page's [`auth::Writer`] (by token, or by
+/// session), who, writing by session, also sent the CSRF header: a program's request
+/// carries no form to hold the token, and a session cookie alone may come from another
+/// site.
+pub struct Writer(auth::Writer);
 
 impl Writer {
-    /// Runs one write as this user in its own transaction, as every form's write runs:
-    /// committed when the write succeeds, rolled back (dropped) when it fails, whose error
-    /// is then the answer.
+    /// Runs one write as this user in its own transaction, as every form's write runs
+    /// ([`auth::Writer::in_transaction`]).
     async fn in_transaction<T>(
         &self,
         write: impl AsyncFnOnce(&mut PgConnection, &User) -> Result<T>,
     ) -> Result<T> {
-        in_transaction(&self.db, async |tx| write(tx, &self.user).await).await
+        self.0.in_transaction(write).await
     }
 }
 
@@ -289,16 +286,13 @@ impl FromRequestParts<AppState> for Writer {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
-        if user.via == Via::Session {
+        let writer = auth::Writer::from_request_parts(parts, state).await?;
+        if writer.user.via == Via::Session {
             let session = Session::from_request_parts(parts, state)
                 .await
                 .map_err(|_| Error::Unauthorized)?;
             csrf::check_header(&session, &parts.headers).await?;
         }
-        Ok(Writer {
-            user,
-            db: state.db.clone(),
-        })
+        Ok(Writer(writer))
     }
 }

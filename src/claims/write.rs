@@ -10,7 +10,7 @@ use crate::auth::User;
 use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
 use crate::edits::record_change;
 use crate::map::quotes::{locate, nearest};
-use crate::read::OrNotFound;
+use crate::read::{OrNotFound, find_by_slug};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::slug::{SlugTable, fresh_slug, is_slug};
 use crate::{Error, Result};
@@ -456,8 +456,11 @@ pub struct Editable {
 }
 
 pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
-    let row = sqlx::query!(
-        r#"select c.slug as "slug!: String", c.version, c.body, a.slug as "actor?: String",
+    find_by_slug!(
+        &mut *conn,
+        "claim",
+        Editable,
+        r#"select c.slug as "slug!: String", c.version, c.body as text, a.slug as "actor?: String",
                   coalesce(array_agg(t.slug::text order by t.slug) filter (where t.id is not null), '{}') as "tags!"
            from claims c
            left join actors a on a.id = c.actor_id
@@ -467,16 +470,6 @@ pub async fn editable(conn: &mut PgConnection, slug: &str) -> Result<Editable> {
            group by c.id, a.slug"#,
         slug
     )
-    .fetch_optional(&mut *conn)
-    .await?
-    .or_not_found("claim", slug)?;
-    Ok(Editable {
-        slug: row.slug,
-        version: row.version,
-        text: row.body,
-        tags: row.tags,
-        actor: row.actor,
-    })
 }
 
 /// An edit of a claim, made against the version the editor read.

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 
 use crate::Result;
 use crate::domain::Leaning;
-use crate::read::{OrNotFound, Slice};
+use crate::read::{Slice, find_by_slug};
 
 pub(crate) struct Debate {
     pub id: i64,
@@ -21,15 +21,14 @@ pub(crate) struct Debate {
 
 /// Finds a visible debate by slug.
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Debate> {
-    sqlx::query_as!(
+    find_by_slug!(
+        db,
+        "debate",
         Debate,
         r#"select id, slug as "slug!: String", title, summary, started_on, ended_on
            from debates where slug = $1::text and hidden_at is null"#,
         slug
     )
-    .fetch_optional(db)
-    .await?
-    .or_not_found("debate", slug)
 }
 
 /// A tension that some proposal of the debate raises: a column of the matrix.

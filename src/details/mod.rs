@@ -12,7 +12,7 @@ use sqlx::PgConnection;
 
 use crate::auth::{Role, User};
 use crate::edits::record_edit;
-use crate::read::OrNotFound;
+use crate::read::find_by_slug;
 use crate::revisions::ObjectKind;
 use crate::{Error, Result};
 
@@ -176,40 +176,35 @@ pub(crate) async fn details(
     record: Record,
     slug: &str,
 ) -> Result<Details> {
-    let row = match record {
-        Record::Source => sqlx::query!(
+    let noun = record.noun();
+    match record {
+        Record::Source => find_by_slug!(
+            &mut *conn,
+            noun,
+            Details,
             r#"select id, version, array[title, coalesce(author_name, ''), coalesce(outlet, ''),
                       coalesce(url, ''), coalesce(published_on::text, ''), kind] as "values!: Vec<String>"
                from sources where slug = $1::text"#,
             slug
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| (r.id, r.version, r.values)),
-        Record::Debate => sqlx::query!(
+        ),
+        Record::Debate => find_by_slug!(
+            &mut *conn,
+            noun,
+            Details,
             r#"select id, version, array[title, summary, coalesce(started_on::text, ''),
                       coalesce(ended_on::text, '')] as "values!: Vec<String>"
                from debates where slug = $1::text"#,
             slug
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| (r.id, r.version, r.values)),
-        Record::Actor => sqlx::query!(
+        ),
+        Record::Actor => find_by_slug!(
+            &mut *conn,
+            noun,
+            Details,
             r#"select id, version, array[name, kind, coalesce(handle, ''), coalesce(about, '')] as "values!: Vec<String>"
                from actors where slug = $1::text"#,
             slug
-        )
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| (r.id, r.version, r.values)),
-    };
-    let (id, version, values) = row.or_not_found(record.noun(), slug)?;
-    Ok(Details {
-        id,
-        version,
-        values,
-    })
+        ),
+    }
 }
 
 /// `value` checked as `spec` says: trimmed, empty for none.

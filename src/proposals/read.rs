@@ -9,7 +9,7 @@ use super::tree::{ClaimTree, TreeClaim, TreeEdge};
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole, RelationKind};
-use crate::read::{OrNotFound, Slice, side};
+use crate::read::{Slice, find_by_slug, side};
 use crate::views::{Balance, ClaimItem, Standings};
 
 pub(crate) struct Proposal {
@@ -23,7 +23,9 @@ pub(crate) struct Proposal {
 
 /// Finds a visible proposal by slug, with its debate.
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Proposal> {
-    sqlx::query_as!(
+    find_by_slug!(
+        db,
+        "proposal",
         Proposal,
         r#"select p.id, p.slug as "slug!: String", p.title, p.summary,
                   d.slug as "debate_slug!: String", d.title as debate_title
@@ -31,9 +33,6 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Proposal> {
            where p.slug = $1::text and p.hidden_at is null"#,
         slug
     )
-    .fetch_optional(db)
-    .await?
-    .or_not_found("proposal", slug)
 }
 
 /// Every claim that relates to the proposal, directly or through other claims.

@@ -272,55 +272,55 @@ mod tests {
             .collect()
     }
 
+    /// The shapes of the claims for and of the claims against in the tree of `edges`.
+    fn shapes(edges: &[(i64, Option<i64>, &str)]) -> (String, String) {
+        let (claims_for, claims_against) = tree(edges).events(&Standings::default());
+        (shape(&claims_for), shape(&claims_against))
+    }
+
     #[test]
     fn claims_for_and_against_nest_their_rebuttals() {
-        let tree = tree(&[
+        let (claims_for, claims_against) = shapes(&[
             (1, None, "supports"),
             (2, None, "attacks"),
             (3, Some(2), "attacks"),
             (4, Some(3), "supports"),
         ]);
-        let (claims_for, claims_against) = tree.events(&Standings::default());
-        assert_eq!(shape(&claims_for), "(c1;)");
-        assert_eq!(shape(&claims_against), "(c2(c3(c4;););)");
+        assert_eq!(claims_for, "(c1;)");
+        assert_eq!(claims_against, "(c2(c3(c4;););)");
     }
 
     #[test]
     fn a_cycle_is_shown_once_and_marked_as_a_loop() {
-        let tree = tree(&[
+        let (_, claims_against) = shapes(&[
             (1, None, "attacks"),
             (2, Some(1), "attacks"),
             (1, Some(2), "attacks"),
         ]);
-        assert_eq!(
-            shape(&tree.events(&Standings::default()).1),
-            "(c1(c2(↻c1;););)"
-        );
+        assert_eq!(claims_against, "(c1(c2(↻c1;););)");
     }
 
     #[test]
     fn a_claim_bearing_on_two_others_is_listed_once_then_referred_to() {
-        let tree = tree(&[
+        let (claims_for, claims_against) = shapes(&[
             (1, None, "supports"),
             (2, None, "attacks"),
             (3, Some(1), "attacks"),
             (3, Some(2), "supports"),
         ]);
-        let (claims_for, claims_against) = tree.events(&Standings::default());
-        assert_eq!(shape(&claims_for), "(c1(c3;);)");
-        assert_eq!(shape(&claims_against), "(c2(^c3;);)");
+        assert_eq!(claims_for, "(c1(c3;);)");
+        assert_eq!(claims_against, "(c2(^c3;);)");
     }
 
     #[test]
     fn a_claim_bearing_on_the_proposal_is_listed_at_the_first_level() {
-        let tree = tree(&[
+        let (claims_for, claims_against) = shapes(&[
             (1, None, "supports"),
             (2, None, "attacks"),
             (2, Some(1), "attacks"),
         ]);
-        let (claims_for, claims_against) = tree.events(&Standings::default());
-        assert_eq!(shape(&claims_for), "(c1(^c2;);)");
-        assert_eq!(shape(&claims_against), "(c2;)");
+        assert_eq!(claims_for, "(c1(^c2;);)");
+        assert_eq!(claims_against, "(c2;)");
     }
 
     #[test]

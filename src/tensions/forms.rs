@@ -9,7 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use super::write::{self, NewTension, TensionEdit};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedInPage, User};
-use crate::read::OrNotFound;
+use crate::read::find_by_slug;
 use crate::views::Crumb;
 use crate::views::edit::{self, Edited, Fields};
 use crate::views::form::{Failure, Page, submit};
@@ -72,14 +72,13 @@ impl Edited for TensionEdit {
     }
 
     async fn as_it_is(db: &PgPool, slug: &str) -> Result<Self> {
-        sqlx::query_as!(
+        find_by_slug!(
+            db,
+            "tension",
             TensionEdit,
             "select version, title, pole_a, pole_b, description from tensions where slug = $1::text and hidden_at is null",
             slug
         )
-        .fetch_optional(db)
-        .await?
-        .or_not_found("tension", slug)
     }
 
     async fn save(&self, conn: &mut PgConnection, user: &User, slug: &str) -> Result<()> {

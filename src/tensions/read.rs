@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use crate::Result;
 use crate::claims::read::item;
 use crate::domain::{Leaning, Pole};
-use crate::read::{OrNotFound, side};
+use crate::read::{find_by_slug, side};
 use crate::views::{ClaimItem, Standings};
 
 pub(crate) struct Tension {
@@ -21,15 +21,14 @@ pub(crate) struct Tension {
 
 /// Finds a visible tension by slug.
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Tension> {
-    sqlx::query_as!(
+    find_by_slug!(
+        db,
+        "tension",
         Tension,
         r#"select id, slug as "slug!: String", title, pole_a, pole_b, description
            from tensions where slug = $1::text and hidden_at is null"#,
         slug
     )
-    .fetch_optional(db)
-    .await?
-    .or_not_found("tension", slug)
 }
 
 /// A proposal raising the tension, leaning one way, in a dated (or undated) debate.
