@@ -198,7 +198,7 @@ async fn search_passage(conn: &mut PgConnection, source: &str, quote: &str) -> R
                 author_id: segment.author_id,
                 start,
                 end,
-                quoted: segment.body.chars().skip(start).take(end - start).collect(),
+                quoted: crate::sources::char_span(&segment.body, start, end),
             })
         })
         .ok_or_else(|| {
@@ -261,7 +261,7 @@ async fn find_passage(
         author_id: segment.author_id,
         start,
         end,
-        quoted: segment.body.chars().skip(start).take(end - start).collect(),
+        quoted: crate::sources::char_span(&segment.body, start, end),
     })
 }
 
