@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use sqlx::PgPool;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::cache::{self, Caches};
 use crate::config::Config;
@@ -21,9 +21,8 @@ pub struct AppState {
     pub caches: Arc<Caches>,
     /// Sends the mail that finishes a sign-up.
     pub mailer: Mailer,
-    /// One whole-map export at a time: each holds the whole map in memory (a 72 MB JSON
-    /// document at 86,000 claims), so concurrent ones would multiply the server's memory.
-    pub whole_map_exports: Arc<Semaphore>,
+    /// One whole-map export at a time (see [`AppState::whole_map_turn`]).
+    whole_map_exports: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -40,6 +39,18 @@ impl AppState {
     /// standings are still kept per map version, read from the replica itself.
     pub fn replica(db: PgPool, config: Config) -> Self {
         Self::with_caches(db, config, Caches::new(false))
+    }
+
+    /// Waits for this instance's turn to export the whole map, held until the permit is
+    /// dropped. Each export reads every claim (the JSON one streams it; the other formats
+    /// hold the whole map in memory, some 390 MB at 86,000 claims), so concurrent ones
+    /// would multiply the server's memory and its database load.
+    pub async fn whole_map_turn(&self) -> OwnedSemaphorePermit {
+        self.whole_map_exports
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("never closed")
     }
 
     fn with_caches(db: PgPool, config: Config, caches: Caches) -> Self {

@@ -116,15 +116,8 @@ async fn export(
             &format!("{name}.json"),
         ));
     }
-    // Whole-map exports wait their turn (see `AppState::whole_map_exports`).
     let _turn = if scope == Scope::All {
-        Some(
-            state
-                .whole_map_exports
-                .acquire()
-                .await
-                .expect("never closed"),
-        )
+        Some(state.whole_map_turn().await)
     } else {
         None
     };

@@ -63,15 +63,10 @@ pub enum StreamError {
     Write(#[from] io::Error),
 }
 
-/// The whole map as a response body. Whole-map exports take turns (see
-/// `AppState::whole_map_exports`): this waits for one, held until the last byte is written.
+/// The whole map as a response body. Whole-map exports take turns
+/// ([`AppState::whole_map_turn`]): this waits for one, held until the last byte is written.
 pub async fn whole_map(state: &AppState) -> Result<Body, crate::Error> {
-    let turn = state
-        .whole_map_exports
-        .clone()
-        .acquire_owned()
-        .await
-        .expect("never closed");
+    let turn = state.whole_map_turn().await;
     let standings = state.caches.standings(&state.db).await?;
     Ok(whole_map_body(state.db.clone(), standings, turn))
 }
@@ -81,8 +76,8 @@ fn whole_map_body(db: PgPool, standings: Arc<Standings>, turn: OwnedSemaphorePer
     let (sender, mut receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     tokio::spawn(async move {
         let _turn = turn;
-        let mut sink = sender.clone();
-        match write_whole_map(&db, Some(standings), CLAIMS_AT_ONCE, &mut sink).await {
+        let mut sender = sender;
+        match write_whole_map(&db, Some(standings), CLAIMS_AT_ONCE, &mut sender).await {
             Ok(()) | Err(StreamError::Write(_)) => {}
             Err(error) => {
                 tracing::error!(%error, "the whole-map export stopped");
