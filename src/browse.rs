@@ -1,6 +1,9 @@
 //! The ways into the map from the header: an index of every visible debate, proposal,
 //! tension and source (each in an order its page states), the About page, and the icon.
 
+use std::future::Future;
+use std::sync::Arc;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -13,7 +16,7 @@ use crate::auth::Masthead;
 use crate::export::Format;
 use crate::read::Slice;
 use crate::views::form::Page;
-use crate::views::{Balance, Crumb, Standings};
+use crate::views::{Crumb, Standings};
 use crate::{AppState, Error, Result, debates, proposals, sources, tensions};
 
 /// How many an index page lists; the next page goes on from there.
@@ -74,117 +77,159 @@ async fn paged<T>(
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
-        .route("/debates", get(debate_index))
-        .route("/proposals", get(proposal_index))
-        .route("/tensions", get(tension_index))
-        .route("/sources", get(source_index))
+        .route("/debates", get(index::<debates::read::Listed>))
+        .route("/proposals", get(index::<proposals::read::Listed>))
+        .route("/tensions", get(index::<tensions::read::Listed>))
+        .route("/sources", get(index::<sources::read::Listed>))
         .route("/about", get(about))
 }
 
+/// What an index page says about what it lists.
+struct Heading {
+    /// The index's path, and its name in the trail and the title: "/debates", "Debates".
+    path: &'static str,
+    title: &'static str,
+    /// What it lists, and in what order.
+    lede: &'static str,
+    order: &'static str,
+    /// What the page says when there is nothing to list.
+    empty: &'static str,
+    /// The form adding one, and its link's text, for a signed-in reader.
+    add: Option<(&'static str, &'static str)>,
+}
+
+/// A kind of object with an index page: how a page of them is read, and what is drawn.
+trait Listed: Sized + Send + 'static {
+    const HEADING: Heading;
+
+    /// The rows in `slice` of the index's order.
+    fn read(state: &AppState, slice: Slice) -> impl Future<Output = Result<Vec<Self>>> + Send;
+
+    /// The page's rows, with whatever else they are drawn with.
+    fn rows(state: &AppState, rows: Vec<Self>) -> impl Future<Output = Result<Rows>> + Send;
+}
+
+/// The rows of one page of an index, each kind drawn its own way by `index.html`.
+enum Rows {
+    Debates(Vec<debates::read::Listed>),
+    /// With the standings each proposal's balance is told from.
+    Proposals(Vec<proposals::read::Listed>, Arc<Standings>),
+    Tensions(Vec<tensions::read::Listed>),
+    Sources(Vec<sources::read::Listed>),
+}
+
+impl Rows {
+    fn is_empty(&self) -> bool {
+        match self {
+            Rows::Debates(rows) => rows.is_empty(),
+            Rows::Proposals(rows, _) => rows.is_empty(),
+            Rows::Tensions(rows) => rows.is_empty(),
+            Rows::Sources(rows) => rows.is_empty(),
+        }
+    }
+}
+
+impl Listed for debates::read::Listed {
+    const HEADING: Heading = Heading {
+        path: "/debates",
+        title: "Debates",
+        lede: "Every debate on the map, each with the proposals it weighed.",
+        order: "Newest first, by the year the debate began; undated debates come last.",
+        empty: "No debates yet.",
+        add: None,
+    };
+
+    async fn read(state: &AppState, slice: Slice) -> Result<Vec<Self>> {
+        debates::read::list(&state.db, slice).await
+    }
+
+    async fn rows(_: &AppState, rows: Vec<Self>) -> Result<Rows> {
+        Ok(Rows::Debates(rows))
+    }
+}
+
+impl Listed for proposals::read::Listed {
+    const HEADING: Heading = Heading {
+        path: "/proposals",
+        title: "Proposals",
+        lede: "Every reform proposal on the map, with the claims made for and against it.",
+        order: "By debate, newest first (undated debates last); within a debate, the proposals most argued over first.",
+        empty: "No proposals yet.",
+        add: None,
+    };
+
+    async fn read(state: &AppState, slice: Slice) -> Result<Vec<Self>> {
+        proposals::read::list(&state.db, None, slice).await
+    }
+
+    async fn rows(state: &AppState, rows: Vec<Self>) -> Result<Rows> {
+        let standings = state.caches.standings(&state.db).await?;
+        Ok(Rows::Proposals(rows, standings))
+    }
+}
+
+impl Listed for tensions::read::Listed {
+    const HEADING: Heading = Heading {
+        path: "/tensions",
+        title: "Tensions",
+        lede: "Every trade-off the map's proposals run into, each linking to the proposals that raised it.",
+        order: "The most widely raised first: by how many debates raise it, then how many proposals.",
+        empty: "No tensions yet.",
+        add: None,
+    };
+
+    async fn read(state: &AppState, slice: Slice) -> Result<Vec<Self>> {
+        state.caches.most_raised_tensions(&state.db, slice).await
+    }
+
+    async fn rows(_: &AppState, rows: Vec<Self>) -> Result<Rows> {
+        Ok(Rows::Tensions(rows))
+    }
+}
+
+impl Listed for sources::read::Listed {
+    const HEADING: Heading = Heading {
+        path: "/sources",
+        title: "Sources",
+        lede: "Every document the map quotes: each claim links to the exact words it came from in one of these.",
+        order: "Newest first, by publication date; undated sources come last.",
+        empty: "No sources yet.",
+        add: Some(("/sources/new", "Add a source")),
+    };
+
+    async fn read(state: &AppState, slice: Slice) -> Result<Vec<Self>> {
+        sources::read::list(&state.db, slice).await
+    }
+
+    async fn rows(_: &AppState, rows: Vec<Self>) -> Result<Rows> {
+        Ok(Rows::Sources(rows))
+    }
+}
+
 #[derive(Template)]
-#[template(path = "debates/index.html")]
-struct DebateIndex {
+#[template(path = "index.html")]
+struct IndexPage {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
-    debates: Vec<debates::read::Listed>,
+    heading: Heading,
+    rows: Rows,
     pager: Pager,
 }
 
-async fn debate_index(
+/// The index of `L`: page `?page=N` of it.
+async fn index<L: Listed>(
     State(state): State<AppState>,
     masthead: Masthead,
     Query(query): Query<PageQuery>,
 ) -> Result<Response> {
-    let read = async |slice| debates::read::list(&state.db, slice).await;
-    let (debates, pager) = paged(query, "/debates", read).await?;
-    DebateIndex {
-        debates,
+    let heading = L::HEADING;
+    let read = async |slice| L::read(&state, slice).await;
+    let (rows, pager) = paged(query, heading.path, read).await?;
+    IndexPage {
+        rows: L::rows(&state, rows).await?,
         pager,
-        crumbs: Crumb::step("Debates", "/debates"),
-        masthead,
-    }
-    .page()
-}
-
-#[derive(Template)]
-#[template(path = "proposals/index.html")]
-struct ProposalIndex {
-    masthead: Masthead,
-    crumbs: Vec<Crumb>,
-    proposals: Vec<proposals::read::Listed>,
-    pager: Pager,
-    standings: std::sync::Arc<Standings>,
-}
-
-impl ProposalIndex {
-    /// How the argument about `proposal` comes out, in brief.
-    fn balance(&self, proposal: &proposals::read::Listed) -> Balance {
-        proposal.balance(&self.standings)
-    }
-}
-
-async fn proposal_index(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    Query(query): Query<PageQuery>,
-) -> Result<Response> {
-    let read = async |slice| proposals::read::list(&state.db, None, slice).await;
-    let (proposals, pager) = paged(query, "/proposals", read).await?;
-    ProposalIndex {
-        proposals,
-        pager,
-        standings: state.caches.standings(&state.db).await?,
-        crumbs: Crumb::step("Proposals", "/proposals"),
-        masthead,
-    }
-    .page()
-}
-
-#[derive(Template)]
-#[template(path = "tensions/index.html")]
-struct TensionIndex {
-    masthead: Masthead,
-    crumbs: Vec<Crumb>,
-    tensions: Vec<tensions::read::Listed>,
-    pager: Pager,
-}
-
-async fn tension_index(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    Query(query): Query<PageQuery>,
-) -> Result<Response> {
-    let read = async |slice| state.caches.most_raised_tensions(&state.db, slice).await;
-    let (tensions, pager) = paged(query, "/tensions", read).await?;
-    TensionIndex {
-        tensions,
-        pager,
-        crumbs: Crumb::step("Tensions", "/tensions"),
-        masthead,
-    }
-    .page()
-}
-
-#[derive(Template)]
-#[template(path = "sources/index.html")]
-struct SourceIndex {
-    masthead: Masthead,
-    crumbs: Vec<Crumb>,
-    sources: Vec<sources::read::Listed>,
-    pager: Pager,
-}
-
-async fn source_index(
-    State(state): State<AppState>,
-    masthead: Masthead,
-    Query(query): Query<PageQuery>,
-) -> Result<Response> {
-    let read = async |slice| sources::read::list(&state.db, slice).await;
-    let (sources, pager) = paged(query, "/sources", read).await?;
-    SourceIndex {
-        sources,
-        pager,
-        crumbs: Crumb::step("Sources", "/sources"),
+        crumbs: Crumb::step(heading.title, heading.path),
+        heading,
         masthead,
     }
     .page()

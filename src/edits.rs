@@ -50,6 +50,18 @@ pub(crate) async fn record_change(
     Ok(())
 }
 
+/// Records that `user` created `object` `id`, leaving it as `after`: the revision every
+/// create by a person ends with.
+pub(crate) async fn record_created(
+    conn: &mut PgConnection,
+    user: &User,
+    (object, id): (ObjectKind, i64),
+    after: Value,
+) -> Result<()> {
+    let change = Revision::new(object, id, RevisionAction::Create);
+    record_change(conn, user, change, after).await
+}
+
 /// Finishes an edit of `object` `id` whose `update … where version = read` changed
 /// `updated` rows: none means someone saved in between (a stale edit, nothing written);
 /// one is recorded as an edit from `before` to `after`.

@@ -4,7 +4,7 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 
 use super::{User, hash_token};
-use crate::edits::record_change;
+use crate::edits::{record_change, record_created};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -55,8 +55,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, name: &str) -> Result<
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "name": name });
-    let change = Revision::new(ObjectKind::ApiToken, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::ApiToken, id), after).await?;
     Ok((id, secret))
 }
 

@@ -8,7 +8,7 @@ use sqlx::PgConnection;
 
 use crate::auth::User;
 use crate::domain::{ClaimText, Pole, RelationKind, ReviewReason, Stance};
-use crate::edits::record_change;
+use crate::edits::{record_change, record_created};
 use crate::map::quotes::{locate, nearest};
 use crate::read::{OrNotFound, find_by_slug};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
@@ -163,8 +163,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         "relation": bearing.map(|b| json!({ "kind": b.kind, "target": b.target })), "tags": tags,
         "shows_tension": new.shows_tension, "pole": new.pole, "note": note,
     });
-    let change = Revision::new(ObjectKind::Claim, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::Claim, id), after).await?;
     Ok(slug)
 }
 
@@ -576,8 +575,7 @@ pub async fn annotate(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "claim_id": claim, "body": body, "stance": stance });
-    let change = Revision::new(ObjectKind::Annotation, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::Annotation, id), after).await?;
     Ok(id)
 }
 
@@ -617,8 +615,7 @@ pub async fn report(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "claim_id": claim, "reason": reason, "note": note });
-    let change = Revision::new(ObjectKind::ClaimReview, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::ClaimReview, id), after).await?;
     Ok(id)
 }
 
@@ -690,8 +687,7 @@ pub async fn add_quote(
         None => insert_quote(conn, user, claim, &passage).await?,
     };
     let after = json!({ "claim": slug, "quote": passage.quoted, "segment_id": passage.segment_id });
-    let change = Revision::new(ObjectKind::Quote, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::Quote, id), after).await?;
     Ok(id)
 }
 

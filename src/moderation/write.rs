@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use crate::auth::{Role, User};
 use crate::claims::write::claim_id;
 use crate::domain::ReviewResolution;
-use crate::edits::record_change;
+use crate::edits::{record_change, record_created};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -46,8 +46,7 @@ pub async fn reply(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "review_id": review_id, "body": body });
-    let change = Revision::new(ObjectKind::ReviewReply, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::ReviewReply, id), after).await?;
     Ok(id)
 }
 

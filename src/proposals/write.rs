@@ -4,9 +4,9 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::auth::User;
-use crate::edits::{bounded_text, record_change, record_edit, stale_edit};
+use crate::edits::{bounded_text, record_created, record_edit, stale_edit};
 use crate::read::OrNotFound;
-use crate::revisions::{ObjectKind, Revision, RevisionAction};
+use crate::revisions::ObjectKind;
 use crate::slug::{SlugTable, fresh_slug};
 use crate::{Error, Result};
 
@@ -45,8 +45,7 @@ pub async fn create_proposal(
     .fetch_one(&mut *conn)
     .await?;
     let after = json!({ "slug": slug, "debate": new.debate, "title": title, "summary": summary });
-    let change = Revision::new(ObjectKind::Proposal, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::Proposal, id), after).await?;
     Ok(slug)
 }
 

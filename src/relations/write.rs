@@ -8,7 +8,7 @@ use super::targets::resolve;
 use crate::auth::{Role, User};
 use crate::claims::write::claim_id;
 use crate::domain::RelationKind;
-use crate::edits::record_change;
+use crate::edits::{record_change, record_created};
 use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
@@ -88,8 +88,7 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> 
             current: None,
         })?,
     };
-    let change = Revision::new(ObjectKind::Relation, id, RevisionAction::Create);
-    record_change(conn, user, change, after).await?;
+    record_created(conn, user, (ObjectKind::Relation, id), after).await?;
     Ok(id)
 }
 
