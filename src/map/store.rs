@@ -50,67 +50,73 @@ struct Upserted {
     after: Option<Value>,
 }
 
-impl Store<'_> {
-    /// Records the revision of an upsert and returns the object's id (looking it up by
-    /// slug when the upsert changed nothing).
-    async fn settle(
-        &mut self,
-        kind: ObjectKind,
-        upserted: Option<Upserted>,
-        slug: &str,
-    ) -> Result<i64, sqlx::Error> {
-        match upserted {
-            Some(row) => self.record_upsert(kind, row).await,
-            None => self.existing_id(kind, slug).await,
+/// Writes one object by its key with `$upsert` (an `insert … on conflict (KEY) do update
+/// … where` the stored row differs, `returning` an [`Upserted`]; nothing when it already
+/// matched) and records the revision of what it created or changed; evaluates to the
+/// object's id, found with `$find` when nothing changed. `$upsert` takes the key's columns
+/// then the values, `$find` the key's. A macro because `sqlx::query_as!` checks each query
+/// where it is written.
+macro_rules! upsert {
+    ($store:expr, $kind:expr, $find:literal, $upsert:literal, [$($key:expr),+], [$($value:expr),+] $(,)?) => {
+        match sqlx::query_as!(Upserted, $upsert, $($key,)+ $($value),+)
+            .fetch_optional(&mut *$store.conn)
+            .await?
+        {
+            Some(row) => $store.record_upsert($kind, row).await,
+            None => sqlx::query_scalar!($find, $($key),+)
+                .fetch_one(&mut *$store.conn)
+                .await,
         }
+    };
+}
+
+/// Which count of the [`LoadSummary`] a write adds to.
+#[derive(Debug, Clone, Copy)]
+enum Tally {
+    Created,
+    Changed,
+    Linked,
+}
+
+impl Store<'_> {
+    /// Counts a write in the summary and records its revision: how every write here ends.
+    async fn record(&mut self, tally: Tally, change: Revision) -> Result<(), sqlx::Error> {
+        let count = match tally {
+            Tally::Created => &mut self.summary.objects_created,
+            Tally::Changed => &mut self.summary.objects_changed,
+            Tally::Linked => &mut self.summary.links_added,
+        };
+        *count += 1;
+        change.record(self.conn).await?;
+        Ok(())
     }
 
-    /// Counts an upsert that created or changed a row and records its revision.
+    /// Counts and records `change` when the write it follows affected any of its rows.
+    async fn record_if(
+        &mut self,
+        rows: u64,
+        tally: Tally,
+        change: Revision,
+    ) -> Result<(), sqlx::Error> {
+        if rows > 0 {
+            self.record(tally, change).await?;
+        }
+        Ok(())
+    }
+
+    /// Records an upsert that created or changed a row; returns the row's id.
     async fn record_upsert(&mut self, kind: ObjectKind, row: Upserted) -> Result<i64, sqlx::Error> {
-        let action = if row.inserted {
-            self.summary.objects_created += 1;
-            RevisionAction::Create
+        let change = if row.inserted {
+            (
+                Tally::Created,
+                Revision::new(kind, row.id, RevisionAction::Create),
+            )
         } else {
-            self.summary.objects_changed += 1;
-            RevisionAction::Edit
+            let change = Revision::new(kind, row.id, RevisionAction::Edit);
+            (Tally::Changed, change.before(row.before))
         };
-        Revision::new(kind, row.id, action)
-            .before(if row.inserted { None } else { row.before })
-            .after(row.after)
-            .record(self.conn)
-            .await?;
+        self.record(change.0, change.1.after(row.after)).await?;
         Ok(row.id)
-    }
-
-    async fn existing_id(&mut self, kind: ObjectKind, slug: &str) -> Result<i64, sqlx::Error> {
-        let id = match kind {
-            ObjectKind::Actor => {
-                sqlx::query_scalar!("select id from actors where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            ObjectKind::Debate => {
-                sqlx::query_scalar!("select id from debates where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            ObjectKind::Tension => {
-                sqlx::query_scalar!("select id from tensions where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            ObjectKind::Proposal => {
-                sqlx::query_scalar!("select id from proposals where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-            _ => {
-                sqlx::query_scalar!("select id from claims where slug = $1::text", slug)
-                    .fetch_one(&mut *self.conn)
-                    .await?
-            }
-        };
-        Ok(id)
     }
 
     /// Writes what a map defines before its claims: actors, debates, tensions, then the
@@ -125,27 +131,15 @@ impl Store<'_> {
     ) -> Result<(DefinitionIds, Vec<&'p document::Proposal>), sqlx::Error> {
         let mut ids = DefinitionIds::default();
         for a in actors {
-            let id = self
-                .actor(
-                    &a.slug,
-                    &a.name,
-                    a.kind.as_str(),
-                    a.handle.as_deref(),
-                    a.about.as_deref(),
-                )
-                .await?;
+            let id = self.actor(a).await?;
             ids.actors.insert(a.slug.clone(), id);
         }
         for d in debates {
-            let id = self
-                .debate(&d.slug, &d.title, &d.summary, d.started, d.ended)
-                .await?;
+            let id = self.debate(d).await?;
             ids.debates.insert(d.slug.clone(), id);
         }
         for t in tensions {
-            let id = self
-                .tension(&t.slug, &t.title, &t.pole_a, &t.pole_b, &t.description)
-                .await?;
+            let id = self.tension(t).await?;
             ids.tensions.insert(t.slug.clone(), id);
         }
         let mut orphans = Vec::new();
@@ -162,7 +156,7 @@ impl Store<'_> {
                 orphans.push(p);
                 continue;
             };
-            let id = self.proposal(&p.slug, debate, &p.title, &p.summary).await?;
+            let id = self.proposal(p, debate).await?;
             ids.proposals.insert(p.slug.clone(), id);
         }
         Ok((ids, orphans))
@@ -200,26 +194,22 @@ impl Store<'_> {
         .fetch_optional(&mut *self.conn)
         .await?;
         if let Some(row) = changed {
-            self.summary.objects_changed += 1;
-            Revision::new(ObjectKind::Source, id, RevisionAction::Edit)
-                .before(row.before)
-                .after(row.after)
-                .record(self.conn)
-                .await?;
+            self.record(
+                Tally::Changed,
+                Revision::new(ObjectKind::Source, id, RevisionAction::Edit)
+                    .before(row.before)
+                    .after(row.after),
+            )
+            .await?;
         }
         Ok(Some(id))
     }
 
-    pub async fn actor(
-        &mut self,
-        slug: &str,
-        name: &str,
-        kind: &str,
-        handle: Option<&str>,
-        about: Option<&str>,
-    ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+    async fn actor(&mut self, a: &document::Actor) -> Result<i64, sqlx::Error> {
+        upsert!(
+            self,
+            ObjectKind::Actor,
+            "select id from actors where slug = $1::text",
             r#"with old as (select to_jsonb(a) as row from actors a where slug = $1::text)
                insert into actors (slug, name, kind, handle, about) values ($1::text, $2, $3, $4, $5)
                on conflict (slug) do update
@@ -228,27 +218,21 @@ impl Store<'_> {
                    where (actors.name, actors.kind, actors.handle, actors.about)
                          is distinct from (excluded.name, excluded.kind, excluded.handle, excluded.about)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(actors) as after"#,
-            slug,
-            name,
-            kind,
-            handle,
-            about,
+            [&a.slug],
+            [
+                &a.name,
+                a.kind.as_str(),
+                a.handle.as_deref(),
+                a.about.as_deref()
+            ]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle(ObjectKind::Actor, row, slug).await
     }
 
-    pub async fn debate(
-        &mut self,
-        slug: &str,
-        title: &str,
-        summary: &str,
-        started: Option<time::Date>,
-        ended: Option<time::Date>,
-    ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+    async fn debate(&mut self, d: &document::Debate) -> Result<i64, sqlx::Error> {
+        upsert!(
+            self,
+            ObjectKind::Debate,
+            "select id from debates where slug = $1::text",
             r#"with old as (select to_jsonb(d) - 'search' as row from debates d where slug = $1::text)
                insert into debates (slug, title, summary, started_on, ended_on) values ($1::text, $2, $3, $4, $5)
                on conflict (slug) do update
@@ -258,27 +242,16 @@ impl Store<'_> {
                          is distinct from (excluded.title, excluded.summary, excluded.started_on, excluded.ended_on)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before,
                          to_jsonb(debates) - 'search' as after"#,
-            slug,
-            title,
-            summary,
-            started,
-            ended,
+            [&d.slug],
+            [&d.title, &d.summary, d.started, d.ended]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle(ObjectKind::Debate, row, slug).await
     }
 
-    pub async fn tension(
-        &mut self,
-        slug: &str,
-        title: &str,
-        pole_a: &str,
-        pole_b: &str,
-        description: &str,
-    ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+    async fn tension(&mut self, t: &document::Tension) -> Result<i64, sqlx::Error> {
+        upsert!(
+            self,
+            ObjectKind::Tension,
+            "select id from tensions where slug = $1::text",
             r#"with old as (select to_jsonb(t) - 'search' as row from tensions t where slug = $1::text)
                insert into tensions (slug, title, pole_a, pole_b, description) values ($1::text, $2, $3, $4, $5)
                on conflict (slug) do update
@@ -288,26 +261,21 @@ impl Store<'_> {
                          is distinct from (excluded.title, excluded.pole_a, excluded.pole_b, excluded.description)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before,
                          to_jsonb(tensions) - 'search' as after"#,
-            slug,
-            title,
-            pole_a,
-            pole_b,
-            description,
+            [&t.slug],
+            [&t.title, &t.pole_a, &t.pole_b, &t.description]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle(ObjectKind::Tension, row, slug).await
     }
 
-    pub async fn proposal(
+    /// The proposal `p`, in the debate `debate_id`.
+    async fn proposal(
         &mut self,
-        slug: &str,
+        p: &document::Proposal,
         debate_id: i64,
-        title: &str,
-        summary: &str,
     ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+        upsert!(
+            self,
+            ObjectKind::Proposal,
+            "select id from proposals where slug = $1::text",
             r#"with old as (select to_jsonb(p) - 'search' as row from proposals p where slug = $1::text)
                insert into proposals (slug, debate_id, title, summary) values ($1::text, $2, $3, $4)
                on conflict (slug) do update
@@ -317,14 +285,9 @@ impl Store<'_> {
                          is distinct from (excluded.debate_id, excluded.title, excluded.summary)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before,
                          to_jsonb(proposals) - 'search' as after"#,
-            slug,
-            debate_id,
-            title,
-            summary,
+            [&p.slug],
+            [debate_id, &p.title, &p.summary]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle(ObjectKind::Proposal, row, slug).await
     }
 
     pub async fn claim(
@@ -333,8 +296,10 @@ impl Store<'_> {
         text: &str,
         actor_id: Option<i64>,
     ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+        upsert!(
+            self,
+            ObjectKind::Claim,
+            "select id from claims where slug = $1::text",
             r#"with old as (select to_jsonb(c) - 'search' as row from claims c where slug = $1::text)
                insert into claims (slug, body, actor_id) values ($1::text, $2, $3)
                on conflict (slug) do update
@@ -342,13 +307,9 @@ impl Store<'_> {
                    where (claims.body, claims.actor_id) is distinct from (excluded.body, excluded.actor_id)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before,
                          to_jsonb(claims) - 'search' as after"#,
-            slug,
-            text.trim(),
-            actor_id,
+            [slug],
+            [text.trim(), actor_id]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        self.settle(ObjectKind::Claim, row, slug).await
     }
 
     /// Links a source to its author and debates.
@@ -366,13 +327,9 @@ impl Store<'_> {
         .execute(&mut *self.conn)
         .await?
         .rows_affected();
-        if changed > 0 {
-            self.summary.objects_changed += 1;
-            Revision::new(ObjectKind::Source, source_id, RevisionAction::Edit)
-                .after(json!({ "author_id": author_id }))
-                .record(self.conn)
-                .await?;
-        }
+        let change = Revision::new(ObjectKind::Source, source_id, RevisionAction::Edit)
+            .after(json!({ "author_id": author_id }));
+        self.record_if(changed, Tally::Changed, change).await?;
         for &(debate_id, slug) in debate_ids {
             let added = sqlx::query!(
                 "insert into debate_sources (debate_id, source_id) values ($1, $2) on conflict do nothing",
@@ -382,13 +339,9 @@ impl Store<'_> {
             .execute(&mut *self.conn)
             .await?
             .rows_affected();
-            if added > 0 {
-                self.summary.links_added += 1;
-                Revision::new(ObjectKind::Source, source_id, RevisionAction::Link)
-                    .after(json!({ "debate": slug }))
-                    .record(self.conn)
-                    .await?;
-            }
+            let change = Revision::new(ObjectKind::Source, source_id, RevisionAction::Link)
+                .after(json!({ "debate": slug }));
+            self.record_if(added, Tally::Linked, change).await?;
         }
         Ok(())
     }
@@ -422,19 +375,20 @@ impl Store<'_> {
         let after = json!({ "claim_id": claim_id, "segment_id": segment_id, "start": start, "end": end, "body": text, "primary": primary });
         match written {
             Some(row) if row.inserted => {
-                self.summary.links_added += 1;
-                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Create)
-                    .after(after)
-                    .record(self.conn)
-                    .await?;
+                self.record(
+                    Tally::Linked,
+                    Revision::new(ObjectKind::Quote, row.id, RevisionAction::Create).after(after),
+                )
+                .await?;
             }
             Some(row) => {
-                self.summary.objects_changed += 1;
-                Revision::new(ObjectKind::Quote, row.id, RevisionAction::Edit)
-                    .before(json!({ "primary": !primary }))
-                    .after(after)
-                    .record(self.conn)
-                    .await?;
+                self.record(
+                    Tally::Changed,
+                    Revision::new(ObjectKind::Quote, row.id, RevisionAction::Edit)
+                        .before(json!({ "primary": !primary }))
+                        .after(after),
+                )
+                .await?;
             }
             None => {}
         }
@@ -454,13 +408,9 @@ impl Store<'_> {
             .execute(&mut *self.conn)
             .await?
             .rows_affected();
-            if added > 0 {
-                self.summary.links_added += 1;
-                Revision::new(ObjectKind::Claim, claim_id, RevisionAction::Link)
-                    .after(json!({ "tag": tag }))
-                    .record(self.conn)
-                    .await?;
-            }
+            let change = Revision::new(ObjectKind::Claim, claim_id, RevisionAction::Link)
+                .after(json!({ "tag": tag }));
+            self.record_if(added, Tally::Linked, change).await?;
         }
         Ok(())
     }
@@ -500,15 +450,15 @@ impl Store<'_> {
             .fetch_one(&mut *self.conn)
             .await;
         };
-        self.summary.links_added += 1;
         let after = json!({
             "kind": kind, "from_claim_id": from, "to_claim_id": to_claim,
             "to_proposal_id": to_proposal, "to_relation_id": to_relation,
         });
-        Revision::new(ObjectKind::Relation, id, RevisionAction::Create)
-            .after(after)
-            .record(self.conn)
-            .await?;
+        self.record(
+            Tally::Linked,
+            Revision::new(ObjectKind::Relation, id, RevisionAction::Create).after(after),
+        )
+        .await?;
         Ok(id)
     }
 
@@ -519,8 +469,10 @@ impl Store<'_> {
         leaning: Leaning,
         note: &str,
     ) -> Result<i64, sqlx::Error> {
-        let row = sqlx::query_as!(
-            Upserted,
+        upsert!(
+            self,
+            ObjectKind::ProposalTension,
+            "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
             r#"with old as (select to_jsonb(pt) as row from proposal_tensions pt where proposal_id = $1 and tension_id = $2)
                insert into proposal_tensions (proposal_id, tension_id, leaning, note) values ($1, $2, $3, $4)
                on conflict (proposal_id, tension_id) do update
@@ -529,25 +481,9 @@ impl Store<'_> {
                    where (proposal_tensions.leaning, proposal_tensions.note, proposal_tensions.removed_at)
                          is distinct from (excluded.leaning, excluded.note, null)
                returning id, (xmax = 0) as "inserted!", (select row from old) as before, to_jsonb(proposal_tensions) as after"#,
-            proposal_id,
-            tension_id,
-            leaning.as_str(),
-            note,
+            [proposal_id, tension_id],
+            [leaning.as_str(), note]
         )
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        match row {
-            Some(row) => self.record_upsert(ObjectKind::ProposalTension, row).await,
-            None => {
-                sqlx::query_scalar!(
-                    "select id from proposal_tensions where proposal_id = $1 and tension_id = $2",
-                    proposal_id,
-                    tension_id
-                )
-                .fetch_one(&mut *self.conn)
-                .await
-            }
-        }
     }
 
     pub async fn evidence(
@@ -567,18 +503,14 @@ impl Store<'_> {
         .execute(&mut *self.conn)
         .await?
         .rows_affected();
-        if changed > 0 {
-            self.summary.links_added += 1;
-            let after = json!({ "claim_id": claim_id, "pole": pole });
-            Revision::new(
-                ObjectKind::ProposalTension,
-                proposal_tension_id,
-                RevisionAction::Link,
-            )
-            .after(after)
-            .record(self.conn)
-            .await?;
-        }
+        let after = json!({ "claim_id": claim_id, "pole": pole });
+        let change = Revision::new(
+            ObjectKind::ProposalTension,
+            proposal_tension_id,
+            RevisionAction::Link,
+        )
+        .after(after);
+        self.record_if(changed, Tally::Linked, change).await?;
         Ok(())
     }
 }
