@@ -234,9 +234,14 @@ fn replies(children: &[&TreeEdge]) -> String {
 mod tests {
     use super::*;
 
-    fn tree(edges: &[(i64, Option<i64>, &str)]) -> ClaimTree {
+    /// The tree that `edges` describes, one relation to a comma: "3 attacks 2" (claim c3
+    /// attacks claim c2), "1 supports" (claim c1 supports the proposal).
+    fn tree(edges: &str) -> ClaimTree {
         let mut tree = ClaimTree::default();
-        for &(from, to, kind) in edges {
+        for edge in edges.split(',') {
+            let words: Vec<&str> = edge.split_whitespace().collect();
+            let (from, kind) = (words[0].parse().unwrap(), words[1]);
+            let to = words.get(2).map(|to| to.parse().unwrap());
             tree.claims.insert(
                 from,
                 TreeClaim {
@@ -273,65 +278,46 @@ mod tests {
     }
 
     /// The shapes of the claims for and of the claims against in the tree of `edges`.
-    fn shapes(edges: &[(i64, Option<i64>, &str)]) -> (String, String) {
+    fn shapes(edges: &str) -> (String, String) {
         let (claims_for, claims_against) = tree(edges).events(&Standings::default());
         (shape(&claims_for), shape(&claims_against))
     }
 
+    /// Each tree, and its claims for and against as `shape` writes them: "(" and ")" open
+    /// and close a level, ";" ends an item, "^" refers back to a claim listed already and
+    /// "↻" marks a loop.
     #[test]
-    fn claims_for_and_against_nest_their_rebuttals() {
-        let (claims_for, claims_against) = shapes(&[
-            (1, None, "supports"),
-            (2, None, "attacks"),
-            (3, Some(2), "attacks"),
-            (4, Some(3), "supports"),
-        ]);
-        assert_eq!(claims_for, "(c1;)");
-        assert_eq!(claims_against, "(c2(c3(c4;););)");
-    }
-
-    #[test]
-    fn a_cycle_is_shown_once_and_marked_as_a_loop() {
-        let (_, claims_against) = shapes(&[
-            (1, None, "attacks"),
-            (2, Some(1), "attacks"),
-            (1, Some(2), "attacks"),
-        ]);
-        assert_eq!(claims_against, "(c1(c2(↻c1;););)");
-    }
-
-    #[test]
-    fn a_claim_bearing_on_two_others_is_listed_once_then_referred_to() {
-        let (claims_for, claims_against) = shapes(&[
-            (1, None, "supports"),
-            (2, None, "attacks"),
-            (3, Some(1), "attacks"),
-            (3, Some(2), "supports"),
-        ]);
-        assert_eq!(claims_for, "(c1(c3;);)");
-        assert_eq!(claims_against, "(c2(^c3;);)");
-    }
-
-    #[test]
-    fn a_claim_bearing_on_the_proposal_is_listed_at_the_first_level() {
-        let (claims_for, claims_against) = shapes(&[
-            (1, None, "supports"),
-            (2, None, "attacks"),
-            (2, Some(1), "attacks"),
-        ]);
-        assert_eq!(claims_for, "(c1(^c2;);)");
-        assert_eq!(claims_against, "(c2;)");
+    fn claims_nest_their_rebuttals_and_each_is_listed_once() {
+        for (edges, claims_for, claims_against) in [
+            // Claims for and against nest their rebuttals.
+            (
+                "1 supports, 2 attacks, 3 attacks 2, 4 supports 3",
+                "(c1;)",
+                "(c2(c3(c4;););)",
+            ),
+            // A cycle is shown once and marked as a loop.
+            (
+                "1 attacks, 2 attacks 1, 1 attacks 2",
+                "",
+                "(c1(c2(↻c1;););)",
+            ),
+            // A claim bearing on two others is listed once, then referred to.
+            (
+                "1 supports, 2 attacks, 3 attacks 1, 3 supports 2",
+                "(c1(c3;);)",
+                "(c2(^c3;);)",
+            ),
+            // A claim bearing on the proposal is listed at the first level.
+            ("1 supports, 2 attacks, 2 attacks 1", "(c1(^c2;);)", "(c2;)"),
+        ] {
+            let expected = (claims_for.to_owned(), claims_against.to_owned());
+            assert_eq!(shapes(edges), expected, "{edges}");
+        }
     }
 
     #[test]
     fn the_strongest_standing_claim_has_the_most_standing_support() {
-        let tree = tree(&[
-            (1, None, "supports"),
-            (2, None, "supports"),
-            (3, Some(2), "supports"),
-            (4, None, "attacks"),
-            (5, Some(4), "attacks"),
-        ]);
+        let tree = tree("1 supports, 2 supports, 3 supports 2, 4 attacks, 5 attacks 4");
         let standings = Standings::default();
         let verdict = tree.verdict(&standings);
         assert_eq!(
