@@ -193,6 +193,14 @@ async fn lock_both_visible(conn: &mut PgConnection, from: i64, into: i64) -> Res
     Ok(())
 }
 
+/// Runs each statement in turn with `$from` as `$1` and `$into` as `$2`; a macro because
+/// `sqlx::query!` checks each statement where it is written.
+macro_rules! each_with_both {
+    ($conn:expr, $from:expr, $into:expr, [$($sql:literal),+ $(,)?]) => {
+        $(sqlx::query!($sql, $from, $into).execute(&mut *$conn).await?;)+
+    };
+}
+
 /// Moves the duplicate's links, quotes, evidence, tags and annotations to the survivor,
 /// retiring those the survivor already has.
 async fn move_to_survivor(
@@ -201,85 +209,49 @@ async fn move_to_survivor(
     from: i64,
     into: i64,
 ) -> Result<()> {
-    // Links the survivor already has, or that would point at itself, are retired.
-    sqlx::query!(
-        "update relations r set removed_at = now()
-         where r.removed_at is null and (
-             (r.from_claim_id = $1 and (r.to_claim_id = $2 or exists (
-                 select 1 from relations s where s.from_claim_id = $2 and s.kind = r.kind and s.removed_at is null
-                   and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id))))
-             or (r.to_claim_id = $1 and (r.from_claim_id = $2 or exists (
-                 select 1 from relations s where s.to_claim_id = $2 and s.kind = r.kind and s.from_claim_id = r.from_claim_id
-                   and s.removed_at is null))))",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update relations set from_claim_id = $2 where from_claim_id = $1 and removed_at is null",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update relations set to_claim_id = $2 where to_claim_id = $1 and removed_at is null",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update quotes q set removed_at = now() where q.claim_id = $1 and q.removed_at is null and exists (
-             select 1 from quotes s where s.claim_id = $2 and s.segment_id = q.segment_id and s.start_char = q.start_char and s.end_char = q.end_char)",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update quotes set claim_id = $2 where claim_id = $1 and removed_at is null",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "insert into tension_evidence (proposal_tension_id, claim_id, pole)
-         select proposal_tension_id, $2, pole from tension_evidence where claim_id = $1 and removed_at is null
-         on conflict do nothing",
-        from,
-        into
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update tension_evidence set removed_at = now() where claim_id = $1 and removed_at is null",
-        from
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "insert into claim_tags (claim_id, tag_id, created_by)
-         select $2, tag_id, $3 from claim_tags where claim_id = $1 and removed_at is null
-         on conflict (claim_id, tag_id) do update set removed_at = null",
+    // The statements moving rows (or retiring what the survivor has already), each with the
+    // duplicate's id as $1 and the survivor's as $2.
+    each_with_both!(
+        conn,
         from,
         into,
-        user.id
-    )
-    .execute(&mut *conn)
-    .await?;
+        [
+            // Links the survivor already has, or that would point at itself, are retired.
+            "update relations r set removed_at = now()
+                 where r.removed_at is null and (
+                     (r.from_claim_id = $1 and (r.to_claim_id = $2 or exists (
+                         select 1 from relations s where s.from_claim_id = $2 and s.kind = r.kind and s.removed_at is null
+                           and (s.to_claim_id = r.to_claim_id or s.to_proposal_id = r.to_proposal_id))))
+                     or (r.to_claim_id = $1 and (r.from_claim_id = $2 or exists (
+                         select 1 from relations s where s.to_claim_id = $2 and s.kind = r.kind and s.from_claim_id = r.from_claim_id
+                           and s.removed_at is null))))",
+            "update relations set from_claim_id = $2 where from_claim_id = $1 and removed_at is null",
+            "update relations set to_claim_id = $2 where to_claim_id = $1 and removed_at is null",
+            "update quotes q set removed_at = now() where q.claim_id = $1 and q.removed_at is null and exists (
+                     select 1 from quotes s where s.claim_id = $2 and s.segment_id = q.segment_id and s.start_char = q.start_char and s.end_char = q.end_char)",
+            "update quotes set claim_id = $2 where claim_id = $1 and removed_at is null",
+            // Evidence is copied to the survivor and retired on the duplicate in one statement
+            // (the copies are the survivor's rows, so the retiring leaves them be).
+            "with copied as (
+                     insert into tension_evidence (proposal_tension_id, claim_id, pole)
+                     select proposal_tension_id, $2, pole from tension_evidence where claim_id = $1 and removed_at is null
+                     on conflict do nothing
+                 )
+                 update tension_evidence set removed_at = now() where claim_id = $1 and removed_at is null",
+            "update annotations set claim_id = $2 where claim_id = $1",
+        ]
+    );
+    // Tags likewise, the copies made by the moderator merging.
     sqlx::query!(
-        "update claim_tags set removed_at = now() where claim_id = $1 and removed_at is null",
-        from
-    )
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query!(
-        "update annotations set claim_id = $2 where claim_id = $1",
+        "with copied as (
+             insert into claim_tags (claim_id, tag_id, created_by)
+             select $2, tag_id, $3 from claim_tags where claim_id = $1 and removed_at is null
+             on conflict (claim_id, tag_id) do update set removed_at = null
+         )
+         update claim_tags set removed_at = now() where claim_id = $1 and removed_at is null",
         from,
-        into
+        into,
+        user.id,
     )
     .execute(&mut *conn)
     .await?;
