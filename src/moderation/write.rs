@@ -92,13 +92,7 @@ pub async fn set_hidden(
         ))
     })?;
     if hide {
-        sqlx::query!(
-            "update claim_reviews set resolution = 'hidden', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
-            id,
-            user.id
-        )
-        .execute(&mut *conn)
-        .await?;
+        close_open_reviews(conn, user, id, ReviewResolution::Hidden).await?;
     }
     let (action, before, after) = if hide {
         (
@@ -152,13 +146,7 @@ pub async fn merge(
     )
     .execute(&mut *conn)
     .await?;
-    sqlx::query!(
-        "update claim_reviews set resolution = 'merged', resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
-        from,
-        user.id
-    )
-    .execute(&mut *conn)
-    .await?;
+    close_open_reviews(conn, user, from, ReviewResolution::Merged).await?;
     let after = json!({ "merged_into": survivor });
     let change = Revision::new(ObjectKind::Claim, from, RevisionAction::Merge);
     record_change(conn, user, change, after).await?;
@@ -190,6 +178,25 @@ async fn lock_both_visible(conn: &mut PgConnection, from: i64, into: i64) -> Res
             current: None,
         });
     }
+    Ok(())
+}
+
+/// Closes the claim `id`'s open reviews as `resolution`, by `user`: what hiding or merging
+/// the claim settles.
+async fn close_open_reviews(
+    conn: &mut PgConnection,
+    user: &User,
+    id: i64,
+    resolution: ReviewResolution,
+) -> Result<()> {
+    sqlx::query!(
+        "update claim_reviews set resolution = $3, resolved_by = $2, resolved_at = now() where claim_id = $1 and resolution is null",
+        id,
+        user.id,
+        resolution.as_str()
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

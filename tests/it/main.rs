@@ -18,6 +18,7 @@ mod import;
 mod map;
 mod map_drawing;
 mod map_references;
+mod moderating;
 mod pages;
 mod perf;
 mod queries;
