@@ -10,7 +10,7 @@ use crate::Result;
 use crate::claims::read::item;
 use crate::read::{OrNotFound, Slice};
 use crate::sources::suggest::SimilarClaim;
-use crate::sources::{SegmentKind, SourceKind};
+use crate::sources::{SegmentKind, SourceFields, SourceKind};
 use crate::views::{ClaimItem, Standings};
 
 /// A source at its current version, as its page and the API show it (the API leaves the
@@ -21,14 +21,11 @@ pub(crate) struct Source {
     pub id: i64,
     pub slug: String,
     pub kind: SourceKind,
-    pub title: String,
-    pub author: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    /// YYYY-MM-DD.
-    #[serde(rename = "published")]
-    #[schema(value_type = Option<String>)]
-    pub published_on: Option<time::Date>,
+    // Its title, author, outlet, URL and publication date, as it was imported (the API
+    // names them beside the others).
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub fields: SourceFields<String>,
     #[serde(skip)]
     pub version_id: i64,
     /// The number of the current version of its text.
@@ -37,8 +34,7 @@ pub(crate) struct Source {
 
 /// Finds a visible source by slug, at its current version.
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
-    sqlx::query_as!(
-        Source,
+    sqlx::query!(
         r#"select s.id, s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title,
                   coalesce(a.name, s.author_name) as author,
                   s.outlet, s.url, s.published_on, v.id as "version_id!", v.number as "version!"
@@ -50,6 +46,20 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
     )
     .fetch_optional(db)
     .await?
+    .map(|row| Source {
+        id: row.id,
+        slug: row.slug,
+        kind: row.kind,
+        fields: SourceFields {
+            title: row.title,
+            author: row.author,
+            outlet: row.outlet,
+            url: row.url,
+            published: row.published_on,
+        },
+        version_id: row.version_id,
+        version: row.version,
+    })
     .or_not_found("source", slug)
 }
 
