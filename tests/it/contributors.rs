@@ -1356,3 +1356,50 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_review_queue_lists_every_open_report_a_page_at_a_time_oldest_first() {
+    let app = spawn().await;
+    let moderator = app.signed_in("mod@example.org", Role::Moderator).await;
+    crate::harness::execute(
+        &app.db,
+        "insert into claim_reviews (claim_id, reason, note, reported_by, created_at)
+         select (select min(id) from claims), 'unclear', 'report ' || i,
+                (select id from users where email = 'mod@example.org'), now() - interval '1 day' * (200 - i)
+         from generate_series(1, 130) i",
+    )
+    .await;
+    crate::harness::execute(
+        &app.db,
+        "update claim_reviews set resolution = 'dismissed', resolved_at = now() where note = 'report 7'",
+    )
+    .await;
+    let open = scalar(
+        &app.db,
+        "select count(*) from claim_reviews where resolution is null",
+    )
+    .await as usize;
+
+    let mut notes = Vec::new();
+    let mut path = "/moderation".to_owned();
+    loop {
+        let page = moderator.page(&path).await;
+        let shown = select(&page, "li.review");
+        assert!(shown.len() <= 100, "{path} lists at most a page");
+        notes.extend(texts(&page, "li.review > p:nth-of-type(3)"));
+        match crate::harness::hrefs(&page, "nav.pager a[rel=next]").pop() {
+            Some(next) => path = next,
+            None => break,
+        }
+    }
+    assert_eq!(notes.len(), open, "every open report, once: {notes:?}");
+    assert_eq!(notes[0], "report 1", "oldest first");
+    assert!(
+        !notes.contains(&"report 7".to_owned()),
+        "a dismissed report is not open"
+    );
+    assert_eq!(
+        moderator.get("/moderation?page=5").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
