@@ -260,3 +260,34 @@ async fn the_import_command_imports_then_reports_an_unchanged_file() {
         .unwrap();
     assert_eq!(published.to_string(), "2021-02-11");
 }
+
+#[tokio::test]
+async fn search_finds_passages_of_a_sources_current_version_only() {
+    let (pool, _) = fresh_database().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let first = import_source(&mut conn, &input(THREAD)).await.unwrap();
+    let mut changed =
+        input(&THREAD.replace("fix the money first", "fix social care funding first"));
+    changed.slug = Some(first.slug.clone());
+    import_source(&mut conn, &changed).await.unwrap();
+    drop(conn);
+    let app = crate::harness::TestApp::spawn_with_pool(pool).await;
+    let passages = |page: &scraper::Html| {
+        crate::harness::hrefs(page, "ol.hits li a")
+            .into_iter()
+            .filter(|href| href.contains('#'))
+            .collect::<Vec<_>>()
+    };
+
+    let now = passages(&app.page("/search?q=social+care+funding").await);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(
+        now[0].starts_with(&format!("/sources/{}#", first.slug)),
+        "{now:?}"
+    );
+    let before = passages(&app.page("/search?q=money").await);
+    assert!(
+        before.is_empty(),
+        "the first version's passage is not found: {before:?}"
+    );
+}
