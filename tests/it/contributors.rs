@@ -31,10 +31,7 @@ async fn add_claim(visitor: &Visitor, segment: &str, text: &str, quote: &str) ->
 }
 
 async fn revisions(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from revisions")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
+    scalar(&app.db, "select count(*) from revisions").await
 }
 
 #[tokio::test]
@@ -45,10 +42,7 @@ async fn sign_up_by_the_mailed_link_sign_out_and_sign_in_again() {
     assert_eq!(response.status(), StatusCode::OK);
     let page = html(response).await;
     assert!(text_of(&page, "main").contains("ada@example.org"));
-    let users: i64 = sqlx::query_scalar("select count(*) from users")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let users = scalar(&app.db, "select count(*) from users").await;
     assert_eq!(users, 0, "no account before the link is followed");
 
     let link = app
@@ -241,13 +235,8 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
 async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     let (app, visitor) = contributor("eve@example.org").await;
     let before = revisions(&app).await;
-    let response = add_claim(
-        &visitor,
-        SEGMENT,
-        "Ministers love control more than anything else.",
-        "ministers love control",
-    )
-    .await;
+    let typed = "Ministers love control more than anything else.";
+    let response = add_claim(&visitor, SEGMENT, typed, "ministers love control").await;
     let page = refused_form(response).await;
     assert!(
         text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
@@ -256,7 +245,7 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     );
     assert_eq!(
         select(&page, "textarea#text").first().map(text).as_deref(),
-        Some("Ministers love control more than anything else."),
+        Some(typed),
         "the form keeps what was typed"
     );
     assert_one(

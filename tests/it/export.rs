@@ -482,9 +482,8 @@ async fn a_map_too_large_to_draw_is_refused_by_name_and_its_debates_are_still_dr
         .fetch_one(&db)
         .await
         .unwrap();
-    let drawn = app.get(&format!("/debates/{debate}/map.svg")).await;
-    assert_eq!(drawn.status(), 200);
-    assert!(drawn.text().await.unwrap().contains("<svg"));
+    let drawn = app.svg(&format!("/debates/{debate}/map.svg")).await;
+    assert_contains(&drawn, "<svg");
     // Other formats of the whole map are not drawings: they are still served.
     assert_eq!(app.get("/export/map.json").await.status(), 200);
 }

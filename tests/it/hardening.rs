@@ -274,9 +274,7 @@ async fn stored_control_characters_neither_break_the_svg_nor_forge_highlights() 
     .execute(&app.db)
     .await
     .unwrap();
-    let svg = app
-        .text("/export/map.svg", "image/svg+xml; charset=utf-8")
-        .await;
+    let svg = app.svg("/export/map.svg").await;
     assert!(!svg.contains(['\u{1}', '\u{2}']), "XML cannot hold U+0001");
     let page = app.page("/search?q=reorganisation").await;
     let marks = texts(&page, "mark");

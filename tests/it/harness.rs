@@ -356,6 +356,11 @@ impl TestApp {
         response.text().await.unwrap()
     }
 
+    /// GETs the drawing at `path` (a `map.svg`), asserting a 200 SVG answer, and reads it.
+    pub async fn svg(&self, path: &str) -> String {
+        self.text(path, "image/svg+xml; charset=utf-8").await
+    }
+
     /// GETs a page, asserting a 200 HTML response, and parses it.
     pub async fn page(&self, path: &str) -> scraper::Html {
         ok_page(path, self.get(path).await).await

@@ -153,12 +153,7 @@ async fn every_link_on_a_proposal_page_resolves() {
 #[tokio::test]
 async fn the_map_is_also_served_as_a_standalone_svg() {
     let app = TestApp::spawn_with_corpus().await;
-    let body = app
-        .text(
-            "/proposals/ics-statutory-footing/map.svg",
-            "image/svg+xml; charset=utf-8",
-        )
-        .await;
+    let body = app.svg("/proposals/ics-statutory-footing/map.svg").await;
     assert!(body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(body.contains("<title id=\"map-title\">Argument map: Give integrated care systems statutory footing</title>"));
 }
