@@ -303,7 +303,7 @@ impl TestApp {
         mails.into_iter().map(|(_, text)| text).collect()
     }
 
-    /// A GET of `path`, to be finished (a header, a query, a token) and [`send`]t.
+    /// A GET of `path`, for the caller to finish (a header, a query, a token) and [`send`].
     fn get_request(&self, path: &str) -> reqwest::RequestBuilder {
         self.client.get(self.url(path))
     }
