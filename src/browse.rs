@@ -21,7 +21,7 @@ pub(crate) const PER_PAGE: i64 = 100;
 
 /// `?page=N` (from 1) of an index.
 #[derive(Debug, Deserialize)]
-struct PageQuery {
+pub(crate) struct PageQuery {
     #[serde(default = "first_page")]
     page: u32,
 }
@@ -41,7 +41,7 @@ pub(crate) struct Pager {
 /// Reads page `query.page` of an index through `read` (which is asked for one row more
 /// than a page, to learn whether a next page exists). A page past the end is a 404
 /// naming it, page 0 a 422; the first page of an empty index is just empty.
-async fn paged<T>(
+pub(crate) async fn paged<T>(
     query: PageQuery,
     path: &'static str,
     read: impl AsyncFnOnce(Slice) -> Result<Vec<T>>,
@@ -56,7 +56,7 @@ async fn paged<T>(
     })
     .await?;
     if rows.is_empty() && query.page > 1 {
-        let what = path.trim_start_matches('/');
+        let what = path.rsplit('/').next().unwrap_or(path);
         return Err(Error::NotFound(format!(
             "page {} of the {what}",
             query.page

@@ -2,13 +2,15 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::csrf::CsrfForm;
 use super::{Masthead, Role, SignedInPage, Writer};
+use crate::browse::{PageQuery, Pager, paged};
+use crate::read::Slice;
 use crate::users;
 use crate::views::Crumb;
 use crate::views::form::Page;
@@ -44,23 +46,34 @@ struct UsersPage {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     accounts: Vec<Account>,
+    pager: Pager,
 }
 
-async fn list(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
+async fn list(
+    SignedInPage(state, user, masthead): SignedInPage,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
     user.require(Role::Admin)?;
-    let accounts = sqlx::query_as!(
-        Account,
-        r#"select u.id, u.email, u.display_name, u.role as "role: Role", u.created_at, u.disabled_at is not null as "disabled!",
-                  (select count(*) from claims c where c.created_by = u.id) as "claims!"
-           from users u order by u.created_at, u.id"#
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let read = async |slice: Slice| {
+        Ok(sqlx::query_as!(
+            Account,
+            r#"select u.id, u.email, u.display_name, u.role as "role: Role", u.created_at, u.disabled_at is not null as "disabled!",
+                      (select count(*) from claims c where c.created_by = u.id) as "claims!"
+               from users u order by u.created_at, u.id
+               limit $1 offset $2"#,
+            slice.limit,
+            slice.offset
+        )
+        .fetch_all(&state.db)
+        .await?)
+    };
+    let (accounts, pager) = paged(query, "/admin/users", read).await?;
     let crumbs = Crumb::step("Accounts", "/admin/users");
     UsersPage {
         masthead,
         crumbs,
         accounts,
+        pager,
     }
     .page()
 }

@@ -1283,3 +1283,60 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
         "not yourself"
     );
 }
+
+#[tokio::test]
+async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims() {
+    let app = spawn().await;
+    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    crate::harness::execute(
+        &app.db,
+        "insert into users (email, display_name, password_hash, created_at)
+         select 'user' || i || '@example.org', 'User ' || i, 'x', now() - interval '1 day'
+         from generate_series(1, 230) i",
+    )
+    .await;
+    crate::harness::execute(
+        &app.db,
+        "update claims set created_by = (select id from users where email = 'user7@example.org')
+         where id = (select min(id) from claims)",
+    )
+    .await;
+    let accounts = scalar(&app.db, "select count(*) from users").await as usize;
+
+    let mut seen = Vec::new();
+    let mut path = "/admin/users".to_owned();
+    loop {
+        let page = admin.page(&path).await;
+        let rows = select(&page, "table.operations tbody tr");
+        assert!(rows.len() <= 100, "{path} lists at most a page");
+        for row in rows {
+            let cells: Vec<String> = row
+                .select(&scraper::Selector::parse("td").unwrap())
+                .map(|c| text(&c))
+                .collect();
+            seen.push(cells[0].clone());
+            if cells[0].contains("user7@example.org") {
+                assert_eq!(cells[3], "1", "its claim is counted");
+            }
+        }
+        match crate::harness::hrefs(&page, "nav.pager a[rel=next]").pop() {
+            Some(next) => path = next,
+            None => break,
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(
+        (seen.len(), unique.len()),
+        (accounts, accounts),
+        "none twice, none skipped"
+    );
+    assert!(
+        seen[0].contains("user1@example.org"),
+        "oldest first: {}",
+        seen[0]
+    );
+    assert_eq!(
+        admin.get("/admin/users?page=9").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
