@@ -376,8 +376,14 @@ pub mod small {
 
     /// The app on the small map, and a visitor signed in as a new contributor, `email`.
     pub async fn contributor(email: &str) -> (TestApp, Visitor) {
+        signed_in(email, Role::Contributor).await
+    }
+
+    /// The app on the small map, and a visitor signed in as a new user, `email`, with
+    /// `role`.
+    pub async fn signed_in(email: &str, role: Role) -> (TestApp, Visitor) {
         let app = spawn().await;
-        let visitor = app.signed_in(email, Role::Contributor).await;
+        let visitor = app.signed_in(email, role).await;
         (app, visitor)
     }
 

@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::small::{
-    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, contributor, spawn,
+    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, contributor, signed_in,
+    spawn,
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
@@ -1243,8 +1244,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
 
 #[tokio::test]
 async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_once() {
-    let app = spawn().await;
-    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let (app, admin) = signed_in("admin@example.org", Role::Admin).await;
     let user = app.signed_in("pat@example.org", Role::Contributor).await;
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
     let page = admin.page("/admin/users").await;
@@ -1286,8 +1286,7 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
 
 #[tokio::test]
 async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims() {
-    let app = spawn().await;
-    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let (app, admin) = signed_in("admin@example.org", Role::Admin).await;
     crate::harness::execute(
         &app.db,
         "insert into users (email, display_name, password_hash, created_at)

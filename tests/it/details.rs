@@ -26,8 +26,7 @@ async fn version(visitor: &Visitor, path: &str) -> String {
 
 #[tokio::test]
 async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing() {
-    let app = small::spawn().await;
-    let moderator = app.signed_in("mo@example.org", Role::Moderator).await;
+    let (app, moderator) = small::signed_in("mo@example.org", Role::Moderator).await;
     let contributor = app.signed_in("co@example.org", Role::Contributor).await;
     let page = format!("/sources/{SOURCE}");
     let edit = format!("/sources/{SOURCE}/edit");
@@ -92,8 +91,7 @@ async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing()
 
 #[tokio::test]
 async fn debates_and_actors_details_are_checked_as_the_schema_checks_them() {
-    let app = small::spawn().await;
-    let moderator = app.signed_in("mo@example.org", Role::Moderator).await;
+    let (app, moderator) = small::signed_in("mo@example.org", Role::Moderator).await;
 
     let debate = format!("/debates/{DEBATE}/edit");
     let read = version(&moderator, &debate).await;
