@@ -46,6 +46,8 @@ PAGES=(
   "stats /api/v1/stats"
   "tension-index /tensions"
   "source-index /sources"
+  "proposal-index /proposals"
+  "search-rare /search?q=waiting+list"
 )
 
 server_pid=""

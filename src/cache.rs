@@ -25,8 +25,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sqlx::PgPool;
 use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool};
 
 use crate::stats::Stats;
 use crate::views::Standings;
@@ -80,16 +80,22 @@ impl<T: Clone> AtVersion<T> {
         Self(Mutex::new(None))
     }
 
+    /// The value kept, if it is `version`'s.
+    fn at(&self, version: i64) -> Option<T> {
+        match &*self.0.lock().expect("a kept value's lock") {
+            Some((known, value)) if *known == version => Some(value.clone()),
+            _ => None,
+        }
+    }
+
     /// The value at `version`: the one kept if it is that version's, else `compute`d (and
     /// kept, unless a newer version's was kept meanwhile).
     async fn get<F, E>(&self, version: i64, compute: impl FnOnce() -> F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
     {
-        if let Some((known, value)) = &*self.0.lock().expect("a kept value's lock") {
-            if *known == version {
-                return Ok(value.clone());
-            }
+        if let Some(value) = self.at(version) {
+            return Ok(value);
         }
         // Computed after the version was read, so it is at least that new; a newer one
         // only makes the next request compute again.
@@ -154,10 +160,29 @@ impl Caches {
 
     /// Every visible claim's standing at the database's current map version: computed once
     /// per version, one statement (reading the version) when it is already known.
+    /// They are computed in a snapshot of their own, so what is kept for a version is
+    /// exactly that version's standings.
     pub async fn standings(&self, db: &PgPool) -> Result<Arc<Standings>, sqlx::Error> {
-        let version = map_version(db).await?;
+        if let Some(known) = self.standings.at(map_version(db).await?) {
+            return Ok(known);
+        }
+        let mut snapshot = crate::db::snapshot(db).await?;
+        let standings = self.standings_in(&mut snapshot).await?;
+        snapshot.commit().await?;
+        Ok(standings)
+    }
+
+    /// The standings of what `snapshot` (a repeatable-read transaction) sees: the ones kept
+    /// for its map version, or computed in it.
+    pub async fn standings_in(
+        &self,
+        snapshot: &mut PgConnection,
+    ) -> Result<Arc<Standings>, sqlx::Error> {
+        let version = map_version(&mut *snapshot).await?;
         self.standings
-            .get(version, async || Ok(Arc::new(Standings::load(db).await?)))
+            .get(version, async || {
+                Ok(Arc::new(Standings::load(snapshot).await?))
+            })
             .await
     }
 
@@ -191,7 +216,7 @@ impl Caches {
     }
 }
 
-async fn map_version(db: &PgPool) -> Result<i64, sqlx::Error> {
+async fn map_version(db: impl sqlx::PgExecutor<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!("select version from map_version")
         .fetch_one(db)
         .await

@@ -92,21 +92,33 @@ pub struct Brought {
     pub href: Option<String>,
 }
 
-/// A revision as the history page shows it.
+/// A revision as the history page shows it: the row, and what the page makes of it.
 pub struct Entry {
-    pub action: RevisionAction,
-    pub author: Option<String>,
-    /// The date and time of day, in UTC ("2026-11-24 14:05 UTC").
-    pub when: String,
-    /// The same, for `<time datetime>`.
-    pub datetime: String,
-    pub summary: String,
+    /// Its `was` only for a change other than an edit (an edit shows `diff`).
+    pub revision: RevisionRow,
     /// For an edit: the difference, word by word (empty when nothing textual changed).
     pub diff: Vec<Piece>,
-    /// For an edit with no textual change recorded as such: what it was.
-    pub was: Option<String>,
     /// For a creation: the relation, tension, quote and tags it brought.
     pub brought: Vec<Brought>,
+}
+
+impl Entry {
+    /// The date and time of day, in UTC ("2026-11-24 14:05 UTC").
+    pub fn when(&self) -> String {
+        let when = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+        self.utc().format(&when).unwrap_or_default()
+    }
+
+    /// The same, for `<time datetime>`.
+    pub fn datetime(&self) -> String {
+        self.utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+
+    fn utc(&self) -> time::OffsetDateTime {
+        self.revision.created_at.to_offset(time::UtcOffset::UTC)
+    }
 }
 
 /// The names a creation's record uses for other objects (a claim's slug,
@@ -263,33 +275,26 @@ pub async fn page(
 ) -> Result<Response> {
     let rows = revisions(db, kind, id).await?;
     let names = Names::of(db, &rows).await?;
-    let when = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     let revisions = rows
         .into_iter()
-        .map(|row| {
-            let utc = row.created_at.to_offset(time::UtcOffset::UTC);
+        .map(|mut row| {
             let diff = match (&row.was, row.action) {
                 (Some(was), RevisionAction::Edit) if *was != row.summary => {
                     word_diff(was, &row.summary)
                 }
                 _ => Vec::new(),
             };
+            if row.action == RevisionAction::Edit {
+                row.was = None;
+            }
+            let brought = match (&row.after, row.action) {
+                (Some(after), RevisionAction::Create) => names.brought(after),
+                _ => Vec::new(),
+            };
             Entry {
-                brought: match (&row.after, row.action) {
-                    (Some(after), RevisionAction::Create) => names.brought(after),
-                    _ => Vec::new(),
-                },
-                was: row
-                    .was
-                    .filter(|_| diff.is_empty() && row.action != RevisionAction::Edit),
-                action: row.action,
-                author: row.author,
-                when: utc.format(&when).unwrap_or_default(),
-                datetime: utc
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
-                summary: row.summary,
+                revision: row,
                 diff,
+                brought,
             }
         })
         .collect();

@@ -65,13 +65,13 @@ vocabulary! {
 #[derive(Debug, Clone)]
 #[must_use = "a revision is only written by `record`"]
 pub struct Revision {
-    pub object: ObjectKind,
-    pub id: i64,
-    pub action: RevisionAction,
+    object: ObjectKind,
+    id: i64,
+    action: RevisionAction,
     /// The user; None for the system (the CLI, the shipped map).
-    pub by: Option<i64>,
-    pub before: Option<Value>,
-    pub after: Option<Value>,
+    by: Option<i64>,
+    before: Option<Value>,
+    after: Option<Value>,
 }
 
 impl Revision {

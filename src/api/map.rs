@@ -21,8 +21,7 @@ pub(super) async fn document(state: &AppState, scope: Scope) -> Result<Object> {
         Scope::Debate(slug) => format!("the debate {slug:?}"),
         Scope::Proposal(slug) => format!("the proposal {slug:?}"),
     };
-    let standings = state.caches.standings(&state.db).await?;
-    let doc = export::load_with(&state.db, scope, Some(standings))
+    let doc = export::load_with(&state.db, scope, Some(&state.caches))
         .await?
         .ok_or(Error::NotFound(missing))?;
     Ok(serde_json::to_value(doc).expect("the model serialises"))
@@ -39,7 +38,7 @@ pub(super) async fn document(state: &AppState, scope: Scope) -> Result<Object> {
 )]
 pub async fn map(State(state): State<AppState>) -> Result<Response> {
     // Written as it is read, like `/export/map.json`: the whole map is too large to hold.
-    let body = export::stream::whole_map(&state).await?;
+    let body = export::stream::whole_map(&state).await;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

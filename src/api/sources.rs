@@ -12,8 +12,6 @@ use super::declare::api_read;
 use super::{ApiJson, Writer};
 use crate::sources::import::{NewSource, find_debate, import_source_by, prepare};
 use crate::sources::read;
-use crate::sources::suggest::SimilarClaim;
-use crate::sources::{SegmentKind, SourceKind};
 use crate::{AppState, Result};
 
 /// `?preview=true`: check and clean the document, and save nothing.
@@ -93,46 +91,14 @@ pub async fn create(
     Ok((status, Json(body)).into_response())
 }
 
-/// A source at its current version.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SourceDocument {
-    pub slug: String,
-    pub kind: SourceKind,
-    pub title: String,
-    pub author: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    /// YYYY-MM-DD.
-    pub published: Option<String>,
-    /// The number of the current version of its text.
-    pub version: i32,
+/// A source at its current version, with its debates and its text segment by segment.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SourceDocument {
+    #[serde(flatten)]
+    source: read::Source,
     /// The slugs of the debates it belongs to.
-    pub debates: Vec<String>,
-    pub segments: Vec<SourceSegment>,
-}
-
-/// A post, paragraph or heading of a source's text.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SourceSegment {
-    /// Its anchor on the source page (`#s3-11`), and what claims name as their `segment`.
-    pub anchor: String,
-    /// How the document numbers it ("3/11", "¶4").
-    pub locator: String,
-    pub kind: SegmentKind,
-    pub text: String,
-}
-
-/// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestedClaim {
-    pub id: i64,
-    /// The segment it is in (its anchor on the source page).
-    pub segment: String,
-    pub text: String,
-    /// Why it was suggested ("contrast: but", "modal: should").
-    pub cues: Vec<String>,
-    /// Claims already in the map it resembles: link to one rather than add a duplicate.
-    pub similar: Vec<SimilarClaim>,
+    debates: Vec<String>,
+    segments: Vec<read::Segment>,
 }
 
 api_read! {
@@ -145,48 +111,17 @@ api_read! {
         let segments = read::segments(&state.db, source.version_id).await?;
         let debates = read::debates(&state.db, source.id).await?;
         SourceDocument {
-            slug: source.slug,
-            kind: source.kind,
-            title: source.title,
-            author: source.author,
-            outlet: source.outlet,
-            url: source.url,
-            published: source.published_on.map(|d| d.to_string()),
-            version: source.version,
+            source,
             debates: debates.into_iter().map(|d| d.slug).collect(),
-            segments: segments.into_iter().map(SourceSegment::from).collect(),
+            segments,
         }
     }
 
     /// The open suggested claims of a source's current version, each with the existing claims
     /// it resembles (full text and trigram similarity).
     get "/api/v1/sources/{slug}/suggestions"
-    fn suggestions(path slug: String) -> Vec<SuggestedClaim> |state| {
+    fn suggestions(path slug: String) -> Vec<read::Suggested> |state| {
         let source = read::find(&state.db, &slug).await?;
-        let suggestions = read::suggestions(&state.db, source.version_id).await?;
-        suggestions.into_iter().map(SuggestedClaim::from).collect()
-    }
-}
-
-impl From<read::Segment> for SourceSegment {
-    fn from(s: read::Segment) -> SourceSegment {
-        SourceSegment {
-            anchor: s.anchor,
-            locator: s.locator,
-            kind: s.kind,
-            text: s.body,
-        }
-    }
-}
-
-impl From<read::Suggested> for SuggestedClaim {
-    fn from(s: read::Suggested) -> SuggestedClaim {
-        SuggestedClaim {
-            id: s.id,
-            segment: s.anchor,
-            text: s.body,
-            cues: s.cues,
-            similar: s.similar,
-        }
+        read::suggestions(&state.db, source.version_id).await?
     }
 }

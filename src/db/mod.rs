@@ -38,6 +38,15 @@ pub async fn pool(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
 
 /// Refreshes the planner's statistics of every table: run after a bulk load, since until
 /// autovacuum gets to them queries are planned for the tables' old sizes (50-100x slower).
+/// A read-only transaction that sees one state of the database throughout (repeatable
+/// read), for reads that must agree with each other: an export, standings and their version.
+pub async fn snapshot(
+    db: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    db.begin_with("begin isolation level repeatable read read only")
+        .await
+}
+
 pub async fn analyze(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
     sqlx::raw_sql("analyze").execute(db).await?;
     Ok(())

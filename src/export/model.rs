@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use sqlx::{PgConnection, PgPool};
 
+use crate::cache::Caches;
 use crate::domain::{ActorKind, Leaning, Pole, RelationKind};
 pub use crate::map::document::*;
 use crate::sources::SourceKind;
@@ -17,23 +18,43 @@ pub async fn load(db: &PgPool, scope: Scope) -> Result<Option<MapDocument>, sqlx
     load_with(db, scope, None).await
 }
 
-/// [`load`] with the standings already known (the server keeps them per map version).
+/// [`load`], with the standings `caches` keeps when they are those of the map it reads
+/// (the server keeps them per map version). It reads in one snapshot, so the document is
+/// one state of the map even while writes land.
 pub async fn load_with(
     db: &PgPool,
     scope: Scope,
-    standings: Option<Arc<Standings>>,
+    caches: Option<&Caches>,
 ) -> Result<Option<MapDocument>, sqlx::Error> {
-    let mut conn = db.acquire().await?;
-    let conn = &mut *conn;
+    let mut snapshot = crate::db::snapshot(db).await?;
+    let doc = read(&mut snapshot, scope, caches).await?;
+    snapshot.commit().await?;
+    Ok(doc)
+}
+
+/// The standings of what `snapshot` sees: kept by `caches` or computed in it.
+pub(crate) async fn standings_in(
+    snapshot: &mut PgConnection,
+    caches: Option<&Caches>,
+) -> Result<Arc<Standings>, sqlx::Error> {
+    match caches {
+        Some(caches) => caches.standings_in(snapshot).await,
+        None => Ok(Arc::new(Standings::load(snapshot).await?)),
+    }
+}
+
+/// [`load_with`] on a snapshot the caller holds, to read more in the same one.
+pub(crate) async fn read(
+    conn: &mut PgConnection,
+    scope: Scope,
+    caches: Option<&Caches>,
+) -> Result<Option<MapDocument>, sqlx::Error> {
     let Some((title, proposal_ids)) = scope_proposals(conn, &scope).await? else {
         return Ok(None);
     };
     let everything = scope == Scope::All;
     let claim_ids = claim_ids(conn, everything, &proposal_ids).await?;
-    let standings = match standings {
-        Some(known) => known,
-        None => Arc::new(Standings::load(db).await?),
-    };
+    let standings = standings_in(conn, caches).await?;
     let claims = claims(conn, &claim_ids, &standings).await?;
     let relations = relations(conn, &claim_ids, &proposal_ids).await?;
     let proposals = proposals(conn, &proposal_ids).await?;

@@ -109,7 +109,7 @@ async fn export(
     }
     if format == Format::Json && scope == Scope::All {
         // Written as it is read; the other formats need all of it at once.
-        let body = stream::whole_map(state).await?;
+        let body = stream::whole_map(state).await;
         return Ok(document(
             body,
             format.content_type(),
@@ -121,8 +121,7 @@ async fn export(
     } else {
         None
     };
-    let standings = state.caches.standings(&state.db).await?;
-    let doc = load_with(&state.db, scope, Some(standings))
+    let doc = load_with(&state.db, scope, Some(&state.caches))
         .await?
         .ok_or_else(|| Error::NotFound(what))?;
     let boxes = (doc.claims.len() + doc.proposals.len()) as i64;
@@ -206,9 +205,8 @@ pub async fn summary_note(
     base: &str,
     detail: Detail,
 ) -> Result<summary::Note> {
-    let standings = state.caches.standings(&state.db).await?;
     let not_found = || Error::NotFound(format!("the debate {slug:?}"));
-    let doc = summary::load::load(&state.db, slug, Some(standings))
+    let doc = summary::load::load(&state.db, slug, Some(&state.caches))
         .await?
         .ok_or_else(not_found)?;
     let options = summary::Options {

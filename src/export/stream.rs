@@ -18,6 +18,7 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 
 use super::model::{self, FORMAT, Scope, VERSION};
 use crate::AppState;
+use crate::cache::Caches;
 use crate::views::Standings;
 
 /// How many claims are read, written and let go at a time.
@@ -65,19 +66,18 @@ pub enum StreamError {
 
 /// The whole map as a response body. Whole-map exports take turns
 /// ([`AppState::whole_map_turn`]): this waits for one, held until the last byte is written.
-pub async fn whole_map(state: &AppState) -> Result<Body, crate::Error> {
+pub async fn whole_map(state: &AppState) -> Body {
     let turn = state.whole_map_turn().await;
-    let standings = state.caches.standings(&state.db).await?;
-    Ok(whole_map_body(state.db.clone(), standings, turn))
+    whole_map_body(state.db.clone(), state.caches.clone(), turn)
 }
 
 /// The whole map written by a task of its own as the client reads it.
-fn whole_map_body(db: PgPool, standings: Arc<Standings>, turn: OwnedSemaphorePermit) -> Body {
+fn whole_map_body(db: PgPool, caches: Arc<Caches>, turn: OwnedSemaphorePermit) -> Body {
     let (sender, mut receiver) = mpsc::channel::<io::Result<Bytes>>(4);
     tokio::spawn(async move {
         let _turn = turn;
         let mut sender = sender;
-        match write_whole_map(&db, Some(standings), CLAIMS_AT_ONCE, &mut sender).await {
+        match write_whole_map(&db, Some(&caches), CLAIMS_AT_ONCE, &mut sender).await {
             Ok(()) | Err(StreamError::Write(_)) => {}
             Err(error) => {
                 tracing::error!(%error, "the whole-map export stopped");
@@ -92,21 +92,16 @@ fn whole_map_body(db: PgPool, standings: Arc<Standings>, turn: OwnedSemaphorePer
     }))
 }
 
-/// Writes the whole map to `sink`, `at_once` claims at a time, with the standings given
-/// (the server keeps them per map version) or else computed here.
+/// Writes the whole map to `sink`, `at_once` claims at a time, with the standings `caches`
+/// keeps for the map version it reads (the server's), or else computed in its snapshot.
 pub async fn write_whole_map(
     db: &PgPool,
-    standings: Option<Arc<Standings>>,
+    caches: Option<&Caches>,
     at_once: usize,
     sink: &mut impl Sink,
 ) -> Result<(), StreamError> {
-    let standings = match standings {
-        Some(known) => known,
-        None => Arc::new(Standings::load(db).await?),
-    };
-    let mut tx = db
-        .begin_with("begin isolation level repeatable read read only")
-        .await?;
+    let mut tx = crate::db::snapshot(db).await?;
+    let standings = model::standings_in(&mut tx, caches).await?;
     let mut out = Writer::new(sink);
     write_sections(&mut tx, &standings, at_once.max(1), &mut out).await?;
     out.finish().await?;

@@ -15,13 +15,17 @@ use time::{Date, Month};
 /// The fields that describe a document besides its text, each where known. An importer
 /// gives them ([`crate::sources::SourceInput`]) and the text's metadata lines say them
 /// ([`Metadata`]); what the importer gives wins. Once settled for storing
-/// ([`crate::sources::Prepared`]) the title is a `String`: every source has one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// ([`crate::sources::Prepared`]) the title is a `String`: every source has one, and a
+/// stored source reads back with them ([`crate::sources::read::Source`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(description = "A source's title, author, outlet, URL and publication date.")]
 pub struct SourceFields<Title = Option<String>> {
     pub title: Title,
     pub author: Option<String>,
     pub outlet: Option<String>,
     pub url: Option<String>,
+    /// YYYY-MM-DD.
+    #[schema(value_type = Option<String>)]
     pub published: Option<Date>,
 }
 

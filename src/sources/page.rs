@@ -140,7 +140,7 @@ async fn show(reading: Reading) -> Result<Response> {
     SourcePage {
         crumbs: vec![
             Crumb::home(),
-            Crumb::new(&source.title, format!("/sources/{}", source.slug)),
+            Crumb::new(&source.fields.title, format!("/sources/{}", source.slug)),
         ],
         segments: segments
             .into_iter()

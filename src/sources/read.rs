@@ -2,33 +2,39 @@
 //! version) and its parts. Hidden sources are found by nobody; the claims quoting it and
 //! its debates leave out hidden ones, and removed quotes, for everyone.
 
+use serde::Serialize;
 use sqlx::PgPool;
+use utoipa::ToSchema;
 
 use crate::Result;
 use crate::claims::read::item;
 use crate::read::{OrNotFound, Slice};
 use crate::sources::suggest::SimilarClaim;
-use crate::sources::{SegmentKind, SourceKind};
+use crate::sources::{SegmentKind, SourceFields, SourceKind};
 use crate::views::{ClaimItem, Standings};
 
-/// A source with its current version.
+/// A source at its current version, as its page and the API show it (the API leaves the
+/// ids out).
+#[derive(Serialize, ToSchema)]
 pub(crate) struct Source {
+    #[serde(skip)]
     pub id: i64,
     pub slug: String,
     pub kind: SourceKind,
-    pub title: String,
-    pub author: Option<String>,
-    pub outlet: Option<String>,
-    pub url: Option<String>,
-    pub published_on: Option<time::Date>,
+    // Its title, author, outlet, URL and publication date, as it was imported (the API
+    // names them beside the others).
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub fields: SourceFields<String>,
+    #[serde(skip)]
     pub version_id: i64,
+    /// The number of the current version of its text.
     pub version: i32,
 }
 
 /// Finds a visible source by slug, at its current version.
 pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
-    sqlx::query_as!(
-        Source,
+    sqlx::query!(
         r#"select s.id, s.slug as "slug!: String", s.kind as "kind: SourceKind", s.title,
                   coalesce(a.name, s.author_name) as author,
                   s.outlet, s.url, s.published_on, v.id as "version_id!", v.number as "version!"
@@ -40,14 +46,35 @@ pub(crate) async fn find(db: &PgPool, slug: &str) -> Result<Source> {
     )
     .fetch_optional(db)
     .await?
+    .map(|row| Source {
+        id: row.id,
+        slug: row.slug,
+        kind: row.kind,
+        fields: SourceFields {
+            title: row.title,
+            author: row.author,
+            outlet: row.outlet,
+            url: row.url,
+            published: row.published_on,
+        },
+        version_id: row.version_id,
+        version: row.version,
+    })
     .or_not_found("source", slug)
 }
 
+/// A post, paragraph or heading of a source's text.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SourceSegment)]
 pub(crate) struct Segment {
+    #[serde(skip)]
     pub id: i64,
+    /// Its anchor on the source page (`#s3-11`), and what claims name as their `segment`.
     pub anchor: String,
+    /// How the document numbers it ("3/11", "¶4").
     pub locator: String,
     pub kind: SegmentKind,
+    #[serde(rename = "text")]
     pub body: String,
 }
 
@@ -101,16 +128,22 @@ pub(crate) async fn quotes(
         .collect())
 }
 
-/// A candidate claim found in a version's text, not yet taken up or dismissed.
+/// A candidate claim argmap found in a source's current text, not yet taken up or dismissed.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SuggestedClaim)]
 pub(crate) struct Suggested {
     pub id: i64,
+    #[serde(skip)]
     pub segment_id: i64,
-    /// The segment's anchor on the source page.
+    /// The segment it is in (its anchor on the source page).
+    #[serde(rename = "segment")]
     pub anchor: String,
+    #[serde(rename = "text")]
     pub body: String,
     /// Why it was suggested ("contrast: but", "modal: should").
     pub cues: Vec<String>,
-    /// Visible claims it resembles, best first: link to one instead of duplicating.
+    /// Claims already in the map it resembles, best first: link to one rather than add a
+    /// duplicate.
     pub similar: Vec<SimilarClaim>,
 }
 

@@ -876,13 +876,17 @@ fn segment_article(blocks: &[Vec<&str>]) -> Vec<Segment> {
 mod tests {
     use super::*;
 
+    /// How the document numbers its segments, in order.
+    fn locators(parsed: &CleanedText) -> Vec<&str> {
+        parsed.segments.iter().map(|s| s.locator.as_str()).collect()
+    }
+
     #[test]
     fn a_numbered_thread_is_split_at_its_markers_and_ends_at_n_of_n() {
         let raw = "First point here 1/3\nSecond point 2/3\nThird 3/3\nYou can follow @someone.\nUnrelated 1/2";
         let parsed = parse(raw, None);
         assert_eq!(parsed.kind, SourceKind::Thread);
-        let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
-        assert_eq!(locators, ["1/3", "2/3", "3/3"]);
+        assert_eq!(locators(&parsed), ["1/3", "2/3", "3/3"]);
         assert_eq!(parsed.segments[0].body, "First point here");
         assert_eq!(parsed.segments[0].anchor, "s1-3");
         assert_eq!(parsed.detected.handle.as_deref(), Some("@someone"));
@@ -909,8 +913,7 @@ mod tests {
         let raw = "Intro to my tests.\n1. Will it work?\nMore on that.\n2. Will it last?";
         let parsed = parse(raw, None);
         assert_eq!(parsed.kind, SourceKind::Thread);
-        let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
-        assert_eq!(locators, ["post 1", "1.", "post 3", "2."]);
+        assert_eq!(locators(&parsed), ["post 1", "1.", "post 3", "2."]);
         assert_eq!(parsed.segments[1].body, "Will it work?");
     }
 
@@ -932,8 +935,7 @@ mod tests {
             Some("The Daily Paper")
         );
         assert_eq!(parsed.detected.fields.author.as_deref(), Some("Jane Smith"));
-        let locators: Vec<_> = parsed.segments.iter().map(|s| s.locator.as_str()).collect();
-        assert_eq!(locators, ["¶1", "People", "¶2"]);
+        assert_eq!(locators(&parsed), ["¶1", "People", "¶2"]);
         assert!(
             parsed.segments[2]
                 .body

@@ -5,7 +5,7 @@ pub(crate) mod edit;
 pub(crate) mod flash;
 pub(crate) mod form;
 
-use sqlx::PgExecutor;
+use sqlx::PgConnection;
 
 use crate::domain::RelationKind;
 use crate::standing::{self, Framework, Relation, Standing, StandingLabel, Target};
@@ -68,9 +68,11 @@ impl Crumb {
 pub struct Standings(standing::Standings);
 
 impl Standings {
-    pub async fn load(db: impl PgExecutor<'_> + Copy) -> Result<Self, sqlx::Error> {
+    /// Reads them on `conn`: in a repeatable-read transaction, they are the standings of
+    /// what the transaction sees.
+    pub async fn load(conn: &mut PgConnection) -> Result<Self, sqlx::Error> {
         let claims = sqlx::query_scalar!("select id from claims where hidden_at is null")
-            .fetch_all(db)
+            .fetch_all(&mut *conn)
             .await?;
         let rows = sqlx::query!(
             // Against the hidden ids (few, from partial indexes, migration 0014) rather
@@ -85,7 +87,7 @@ impl Standings {
                       and r.to_proposal_id not in (select id from proposals where hidden_at is not null)
                       or r.to_relation_id is not null)"#
         )
-        .fetch_all(db)
+        .fetch_all(&mut *conn)
         .await?;
         let relations = rows.into_iter().map(|r| Relation {
             id: r.id,

@@ -68,8 +68,33 @@ async fn the_api_previews_a_source_saving_nothing_then_adds_it_with_one_revision
     assert_eq!(source["published"], "2022-03-12");
     assert_eq!(source["debates"], json!([DEBATE]));
     assert_eq!(source["version"], 1);
+    let keys = |value: &Value| {
+        value
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(&source),
+        [
+            "author",
+            "debates",
+            "kind",
+            "outlet",
+            "published",
+            "segments",
+            "slug",
+            "title",
+            "url",
+            "version"
+        ],
+        "the document names no ids"
+    );
     let segments = source["segments"].as_array().unwrap();
     assert_eq!(segments.len(), 3);
+    assert_eq!(keys(&segments[0]), ["anchor", "kind", "locator", "text"]);
     assert_eq!(segments[0]["kind"], "paragraph");
     assert!(
         segments[2]["text"]

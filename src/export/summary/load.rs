@@ -2,25 +2,35 @@
 //! debates' proposals lean on the tensions it raises (the recurring-tensions table). Never
 //! the whole map, so a note costs the same however many debates the map holds.
 
+use sqlx::{PgConnection, PgPool};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use sqlx::PgPool;
-
+use crate::cache::Caches;
 use crate::domain::Leaning;
 use crate::export::Scope;
-use crate::export::model::{Debate, MapDocument, Proposal, Raise, load_with};
-use crate::views::Standings;
+use crate::export::model::{self, Debate, MapDocument, Proposal, Raise};
 
 /// The document a note on debate `slug` is built from; None if there is no such visible
 /// debate. Other debates appear in it only as their proposals' leanings on this debate's
 /// tensions (no claims, no evidence) and their titles and dates.
+/// All of it is read in one snapshot (see [`load_with`](crate::export::load_with)).
 pub async fn load(
     db: &PgPool,
     slug: &str,
-    standings: Option<Arc<Standings>>,
+    caches: Option<&Caches>,
 ) -> Result<Option<MapDocument>, sqlx::Error> {
-    let Some(mut doc) = load_with(db, Scope::Debate(slug.to_owned()), standings).await? else {
+    let mut snapshot = crate::db::snapshot(db).await?;
+    let doc = read(&mut snapshot, slug, caches).await?;
+    snapshot.commit().await?;
+    Ok(doc)
+}
+
+async fn read(
+    conn: &mut PgConnection,
+    slug: &str,
+    caches: Option<&Caches>,
+) -> Result<Option<MapDocument>, sqlx::Error> {
+    let Some(mut doc) = model::read(conn, Scope::Debate(slug.to_owned()), caches).await? else {
         return Ok(None);
     };
     let tensions: Vec<String> = doc.raises.iter().map(|r| r.tension.clone()).collect();
@@ -36,7 +46,7 @@ pub async fn load(
         &tensions,
         slug
     )
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
     let mut proposals = BTreeSet::new();
     let mut debates = BTreeSet::new();
@@ -64,7 +74,7 @@ pub async fn load(
            from debates where hidden_at is null and slug::text = any($1) order by slug"#,
         &debates.into_iter().collect::<Vec<_>>()
     )
-    .fetch_all(db)
+    .fetch_all(conn)
     .await?;
     doc.debates.extend(others);
     doc.debates.sort_by(|a, b| a.slug.cmp(&b.slug));
