@@ -423,13 +423,13 @@ pub fn assert_none(document: &scraper::Html, selector: &str, why: &str) {
 /// Asserts that something on `document` matches `selector`, for the reason `why`.
 #[track_caller]
 pub fn assert_some(document: &scraper::Html, selector: &str, why: &str) {
-    some(document, selector, why);
+    select_some(document, selector, why);
 }
 
 /// Every element matching `selector`, asserting (for the reason `why`) that there is one
 /// at least.
 #[track_caller]
-pub fn some<'a>(
+pub fn select_some<'a>(
     document: &'a scraper::Html,
     selector: &str,
     why: &str,

@@ -7,8 +7,8 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 
 use crate::harness::{
-    TestApp, assert_none, assert_one, assert_some, execute, header, hrefs, select, some, strings,
-    text,
+    TestApp, assert_none, assert_one, assert_some, execute, header, hrefs, select, select_some,
+    strings, text,
 };
 
 /// The header's section links, in order: name and path.
@@ -528,7 +528,7 @@ async fn no_claim_is_listed_twice_on_a_proposal_page_and_replies_are_folded() {
 async fn debate_cards_show_the_balance_and_the_tensions_each_proposal_raises() {
     let app = TestApp::spawn_with_corpus().await;
     let page = app.page("/debates/2021-white-paper").await;
-    let cards = some(&page, "ul.cards li.card", "a card per proposal");
+    let cards = select_some(&page, "ul.cards li.card", "a card per proposal");
     let mut chips = 0;
     for card in &cards {
         let balance = text_of_in(card, "p.meta");
@@ -601,7 +601,7 @@ async fn timelines_and_lists_state_their_order_and_list_each_claim_once() {
 async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
     let app = TestApp::spawn_with_corpus().await;
     let api = app.page("/api").await;
-    let summaries = some(
+    let summaries = select_some(
         &api,
         "table.operations td.summary",
         "the operations' summaries",
