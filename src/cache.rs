@@ -166,10 +166,7 @@ impl Caches {
         if let Some(known) = self.standings.at(map_version(db).await?) {
             return Ok(known);
         }
-        let mut snapshot = crate::db::snapshot(db).await?;
-        let standings = self.standings_in(&mut snapshot).await?;
-        snapshot.commit().await?;
-        Ok(standings)
+        crate::db::in_snapshot(db, async |snapshot| self.standings_in(snapshot).await).await
     }
 
     /// The standings of what `snapshot` (a repeatable-read transaction) sees: the ones kept

@@ -47,6 +47,17 @@ pub async fn snapshot(
         .await
 }
 
+/// What `read` reads in a [`snapshot`] of its own.
+pub async fn in_snapshot<T>(
+    db: &PgPool,
+    read: impl AsyncFnOnce(&mut PgConnection) -> Result<T, sqlx::Error>,
+) -> Result<T, sqlx::Error> {
+    let mut snapshot = snapshot(db).await?;
+    let value = read(&mut snapshot).await?;
+    snapshot.commit().await?;
+    Ok(value)
+}
+
 pub async fn analyze(db: impl sqlx::PgExecutor<'_>) -> Result<(), sqlx::Error> {
     sqlx::raw_sql("analyze").execute(db).await?;
     Ok(())

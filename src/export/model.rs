@@ -26,10 +26,7 @@ pub async fn load_with(
     scope: Scope,
     caches: Option<&Caches>,
 ) -> Result<Option<MapDocument>, sqlx::Error> {
-    let mut snapshot = crate::db::snapshot(db).await?;
-    let doc = read(&mut snapshot, scope, caches).await?;
-    snapshot.commit().await?;
-    Ok(doc)
+    crate::db::in_snapshot(db, async |conn| read(conn, scope, caches).await).await
 }
 
 /// The standings of what `snapshot` sees: kept by `caches` or computed in it.

@@ -19,10 +19,7 @@ pub async fn load(
     slug: &str,
     caches: Option<&Caches>,
 ) -> Result<Option<MapDocument>, sqlx::Error> {
-    let mut snapshot = crate::db::snapshot(db).await?;
-    let doc = read(&mut snapshot, slug, caches).await?;
-    snapshot.commit().await?;
-    Ok(doc)
+    crate::db::in_snapshot(db, async |conn| read(conn, slug, caches).await).await
 }
 
 async fn read(
