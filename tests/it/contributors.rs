@@ -12,8 +12,8 @@ use crate::builders::small::{
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, assert_contains, assert_detail, assert_none, assert_one,
-    created_slug, form_version, header, html, insert_claim_row, location, refused_form, scalar,
-    select, text, text_of, texts,
+    created_slug, every_page, form_version, header, html, insert_claim_row, location, refused_form,
+    scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -1302,13 +1302,12 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
     .await;
     let accounts = scalar(&app.db, "select count(*) from users").await as usize;
 
+    let rows = "table.operations tbody tr";
+    let pages = every_page("/admin/users", async |path| admin.page(path).await).await;
     let mut seen = Vec::new();
-    let mut path = "/admin/users".to_owned();
-    loop {
-        let page = admin.page(&path).await;
-        let rows = select(&page, "table.operations tbody tr");
-        assert!(rows.len() <= 100, "{path} lists at most a page");
-        for row in rows {
+    for page in &pages {
+        assert!(select(page, rows).len() <= 100, "at most a page");
+        for row in select(page, rows) {
             let cells: Vec<String> = row
                 .select(&scraper::Selector::parse("td").unwrap())
                 .map(|c| text(&c))
@@ -1317,10 +1316,6 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
             if cells[0].contains("user7@example.org") {
                 assert_eq!(cells[3], "1", "its claim is counted");
             }
-        }
-        match crate::harness::hrefs(&page, "nav.pager a[rel=next]").pop() {
-            Some(next) => path = next,
-            None => break,
         }
     }
     let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
@@ -1363,18 +1358,14 @@ async fn the_review_queue_lists_every_open_report_a_page_at_a_time_oldest_first(
     )
     .await as usize;
 
-    let mut notes = Vec::new();
-    let mut path = "/moderation".to_owned();
-    loop {
-        let page = moderator.page(&path).await;
-        let shown = select(&page, "li.review");
-        assert!(shown.len() <= 100, "{path} lists at most a page");
-        notes.extend(texts(&page, "li.review > p:nth-of-type(3)"));
-        match crate::harness::hrefs(&page, "nav.pager a[rel=next]").pop() {
-            Some(next) => path = next,
-            None => break,
-        }
+    let pages = every_page("/moderation", async |path| moderator.page(path).await).await;
+    for page in &pages {
+        assert!(select(page, "li.review").len() <= 100, "at most a page");
     }
+    let notes: Vec<String> = pages
+        .iter()
+        .flat_map(|page| texts(page, "li.review > p:nth-of-type(3)"))
+        .collect();
     assert_eq!(notes.len(), open, "every open report, once: {notes:?}");
     assert_eq!(notes[0], "report 1", "oldest first");
     assert!(

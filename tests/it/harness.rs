@@ -809,3 +809,22 @@ pub async fn execute(db: &PgPool, sql: &str) {
 pub fn lost(report: &ImportReport, words: &str) -> bool {
     report.not_represented.iter().any(|n| n.contains(words))
 }
+
+/// Every page of a paged list from `first` on, following each page's "Next page" link,
+/// read through `page`.
+pub async fn every_page(
+    first: &str,
+    page: impl AsyncFn(&str) -> scraper::Html,
+) -> Vec<scraper::Html> {
+    let mut pages = Vec::new();
+    let mut path = first.to_owned();
+    loop {
+        let document = page(&path).await;
+        let next = hrefs(&document, "nav.pager a[rel=next]").pop();
+        pages.push(document);
+        match next {
+            Some(next) => path = next,
+            None => return pages,
+        }
+    }
+}
