@@ -176,7 +176,7 @@ enum Event {
 /// as soon as the receiver is gone.
 fn parse(reader: impl Read, events: mpsc::Sender<Event>) -> Result<(), serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    serde::Deserializer::deserialize_map(&mut deserializer, TopVisitor(&events))?;
+    serde::de::DeserializeSeed::deserialize(DumpSeed(&events), &mut deserializer)?;
     deserializer.end()?;
     send(&events, Event::End)
 }
@@ -189,15 +189,36 @@ fn send(events: &mpsc::Sender<Event>, event: Event) -> Result<(), serde_json::Er
 
 const STOPPED: &str = "the restore stopped";
 
-struct TopVisitor<'a>(&'a mpsc::Sender<Event>);
+/// The parts of a dump, each read by a seed that visits what it reads and sends it on to
+/// the restore: the struct, its `DeserializeSeed` (through `$deserialize`), and its
+/// `Visitor` expecting `$expecting`, with the `visit_*` method given.
+macro_rules! seed {
+    ($name:ident, $deserialize:ident, $expecting:literal, $visit:item) => {
+        struct $name<'a>(&'a mpsc::Sender<Event>);
 
-impl<'de> serde::de::Visitor<'de> for TopVisitor<'_> {
-    type Value = ();
+        impl<'de> serde::de::DeserializeSeed<'de> for $name<'_> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+                d.$deserialize(self)
+            }
+        }
 
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an argmap dump: an object with format, version, schema and tables")
-    }
+        impl<'de> serde::de::Visitor<'de> for $name<'_> {
+            type Value = ();
 
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str($expecting)
+            }
+
+            $visit
+        }
+    };
+}
+
+seed!(
+    DumpSeed,
+    deserialize_map,
+    "an argmap dump: an object with format, version, schema and tables",
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
         let (mut format, mut version, mut schema) = (None, None, None);
@@ -239,24 +260,12 @@ impl<'de> serde::de::Visitor<'de> for TopVisitor<'_> {
         }
         Ok(())
     }
-}
+);
 
-struct TablesSeed<'a>(&'a mpsc::Sender<Event>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for TablesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for TablesSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object of tables")
-    }
-
+seed!(
+    TablesSeed,
+    deserialize_map,
+    "an object of tables",
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
         while let Some(table) = map.next_key::<String>()? {
@@ -265,24 +274,12 @@ impl<'de> serde::de::Visitor<'de> for TablesSeed<'_> {
         }
         Ok(())
     }
-}
+);
 
-struct RowsSeed<'a>(&'a mpsc::Sender<Event>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for RowsSeed<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for RowsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of rows (objects)")
-    }
-
+seed!(
+    RowsSeed,
+    deserialize_seq,
+    "a list of rows (objects)",
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
         let mut batch = Vec::with_capacity(BATCH);
@@ -297,7 +294,7 @@ impl<'de> serde::de::Visitor<'de> for RowsSeed<'_> {
         }
         Ok(())
     }
-}
+);
 
 /// Restores `bytes` (a dump) in the caller's transaction.
 pub async fn restore(

@@ -6,14 +6,16 @@ pub(crate) mod write;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, Role, SignedInPage, Writer};
+use crate::browse::{PageQuery, Pager, paged};
 use crate::domain::ReviewReason;
+use crate::read::Slice;
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Result};
@@ -81,10 +83,29 @@ struct QueuePage {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     reviews: Vec<OpenReview>,
+    pager: Pager,
 }
 
-async fn queue(SignedInPage(state, user, masthead): SignedInPage) -> Result<Response> {
+async fn queue(
+    SignedInPage(state, user, masthead): SignedInPage,
+    Query(query): Query<PageQuery>,
+) -> Result<Response> {
     user.require(Role::Moderator)?;
+    let (reviews, pager) = paged(query, "/moderation", async |slice| {
+        open_reviews(&state.db, slice).await
+    })
+    .await?;
+    let page = QueuePage {
+        masthead,
+        crumbs: Crumb::step("Review queue", "/moderation"),
+        reviews,
+        pager,
+    };
+    page.page()
+}
+
+/// The open reviews in `slice`, oldest first.
+async fn open_reviews(db: &sqlx::PgPool, slice: Slice) -> Result<Vec<OpenReview>> {
     let rows = sqlx::query!(
         r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason as "reason: ReviewReason", r.note,
                   u.display_name as reporter, r.created_at,
@@ -97,11 +118,14 @@ async fn queue(SignedInPage(state, user, masthead): SignedInPage) -> Result<Resp
            left join users ru on ru.id = rr.user_id
            where r.resolution is null
            group by r.id, c.id, u.id
-           order by r.created_at"#
+           order by r.created_at, r.id
+           limit $1 offset $2"#,
+        slice.limit,
+        slice.offset
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
-    let reviews = rows
+    Ok(rows
         .into_iter()
         .map(|r| OpenReview {
             id: r.id,
@@ -113,13 +137,7 @@ async fn queue(SignedInPage(state, user, masthead): SignedInPage) -> Result<Resp
             created_at: r.created_at,
             replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
         })
-        .collect();
-    let page = QueuePage {
-        masthead,
-        crumbs: Crumb::step("Review queue", "/moderation"),
-        reviews,
-    };
-    page.page()
+        .collect())
 }
 
 async fn dismiss(

@@ -7,7 +7,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
-use crate::harness::{TestApp, Visitor, location, refused_form, scalar, select, text_of, texts};
+use crate::harness::{
+    TestApp, Visitor, assert_one, location, refused_form, scalar, select, send, text_of, texts,
+};
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
 pub const ARTICLE: &str = "Integrated care needs patience\n\nBy Dana Writer\n\nPublished: 12/03/2022\n\nIntegrated care systems were given statutory footing in 2022, and the first year showed how slowly trust is built between partners.\n\nBoards that met monthly made more progress than those that met quarterly, because decisions did not wait for the next cycle.\n\nThe lesson for ministers is simple: give the new bodies five years before judging them.";
@@ -174,23 +176,14 @@ async fn post_upload(
     body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/html\r\n\r\n{contents}\r\n--{boundary}--\r\n"
     ));
-    visitor
-        .client
-        .post(visitor.url("/sources/new"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body.into_bytes())
-        .send()
-        .await
-        .unwrap()
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let request = visitor.client.post(visitor.url("/sources/new"));
+    send(request.header("content-type", content_type).body(body)).await
 }
 
 #[tokio::test]
 async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page() {
-    let app = small::spawn().await;
-    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let (app, visitor) = small::contributor("ivy@example.org").await;
     let page = visitor.page("/sources").await;
     assert_eq!(
         crate::harness::hrefs(&page, "main a[href='/sources/new']"),
@@ -250,8 +243,7 @@ async fn a_contributor_previews_an_uploaded_page_then_saves_it_and_sees_its_page
 
 #[tokio::test]
 async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
-    let app = small::spawn().await;
-    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    let (app, visitor) = small::contributor("ivy@example.org").await;
     let before = counts(&app).await;
     let refused = visitor
         .post_form(
@@ -261,11 +253,7 @@ async fn the_source_form_shows_what_is_wrong_and_keeps_what_was_typed() {
         .await;
     let page = refused_form(refused).await;
     assert!(text_of(&page, "#form-error").starts_with("url:"));
-    assert_eq!(
-        select(&page, "#url[aria-invalid=true]").len(),
-        1,
-        "the field is marked"
-    );
+    assert_one(&page, "#url[aria-invalid=true]", "the field is marked");
     assert!(text_of(&page, "textarea#text").contains("Boards that met monthly"));
     assert_eq!(counts(&app).await, before);
 

@@ -13,7 +13,7 @@ use nix::unistd::Pid;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
-use crate::harness::{argmap, fails, named_pipe, succeeds};
+use crate::harness::{argmap, assert_contains, fails, named_pipe, succeeds};
 
 /// A data folder the server's unprivileged user can reach, removed after the test.
 fn data_root() -> tempfile::TempDir {
@@ -216,10 +216,7 @@ fn a_bad_database_url_is_a_clear_error_not_a_panic() {
         "--database-url",
         "postgres://nobody@127.0.0.1:1/none",
     ]));
-    assert!(
-        stderr.contains("argmap: cannot connect to the database"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "argmap: cannot connect to the database");
 }
 
 /// `import-map` refuses what it cannot read as a file, before it touches a database: a
@@ -245,6 +242,6 @@ fn import_map_refuses_a_pipe_and_names_the_line_of_bad_bytes() {
         let mut stderr = String::new();
         std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
         assert_eq!(status.code(), Some(1), "{stderr}");
-        assert!(stderr.contains(&expected), "{stderr}");
+        assert_contains(&stderr, &expected);
     }
 }

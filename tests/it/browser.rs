@@ -138,13 +138,6 @@ impl Browser {
         }
     }
 
-    /// A browser in which the contributor `email` has signed in and gone on to `page`.
-    async fn contributor(app: &TestApp, email: &str, page: &str) -> Self {
-        let browser = Self::start().await;
-        browser.sign_in_contributor(app, email, page).await;
-        browser
-    }
-
     /// Makes `email` a contributor and signs them in through the sign-in form, which goes
     /// on to `page`.
     async fn sign_in_contributor(&self, app: &TestApp, email: &str, page: &str) {
@@ -177,6 +170,21 @@ impl Browser {
 
     async fn script(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    /// Whether the first element `selector` matches is shown: displayed, with a height.
+    async fn shows(&self, selector: &str) -> bool {
+        let script = format!(
+            "const e = document.querySelector({selector:?}); return !!e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0"
+        );
+        self.script(&script).await == json!(true)
+    }
+
+    /// Asserts that at `width` px `wide` is shown and `narrow` is not, or the other way
+    /// round at a phone's width (600 px or less): `what` says which is which.
+    async fn assert_shows_for_width(&self, width: u32, wide: &str, narrow: &str, what: &str) {
+        let shown = (self.shows(wide).await, self.shows(narrow).await);
+        assert_eq!(shown, (width > 600, width <= 600), "{what}");
     }
 
     async fn set_width(&self, width: u32) {
@@ -238,10 +246,31 @@ impl Browser {
     }
 }
 
-/// The app on the shipped map, and a browser on its home page.
-async fn home_page() -> (TestApp, Browser) {
+/// The app on the small built map, and a browser signed in as the contributor `email`
+/// on its page `page`.
+async fn contributor_on_small_map(email: &str, page: &str) -> (TestApp, Browser) {
+    let (app, browser) = small_map().await;
+    browser.sign_in_contributor(&app, email, page).await;
+    (app, browser)
+}
+
+/// The app on the small built map, and a browser.
+async fn small_map() -> (TestApp, Browser) {
+    let app = crate::builders::small::spawn().await;
+    let browser = Browser::start().await;
+    (app, browser)
+}
+
+/// The app on the shipped map, and a browser.
+async fn shipped_map() -> (TestApp, Browser) {
     let app = TestApp::spawn_with_corpus().await;
     let browser = Browser::start().await;
+    (app, browser)
+}
+
+/// The app on the shipped map, and a browser on its home page.
+async fn home_page() -> (TestApp, Browser) {
+    let (app, browser) = shipped_map().await;
     browser.goto(&app.url("/")).await;
     (app, browser)
 }
@@ -342,8 +371,7 @@ async fn a_reader_searches_from_the_box_in_the_header() {
 
 #[tokio::test]
 async fn every_page_type_fits_a_phone_and_a_desktop_passes_axe_and_is_screenshotted() {
-    let app = TestApp::spawn_with_corpus().await;
-    let browser = Browser::start().await;
+    let (app, browser) = shipped_map().await;
     let pages = [
         ("home", "/"),
         ("debate", "/debates/2021-white-paper"),
@@ -382,8 +410,7 @@ async fn every_page_type_fits_a_phone_and_a_desktop_passes_axe_and_is_screenshot
 async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_standing_change() {
     const QUOTE: &str = "more control increases the probability of blameworthy things";
     const TARGET: &str = "/claims/every-reorganisation-seeds-the-next";
-    let app = TestApp::spawn_with_corpus().await;
-    let browser = Browser::start().await;
+    let (app, browser) = shipped_map().await;
 
     assert_eq!(browser.standing(&app.url(TARGET)).await, "stands");
 
@@ -474,8 +501,7 @@ async fn a_contributor_selects_a_passage_adds_an_attacking_claim_and_sees_the_st
 #[tokio::test]
 async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
     use crate::builders::small::{QUOTE, SEGMENT, TARGET};
-    let app = crate::builders::small::spawn().await;
-    let browser = Browser::start().await;
+    let (app, browser) = small_map().await;
     let page = format!("/claims/{TARGET}");
     assert_eq!(browser.standing(&app.url(&page)).await, "stands");
 
@@ -531,8 +557,7 @@ async fn a_contributor_rebuts_a_claim_from_its_page_without_typing_a_slug() {
 /// shows its poles on focus at 1280 px and is a list at 390 px.
 #[tokio::test]
 async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
-    let app = TestApp::spawn_with_corpus().await;
-    let browser = Browser::start().await;
+    let (app, browser) = shipped_map().await;
     let pages = [
         "/",
         "/debates/2021-white-paper",
@@ -550,11 +575,6 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
         "/about",
         "/api",
     ];
-    let shown = |selector: &str| {
-        format!(
-            "const e = document.querySelector({selector:?}); return !!e && getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().height > 0"
-        )
-    };
     for width in [1280, 390] {
         browser.set_width(width).await;
         for path in pages {
@@ -566,13 +586,14 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
         browser
             .goto(&app.url("/proposals/ics-statutory-footing"))
             .await;
-        let drawn = browser.script(&shown("#map svg.argument-map")).await;
-        let tree = browser.script(&shown("#map .map-narrow")).await;
-        assert_eq!(
-            (drawn, tree),
-            (json!(width > 600), json!(width <= 600)),
-            "the drawing at 1280 px, the tree at 390 px"
-        );
+        browser
+            .assert_shows_for_width(
+                width,
+                "#map svg.argument-map",
+                "#map .map-narrow",
+                "the drawing at 1280 px, the tree at 390 px",
+            )
+            .await;
         if width == 1280 {
             let cut = browser
                 .script(
@@ -594,21 +615,22 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
             browser.screenshot("proposal-map", width).await;
         }
         browser.goto(&app.url("/debates/2021-white-paper")).await;
-        let table = browser.script(&shown("table.matrix")).await;
-        let list = browser.script(&shown(".matrix-list")).await;
-        assert_eq!(
-            (table, list),
-            (json!(width > 600), json!(width <= 600)),
-            "the matrix at 1280 px, its list at 390 px"
-        );
+        browser
+            .assert_shows_for_width(
+                width,
+                "table.matrix",
+                ".matrix-list",
+                "the matrix at 1280 px, its list at 390 px",
+            )
+            .await;
         if width == 1280 {
-            let before = browser.script(&shown("th.tension-head .poles")).await;
-            assert_eq!(before, json!(false), "a head is short until focused");
+            let before = browser.shows("th.tension-head .poles").await;
+            assert!(!before, "a head is short until focused");
             browser
                 .script("document.querySelector('th.tension-head a').focus(); return true")
                 .await;
-            let after = browser.script(&shown("th.tension-head .poles")).await;
-            assert_eq!(after, json!(true), "focus shows the poles");
+            let after = browser.shows("th.tension-head .poles").await;
+            assert!(after, "focus shows the poles");
             let colours = browser
                 .script(
                     "const bg = s => { const e = document.querySelector(s); return e && getComputedStyle(e).backgroundColor; };
@@ -641,8 +663,7 @@ async fn the_map_reads_at_1280_and_390_px_without_sideways_scrolling() {
 #[tokio::test]
 async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a_claim() {
     use crate::adding_sources::ARTICLE;
-    let app = crate::builders::small::spawn().await;
-    let browser = Browser::contributor(&app, "sam@example.org", "/sources").await;
+    let (_app, browser) = contributor_on_small_map("sam@example.org", "/sources").await;
 
     browser.click_link("Add a source").await;
     browser.wait_for_path("/sources/new").await;
@@ -714,9 +735,8 @@ async fn a_contributor_pastes_an_article_previews_it_saves_it_and_quotes_it_in_a
 #[tokio::test]
 async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() {
     use crate::builders::small::{TARGET, VICTIM};
-    let app = crate::builders::small::spawn().await;
     let page = format!("/claims/{VICTIM}");
-    let browser = Browser::contributor(&app, "kit@example.org", &page).await;
+    let (app, browser) = contributor_on_small_map("kit@example.org", &page).await;
 
     browser
         .find("#link-kind")
@@ -768,9 +788,8 @@ async fn a_contributor_links_two_claims_by_choosing_the_target_from_its_words() 
 async fn a_drag_that_starts_on_a_quoted_passage_selects_whole_words_and_follows_no_link() {
     use crate::builders::small::SOURCE;
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-    let app = crate::builders::small::spawn().await;
     let page = format!("/sources/{SOURCE}");
-    let browser = Browser::contributor(&app, "lee@example.org", &page).await;
+    let (app, browser) = contributor_on_small_map("lee@example.org", &page).await;
 
     // Post 1 reads "It is striking that every reorganisation since 1974 contains the seeds
     // of the next one."; from "every" on it is quoted (highlighted, a link to its claim).

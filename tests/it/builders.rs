@@ -323,8 +323,10 @@ impl TestApp {
 pub mod small {
     use sqlx::PgPool;
 
+    use argmap::auth::Role;
+
     use super::MapBuilder;
-    use crate::harness::{TestApp, fresh_database};
+    use crate::harness::{TestApp, Visitor, fresh_database};
 
     pub const DEBATE: &str = "a-debate";
     pub const PROPOSAL: &str = "a-proposal";
@@ -370,6 +372,19 @@ pub mod small {
     /// The app on a fresh database holding the small map.
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with_map(map()).await.0
+    }
+
+    /// The app on the small map, and a visitor signed in as a new contributor, `email`.
+    pub async fn contributor(email: &str) -> (TestApp, Visitor) {
+        signed_in(email, Role::Contributor).await
+    }
+
+    /// The app on the small map, and a visitor signed in as a new user, `email`, with
+    /// `role`.
+    pub async fn signed_in(email: &str, role: Role) -> (TestApp, Visitor) {
+        let app = spawn().await;
+        let visitor = app.signed_in(email, role).await;
+        (app, visitor)
     }
 
     /// A fresh database holding the small map, and its name.

@@ -7,10 +7,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::AUTHOR;
-use crate::builders::small::{SOURCE, TARGET, spawn};
+use crate::builders::small::{SOURCE, TARGET, contributor, spawn};
 use crate::harness::{
-    TestApp, assert_none, created_slug, form_version, location, refused_form, scalar, select, strs,
-    text_of,
+    TestApp, assert_none, assert_one, created_slug, form_version, location, refused_form, scalar,
+    select, strs, text_of,
 };
 
 /// Words of the small map's third post, which `TARGET` does not quote.
@@ -116,8 +116,7 @@ async fn the_api_changes_a_claims_speaker_and_adds_and_retires_its_quotes() {
 
 #[tokio::test]
 async fn the_edit_page_changes_the_speaker_and_adds_and_retires_quotes() {
-    let app = spawn().await;
-    let visitor = app.signed_in("rae@example.org", Role::Contributor).await;
+    let (app, visitor) = contributor("rae@example.org").await;
     let edit = format!("/claims/{TARGET}/edit");
     let form = visitor.page(&edit).await;
     let chosen = select(&form, "select#actor option[selected]");
@@ -175,7 +174,7 @@ async fn the_edit_page_changes_the_speaker_and_adds_and_retires_quotes() {
     let retired = visitor.post_form(&retire[0], &[]).await;
     assert_eq!(retired.status(), StatusCode::SEE_OTHER);
     let page = app.page(&format!("/claims/{TARGET}")).await;
-    assert_eq!(select(&page, "blockquote").len(), 1);
+    assert_one(&page, "blockquote", "the claim's one quote");
     assert_eq!(revisions(&app, "quote").await, quotes + 2);
 }
 

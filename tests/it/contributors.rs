@@ -6,12 +6,14 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::builders::small::{
-    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, spawn,
+    DEBATE, PROPOSAL, QUOTE, SEGMENT, SOURCE, TARGET, TENSION, VICTIM, contributor, signed_in,
+    spawn,
 };
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, assert_detail, assert_none, created_slug, form_version,
-    html, insert_claim_row, location, refused_form, scalar, select, text, text_of, texts,
+    PASSWORD, TestApp, Visitor, argmap, assert_contains, assert_detail, assert_none, assert_one,
+    created_slug, every_page, form_version, header, html, insert_claim_row, location, refused_form,
+    scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -30,10 +32,7 @@ async fn add_claim(visitor: &Visitor, segment: &str, text: &str, quote: &str) ->
 }
 
 async fn revisions(app: &TestApp) -> i64 {
-    sqlx::query_scalar("select count(*) from revisions")
-        .fetch_one(&app.db)
-        .await
-        .unwrap()
+    scalar(&app.db, "select count(*) from revisions").await
 }
 
 #[tokio::test]
@@ -44,10 +43,7 @@ async fn sign_up_by_the_mailed_link_sign_out_and_sign_in_again() {
     assert_eq!(response.status(), StatusCode::OK);
     let page = html(response).await;
     assert!(text_of(&page, "main").contains("ada@example.org"));
-    let users: i64 = sqlx::query_scalar("select count(*) from users")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let users = scalar(&app.db, "select count(*) from users").await;
     assert_eq!(users, 0, "no account before the link is followed");
 
     let link = app
@@ -60,10 +56,7 @@ async fn sign_up_by_the_mailed_link_sign_out_and_sign_in_again() {
     let response = visitor.confirm(&link).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/account");
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = header(&response, "set-cookie").to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
@@ -165,8 +158,7 @@ async fn wrong_passwords_are_refused_then_rate_limited() {
 
 #[tokio::test]
 async fn forms_without_the_right_csrf_token_are_refused_with_403() {
-    let app = spawn().await;
-    let visitor = app.signed_in("cat@example.org", Role::Contributor).await;
+    let (app, visitor) = contributor("cat@example.org").await;
     let path = format!("/claims/{TARGET}/annotations");
     let missing = visitor
         .client
@@ -199,8 +191,7 @@ async fn revisions_of_kind(app: &TestApp, kind: &str) -> i64 {
 
 #[tokio::test]
 async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
-    let app = spawn().await;
-    let visitor = app.signed_in("dan@example.org", Role::Contributor).await;
+    let (app, visitor) = contributor("dan@example.org").await;
     let before = revisions(&app).await;
 
     let response = add_claim(
@@ -243,16 +234,10 @@ async fn a_claim_added_from_a_passage_shows_on_its_pages_with_one_revision() {
 
 #[tokio::test]
 async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
-    let app = spawn().await;
-    let visitor = app.signed_in("eve@example.org", Role::Contributor).await;
+    let (app, visitor) = contributor("eve@example.org").await;
     let before = revisions(&app).await;
-    let response = add_claim(
-        &visitor,
-        SEGMENT,
-        "Ministers love control more than anything else.",
-        "ministers love control",
-    )
-    .await;
+    let typed = "Ministers love control more than anything else.";
+    let response = add_claim(&visitor, SEGMENT, typed, "ministers love control").await;
     let page = refused_form(response).await;
     assert!(
         text_of(&page, ".notice").starts_with("quote: these words are not in 2/3"),
@@ -261,17 +246,20 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
     );
     assert_eq!(
         select(&page, "textarea#text").first().map(text).as_deref(),
-        Some("Ministers love control more than anything else."),
+        Some(typed),
         "the form keeps what was typed"
     );
-    assert_eq!(select(&page, "#quote[aria-invalid=true]").len(), 1);
+    assert_one(
+        &page,
+        "#quote[aria-invalid=true]",
+        "the quote field is marked",
+    );
     assert_eq!(revisions(&app).await, before);
 }
 
 #[tokio::test]
 async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
-    let app = spawn().await;
-    let first = app.signed_in("fay@example.org", Role::Contributor).await;
+    let (app, first) = contributor("fay@example.org").await;
     let second = app.signed_in("gus@example.org", Role::Contributor).await;
     let path = format!("/claims/{TARGET}/edit");
     let version = version(&app, "claims", TARGET).await.to_string();
@@ -321,8 +309,7 @@ async fn a_stale_edit_gets_409_with_the_current_version_and_loses_nothing() {
 
 #[tokio::test]
 async fn what_people_write_is_shown_inert() {
-    let app = spawn().await;
-    let visitor = app.signed_in("hal@example.org", Role::Contributor).await;
+    let (_app, visitor) = contributor("hal@example.org").await;
     let script = "Reform <script>alert('claim')</script> fails <img src=x onerror=alert(1)>.";
     let response = add_claim(&visitor, SEGMENT, script, QUOTE).await;
     let claim_url = location(&response);
@@ -829,7 +816,7 @@ async fn the_authorisation_matrix_holds_for_every_api_write() {
             }
             if !allowed {
                 assert_eq!(
-                    response.headers()["content-type"],
+                    header(&response, "content-type"),
                     "application/problem+json",
                     "{route}"
                 );
@@ -857,7 +844,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
 
     let bad = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": "not in the text at all", "text": "A claim whose quote is wrong." })).await.unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.headers()["content-type"], "application/problem+json");
+    assert_eq!(header(&bad, "content-type"), "application/problem+json");
     let problem: Value = bad.json().await.unwrap();
     assert_eq!(problem["field"], "quote");
 
@@ -938,8 +925,7 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
 
 #[tokio::test]
 async fn api_writes_with_a_session_need_the_csrf_header() {
-    let app = spawn().await;
-    let visitor = app.signed_in("jay@example.org", Role::Contributor).await;
+    let (_app, visitor) = contributor("jay@example.org").await;
     let body = json!({ "body": "From a script on our page." });
     let path = visitor.url(&format!("/api/v1/claims/{TARGET}/annotations"));
     let without = visitor.client.post(&path).json(&body).send().await.unwrap();
@@ -957,8 +943,7 @@ async fn api_writes_with_a_session_need_the_csrf_header() {
 
 #[tokio::test]
 async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
-    let app = spawn().await;
-    let contributor = app.signed_in("kit@example.org", Role::Contributor).await;
+    let (app, contributor) = contributor("kit@example.org").await;
     let moderator = app.signed_in("lea@example.org", Role::Moderator).await;
     let response = add_claim(
         &contributor,
@@ -1141,7 +1126,7 @@ fn the_user_command_adds_admins_and_changes_roles() {
         "",
     );
     assert_eq!(code, Some(1));
-    assert!(out.contains("nobody@example.org"), "{out}");
+    assert_contains(&out, "nobody@example.org");
 }
 
 #[tokio::test]
@@ -1259,8 +1244,7 @@ async fn suggested_claims_are_offered_to_contributors_who_take_them_up_or_dismis
 
 #[tokio::test]
 async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_once() {
-    let app = spawn().await;
-    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let (app, admin) = signed_in("admin@example.org", Role::Admin).await;
     let user = app.signed_in("pat@example.org", Role::Contributor).await;
     let token = app.token("pat-bot@example.org", Role::Contributor).await;
     let page = admin.page("/admin/users").await;
@@ -1302,8 +1286,7 @@ async fn an_admin_disables_an_account_and_its_session_and_token_stop_working_at_
 
 #[tokio::test]
 async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims() {
-    let app = spawn().await;
-    let admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let (app, admin) = signed_in("admin@example.org", Role::Admin).await;
     crate::harness::execute(
         &app.db,
         "insert into users (email, display_name, password_hash, created_at)
@@ -1319,13 +1302,12 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
     .await;
     let accounts = scalar(&app.db, "select count(*) from users").await as usize;
 
+    let rows = "table.operations tbody tr";
+    let pages = every_page("/admin/users", async |path| admin.page(path).await).await;
     let mut seen = Vec::new();
-    let mut path = "/admin/users".to_owned();
-    loop {
-        let page = admin.page(&path).await;
-        let rows = select(&page, "table.operations tbody tr");
-        assert!(rows.len() <= 100, "{path} lists at most a page");
-        for row in rows {
+    for page in &pages {
+        assert!(select(page, rows).len() <= 100, "at most a page");
+        for row in select(page, rows) {
             let cells: Vec<String> = row
                 .select(&scraper::Selector::parse("td").unwrap())
                 .map(|c| text(&c))
@@ -1334,10 +1316,6 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
             if cells[0].contains("user7@example.org") {
                 assert_eq!(cells[3], "1", "its claim is counted");
             }
-        }
-        match crate::harness::hrefs(&page, "nav.pager a[rel=next]").pop() {
-            Some(next) => path = next,
-            None => break,
         }
     }
     let unique: std::collections::BTreeSet<&String> = seen.iter().collect();
@@ -1353,6 +1331,49 @@ async fn the_accounts_page_lists_every_account_a_page_at_a_time_with_its_claims(
     );
     assert_eq!(
         admin.get("/admin/users?page=9").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_every_open_report_a_page_at_a_time_oldest_first() {
+    let app = spawn().await;
+    let moderator = app.signed_in("mod@example.org", Role::Moderator).await;
+    crate::harness::execute(
+        &app.db,
+        "insert into claim_reviews (claim_id, reason, note, reported_by, created_at)
+         select (select min(id) from claims), 'unclear', 'report ' || i,
+                (select id from users where email = 'mod@example.org'), now() - interval '1 day' * (200 - i)
+         from generate_series(1, 130) i",
+    )
+    .await;
+    crate::harness::execute(
+        &app.db,
+        "update claim_reviews set resolution = 'dismissed', resolved_at = now() where note = 'report 7'",
+    )
+    .await;
+    let open = scalar(
+        &app.db,
+        "select count(*) from claim_reviews where resolution is null",
+    )
+    .await as usize;
+
+    let pages = every_page("/moderation", async |path| moderator.page(path).await).await;
+    for page in &pages {
+        assert!(select(page, "li.review").len() <= 100, "at most a page");
+    }
+    let notes: Vec<String> = pages
+        .iter()
+        .flat_map(|page| texts(page, "li.review > p:nth-of-type(3)"))
+        .collect();
+    assert_eq!(notes.len(), open, "every open report, once: {notes:?}");
+    assert_eq!(notes[0], "report 1", "oldest first");
+    assert!(
+        !notes.contains(&"report 7".to_owned()),
+        "a dismissed report is not open"
+    );
+    assert_eq!(
+        moderator.get("/moderation?page=5").await.status(),
         StatusCode::NOT_FOUND
     );
 }

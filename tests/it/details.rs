@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use crate::builders::AUTHOR;
 use crate::builders::small::{self, DEBATE, SOURCE};
 use crate::harness::{
-    TestApp, Visitor, form_version, hrefs, location, refused_form, scalar, select, text_of,
+    TestApp, Visitor, assert_one, form_version, hrefs, location, refused_form, scalar, select,
+    text_of,
 };
 
 async fn revisions(app: &TestApp, kind: &str) -> i64 {
@@ -25,8 +26,7 @@ async fn version(visitor: &Visitor, path: &str) -> String {
 
 #[tokio::test]
 async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing() {
-    let app = small::spawn().await;
-    let moderator = app.signed_in("mo@example.org", Role::Moderator).await;
+    let (app, moderator) = small::signed_in("mo@example.org", Role::Moderator).await;
     let contributor = app.signed_in("co@example.org", Role::Contributor).await;
     let page = format!("/sources/{SOURCE}");
     let edit = format!("/sources/{SOURCE}/edit");
@@ -56,7 +56,11 @@ async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing()
     let before = revisions(&app, "source").await;
     let refused = post(fields("A thread on control", "31 January")).await;
     let form = refused_form(refused).await;
-    assert_eq!(select(&form, "#published_on[aria-invalid=true]").len(), 1);
+    assert_one(
+        &form,
+        "#published_on[aria-invalid=true]",
+        "the date field is marked",
+    );
     assert!(text_of(&form, "#form-error").starts_with("published_on:"));
     assert_eq!(revisions(&app, "source").await, before);
 
@@ -87,8 +91,7 @@ async fn a_moderator_corrects_a_sources_details_and_a_stale_edit_loses_nothing()
 
 #[tokio::test]
 async fn debates_and_actors_details_are_checked_as_the_schema_checks_them() {
-    let app = small::spawn().await;
-    let moderator = app.signed_in("mo@example.org", Role::Moderator).await;
+    let (app, moderator) = small::signed_in("mo@example.org", Role::Moderator).await;
 
     let debate = format!("/debates/{DEBATE}/edit");
     let read = version(&moderator, &debate).await;

@@ -9,8 +9,8 @@ use std::process::Command;
 use argmap::export::{self, Format, MapDocument, Scope};
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, document, fails, fresh_database, hrefs,
-    succeeds,
+    TestApp, argmap, assert_contains, corpus_database, database_url, document, fails,
+    fresh_database, header, hrefs, succeeds,
 };
 
 /// The site's address the exports' absolute links use.
@@ -98,15 +98,20 @@ fn validate(schema_path: &str, instance: &serde_json::Value) {
     assert!(errors.is_empty(), "{schema_path}: {errors:#?}");
 }
 
+/// Where the shipped map's exports are served from: the whole map, a debate and a
+/// proposal; the last two are pages that link to their exports.
+const EXPORTED: [&str; 3] = [
+    "/export",
+    "/debates/2021-white-paper",
+    "/proposals/ics-statutory-footing",
+];
+
 #[tokio::test]
 async fn the_json_export_validates_against_its_published_schema() {
     let app = TestApp::spawn_with_corpus().await;
-    for path in [
-        "/export/map.json",
-        "/debates/2021-white-paper/map.json",
-        "/proposals/ics-statutory-footing/map.json",
-    ] {
-        let response = app.get(path).await;
+    for base in EXPORTED {
+        let path = format!("{base}/map.json");
+        let response = app.get(&path).await;
         assert_eq!(response.status(), 200, "{path}");
         let json: serde_json::Value = response.json().await.unwrap();
         validate("static/schemas/argmap-map.v1.schema.json", &json);
@@ -282,17 +287,13 @@ async fn the_csv_export_has_a_row_per_quote() {
 #[tokio::test]
 async fn every_export_url_answers_with_its_content_type_and_pages_link_to_them() {
     let app = TestApp::spawn_with_corpus().await;
-    for base in [
-        "/export",
-        "/debates/2021-white-paper",
-        "/proposals/ics-statutory-footing",
-    ] {
+    for base in EXPORTED {
         for format in Format::ALL {
             let path = format!("{base}/map.{}", format.extension());
             let response = app.get(&path).await;
             assert_eq!(response.status(), 200, "{path}");
             assert_eq!(
-                response.headers()["content-type"],
+                header(&response, "content-type"),
                 format.content_type(),
                 "{path}"
             );
@@ -303,10 +304,7 @@ async fn every_export_url_answers_with_its_content_type_and_pages_link_to_them()
         app.get("/debates/no-such-debate/map.json").await.status(),
         404
     );
-    for page in [
-        "/debates/2021-white-paper",
-        "/proposals/ics-statutory-footing",
-    ] {
+    for page in &EXPORTED[1..] {
         let links = hrefs(&app.page(page).await, "#export a");
         assert!(links.len() >= 8, "{page}: {links:?}");
         for link in links {
@@ -318,12 +316,12 @@ async fn every_export_url_answers_with_its_content_type_and_pages_link_to_them()
 #[tokio::test]
 async fn the_debate_summary_reads_as_a_cited_briefing_in_markdown_and_print_ready_html() {
     let app = TestApp::spawn_with_corpus().await;
-    let markdown = app.get("/debates/2021-white-paper/summary.md").await;
-    assert_eq!(
-        markdown.headers()["content-type"],
-        "text/markdown; charset=utf-8"
-    );
-    let markdown = markdown.text().await.unwrap();
+    let markdown = app
+        .text(
+            "/debates/2021-white-paper/summary.md",
+            "text/markdown; charset=utf-8",
+        )
+        .await;
     assert!(markdown.starts_with("# The 2021 white paper and the Health and Care Bill\n"));
     assert!(markdown.contains("## Bottom line"));
     assert!(
@@ -394,7 +392,7 @@ async fn dump_then_restore_into_an_empty_instance_dumps_identically() {
 
     let (ok, _, stderr) = run(&["restore", file], &target_name);
     assert!(!ok);
-    assert!(stderr.contains("this instance is not empty"), "{stderr}");
+    assert_contains(&stderr, "this instance is not empty");
 
     let (ok, stdout, stderr) = run(&["restore", "--merge", file], &source_name);
     assert!(ok, "{stderr}");
@@ -461,13 +459,10 @@ fn the_export_command_explains_bad_arguments() {
     };
     let (code, stderr) = run(&["export", "docx"]);
     assert_eq!(code, Some(1));
-    assert!(stderr.contains("unknown format \"docx\""), "{stderr}");
+    assert_contains(&stderr, "unknown format \"docx\"");
     let (code, stderr) = run(&["export", "summary"]);
     assert_eq!(code, Some(1));
-    assert!(
-        stderr.contains("a summary is of one debate: pass --debate SLUG"),
-        "{stderr}"
-    );
+    assert_contains(&stderr, "a summary is of one debate: pass --debate SLUG");
 }
 
 #[tokio::test]
@@ -482,17 +477,13 @@ async fn a_map_too_large_to_draw_is_refused_by_name_and_its_debates_are_still_dr
     let whole = app.get("/export/map.svg").await;
     assert_eq!(whole.status(), 422);
     let problem = whole.text().await.unwrap();
-    assert!(
-        problem.contains("more than a drawing can show"),
-        "{problem}"
-    );
+    assert_contains(&problem, "more than a drawing can show");
     let debate: String = sqlx::query_scalar("select slug from debates order by slug limit 1")
         .fetch_one(&db)
         .await
         .unwrap();
-    let drawn = app.get(&format!("/debates/{debate}/map.svg")).await;
-    assert_eq!(drawn.status(), 200);
-    assert!(drawn.text().await.unwrap().contains("<svg"));
+    let drawn = app.svg(&format!("/debates/{debate}/map.svg")).await;
+    assert_contains(&drawn, "<svg");
     // Other formats of the whole map are not drawings: they are still served.
     assert_eq!(app.get("/export/map.json").await.status(), 200);
 }

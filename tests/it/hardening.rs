@@ -12,8 +12,8 @@ use reqwest::StatusCode;
 
 use crate::builders::small;
 use crate::harness::{
-    PASSWORD, TestApp, Visitor, argmap, corpus_database, database_url, execute, fresh_database,
-    insert_claim_row, location, scalar, texts,
+    PASSWORD, TestApp, Visitor, argmap, assert_contains, corpus_database, database_url, execute,
+    fresh_database, header, insert_claim_row, location, scalar, texts,
 };
 
 /// Adds a claim saying `text`, quoting the small map's `QUOTE`, through the page's form.
@@ -55,8 +55,7 @@ async fn sign_in_from(
 // 1. The sign-in lockout is per client address, never site-wide.
 #[tokio::test]
 async fn twenty_failed_sign_ins_lock_out_their_address_only() {
-    let (db, _) = fresh_database().await;
-    let app = TestApp::spawn_with_config(db, |config| {
+    let app = TestApp::spawn_configured(|config| {
         config.trusted_proxy_header = Some("x-forwarded-for".parse().unwrap());
     })
     .await;
@@ -231,8 +230,7 @@ async fn re_enabling_an_account_does_not_revive_its_sessions_or_tokens() {
 // 8 and 12. NUL and other control characters: a 422 naming the field, never a 500.
 #[tokio::test]
 async fn control_characters_anywhere_are_a_422_naming_the_field() {
-    let app = small::spawn().await;
-    let visitor = app.signed_in("ada@example.org", Role::Contributor).await;
+    let (app, visitor) = small::contributor("ada@example.org").await;
     for bad in ["\0", "\u{1}", "\u{2}", "\u{1b}", "\u{7f}"] {
         let claim = format!("A claim that hides {bad} a control character.");
         let response = add_claim(&visitor, &claim).await;
@@ -258,7 +256,7 @@ async fn control_characters_anywhere_are_a_422_naming_the_field() {
         .await;
     assert_eq!(response.status(), 422);
     assert_eq!(
-        response.headers()["content-type"],
+        header(&response, "content-type"),
         "application/problem+json"
     );
     let problem: serde_json::Value = response.json().await.unwrap();
@@ -276,9 +274,7 @@ async fn stored_control_characters_neither_break_the_svg_nor_forge_highlights() 
     .execute(&app.db)
     .await
     .unwrap();
-    let svg = app.get("/export/map.svg").await;
-    assert_eq!(svg.status(), StatusCode::OK);
-    let svg = svg.text().await.unwrap();
+    let svg = app.svg("/export/map.svg").await;
     assert!(!svg.contains(['\u{1}', '\u{2}']), "XML cannot hold U+0001");
     let page = app.page("/search?q=reorganisation").await;
     let marks = texts(&page, "mark");
@@ -307,9 +303,9 @@ async fn load_map_refuses_source_files_outside_the_map_folder() {
             .await
             .expect_err("a source outside the map was read")
             .to_string();
-        assert!(err.contains("inside the map folder"), "{err}");
+        assert_contains(&err, "inside the map folder");
         let at = format!("{}.toml:3", small::SOURCE);
-        assert!(err.contains(&at), "{err}");
+        assert_contains(&err, &at);
     }
 }
 
@@ -349,8 +345,7 @@ async fn opposite_merges_at_once_leave_one_of_the_two_claims() {
 // 23. Invisible claims are refused; other scripts get readable slugs.
 #[tokio::test]
 async fn zero_width_claims_are_refused_and_cyrillic_gets_a_real_slug() {
-    let app = small::spawn().await;
-    let visitor = app.signed_in("ada@example.org", Role::Contributor).await;
+    let (_app, visitor) = small::contributor("ada@example.org").await;
     let invisible = "\u{200b}\u{200c}\u{200d}\u{2060}\u{feff}".repeat(6);
     let response = add_claim(&visitor, &invisible).await;
     assert_eq!(response.status(), 422);
@@ -366,8 +361,7 @@ async fn zero_width_claims_are_refused_and_cyrillic_gets_a_real_slug() {
 // 25 and the write limits.
 #[tokio::test]
 async fn sign_ups_are_limited_per_address_taken_emails_included() {
-    let (db, _) = fresh_database().await;
-    let app = TestApp::spawn_with_config(db, |config| config.limits.signups_per_hour = 2).await;
+    let app = TestApp::spawn_configured(|config| config.limits.signups_per_hour = 2).await;
     app.user("taken@example.org", Role::Contributor).await;
     let mut statuses = Vec::new();
     for email in ["taken@example.org", "new1@example.org", "new2@example.org"] {
@@ -432,8 +426,7 @@ async fn a_sign_up_link_makes_one_account_once_within_a_day_and_never_from_a_get
 
 #[tokio::test]
 async fn sign_up_links_start_with_the_configured_address_never_the_requests_host() {
-    let (db, _) = fresh_database().await;
-    let app = TestApp::spawn_with_config(db, |config| {
+    let app = TestApp::spawn_configured(|config| {
         config.public_url = Some("https://argmap.example.org".into());
     })
     .await;
@@ -454,17 +447,13 @@ async fn sign_up_links_start_with_the_configured_address_never_the_requests_host
         .unwrap();
     assert_eq!(response.status(), 200);
     let mail = app.mails_to("ada@example.org").pop().unwrap();
-    assert!(
-        mail.contains("https://argmap.example.org/signup/confirm?token="),
-        "{mail}"
-    );
+    assert_contains(&mail, "https://argmap.example.org/signup/confirm?token=");
     assert!(!mail.contains("evil.example"), "{mail}");
 }
 
 #[tokio::test]
 async fn writes_are_limited_per_account_whatever_the_address() {
-    let (db, _) = fresh_database().await;
-    let app = TestApp::spawn_with_config(db, |config| {
+    let app = TestApp::spawn_configured(|config| {
         config.trusted_proxy_header = Some("x-real-ip".parse().unwrap());
         config.limits.writes_per_minute = 3;
     })
@@ -493,15 +482,14 @@ async fn referrer_policy_always_and_hsts_only_over_https() {
     let app = TestApp::spawn().await;
     let response = app.get("/").await;
     assert_eq!(
-        response.headers()["referrer-policy"],
+        header(&response, "referrer-policy"),
         "strict-origin-when-cross-origin"
     );
     assert!(!response.headers().contains_key("strict-transport-security"));
-    let (db, _) = fresh_database().await;
-    let https = TestApp::spawn_with_config(db, |config| config.secure_cookies = true).await;
+    let https = TestApp::spawn_configured(|config| config.secure_cookies = true).await;
     let response = https.get("/").await;
     assert_eq!(
-        response.headers()["strict-transport-security"],
+        header(&response, "strict-transport-security"),
         "max-age=31536000; includeSubDomains"
     );
 }
@@ -542,8 +530,7 @@ async fn a_chunked_body_over_the_limit_is_a_413() {
 // 21. Half-sent headers do not hold a connection open.
 #[tokio::test]
 async fn half_sent_headers_are_cut_off() {
-    let (db, _) = fresh_database().await;
-    let app = TestApp::spawn_with_config(db, |config| {
+    let app = TestApp::spawn_configured(|config| {
         config.header_read_timeout = Duration::from_millis(500);
     })
     .await;
@@ -708,7 +695,7 @@ async fn a_failed_restore_leaves_sequences_and_a_crafted_id_is_refused() {
             .expect_err("a bad dump was restored")
             .to_string();
         tx.rollback().await.unwrap();
-        assert!(err.contains(expected), "{err}");
+        assert_contains(&err, expected);
         assert_eq!(scalar(&db, sequences).await, before, "{err}");
     }
 }

@@ -218,6 +218,12 @@ impl TestApp {
         Self::spawn_with_config(db, |_| {}).await
     }
 
+    /// The app on a fresh database, its default test configuration changed by `configure`.
+    pub async fn spawn_configured(configure: impl FnOnce(&mut Config)) -> Self {
+        let (db, _) = fresh_database().await;
+        Self::spawn_with_config(db, configure).await
+    }
+
     /// The app on `db`, its default test configuration changed by `configure`.
     pub async fn spawn_with_config(db: PgPool, configure: impl FnOnce(&mut Config)) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -297,22 +303,23 @@ impl TestApp {
         mails.into_iter().map(|(_, text)| text).collect()
     }
 
+    /// A GET of `path`, for the caller to finish (a header, a query, a token) and [`send`].
+    fn get_request(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(self.url(path))
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request failed")
+        send(self.get_request(path)).await
     }
 
     /// GETs `path` with one more request header.
     pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .header(header, value)
-            .send()
-            .await
-            .expect("request failed")
+        send(self.get_request(path).header(header, value)).await
+    }
+
+    /// GETs `path` with the query string `query` (its values encoded as need be).
+    pub async fn get_query(&self, path: &str, query: &[(&str, &str)]) -> reqwest::Response {
+        send(self.get_request(path).query(query)).await
     }
 
     /// Sends `body` as JSON to `path` with an API token.
@@ -323,28 +330,35 @@ impl TestApp {
         token: &str,
         body: &serde_json::Value,
     ) -> reqwest::Response {
-        self.client
-            .request(method, self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("request failed")
+        let request = self.client.request(method, self.url(path));
+        send(request.bearer_auth(token).json(body)).await
     }
 
     /// GETs `path` with an API token.
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request failed")
+        send(self.get_request(path).bearer_auth(token)).await
     }
 
     /// GETs `path` and reads its JSON body.
     pub async fn json(&self, path: &str) -> serde_json::Value {
         self.get(path).await.json().await.unwrap()
+    }
+
+    /// GETs `path`, asserting a 200 answer of the type `content_type`, and reads its text.
+    pub async fn text(&self, path: &str, content_type: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+        assert_eq!(
+            header(&response, "content-type"),
+            content_type,
+            "GET {path}"
+        );
+        response.text().await.unwrap()
+    }
+
+    /// GETs the drawing at `path` (a `map.svg`), asserting a 200 SVG answer, and reads it.
+    pub async fn svg(&self, path: &str) -> String {
+        self.text(path, "image/svg+xml; charset=utf-8").await
     }
 
     /// GETs a page, asserting a 200 HTML response, and parses it.
@@ -358,6 +372,11 @@ impl TestApp {
         assert_eq!(text_of(&page, "main h1"), heading, "GET {path}");
         page
     }
+}
+
+/// Sends `request`, which must be answered (with whatever status).
+pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    request.send().await.expect("request failed")
 }
 
 /// Asserts that the answer to `GET path` is a 200 HTML page, and parses it.
@@ -404,8 +423,27 @@ pub fn assert_none(document: &scraper::Html, selector: &str, why: &str) {
 /// Asserts that something on `document` matches `selector`, for the reason `why`.
 #[track_caller]
 pub fn assert_some(document: &scraper::Html, selector: &str, why: &str) {
+    select_some(document, selector, why);
+}
+
+/// Every element matching `selector`, asserting (for the reason `why`) that there is one
+/// at least.
+#[track_caller]
+pub fn select_some<'a>(
+    document: &'a scraper::Html,
+    selector: &str,
+    why: &str,
+) -> Vec<scraper::ElementRef<'a>> {
+    let found = select(document, selector);
+    assert!(!found.is_empty(), "{why}: nothing matches {selector:?}");
+    found
+}
+
+/// Asserts that exactly one element on `document` matches `selector`, for the reason `why`.
+#[track_caller]
+pub fn assert_one(document: &scraper::Html, selector: &str, why: &str) {
     let found = select(document, selector).len();
-    assert!(found > 0, "{why}: nothing matches {selector:?}");
+    assert_eq!(found, 1, "{why}: {found} match {selector:?}");
 }
 
 /// The `href`s of the elements matching `selector`.
@@ -527,7 +565,7 @@ impl Visitor {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.unwrap()
+        send(self.client.get(self.url(path))).await
     }
 
     /// GETs a page as this visitor, asserting a 200 HTML response, and parses it.
@@ -589,12 +627,7 @@ impl Visitor {
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
         form.extend_from_slice(fields);
-        self.client
-            .post(self.url(path))
-            .form(&form)
-            .send()
-            .await
-            .unwrap()
+        send(self.client.post(self.url(path)).form(&form)).await
     }
 }
 
@@ -626,9 +659,16 @@ pub async fn scalar(db: &PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
 }
 
+/// The value of the header `name`, which the response must carry, as text.
+#[track_caller]
+pub fn header(response: &reqwest::Response, name: impl reqwest::header::AsHeaderName) -> &str {
+    let value = &response.headers()[name];
+    value.to_str().unwrap()
+}
+
 /// Where a redirect points.
 pub fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
+    header(response, "location").to_owned()
 }
 
 /// Copies the folder `from` into `to`, recursively.
@@ -741,6 +781,12 @@ pub fn strs<'a>(value: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
         .collect()
 }
 
+/// Asserts that `text` contains `needle`, showing the whole text if not.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} not in:\n{text}");
+}
+
 /// Asserts that the API problem document `problem` says `says` in its `detail`.
 #[track_caller]
 pub fn assert_detail(problem: &serde_json::Value, says: &str) {
@@ -762,4 +808,23 @@ pub async fn execute(db: &PgPool, sql: &str) {
 /// that says `words`.
 pub fn lost(report: &ImportReport, words: &str) -> bool {
     report.not_represented.iter().any(|n| n.contains(words))
+}
+
+/// Every page of a paged list from `first` on, following each page's "Next page" link,
+/// read through `page`.
+pub async fn every_page(
+    first: &str,
+    page: impl AsyncFn(&str) -> scraper::Html,
+) -> Vec<scraper::Html> {
+    let mut pages = Vec::new();
+    let mut path = first.to_owned();
+    loop {
+        let document = page(&path).await;
+        let next = hrefs(&document, "nav.pager a[rel=next]").pop();
+        pages.push(document);
+        match next {
+            Some(next) => path = next,
+            None => return pages,
+        }
+    }
 }

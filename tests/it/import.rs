@@ -6,7 +6,9 @@ use std::io::Write;
 use argmap::sources::{ImportError, SourceFields, SourceInput, import_source, read_file};
 use sqlx::PgPool;
 
-use crate::harness::{argmap, database_url, fails, fresh_database, strings, succeeds};
+use crate::harness::{
+    argmap, assert_contains, database_url, fails, fresh_database, strings, succeeds,
+};
 
 const THREAD: &str = "Reform is coming again and it will fail like the last one 1/3\n\
                       Because nobody learns from the last reorganisation 2/3\n\
@@ -225,9 +227,9 @@ fn the_import_command_names_the_bad_file_and_starts_no_database() {
             .arg(dir.path().join("data"))
             .env_remove("DATABASE_URL"),
     );
-    assert!(
-        stderr.contains("argmap: no/such/file.txt: cannot read it: no such file"),
-        "{stderr}"
+    assert_contains(
+        &stderr,
+        "argmap: no/such/file.txt: cannot read it: no such file",
     );
     assert!(
         !dir.path().join("data").exists(),

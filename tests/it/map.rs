@@ -9,7 +9,7 @@ use argmap::stats::Stats;
 use sqlx::PgPool;
 
 use crate::builders::small;
-use crate::harness::{TestApp, argmap, database_url, fresh_database, scalar};
+use crate::harness::{TestApp, argmap, assert_contains, database_url, fresh_database, scalar};
 
 async fn load_shipped(pool: &PgPool) {
     let mut tx = pool.begin().await.unwrap();
@@ -189,11 +189,9 @@ async fn a_reference_to_nothing_is_reported_naming_file_and_line() {
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
     let claim_line = line_containing(&claims, "no-such-claim");
-    assert!(
-        stderr.contains(&format!(
-            "{file}:{claim_line}: no claim has the slug \"no-such-claim\""
-        )),
-        "{stderr}"
+    assert_contains(
+        &stderr,
+        &format!("{file}:{claim_line}: no claim has the slug \"no-such-claim\""),
     );
 }
 
@@ -288,7 +286,7 @@ async fn a_toml_syntax_error_names_its_line() {
     let (ok, stderr) = run_load_map(&name, map.path());
     assert!(!ok);
     let line = line_containing(&map.path().join("map.toml"), "[[debates]");
-    assert!(stderr.contains(&format!("map.toml:{line}:")), "{stderr}");
+    assert_contains(&stderr, &format!("map.toml:{line}:"));
 }
 
 #[tokio::test]

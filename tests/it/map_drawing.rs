@@ -155,12 +155,7 @@ async fn every_proposal_map_of_the_shipped_map_can_be_traced_and_the_page_draws_
     let slugs: BTreeSet<String> = crate::pages::slugs(&app.db, "proposals").await;
     let mut edges = 0;
     for slug in slugs {
-        let svg = app
-            .get(&format!("/proposals/{slug}/map.svg"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let svg = app.svg(&format!("/proposals/{slug}/map.svg")).await;
         edges += traceable(&slug, &svg).1;
         let page = app.page(&format!("/proposals/{slug}")).await;
         let drawn = select(&page, "#map svg.argument-map");
@@ -224,12 +219,7 @@ async fn a_generated_map_of_two_hundred_claims_can_be_traced() {
     .await
     .unwrap();
     let started = std::time::Instant::now();
-    let svg = app
-        .get("/proposals/generated-proposal/map.svg")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let svg = app.svg("/proposals/generated-proposal/map.svg").await;
     let first = started.elapsed();
     let started = std::time::Instant::now();
     let again = app.get("/proposals/generated-proposal/map.svg").await;

@@ -8,7 +8,8 @@ use sqlx::PgPool;
 
 use crate::builders::{AUTHOR_NAME, MapBuilder, small};
 use crate::harness::{
-    TestApp, assert_none, assert_some, execute, hrefs, html, location, select, text, text_of, texts,
+    TestApp, assert_none, assert_one, assert_some, execute, hrefs, html, location, scalar, select,
+    strings, text, text_of, texts,
 };
 
 /// The slugs of `table`'s visible objects.
@@ -64,28 +65,19 @@ async fn the_home_page_lists_debates_tensions_sources_and_figures() {
     assert_eq!(hrefs(&page, ".source-list a").len(), 3);
     let figures = texts(&page, ".figures li");
     assert!(figures.contains(&"3 sources".to_owned()), "{figures:?}");
-    assert_eq!(
-        select(&page, "form[role=search] input[name=q]").len(),
-        1,
-        "a search box"
-    );
+    assert_one(&page, "form[role=search] input[name=q]", "a search box");
 }
 
 #[tokio::test]
 async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
+    const TITLE: &str = "The 2021 white paper and the Health and Care Bill";
     let app = TestApp::spawn_with_corpus().await;
-    let page = app
-        .page_headed(
-            "/debates/2021-white-paper",
-            "The 2021 white paper and the Health and Care Bill",
-        )
-        .await;
-    let proposals: i64 = sqlx::query_scalar(
+    let page = app.page_headed("/debates/2021-white-paper", TITLE).await;
+    let proposals = scalar(
+        &app.db,
         "select count(*) from proposals p join debates d on d.id = p.debate_id where d.slug = '2021-white-paper'",
     )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
+    .await;
     assert_eq!(select(&page, ".cards .card").len() as i64, proposals);
     assert_eq!(
         select(&page, "table.matrix tbody tr").len() as i64,
@@ -99,16 +91,13 @@ async fn a_debate_shows_its_proposals_and_the_proposal_by_tension_matrix() {
         assert!(path.starts_with("/proposals/"), "{cell}");
         let target = app.page(&path).await;
         let anchor = fragment.expect("a cell links to the tension on the proposal page");
-        assert_eq!(
-            select(&target, &format!("[id='{anchor}']")).len(),
-            1,
-            "{cell} points at a section"
+        assert_one(
+            &target,
+            &format!("[id='{anchor}']"),
+            &format!("{cell} points at a section"),
         );
     }
-    assert_eq!(
-        text_of(&page, "nav.crumbs li:last-child"),
-        "The 2021 white paper and the Health and Care Bill"
-    );
+    assert_eq!(text_of(&page, "nav.crumbs li:last-child"), TITLE);
 }
 
 #[tokio::test]
@@ -127,13 +116,9 @@ async fn every_link_on_a_proposal_page_resolves() {
     assert_eq!(svg.len(), 1, "an inline SVG map");
     let labelled_by = svg[0].value().attr("aria-labelledby").unwrap();
     for id in labelled_by.split_whitespace() {
-        assert_eq!(
-            select(&page, &format!("#{id}")).len(),
-            1,
-            "the map's {id} exists"
-        );
+        assert_one(&page, &format!("#{id}"), &format!("the map's {id} exists"));
     }
-    assert!(!select(&page, "#sources .source-list a").is_empty());
+    assert_some(&page, "#sources .source-list a", "the sources it quotes");
 
     let mut links: BTreeSet<String> = hrefs(&page, "main a[href]").into_iter().collect();
     links.extend(hrefs(&page, "main svg a[href]"));
@@ -142,10 +127,10 @@ async fn every_link_on_a_proposal_page_resolves() {
         let (path, fragment) = split(&link);
         if path.is_empty() {
             let id = fragment.unwrap();
-            assert_eq!(
-                select(&page, &format!("[id='{id}']")).len(),
-                1,
-                "#{id} is on the page"
+            assert_one(
+                &page,
+                &format!("[id='{id}']"),
+                &format!("#{id} is on the page"),
             );
             continue;
         }
@@ -154,10 +139,10 @@ async fn every_link_on_a_proposal_page_resolves() {
         assert_eq!(response.status(), StatusCode::OK, "{link}");
         if let Some(id) = fragment {
             let target = html(response).await;
-            assert_eq!(
-                select(&target, &format!("[id='{id}']")).len(),
-                1,
-                "{link}: the fragment exists"
+            assert_one(
+                &target,
+                &format!("[id='{id}']"),
+                &format!("{link}: the fragment exists"),
             );
         }
         checked += 1;
@@ -168,13 +153,7 @@ async fn every_link_on_a_proposal_page_resolves() {
 #[tokio::test]
 async fn the_map_is_also_served_as_a_standalone_svg() {
     let app = TestApp::spawn_with_corpus().await;
-    let response = app.get("/proposals/ics-statutory-footing/map.svg").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(
-        response.headers()["content-type"],
-        "image/svg+xml; charset=utf-8"
-    );
-    let body = response.text().await.unwrap();
+    let body = app.svg("/proposals/ics-statutory-footing/map.svg").await;
     assert!(body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(body.contains("<title id=\"map-title\">Argument map: Give integrated care systems statutory footing</title>"));
 }
@@ -249,7 +228,7 @@ async fn a_claim_shows_its_quotes_relations_standing_and_history() {
     let source_link = hrefs(&page, "figure.quote figcaption a");
     assert_eq!(source_link, ["/sources/a-thread#s1-3"]);
     let source = app.page("/sources/a-thread").await;
-    assert_eq!(select(&source, "#s1-3").len(), 1);
+    assert_one(&source, "#s1-3", "the quoted segment's anchor");
     assert_eq!(text_of(&page, ".standing-line .standing"), "stands");
     assert!(!select(&page, ".relations li").is_empty());
     assert_eq!(
@@ -285,10 +264,7 @@ async fn a_claim_id_redirects_to_its_readable_url() {
         .unwrap();
     let response = app.get(&format!("/claims/{id}")).await;
     assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(
-        response.headers()["location"],
-        format!("/claims/{}", small::TARGET).as_str()
-    );
+    assert_eq!(location(&response), format!("/claims/{}", small::TARGET));
 }
 
 #[tokio::test]
@@ -308,14 +284,13 @@ async fn a_source_shows_its_segments_with_anchors_and_every_quote_highlighted() 
     assert_eq!(anchors.len(), 17, "seventeen paragraphs");
     assert_eq!(select(&page, "h2.segment-heading").len(), 3);
 
-    let quoting_claims: BTreeSet<String> = sqlx::query_scalar::<_, String>(
+    let quoting_claims: BTreeSet<String> = strings(
+        &app.db,
         "select distinct '/claims/' || c.slug from quotes q join claims c on c.id = q.claim_id
          join segments g on g.id = q.segment_id join source_versions v on v.id = g.source_version_id
          join sources s on s.id = v.source_id where s.slug = 'hudson-success-regimes'",
     )
-    .fetch_all(&app.db)
     .await
-    .unwrap()
     .into_iter()
     .collect();
     let listed: BTreeSet<String> = hrefs(&page, "ul.quoted-by a.claim-text")
@@ -357,12 +332,7 @@ async fn search_finds_claims_quotes_proposals_tensions_and_sources_with_marked_s
 
 /// Searches for `q`, whatever characters it holds.
 async fn search(app: &TestApp, q: &str) -> reqwest::Response {
-    app.client
-        .get(app.url("/search"))
-        .query(&[("q", q)])
-        .send()
-        .await
-        .unwrap()
+    app.get_query("/search", &[("q", q)]).await
 }
 
 #[tokio::test]
@@ -370,7 +340,11 @@ async fn empty_odd_and_oversized_searches_get_a_helpful_page() {
     let app = small::spawn().await;
     let empty = app.page("/search").await;
     assert_eq!(select(&empty, "ol.hits li").len(), 0);
-    assert_eq!(select(&empty, "form.big-search input[name=q]").len(), 1);
+    assert_one(
+        &empty,
+        "form.big-search input[name=q]",
+        "a search box to try again",
+    );
 
     let stopwords = app.page("/search?q=the+and").await;
     assert!(text_of(&stopwords, ".notice").contains("very common words"));

@@ -12,7 +12,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::builders::small;
-use crate::harness::{TestApp, execute, fresh_database, select, strings, text_of};
+use crate::harness::{TestApp, execute, fresh_database, header, select, strings, text_of};
 
 /// A claim supporting `PROPOSAL`, so that editing it changes both pages.
 const CLAIM: &str = small::TARGET;
@@ -33,7 +33,7 @@ fn anonymous() -> reqwest::Client {
 async fn body_of(client: &reqwest::Client, app: &TestApp, path: &str) -> (String, String) {
     let response = client.get(app.url(path)).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{path}");
-    let etag = response.headers()[ETAG].to_str().unwrap().to_owned();
+    let etag = header(&response, ETAG).to_owned();
     (response.text().await.unwrap(), etag)
 }
 
@@ -88,7 +88,7 @@ async fn a_reused_page_never_shows_what_a_write_changed() {
 
     let unchanged = revalidate(&client, &app, &claim_page, &etag).await;
     assert_eq!(unchanged.status(), StatusCode::NOT_MODIFIED);
-    assert_eq!(unchanged.headers()[CACHE_CONTROL], "public, no-cache");
+    assert_eq!(header(&unchanged, CACHE_CONTROL), "public, no-cache");
 
     let text = "Each reorganisation since 1974 planted the seeds of the one after it.";
     edit_claim(&app, &token, text).await;
@@ -125,7 +125,7 @@ async fn signed_in_pages_are_private_and_never_reused() {
     let visitor = app.signed_in("reader@example.org", Role::Contributor).await;
     let response = visitor.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[CACHE_CONTROL], "private, no-cache");
+    assert_eq!(header(&response, CACHE_CONTROL), "private, no-cache");
     let mine = response.text().await.unwrap();
     assert_ne!(public, mine, "the signed-in page has its own masthead");
     let (public_again, _) = body_of(&anonymous, &app, "/").await;

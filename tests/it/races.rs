@@ -4,7 +4,7 @@
 use argmap::auth::Role;
 use reqwest::StatusCode;
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, assert_contains};
 
 #[tokio::test]
 async fn two_proposals_with_the_same_title_at_once_both_get_their_own_slug() {
@@ -72,7 +72,7 @@ async fn a_second_account_for_an_address_taken_meanwhile_is_a_field_error() {
     match second.await.unwrap() {
         Err(argmap::Error::Invalid { field, message }) => {
             assert_eq!(field, "email");
-            assert!(message.contains("already exists"), "{message}");
+            assert_contains(&message, "already exists");
         }
         other => panic!("expected a field error, got {other:?}"),
     }

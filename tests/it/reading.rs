@@ -6,7 +6,10 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, assert_none, assert_some, execute, hrefs, select, strings, text};
+use crate::harness::{
+    TestApp, assert_none, assert_one, assert_some, every_page, execute, header, hrefs, select,
+    select_some, strings, text,
+};
 
 /// The header's section links, in order: name and path.
 const SECTIONS: [(&str, &str); 6] = [
@@ -49,10 +52,10 @@ async fn every_header_link_answers_and_each_index_lists_every_visible_object() {
             .map(|(name, path)| ((*name).to_owned(), (*path).to_owned()))
             .collect();
         assert_eq!(links, expected, "the header of {start}");
-        assert_eq!(
-            select(&page, "header form[role=search] input[name=q]").len(),
-            1,
-            "search stays in the header of {start}"
+        assert_one(
+            &page,
+            "header form[role=search] input[name=q]",
+            &format!("search stays in the header of {start}"),
         );
     }
     for (_, path) in SECTIONS {
@@ -153,10 +156,7 @@ async fn the_favicon_answers_with_an_image_that_every_page_links() {
     for path in ["/favicon.ico", icons[0].as_str()] {
         let response = app.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "GET {path}");
-        let content_type = response.headers()[reqwest::header::CONTENT_TYPE]
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let content_type = header(&response, reqwest::header::CONTENT_TYPE).to_owned();
         assert!(content_type.starts_with("image/"), "{path}: {content_type}");
         assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
     }
@@ -397,10 +397,10 @@ async fn a_proposal_opens_with_its_tensions_and_the_balance_of_its_argument() {
         assert_eq!(chips.len() as i64, raised, "{path}: one chip per tension");
         for chip in &chips {
             let id = chip.strip_prefix('#').unwrap();
-            assert_eq!(
-                select(&page, &format!("section.tension[id='{id}']")).len(),
-                1,
-                "{path}: {chip} leads to its tension"
+            assert_one(
+                &page,
+                &format!("section.tension[id='{id}']"),
+                &format!("{path}: {chip} leads to its tension"),
             );
         }
         for chip in select(&page, ".verdict a.chip") {
@@ -503,10 +503,10 @@ async fn no_claim_is_listed_twice_on_a_proposal_page_and_replies_are_folded() {
         // A claim met again is a reference to where it is listed.
         for reference in hrefs(&page, "ul.tree li.again a.claim-ref") {
             let id = reference.strip_prefix('#').unwrap();
-            assert_eq!(
-                select(&page, &format!("li[id='{id}']")).len(),
-                1,
-                "{path}: {reference}"
+            assert_one(
+                &page,
+                &format!("li[id='{id}']"),
+                &format!("{path}: {reference}"),
             );
             referred += 1;
         }
@@ -528,8 +528,7 @@ async fn no_claim_is_listed_twice_on_a_proposal_page_and_replies_are_folded() {
 async fn debate_cards_show_the_balance_and_the_tensions_each_proposal_raises() {
     let app = TestApp::spawn_with_corpus().await;
     let page = app.page("/debates/2021-white-paper").await;
-    let cards = select(&page, "ul.cards li.card");
-    assert!(!cards.is_empty());
+    let cards = select_some(&page, "ul.cards li.card", "a card per proposal");
     let mut chips = 0;
     for card in &cards {
         let balance = text_of_in(card, "p.meta");
@@ -602,8 +601,11 @@ async fn timelines_and_lists_state_their_order_and_list_each_claim_once() {
 async fn the_api_page_shows_no_markdown_backticks_and_poles_keep_their_case() {
     let app = TestApp::spawn_with_corpus().await;
     let api = app.page("/api").await;
-    let summaries = select(&api, "table.operations td.summary");
-    assert!(!summaries.is_empty());
+    let summaries = select_some(
+        &api,
+        "table.operations td.summary",
+        "the operations' summaries",
+    );
     for summary in &summaries {
         assert!(!text(summary).contains('`'), "{}", text(summary));
     }
@@ -716,19 +718,13 @@ async fn long_indexes_come_in_pages_that_neither_overlap_nor_skip() {
         .await;
     }
     for table in ["debates", "proposals", "tensions", "sources"] {
+        let read = every_page(&format!("/{table}"), async |path| app.page(path).await).await;
+        let pages = read.len();
         let mut seen = Vec::new();
-        let mut path = format!("/{table}");
-        let mut pages = 0;
-        loop {
-            let page = app.page(&path).await;
-            pages += 1;
-            let shown = listed(&page, table);
-            assert!(shown.len() <= 100, "{path} lists at most a page");
+        for page in &read {
+            let shown = listed(page, table);
+            assert!(shown.len() <= 100, "/{table} lists at most a page");
             seen.extend(shown);
-            match hrefs(&page, "nav.pager a[rel=next]").pop() {
-                Some(next) => path = next,
-                None => break,
-            }
         }
         let unique: BTreeSet<String> = seen.iter().cloned().collect();
         assert_eq!(unique.len(), seen.len(), "/{table}: no row on two pages");

@@ -481,9 +481,8 @@ async fn a_proposal_page_answers_the_proposal_with_its_target_fixed() {
 
 #[tokio::test]
 async fn the_add_a_claim_form_chooses_a_tensions_pole_by_its_name() {
-    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, TENSION, spawn};
-    let app = spawn().await;
-    let visitor = app.signed_in("ivy@example.org", Role::Contributor).await;
+    use crate::builders::small::{PROPOSAL, QUOTE, SEGMENT, SOURCE, TENSION, contributor};
+    let (app, visitor) = contributor("ivy@example.org").await;
     let form = visitor.page(&format!("/sources/{SOURCE}/claims/new")).await;
     let options = texts(&form, "select#shows_tension option");
     assert_eq!(

@@ -13,7 +13,9 @@ use argmap::export::{self, Format, MapDocument, Scope};
 use sqlx::PgPool;
 
 use crate::export::BASE;
-use crate::harness::{TestApp, corpus_database, document, fresh_database, import_into, lost};
+use crate::harness::{
+    TestApp, corpus_database, document, fresh_database, header, import_into, lost,
+};
 
 async fn dump(db: &PgPool) -> Vec<u8> {
     let mut out = Vec::new();
@@ -267,10 +269,7 @@ async fn the_csv_files_open_in_a_spreadsheet_as_utf8_with_relations_absolute_lin
     let base = base.trim_end_matches('/');
 
     let response = app.get("/export/map.csv").await;
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/csv; charset=utf-8"
-    );
+    assert_eq!(header(&response, "content-type"), "text/csv; charset=utf-8");
     let bytes = response.bytes().await.unwrap();
     assert!(
         bytes.starts_with(b"\xEF\xBB\xBF"),
@@ -304,10 +303,7 @@ async fn the_csv_files_open_in_a_spreadsheet_as_utf8_with_relations_absolute_lin
     );
 
     let response = app.get("/export/map.relations.csv").await;
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/csv; charset=utf-8"
-    );
+    assert_eq!(header(&response, "content-type"), "text/csv; charset=utf-8");
     let bytes = response.bytes().await.unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let mut reader = csv::Reader::from_reader(&bytes[3..]);

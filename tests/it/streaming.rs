@@ -7,7 +7,7 @@ use argmap::export::{self, Format, Scope};
 use argmap::generate::{Options, generate};
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, argmap, corpus_database, database_url, succeeds_with_bytes};
+use crate::harness::{TestApp, argmap, corpus_database, database_url, header, succeeds_with_bytes};
 
 /// The whole map as the export model builds it and `Format::Json` writes it.
 async fn built_whole(db: &PgPool) -> Vec<u8> {
@@ -46,18 +46,13 @@ async fn the_streamed_whole_map_is_the_built_document_byte_for_byte_at_any_slice
     let app = TestApp::spawn_with_pool(db.clone()).await;
     let answer = app.get("/export/map.json").await;
     assert_eq!(answer.status(), 200);
-    assert_eq!(answer.headers()["content-type"], "application/json");
-    assert!(
-        answer.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("argmap.json")
-    );
+    assert_eq!(header(&answer, "content-type"), "application/json");
+    assert!(header(&answer, "content-disposition").contains("argmap.json"));
     assert!(answer.bytes().await.unwrap() == built, "served over HTTP");
 
     let api = app.get("/api/v1/map").await;
     assert_eq!(api.status(), 200);
-    assert_eq!(api.headers()["content-type"], "application/json");
+    assert_eq!(header(&api, "content-type"), "application/json");
     assert!(api.bytes().await.unwrap() == built, "served by the API");
 
     let printed = succeeds_with_bytes(

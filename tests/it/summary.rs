@@ -10,7 +10,7 @@ use std::process::Command;
 use scraper::{ElementRef, Html, Selector};
 
 use crate::harness::{
-    TestApp, argmap, corpus_database, database_url, node_tools, strings, succeeds,
+    TestApp, argmap, corpus_database, database_url, header, node_tools, strings, succeeds,
     succeeds_with_bytes,
 };
 
@@ -297,14 +297,11 @@ async fn the_word_file_opens_in_an_independent_reader_and_says_what_the_html_say
                 .await;
             assert_eq!(response.status(), 200);
             assert_eq!(
-                response.headers()["content-type"],
+                header(&response, "content-type"),
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
             );
             assert!(
-                response.headers()["content-disposition"]
-                    .to_str()
-                    .unwrap()
-                    .starts_with("attachment; filename=\"")
+                header(&response, "content-disposition").starts_with("attachment; filename=\"")
             );
             let file = dir.path().join(format!("{slug}.docx"));
             std::fs::write(&file, response.bytes().await.unwrap()).unwrap();

@@ -16,8 +16,8 @@ use sqlx::PgPool;
 
 use crate::export::BASE;
 use crate::harness::{
-    TestApp, assert_none, corpus_database, document, execute, fresh_database, import_into, lost,
-    select, text,
+    TestApp, assert_contains, assert_none, assert_one, corpus_database, document, execute,
+    fresh_database, import_into, lost, select, text,
 };
 
 /// In the shipped map: the Prime Minister's announcement that Monitor gains a duty to
@@ -42,9 +42,9 @@ async fn the_claim_pages_show_the_undercut_inference_disabled_and_its_premise_st
         line.starts_with("undercuts the inference: “Monitor will gain a new duty"),
         "{line}"
     );
-    assert!(
-        line.contains("” supports “Give Monitor a duty to support integration”"),
-        "{line}"
+    assert_contains(
+        &line,
+        "” supports “Give Monitor a duty to support integration”",
     );
     let links: Vec<&str> = outgoing[0]
         .select(&scraper::Selector::parse("a").unwrap())
@@ -70,10 +70,10 @@ async fn the_claim_pages_show_the_undercut_inference_disabled_and_its_premise_st
     );
     assert_eq!(support.len(), 1);
     let line = text(&support[0]);
-    assert!(line.contains("the inference is disabled"), "{line}");
-    assert!(
-        line.contains("undercut by The opposite of competition is collaboration"),
-        "{line}"
+    assert_contains(&line, "the inference is disabled");
+    assert_contains(
+        &line,
+        "undercut by The opposite of competition is collaboration",
     );
     assert_none(
         &page,
@@ -91,10 +91,10 @@ async fn a_signed_in_reader_undercuts_a_link_from_the_claim_page_without_javascr
         .await;
     let page = visitor.page(&format!("/claims/{attacked}")).await;
     let action = format!("/relations/{attack}/undercuts");
-    assert_eq!(
-        select(&page, &format!("form[action='{action}']")).len(),
-        1,
-        "each link has its undercut form"
+    assert_one(
+        &page,
+        &format!("form[action='{action}']"),
+        "each link has its undercut form",
     );
 
     // Words matching no claim: the form comes back naming the field.
@@ -106,7 +106,7 @@ async fn a_signed_in_reader_undercuts_a_link_from_the_claim_page_without_javascr
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = refused.text().await.unwrap();
-    assert!(body.contains("<strong>from</strong>"), "{body}");
+    assert_contains(&body, "<strong>from</strong>");
 
     // The undercutter is a claim already in the map, named by its slug.
     let undercutter = sqlx::query_scalar::<_, String>(
@@ -428,11 +428,8 @@ async fn the_exports_point_undercuts_at_inferences() {
     // DOT: the undercut points at a point in the middle of the inference's edge.
     let dot = Format::Dot.write(&doc, BASE);
     let point = format!("\"inference:{PREMISE} supports {CONCLUSION}\"");
-    assert!(dot.contains(&format!("{point} [shape=point")), "{dot}");
-    assert!(
-        dot.contains(&format!("\"{UNDERCUTTER}\" -> {point}")),
-        "{dot}"
-    );
+    assert_contains(&dot, &format!("{point} [shape=point"));
+    assert_contains(&dot, &format!("\"{UNDERCUTTER}\" -> {point}"));
 }
 
 /// A small map: c1 attacks c2; c3 undercuts that attack; c4 undercuts that undercut; c5
@@ -596,17 +593,17 @@ async fn the_map_loader_names_the_file_and_line_of_an_undercut_of_no_inference()
     let wrong = crate::map::line_containing(&claims, "attacks = \"proposal:success-regimes\" }]");
     let bare =
         crate::map::line_containing(&claims, "{ from = \"scottish-model-not-all-answers\" }");
-    assert!(
-        stderr.contains(&format!(
+    assert_contains(
+        &stderr,
+        &format!(
             "hudson-success-regimes.toml:{wrong}: no such inference in the map to undercut: success-regimes-offer-support attacks proposal:success-regimes"
-        )),
-        "{stderr}"
+        ),
     );
-    assert!(
-        stderr.contains(&format!(
+    assert_contains(
+        &stderr,
+        &format!(
             "hudson-success-regimes.toml:{bare}: name the inference from \"scottish-model-not-all-answers\" with exactly one of supports, attacks or undercuts"
-        )),
-        "{stderr}"
+        ),
     );
 
     // The old form, a claim's slug, is refused where it stands, saying what to write.
