@@ -11,6 +11,7 @@ use crate::claims::read::{self, Other};
 use crate::claims::write::{self, ClaimEdit, Editable, NewAnnotation, NewClaim, NewReview};
 use crate::error::Problem;
 use crate::read::OrNotFound;
+use crate::revisions::RevisionAction;
 use crate::{AppState, Result};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -186,7 +187,7 @@ async fn similar_claims(db: &PgPool, q: &str) -> Result<Vec<SimilarClaim>> {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionJson {
-    pub action: String,
+    pub action: RevisionAction,
     pub by: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
@@ -199,7 +200,7 @@ pub struct RevisionJson {
 async fn claim_history(db: &PgPool, id: i64) -> Result<Vec<RevisionJson>> {
     Ok(sqlx::query_as!(
         RevisionJson,
-        r#"select r.action, u.display_name as "by?", r.created_at as at, r.before, r.after
+        r#"select r.action as "action: RevisionAction", u.display_name as "by?", r.created_at as at, r.before, r.after
                from revisions r left join users u on u.id = r.user_id
                where r.object_kind = 'claim' and r.object_id = $1 order by r.id desc"#,
         id
