@@ -16,7 +16,8 @@ use sqlx::PgPool;
 use self::read::{Claim, Found, Other, Quote};
 use crate::auth::viewer::Viewer;
 use crate::domain::{RelationKind, ReviewReason, Stance};
-use crate::read::Reading;
+use crate::moderation::read::{OpenReview, open_reviews};
+use crate::read::{Reading, Slice};
 use crate::relations::inference::Piece;
 use crate::standing::{Node, Standing};
 use crate::views::form::Page;
@@ -78,14 +79,6 @@ impl Annotation {
 }
 
 /// An open review of the claim, shown to its author and to moderators.
-struct OpenReview {
-    id: i64,
-    reason: String,
-    note: String,
-    /// Who replied, and what they said.
-    replies: Vec<(String, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "claims/show.html")]
 struct ClaimPage {
@@ -143,7 +136,7 @@ async fn show(reading: Reading) -> Result<Response> {
         evidence: evidence(db, claim.id).await?,
         tags: read::tags(db, claim.id).await?,
         annotations: annotations(db, claim.id).await?,
-        reviews: open_reviews(db, claim.id).await?,
+        reviews: open_reviews(db, Some(claim.id), Slice::ALL).await?,
         revisions: revision_count(db, claim.id).await?,
         masthead: reading.masthead,
         claim,
@@ -318,31 +311,6 @@ async fn annotations(db: &PgPool, claim: i64) -> Result<Vec<Annotation>> {
     )
     .fetch_all(db)
     .await?)
-}
-
-async fn open_reviews(db: &PgPool, claim: i64) -> Result<Vec<OpenReview>> {
-    let rows = sqlx::query!(
-        r#"select r.id, r.reason, r.note,
-                  coalesce(array_agg(u.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
-                  coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
-           from claim_reviews r
-           left join review_replies rr on rr.review_id = r.id
-           left join users u on u.id = rr.user_id
-           where r.claim_id = $1 and r.resolution is null
-           group by r.id order by r.id"#,
-        claim
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OpenReview {
-            id: r.id,
-            reason: r.reason,
-            note: r.note,
-            replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
-        })
-        .collect())
 }
 
 async fn revision_count(db: &PgPool, claim: i64) -> Result<i64> {

@@ -2,6 +2,7 @@
 //! claims, merging duplicates. Every form carries the session's CSRF token; every change
 //! goes through `write` in one transaction with its revision.
 
+pub(crate) mod read;
 pub(crate) mod write;
 
 use askama::Template;
@@ -14,8 +15,6 @@ use serde::Deserialize;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, Role, SignedInPage, Writer};
 use crate::browse::{PageQuery, Pager, paged};
-use crate::domain::ReviewReason;
-use crate::read::Slice;
 use crate::views::Crumb;
 use crate::views::form::Page;
 use crate::{AppState, Result};
@@ -66,23 +65,12 @@ async fn merge(
     Ok(Redirect::to(&format!("/claims/{into}")))
 }
 
-struct OpenReview {
-    id: i64,
-    claim_slug: String,
-    claim_body: String,
-    reason: ReviewReason,
-    note: String,
-    reporter: String,
-    created_at: time::OffsetDateTime,
-    replies: Vec<(String, String)>,
-}
-
 #[derive(Template)]
 #[template(path = "moderation.html")]
 struct QueuePage {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
-    reviews: Vec<OpenReview>,
+    reviews: Vec<read::OpenReview>,
     pager: Pager,
 }
 
@@ -92,7 +80,7 @@ async fn queue(
 ) -> Result<Response> {
     user.require(Role::Moderator)?;
     let (reviews, pager) = paged(query, "/moderation", async |slice| {
-        open_reviews(&state.db, slice).await
+        read::open_reviews(&state.db, None, slice).await
     })
     .await?;
     let page = QueuePage {
@@ -102,42 +90,6 @@ async fn queue(
         pager,
     };
     page.page()
-}
-
-/// The open reviews in `slice`, oldest first.
-async fn open_reviews(db: &sqlx::PgPool, slice: Slice) -> Result<Vec<OpenReview>> {
-    let rows = sqlx::query!(
-        r#"select r.id, c.slug as "claim_slug!: String", c.body as claim_body, r.reason as "reason: ReviewReason", r.note,
-                  u.display_name as reporter, r.created_at,
-                  coalesce(array_agg(ru.display_name order by rr.id) filter (where rr.id is not null), '{}') as "reply_authors!",
-                  coalesce(array_agg(rr.body order by rr.id) filter (where rr.id is not null), '{}') as "reply_bodies!"
-           from claim_reviews r
-           join claims c on c.id = r.claim_id
-           join users u on u.id = r.reported_by
-           left join review_replies rr on rr.review_id = r.id
-           left join users ru on ru.id = rr.user_id
-           where r.resolution is null
-           group by r.id, c.id, u.id
-           order by r.created_at, r.id
-           limit $1 offset $2"#,
-        slice.limit,
-        slice.offset
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OpenReview {
-            id: r.id,
-            claim_slug: r.claim_slug,
-            claim_body: r.claim_body,
-            reason: r.reason,
-            note: r.note,
-            reporter: r.reporter,
-            created_at: r.created_at,
-            replies: r.reply_authors.into_iter().zip(r.reply_bodies).collect(),
-        })
-        .collect())
 }
 
 async fn dismiss(
