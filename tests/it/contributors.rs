@@ -968,6 +968,12 @@ async fn moderators_hide_restore_and_merge_and_nothing_is_lost() {
     assert_eq!(report.status(), StatusCode::SEE_OTHER);
     let queue = moderator.page("/moderation").await;
     assert!(text_of(&queue, "ol.reviews").contains("duplicate"));
+    let page = contributor.page(&duplicate).await;
+    assert_eq!(
+        text_of(&page, "#reviews .review p"),
+        "Reported as duplicate: same as the original",
+        "the claim's own page shows its open report"
+    );
 
     let hidden = moderator.post_form(&format!("{duplicate}/hide"), &[]).await;
     assert_eq!(hidden.status(), StatusCode::SEE_OTHER);
