@@ -83,6 +83,16 @@ crate::domain::vocabulary! {
     }
 }
 
+crate::domain::vocabulary! {
+    /// Whether a support, attack or undercut still carries its inference: it holds, an
+    /// undercut that stands disables it, or an undercut in question contests it.
+    pub enum InferenceLabel ("inference standing") {
+        Holds = "holds",
+        Disabled = "disabled",
+        Contested = "contested",
+    }
+}
+
 impl Default for StandingLabel {
     /// A claim nothing attacks stands.
     fn default() -> Self {
@@ -100,12 +110,12 @@ impl Standing {
         }
     }
 
-    /// The word for a relation: "holds", "disabled" or "contested".
-    pub fn relation_label(&self) -> &'static str {
+    /// What it means for a relation's inference.
+    pub fn relation_label(&self) -> InferenceLabel {
         match self {
-            Standing::Stands => "holds",
-            Standing::Defeated { .. } => "disabled",
-            Standing::Contested { .. } => "contested",
+            Standing::Stands => InferenceLabel::Holds,
+            Standing::Defeated { .. } => InferenceLabel::Disabled,
+            Standing::Contested { .. } => InferenceLabel::Contested,
         }
     }
 }
@@ -549,7 +559,7 @@ mod tests {
         );
         assert_eq!(s.claims[&3], Standing::Stands);
         assert_eq!(s.relations[&10], Standing::Defeated { by: 3, via: 11 });
-        assert_eq!(s.relations[&10].relation_label(), "disabled");
+        assert_eq!(s.relations[&10].relation_label(), InferenceLabel::Disabled);
         assert_eq!(s.relations[&11], Standing::Stands);
     }
 
@@ -593,9 +603,9 @@ mod tests {
             .into_iter()
             .chain([rel(13, 5, Target::Relation(12), true)]);
         let s = Framework::new([], more).standings();
-        assert_eq!(s.relations[&12].relation_label(), "disabled");
+        assert_eq!(s.relations[&12].relation_label(), InferenceLabel::Disabled);
         assert_eq!(s.relations[&11], Standing::Stands);
-        assert_eq!(s.relations[&10].relation_label(), "disabled");
+        assert_eq!(s.relations[&10].relation_label(), InferenceLabel::Disabled);
         assert_eq!(s.claims[&2], Standing::Stands);
     }
 
@@ -635,7 +645,7 @@ mod tests {
                 cycle: vec![Node::Claim(2), Node::Relation(10)]
             }
         );
-        assert_eq!(s.relations[&10].relation_label(), "contested");
+        assert_eq!(s.relations[&10].relation_label(), InferenceLabel::Contested);
     }
 
     #[test]

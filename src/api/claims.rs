@@ -58,7 +58,7 @@ pub struct RelationJson {
     pub inference: Option<String>,
     /// holds, disabled (an undercut that stands disables it: it no longer carries its
     /// support or attack) or contested.
-    pub standing: String,
+    pub standing: crate::standing::InferenceLabel,
     /// The claims (slugs) undercutting this relation.
     pub undercut_by: Vec<String>,
 }
@@ -121,7 +121,7 @@ impl ClaimJson {
                 kind: link.kind,
                 other,
                 inference,
-                standing: standings.relation_label(link.id).to_owned(),
+                standing: standings.relation_label(link.id),
                 undercut_by: link.undercut_by.into_iter().map(|u| u.slug).collect(),
             };
             if link.outgoing {

@@ -90,7 +90,7 @@ struct UserRow {
     id: i64,
     email: String,
     display_name: String,
-    role: String,
+    role: Role,
 }
 
 impl UserRow {
@@ -99,7 +99,7 @@ impl UserRow {
             id: self.id,
             email: self.email,
             display_name: self.display_name,
-            role: self.role.parse().unwrap_or(Role::Contributor),
+            role: self.role,
             via,
         }
     }
@@ -113,7 +113,7 @@ async fn user_by_token(db: &PgPool, secret: &str) -> Result<Option<User>> {
                where token_hash = $1 and revoked_at is null
                returning user_id
            )
-           select u.id, u.email, u.display_name, u.role from users u join token t on t.user_id = u.id
+           select u.id, u.email, u.display_name, u.role as "role: Role" from users u join token t on t.user_id = u.id
            where u.disabled_at is null"#,
         hash_token(secret)
     )
@@ -127,8 +127,8 @@ async fn user_by_token(db: &PgPool, secret: &str) -> Result<Option<User>> {
 pub async fn user_by_id(db: &PgPool, id: i64, epoch: i32) -> Result<Option<User>> {
     let row = sqlx::query_as!(
         UserRow,
-        "select id, email, display_name, role from users
-         where id = $1 and disabled_at is null and session_epoch = $2",
+        r#"select id, email, display_name, role as "role: Role" from users
+           where id = $1 and disabled_at is null and session_epoch = $2"#,
         id,
         epoch
     )

@@ -19,7 +19,7 @@ use crate::domain::{RelationKind, ReviewReason, Stance};
 use crate::moderation::read::{OpenReview, open_reviews};
 use crate::read::{Reading, Slice};
 use crate::relations::inference::Piece;
-use crate::standing::{Node, Standing};
+use crate::standing::{InferenceLabel, Node, Standing};
 use crate::views::form::Page;
 use crate::views::{ClaimItem, Crumb, Standings, short};
 use crate::{AppState, Result};
@@ -44,7 +44,7 @@ struct Related {
     standing: Option<crate::standing::StandingLabel>,
     /// Whether the relation carries its inference: "holds", "disabled" (an undercut that
     /// stands undercuts it) or "contested".
-    status: &'static str,
+    status: InferenceLabel,
     /// The visible claims undercutting this relation.
     undercut_by: Vec<UndercutItem>,
 }
@@ -52,7 +52,7 @@ struct Related {
 /// A claim undercutting a link, with its standing and whether its undercut holds.
 struct UndercutItem {
     item: ClaimItem,
-    status: &'static str,
+    status: InferenceLabel,
 }
 
 struct Evidence {
@@ -130,7 +130,7 @@ async fn show(reading: Reading) -> Result<Response> {
         attacked: incoming.iter().any(|r| r.kind.is_attack()),
         disabled_attacks: incoming
             .iter()
-            .any(|r| r.kind.is_attack() && r.status == "disabled"),
+            .any(|r| r.kind.is_attack() && r.status == InferenceLabel::Disabled),
         outgoing,
         incoming,
         evidence: evidence(db, claim.id).await?,

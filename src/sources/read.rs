@@ -201,7 +201,7 @@ pub(crate) async fn debates(db: &PgPool, source: i64) -> Result<Vec<DebateLink>>
 pub(crate) struct Listed {
     pub slug: String,
     pub title: String,
-    pub kind: String,
+    pub kind: SourceKind,
     pub author: Option<String>,
     pub published_on: Option<time::Date>,
 }
@@ -210,7 +210,7 @@ pub(crate) struct Listed {
 pub(crate) async fn list(db: &PgPool, slice: Slice) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as!(
         Listed,
-        r#"select s.slug as "slug!: String", s.title, s.kind, coalesce(a.name, s.author_name) as author,
+        r#"select s.slug as "slug!: String", s.title, s.kind as "kind: SourceKind", coalesce(a.name, s.author_name) as author,
                   s.published_on
            from sources s left join actors a on a.id = s.author_id
            where s.hidden_at is null

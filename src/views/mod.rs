@@ -8,7 +8,7 @@ pub(crate) mod form;
 use sqlx::PgConnection;
 
 use crate::domain::RelationKind;
-use crate::standing::{self, Framework, Relation, Standing, StandingLabel, Target};
+use crate::standing::{self, Framework, InferenceLabel, Relation, Standing, StandingLabel, Target};
 
 /// A claim as shown in a list: its text, speaker and standing, linking to its page.
 #[derive(Debug, Clone)]
@@ -124,9 +124,9 @@ impl Standings {
     }
 
     /// "holds", "disabled" or "contested".
-    pub fn relation_label(&self, relation: i64) -> &'static str {
+    pub fn relation_label(&self, relation: i64) -> InferenceLabel {
         self.relation(relation)
-            .map_or("holds", Standing::relation_label)
+            .map_or(InferenceLabel::Holds, Standing::relation_label)
     }
 }
 
