@@ -50,12 +50,14 @@ PAGES=(
   "search-rare /search?q=waiting+list"
 )
 
-server_pid=""
+declare -A server_pid=()
 ceiling_pid=""
 stop() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  [[ -n "$ceiling_pid" ]] && kill "$ceiling_pid" 2>/dev/null && wait "$ceiling_pid" 2>/dev/null || true
-  server_pid=""
+  local pid
+  for pid in "${server_pid[@]}" $ceiling_pid; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  server_pid=()
   ceiling_pid=""
 }
 trap stop EXIT
@@ -90,6 +92,7 @@ drive() {
 
 rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
+# Every scale's cluster first, so that the servers below can run side by side.
 for scale in $SCALES; do
   data="$WORK/data-$scale"
   if [[ ! -f "$data/.ready" ]]; then
@@ -105,28 +108,39 @@ for scale in $SCALES; do
   elif [[ -f "$WORK/generate-$scale.txt" ]]; then
     printf "generate\t%s\t%s\n" "$scale" "$(grep -o 'in [0-9.]* s' "$WORK/generate-$scale.txt" | tr -dc '0-9.')" >>"$facts"
   fi
-  claims=""
-  for cache in true false; do
+done
+
+# Each scale is served at once, by its own server on its own port, and each page is driven
+# at every scale in turn: the scales are compared seconds apart, not minutes, so that the
+# machine's drift in between (wider than a reused page's cost on a shared 2-core box) is
+# not read as a cost of the map's size.
+declare -A port=() peak=()
+for cache in true false; do
+  offset=2
+  for scale in $SCALES; do
+    port[$scale]=$((PORT + offset)); offset=$((offset + 1))
     start=$(date +%s.%N)
-    "$argmap" --data-dir "$data" --addr "127.0.0.1:$PORT" --page-cache "$cache" serve \
+    "$argmap" --data-dir "$WORK/data-$scale" --addr "127.0.0.1:${port[$scale]}" --page-cache "$cache" serve \
       >"$WORK/serve-$scale-$cache.log" 2>&1 &
-    server_pid=$!
-    wait_for "http://127.0.0.1:$PORT/healthz"
+    server_pid[$scale]=$!
+    wait_for "http://127.0.0.1:${port[$scale]}/healthz"
     end=$(date +%s.%N)
     printf "start\t%s-%s\t%.2f\n" "$scale" "$cache" "$(echo "$end - $start" | bc)" >>"$facts"
-    [[ -z "$claims" ]] && claims=$(curl -s "http://127.0.0.1:$PORT/api/v1/stats" | grep -o '"claims":[0-9]*' | tr -dc '0-9')
+    claims=$(curl -s "http://127.0.0.1:${port[$scale]}/api/v1/stats" | grep -o '"claims":[0-9]*' | tr -dc '0-9')
     printf "claims\t%s\t%s\n" "$scale" "$claims" >>"$facts"
-    peak=0
-    for entry in "${PAGES[@]}"; do
-      name=${entry%% *}
-      path=${entry#* }
-      url="http://127.0.0.1:$PORT$path"
+    peak[$scale]=0
+  done
+  for entry in "${PAGES[@]}"; do
+    name=${entry%% *}
+    path=${entry#* }
+    for scale in $SCALES; do
+      url="http://127.0.0.1:${port[$scale]}$path"
       body="$WORK/body-$scale-$name"
       read -r code bytes type first < <(curl -s -o "$body" -w '%{http_code} %{size_download} %{content_type} %{time_total}\n' "$url" | awk '{print $1, $2, $3, $NF}')
       [[ "$code" == 200 ]] || echo "http.sh: $path answered $code at scale $scale" >&2
       read -r rps p50 p99 errors < <(drive "$url")
-      rss=$(rss_mib "$server_pid")
-      ((rss > peak)) && peak=$rss
+      rss=$(rss_mib "${server_pid[$scale]}")
+      ((rss > peak[$scale])) && peak[$scale]=$rss
       if [[ "$cache" == true ]]; then
         "$ceiling" "127.0.0.1:$CEILING_PORT" "$body" "$type" &
         ceiling_pid=$!
@@ -140,26 +154,28 @@ for scale in $SCALES; do
         "$name" "$scale" "$cache" "$bytes" "$rps" "$p50" "$p99" "$errors" "$first" "$path" >>"$results"
       echo "scale $scale cache $cache $name: $bytes bytes, $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors"
     done
-    printf "rss\t%s-%s\t%s\n" "$scale" "$cache" "$peak" >>"$facts"
-    if [[ "$cache" == false ]]; then
-      # Eight whole-map JSON exports asked for at once: the server's memory while they run.
-      before=$(rss_mib "$server_pid"); highest=$before
-      start=$(date +%s.%N)
-      pids=()
-      for _ in 1 2 3 4 5 6 7 8; do
-        curl -s -o /dev/null --max-time 600 "http://127.0.0.1:$PORT/export/map.json" & pids+=($!)
-      done
-      while kill -0 "${pids[@]}" 2>/dev/null; do
-        rss=$(rss_mib "$server_pid"); ((rss > highest)) && highest=$rss
-        sleep 0.2
-      done
-      wait "${pids[@]}" || true
-      end=$(date +%s.%N)
-      after=$(rss_mib "$server_pid")
-      printf "exports\t%s\t%s\t%s\t%s\t%.1f\n" "$scale" "$before" "$highest" "$after" "$(echo "$end - $start" | bc)" >>"$facts"
-    fi
-    stop
   done
+  for scale in $SCALES; do
+    printf "rss\t%s-%s\t%s\n" "$scale" "$cache" "${peak[$scale]}" >>"$facts"
+    [[ "$cache" == false ]] || continue
+    # Eight whole-map JSON exports asked for at once: the server's memory while they run.
+    pid=${server_pid[$scale]}
+    before=$(rss_mib "$pid"); highest=$before
+    start=$(date +%s.%N)
+    pids=()
+    for _ in 1 2 3 4 5 6 7 8; do
+      curl -s -o /dev/null --max-time 600 "http://127.0.0.1:${port[$scale]}/export/map.json" & pids+=($!)
+    done
+    while kill -0 "${pids[@]}" 2>/dev/null; do
+      rss=$(rss_mib "$pid"); ((rss > highest)) && highest=$rss
+      sleep 0.2
+    done
+    wait "${pids[@]}" || true
+    end=$(date +%s.%N)
+    after=$(rss_mib "$pid")
+    printf "exports\t%s\t%s\t%s\t%s\t%.1f\n" "$scale" "$before" "$highest" "$after" "$(echo "$end - $start" | bc)" >>"$facts"
+  done
+  stop
 done
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
@@ -201,7 +217,7 @@ awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
     printf "- Command: `benches/http.sh` (DURATION=%s)\n", duration
     for (i = 1; i <= ns; i++) printf "- Scale %s: %s claims%s\n", scales[i], claims[scales[i]], (scales[i] in generate) ? sprintf(", generated in %s s (`argmap generate --scale %s`)", generate[scales[i]], scales[i]) : " (the shipped map)"
     print ""
-    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same run; the ratio is argmap req/s over ceiling req/s. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
+    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same run; the ratio is argmap req/s over ceiling req/s. Every scale is served at once, side by side, and each page is driven at each scale in turn, so that the scales are compared seconds apart. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
     print ""
     print "| page | scale | cache | bytes | req/s | p50 ms | p99 ms | errors | ceiling req/s | of ceiling | first request ms |"
     print "|---|---|---|---|---|---|---|---|---|---|---|"
