@@ -5,14 +5,17 @@
 # off, and measures in the same run the ceiling: the same bytes served from memory by a
 # bare axum handler (examples/ceiling.rs). Writes BENCHMARKS.md.
 #
-#   benches/http.sh                      # everything (about 15 minutes on 2 cores)
-#   DURATION=3 SCALES="1" benches/http.sh
+#   benches/http.sh                      # everything (about 25 minutes on 2 cores)
+#   DURATION=3 ROUNDS=1 SCALES="1" benches/http.sh
 #
 # Generated clusters are kept in $BENCH_DIR (target/bench) and reused by the next run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-5}
+# Each page is driven this many times at each scale, the scales in turn; the figures are
+# the medians (errors: the sum).
+ROUNDS=${ROUNDS:-3}
 SCALES=${SCALES:-"1 1000"}
 PORT=${PORT:-4080}
 CEILING_PORT=$((PORT + 1))
@@ -22,6 +25,7 @@ TARGET=${CARGO_TARGET_DIR:-target}
 WORK=${BENCH_DIR:-$TARGET/bench}
 OUT=${OUT:-BENCHMARKS.md}
 mkdir -p "$WORK"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 results="$WORK/results.tsv"
 facts="$WORK/facts.tsv"
 : >"$results"
@@ -90,6 +94,9 @@ drive() {
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }'
 }
 
+# The median of column $1 of the lines on stdin.
+median() { awk -v c="$1" 'NF { print $c }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 rss_mib() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Every scale's cluster first, so that the servers below can run side by side.
@@ -133,16 +140,26 @@ for cache in true false; do
   for entry in "${PAGES[@]}"; do
     name=${entry%% *}
     path=${entry#* }
+    declare -A code=() bytes=() type=() first=() runs=()
     for scale in $SCALES; do
-      url="http://127.0.0.1:${port[$scale]}$path"
-      body="$WORK/body-$scale-$name"
-      read -r code bytes type first < <(curl -s -o "$body" -w '%{http_code} %{size_download} %{content_type} %{time_total}\n' "$url" | awk '{print $1, $2, $3, $NF}')
-      [[ "$code" == 200 ]] || echo "http.sh: $path answered $code at scale $scale" >&2
-      read -r rps p50 p99 errors < <(drive "$url")
-      rss=$(rss_mib "${server_pid[$scale]}")
-      ((rss > peak[$scale])) && peak[$scale]=$rss
+      read -r "code[$scale]" "bytes[$scale]" "type[$scale]" "first[$scale]" < <(
+        curl -s -o "$WORK/body-$scale-$name" -w '%{http_code} %{size_download} %{content_type} %{time_total}\n' \
+          "http://127.0.0.1:${port[$scale]}$path" | awk '{print $1, $2, $3, $NF}')
+      [[ "${code[$scale]}" == 200 ]] || echo "http.sh: $path answered ${code[$scale]} at scale $scale" >&2
+      runs[$scale]=""
+    done
+    for _ in $(seq 1 "$ROUNDS"); do
+      for scale in $SCALES; do
+        runs[$scale]+="$(drive "http://127.0.0.1:${port[$scale]}$path")"$'\n'
+        rss=$(rss_mib "${server_pid[$scale]}")
+        ((rss > peak[$scale])) && peak[$scale]=$rss
+      done
+    done
+    for scale in $SCALES; do
+      rps=$(median 1 <<<"${runs[$scale]}"); p50=$(median 2 <<<"${runs[$scale]}"); p99=$(median 3 <<<"${runs[$scale]}")
+      errors=$(awk '{ n += $4 } END { print n + 0 }' <<<"${runs[$scale]}")
       if [[ "$cache" == true ]]; then
-        "$ceiling" "127.0.0.1:$CEILING_PORT" "$body" "$type" &
+        "$ceiling" "127.0.0.1:$CEILING_PORT" "$WORK/body-$scale-$name" "${type[$scale]}" &
         ceiling_pid=$!
         wait_for "http://127.0.0.1:$CEILING_PORT/"
         read -r c_rps c_p50 c_p99 _ < <(drive "http://127.0.0.1:$CEILING_PORT/")
@@ -151,8 +168,8 @@ for cache in true false; do
         printf "ceiling\t%s\t%s\t%s\t%s\t%s\n" "$scale" "$name" "$c_rps" "$c_p50" "$c_p99" >>"$facts"
       fi
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" \
-        "$name" "$scale" "$cache" "$bytes" "$rps" "$p50" "$p99" "$errors" "$first" "$path" >>"$results"
-      echo "scale $scale cache $cache $name: $bytes bytes, $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors"
+        "$name" "$scale" "$cache" "${bytes[$scale]}" "$rps" "$p50" "$p99" "$errors" "${first[$scale]}" "$path" >>"$results"
+      echo "scale $scale cache $cache $name: ${bytes[$scale]} bytes, $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors"
     done
   done
   for scale in $SCALES; do
@@ -181,10 +198,9 @@ done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
 cores=$(nproc)
 memory=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
-load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
-    -v duration="$DURATION" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
+    -v duration="$DURATION" -v rounds="$ROUNDS" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" \
     -v commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
   FNR == NR {
     if ($1 == "ceiling") { ceil[$2, $3] = $4 }
@@ -213,11 +229,11 @@ awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
     print ""
     printf "- When: %s, commit %s\n", when, commit
     printf "- Machine: %s, %s cores, %s; load average before the run: %s\n", cpu, cores, memory, load
-    printf "- Load: wrk, 2 threads, 32 connections, keep-alive, %s s per page, on the same machine as the server and its PostgreSQL\n", duration
-    printf "- Command: `benches/http.sh` (DURATION=%s)\n", duration
+    printf "- Load: wrk, 2 threads, 32 connections, keep-alive, %s s per run, %s runs per page and scale (the scales in turn; medians shown), on the same machine as the server and its PostgreSQL\n", duration, rounds
+    printf "- Command: `benches/http.sh` (DURATION=%s ROUNDS=%s)\n", duration, rounds
     for (i = 1; i <= ns; i++) printf "- Scale %s: %s claims%s\n", scales[i], claims[scales[i]], (scales[i] in generate) ? sprintf(", generated in %s s (`argmap generate --scale %s`)", generate[scales[i]], scales[i]) : " (the shipped map)"
     print ""
-    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same run; the ratio is argmap req/s over ceiling req/s. Every scale is served at once, side by side, and each page is driven at each scale in turn, so that the scales are compared seconds apart. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
+    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same run; the ratio is argmap req/s over ceiling req/s. Every scale is served at once, side by side, and each page is driven at each scale in turn, so that the scales are compared seconds apart; req/s, p50 and p99 are the medians of the runs. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
     print ""
     print "| page | scale | cache | bytes | req/s | p50 ms | p99 ms | errors | ceiling req/s | of ceiling | first request ms |"
     print "|---|---|---|---|---|---|---|---|---|---|---|"
