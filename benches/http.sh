@@ -18,7 +18,6 @@ DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 SCALES=${SCALES:-"1 1000"}
 PORT=${PORT:-4080}
-CEILING_PORT=$((PORT + 1))
 THREADS=2
 CONNECTIONS=32
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -56,13 +55,20 @@ PAGES=(
 
 declare -A server_pid=()
 ceiling_pid=""
+stop_ceilings() {
+  local pid
+  for pid in $ceiling_pid; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
+  ceiling_pid=""
+}
 stop() {
   local pid
-  for pid in "${server_pid[@]}" $ceiling_pid; do
+  for pid in "${server_pid[@]}"; do
     kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
   done
   server_pid=()
-  ceiling_pid=""
+  stop_ceilings
 }
 trap stop EXIT
 
@@ -121,11 +127,11 @@ done
 # at every scale in turn: the scales are compared seconds apart, not minutes, so that the
 # machine's drift in between (wider than a reused page's cost on a shared 2-core box) is
 # not read as a cost of the map's size.
-declare -A port=() peak=()
+declare -A port=() ceiling_port=() peak=()
 for cache in true false; do
-  offset=2
+  offset=0
   for scale in $SCALES; do
-    port[$scale]=$((PORT + offset)); offset=$((offset + 1))
+    port[$scale]=$((PORT + offset)); ceiling_port[$scale]=$((PORT + 100 + offset)); offset=$((offset + 1))
     start=$(date +%s.%N)
     "$argmap" --data-dir "$WORK/data-$scale" --addr "127.0.0.1:${port[$scale]}" --page-cache "$cache" serve \
       >"$WORK/serve-$scale-$cache.log" 2>&1 &
@@ -141,31 +147,40 @@ for cache in true false; do
     name=${entry%% *}
     path=${entry#* }
     declare -A code=() bytes=() type=() first=() runs=()
+    declare -A ceiling_runs=()
     for scale in $SCALES; do
       read -r "code[$scale]" "bytes[$scale]" "type[$scale]" "first[$scale]" < <(
         curl -s -o "$WORK/body-$scale-$name" -w '%{http_code} %{size_download} %{content_type} %{time_total}\n' \
           "http://127.0.0.1:${port[$scale]}$path" | awk '{print $1, $2, $3, $NF}')
       [[ "${code[$scale]}" == 200 ]] || echo "http.sh: $path answered ${code[$scale]} at scale $scale" >&2
       runs[$scale]=""
+      ceiling_runs[$scale]=""
+      if [[ "$cache" == true ]]; then
+        "$ceiling" "127.0.0.1:${ceiling_port[$scale]}" "$WORK/body-$scale-$name" "${type[$scale]}" &
+        ceiling_pid+=" $!"
+        wait_for "http://127.0.0.1:${ceiling_port[$scale]}/"
+      fi
     done
+    # The ceiling is driven in the same rounds, right after argmap at the same scale, so
+    # the ratio compares runs seconds apart too.
     for _ in $(seq 1 "$ROUNDS"); do
       for scale in $SCALES; do
         runs[$scale]+="$(drive "http://127.0.0.1:${port[$scale]}$path")"$'\n'
         rss=$(rss_mib "${server_pid[$scale]}")
         ((rss > peak[$scale])) && peak[$scale]=$rss
+        if [[ "$cache" == true ]]; then
+          ceiling_runs[$scale]+="$(drive "http://127.0.0.1:${ceiling_port[$scale]}/")"$'\n'
+        fi
       done
     done
+    stop_ceilings
     for scale in $SCALES; do
       rps=$(median 1 <<<"${runs[$scale]}"); p50=$(median 2 <<<"${runs[$scale]}"); p99=$(median 3 <<<"${runs[$scale]}")
       errors=$(awk '{ n += $4 } END { print n + 0 }' <<<"${runs[$scale]}")
       if [[ "$cache" == true ]]; then
-        "$ceiling" "127.0.0.1:$CEILING_PORT" "$WORK/body-$scale-$name" "${type[$scale]}" &
-        ceiling_pid=$!
-        wait_for "http://127.0.0.1:$CEILING_PORT/"
-        read -r c_rps c_p50 c_p99 _ < <(drive "http://127.0.0.1:$CEILING_PORT/")
-        kill "$ceiling_pid"; wait "$ceiling_pid" 2>/dev/null || true
-        ceiling_pid=""
-        printf "ceiling\t%s\t%s\t%s\t%s\t%s\n" "$scale" "$name" "$c_rps" "$c_p50" "$c_p99" >>"$facts"
+        c_runs=${ceiling_runs[$scale]}
+        printf "ceiling\t%s\t%s\t%s\t%s\t%s\n" "$scale" "$name" \
+          "$(median 1 <<<"$c_runs")" "$(median 2 <<<"$c_runs")" "$(median 3 <<<"$c_runs")" >>"$facts"
       fi
       printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" \
         "$name" "$scale" "$cache" "${bytes[$scale]}" "$rps" "$p50" "$p99" "$errors" "${first[$scale]}" "$path" >>"$results"
@@ -233,7 +248,7 @@ awk -F'\t' -v cpu="$cpu" -v cores="$cores" -v memory="$memory" -v load="$load" \
     printf "- Command: `benches/http.sh` (DURATION=%s ROUNDS=%s)\n", duration, rounds
     for (i = 1; i <= ns; i++) printf "- Scale %s: %s claims%s\n", scales[i], claims[scales[i]], (scales[i] in generate) ? sprintf(", generated in %s s (`argmap generate --scale %s`)", generate[scales[i]], scales[i]) : " (the shipped map)"
     print ""
-    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same run; the ratio is argmap req/s over ceiling req/s. Every scale is served at once, side by side, and each page is driven at each scale in turn, so that the scales are compared seconds apart; req/s, p50 and p99 are the medians of the runs. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
+    print "The ceiling is the same bytes served from memory by a bare axum handler (examples/ceiling.rs), measured in the same rounds, right after argmap at the same scale; the ratio is the median argmap req/s over the median ceiling req/s. Every scale is served at once, side by side, and each page is driven at each scale in turn, so that the scales are compared seconds apart; req/s, p50 and p99 are the medians of the runs. \"cache on\" reuses rendered pages for anonymous visitors until the map changes; \"cache off\" renders every request from the database (standings are still kept per map version)."
     print ""
     print "| page | scale | cache | bytes | req/s | p50 ms | p99 ms | errors | ceiling req/s | of ceiling | first request ms |"
     print "|---|---|---|---|---|---|---|---|---|---|---|"
