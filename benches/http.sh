@@ -5,7 +5,7 @@
 # off, and measures in the same run the ceiling: the same bytes served from memory by a
 # bare axum handler (examples/ceiling.rs). Writes BENCHMARKS.md.
 #
-#   benches/http.sh                      # everything (about 25 minutes on 2 cores)
+#   benches/http.sh                      # everything (about 27 minutes on 2 cores)
 #   DURATION=3 ROUNDS=1 SCALES="1" benches/http.sh
 #
 # Generated clusters are kept in $BENCH_DIR (target/bench) and reused by the next run.
