@@ -108,6 +108,22 @@ impl Error {
         }
     }
 
+    /// A JSON body or form (`what`) that its type refused. A field holding a value it
+    /// cannot take (an unknown word, text where a number belongs) is a 422 naming the
+    /// field, like the writes' own checks; a missing field or a body of the wrong shape
+    /// is a 400.
+    pub(crate) fn unfit<E: std::fmt::Display>(
+        what: &str,
+        err: serde_path_to_error::Error<E>,
+    ) -> Self {
+        let field = err.path().to_string();
+        if field == "." {
+            Error::BadRequest(format!("{what} does not fit: {}", err.inner()))
+        } else {
+            Error::invalid(field, err.inner().to_string())
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::NotFound(_) => StatusCode::NOT_FOUND,

@@ -35,8 +35,46 @@ struct SearchQuery {
     q: String,
 }
 
+crate::domain::vocabulary! {
+    /// What a search hit is: an object with a page of its own, a claim's quote, or a
+    /// passage (segment) of a source's text.
+    pub enum HitKind ("search hit kind") {
+        Claim = "claim",
+        Quote = "quote",
+        Proposal = "proposal",
+        Tension = "tension",
+        Debate = "debate",
+        Source = "source",
+        Segment = "segment",
+    }
+}
+
+impl HitKind {
+    /// The kind of the object it belongs to: a quote's is a claim, a passage's a source.
+    pub fn object_kind(self) -> HitKind {
+        match self {
+            HitKind::Quote => HitKind::Claim,
+            HitKind::Segment => HitKind::Source,
+            kind => kind,
+        }
+    }
+
+    /// What the results page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HitKind::Claim => "Claim",
+            HitKind::Quote => "Quote",
+            HitKind::Proposal => "Proposal",
+            HitKind::Tension => "Tension",
+            HitKind::Debate => "Debate",
+            HitKind::Source => "Source",
+            HitKind::Segment => "Source text",
+        }
+    }
+}
+
 pub struct Hit {
-    pub kind: String,
+    pub kind: HitKind,
     pub href: String,
     pub title: String,
     /// Escaped HTML with `<mark>` around matches.
@@ -45,30 +83,6 @@ pub struct Hit {
     /// that object's title.
     pub object_href: String,
     pub object_title: String,
-}
-
-impl Hit {
-    /// The kind of the object it belongs to: a quote's is `claim`, a passage's `source`.
-    pub fn object_kind(&self) -> &str {
-        match self.kind.as_str() {
-            "quote" => "claim",
-            "segment" => "source",
-            kind => kind,
-        }
-    }
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "claim" => "Claim",
-        "quote" => "Quote",
-        "proposal" => "Proposal",
-        "tension" => "Tension",
-        "source" => "Source",
-        "segment" => "Source text",
-        "debate" => "Debate",
-        _ => "Result",
-    }
 }
 
 #[derive(Template)]
@@ -189,17 +203,11 @@ pub fn acronyms(query: &str) -> (String, Vec<String>) {
 pub struct Found {
     /// The object's own hit, if its text matched (not only a quote or passage of it).
     pub own: Option<Hit>,
-    pub kind: String,
+    pub kind: HitKind,
     pub href: String,
     pub title: String,
     /// The quotes or passages of it that matched, best first (at most [`WITHIN`]).
     pub within: Vec<Hit>,
-}
-
-impl Found {
-    pub fn kind_label(&self) -> &'static str {
-        kind_label(&self.kind)
-    }
 }
 
 /// The most quotes or passages shown under one result.
@@ -214,7 +222,7 @@ pub fn by_object(hits: Vec<Hit>) -> Vec<Found> {
             None => {
                 found.push(Found {
                     own: None,
-                    kind: hit.object_kind().to_owned(),
+                    kind: hit.kind.object_kind(),
                     href: hit.object_href.clone(),
                     title: hit.object_title.clone(),
                     within: Vec::new(),
@@ -300,7 +308,7 @@ pub async fn find(state: &AppState, tsquery: &str) -> Result<Vec<Hit>> {
                 order by rank desc limit $3)
            ),
            top as (select * from hits order by rank desc, kind, title limit $3)
-           select kind as "kind!", href as "href!", title as "title!",
+           select kind as "kind!: HitKind", href as "href!", title as "title!",
                   object_href as "object_href!", object_title as "object_title!",
                   ts_headline('english', translate(doc, chr(1) || chr(2), ''), (select query from q), $2) as "snippet!"
            from top

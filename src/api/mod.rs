@@ -251,17 +251,22 @@ impl Created {
     }
 }
 
-/// A JSON body, whose parse errors get our problem format (naming the field).
+/// A JSON body, whose parse errors get our problem format: a value its field cannot take
+/// is a 422 naming the field ([`Error::unfit`]).
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(Error::BadRequest(rejection.body_text())),
-        }
+        // axum checks the content type and the syntax; the path to a refused field is
+        // only known when the value is read into `T` through serde_path_to_error.
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|err| Error::unfit("the JSON body", err))
     }
 }
 

@@ -16,7 +16,7 @@ pub struct SearchQuery {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
-    pub kind: String,
+    pub kind: crate::search::HitKind,
     pub url: String,
     pub title: String,
     /// An extract with the matched words in `<mark>` (the rest escaped).

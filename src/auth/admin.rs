@@ -80,8 +80,7 @@ async fn list(
 
 #[derive(Debug, Deserialize)]
 struct RoleForm {
-    #[serde(default)]
-    role: String,
+    role: Role,
 }
 
 async fn role(
@@ -90,10 +89,7 @@ async fn role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Redirect> {
     writer.user.require(Role::Admin)?;
-    let role: Role = form
-        .role
-        .parse()
-        .map_err(|message: String| crate::Error::invalid("role", message))?;
+    let role = form.role;
     writer
         .in_transaction(async |tx, admin| users::set_role_by_id(tx, id, role, admin.id).await)
         .await?;

@@ -52,13 +52,40 @@ pub(crate) async fn check(session: &Session, given: Option<&str>) -> Result<()> 
 /// A form whose `csrf` field matched the session's token, and its other fields.
 pub struct CsrfForm<T>(pub T);
 
-/// A posted form as `CsrfForm` reads it: the token beside the form's own fields.
+/// A posted form's token, beside fields it leaves to the form's own type.
 #[derive(serde::Deserialize)]
-pub(crate) struct Envelope<T> {
+struct Token {
     #[serde(default)]
-    pub csrf: Option<String>,
-    #[serde(flatten)]
-    pub fields: T,
+    csrf: Option<String>,
+}
+
+/// A form body's `csrf` token.
+fn form_token(body: &[u8]) -> Result<Option<String>> {
+    let Token { csrf } = serde_urlencoded::from_bytes(body)
+        .map_err(|err| Error::BadRequest(format!("the form could not be read: {err}")))?;
+    Ok(csrf)
+}
+
+/// A form body's fields as `T` (which passes over the token). A field `T` refuses is a
+/// 422 naming it ([`Error::unfit`]).
+pub(crate) fn form_fields<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(form_urlencoded::parse(
+        body,
+    )))
+    .map_err(|err| Error::unfit("the form", err))
+}
+
+/// Whether the request says it carries an HTML form's fields.
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 /// The session a form is checked against: without one (cookies off) no form can be sent.
@@ -79,12 +106,16 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
         let (mut parts, body) = request.into_parts();
         let session = form_session(&mut parts, state).await?;
-        let request = Request::from_parts(parts, body);
-        let axum::Form(envelope) = axum::Form::<Envelope<T>>::from_request(request, state)
+        if !is_form(&parts.headers) {
+            return Err(Error::BadRequest(
+                "a form is sent as application/x-www-form-urlencoded".into(),
+            ));
+        }
+        let body = axum::body::Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
-        check(&session, envelope.csrf.as_deref()).await?;
-        Ok(CsrfForm(envelope.fields))
+        check(&session, form_token(&body)?.as_deref()).await?;
+        form_fields(&body).map(CsrfForm)
     }
 }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::write::{self, ClaimEdit, NewAnnotation, NewClaim, NewQuote, NewReview};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Masthead, SignedInPage, Writer};
-use crate::domain::{Pole, RelationKind};
+use crate::domain::{Pole, RelationKind, word_field};
 use crate::read::OrNotFound;
 use crate::relations::targets::{self, Match};
 use crate::views::Crumb;
@@ -92,25 +92,26 @@ pub struct ClaimFormValues {
 const POLE_MARK: char = '|';
 
 impl ClaimFormValues {
-    fn to_new_claim(&self, source: &str) -> NewClaim {
+    /// The claim the form asks for ([`word_field`] for its relation and pole).
+    fn to_new_claim(&self, source: &str) -> Result<NewClaim> {
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let (shows_tension, pole) = self
             .shows_tension
             .split_once(POLE_MARK)
             .unwrap_or((&self.shows_tension, &self.pole));
-        NewClaim {
+        Ok(NewClaim {
             source: source.to_owned(),
             segment: self.segment.clone(),
             quote: self.quote.clone(),
             text: self.text.clone(),
             actor: some(&self.actor),
-            relation: some(&self.relation),
+            relation: word_field("relation", &self.relation)?,
             target: some(&self.pick).or_else(|| some(&self.target)),
             shows_tension: some(shows_tension),
-            pole: some(pole),
+            pole: word_field("pole", pole)?,
             tags: vec![self.tags.clone()],
             note: some(&self.note),
-        }
+        })
     }
 }
 
@@ -225,7 +226,7 @@ async fn create(
     submit(
         &state.db,
         form,
-        async |tx, form| write::create(tx, &user, &form.to_new_claim(&slug)).await,
+        async |tx, form| write::create(tx, &user, &form.to_new_claim(&slug)?).await,
         |claim| format!("/claims/{claim}"),
         async |form, status, failure| {
             new_claim_page(&state, masthead, &slug, form, Some(failure))

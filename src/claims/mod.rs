@@ -67,7 +67,7 @@ struct Annotation {
     id: i64,
     author: String,
     body: String,
-    stance: Option<String>,
+    stance: Option<Stance>,
     created_at: time::OffsetDateTime,
 }
 
@@ -303,7 +303,7 @@ async fn evidence(db: &PgPool, claim: i64) -> Result<Vec<Evidence>> {
 async fn annotations(db: &PgPool, claim: i64) -> Result<Vec<Annotation>> {
     Ok(sqlx::query_as!(
         Annotation,
-        r#"select n.id, u.display_name as author, n.body, n.stance, n.created_at
+        r#"select n.id, u.display_name as author, n.body, n.stance as "stance: Stance", n.created_at
            from annotations n join users u on u.id = n.user_id
            where n.claim_id = $1 and n.hidden_at is null
            order by n.created_at"#,

@@ -31,9 +31,9 @@ pub struct NewClaim {
     /// Who makes the claim (an actor's slug); by default the source's author.
     #[serde(default)]
     pub actor: Option<String>,
-    /// "supports", "attacks" or "undercuts", with `target`.
-    #[serde(default)]
-    pub relation: Option<String>,
+    /// How it bears on `target`; blank for no relation.
+    #[serde(default, deserialize_with = "crate::domain::blank_as_none")]
+    pub relation: Option<RelationKind>,
     /// A few words of the claim or proposal (matching one of them), a claim's slug, or
     /// "proposal:SLUG"; for an undercut, the inference it denies: "relation:ID".
     #[serde(default)]
@@ -41,9 +41,9 @@ pub struct NewClaim {
     /// Marks the claim as showing a tension a proposal raises: "proposal-slug/tension-slug".
     #[serde(default)]
     pub shows_tension: Option<String>,
-    /// "a" or "b": the pole the claim argues for, with `shows_tension`.
-    #[serde(default)]
-    pub pole: Option<String>,
+    /// The pole the claim argues for, with `shows_tension`.
+    #[serde(default, deserialize_with = "crate::domain::blank_as_none")]
+    pub pole: Option<Pole>,
     #[serde(default)]
     pub tags: Vec<String>,
     /// A comment (Markdown) added as the first annotation.
@@ -117,8 +117,8 @@ pub async fn create(conn: &mut PgConnection, user: &User, new: &NewClaim) -> Res
         Some(slug) => Some(actor_id(conn, slug).await?),
         None => passage.author_id,
     };
-    let bearing = find_bearing(conn, new.relation.as_deref(), new.target.as_deref()).await?;
-    let evidence = find_evidence(conn, new.shows_tension.as_deref(), new.pole.as_deref()).await?;
+    let bearing = find_bearing(conn, new.relation, new.target.as_deref()).await?;
+    let evidence = find_evidence(conn, new.shows_tension.as_deref(), new.pole).await?;
     let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(Error::invalid(
@@ -274,22 +274,13 @@ async fn actor_id(conn: &mut PgConnection, slug: &str) -> Result<i64> {
 /// The relation a new claim starts with: both a kind and a target, or neither.
 async fn find_bearing(
     conn: &mut PgConnection,
-    relation: Option<&str>,
+    relation: Option<RelationKind>,
     target: Option<&str>,
 ) -> Result<Option<Bearing>> {
-    let relation = relation.filter(|r| !r.is_empty());
     let target = target.map(str::trim).filter(|t| !t.is_empty());
     let (kind, target) = match (relation, target) {
         (None, None) => return Ok(None),
-        (Some(kind), Some(target)) => (
-            kind.parse::<RelationKind>().map_err(|_| {
-                Error::invalid(
-                    "relation",
-                    format!("{kind:?} is not supports, attacks or undercuts"),
-                )
-            })?,
-            target,
-        ),
+        (Some(kind), Some(target)) => (kind, target),
         (Some(_), None) => {
             return Err(Error::invalid(
                 "target",
@@ -332,7 +323,7 @@ pub(crate) async fn proposal_id(conn: &mut PgConnection, slug: &str, field: &str
 async fn find_evidence(
     conn: &mut PgConnection,
     link: Option<&str>,
-    pole: Option<&str>,
+    pole: Option<Pole>,
 ) -> Result<Option<(i64, Pole)>> {
     let Some(link) = link.filter(|t| !t.is_empty()) else {
         return Ok(None);
@@ -340,9 +331,8 @@ async fn find_evidence(
     let (proposal, tension) = link
         .split_once('/')
         .ok_or_else(|| Error::invalid("shows_tension", "give it as proposal-slug/tension-slug"))?;
-    let pole = pole
-        .and_then(|p| p.parse::<Pole>().ok())
-        .ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
+    let pole =
+        pole.ok_or_else(|| Error::invalid("pole", "choose the pole it argues for: a or b"))?;
     let id = sqlx::query_scalar!(
         "select pt.id from proposal_tensions pt join proposals p on p.id = pt.proposal_id join tensions t on t.id = pt.tension_id
                  where p.slug = $1::text and t.slug = $2::text and pt.removed_at is null",
@@ -538,9 +528,9 @@ pub async fn edit(
 pub struct NewAnnotation {
     /// A comment in Markdown (shown sanitised).
     pub body: String,
-    /// "agree", "disagree" or "unsure".
-    #[serde(default)]
-    pub stance: Option<String>,
+    /// Blank for none.
+    #[serde(default, deserialize_with = "crate::domain::blank_as_none")]
+    pub stance: Option<Stance>,
 }
 
 pub async fn annotate(
@@ -556,14 +546,7 @@ pub async fn annotate(
             format!("write a comment of 1 to {MAX_NOTE_CHARS} characters"),
         ));
     }
-    let stance = match note.stance.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(stance) => Some(
-            stance
-                .parse::<Stance>()
-                .map_err(|_| Error::invalid("stance", "agree, disagree or unsure"))?,
-        ),
-    };
+    let stance = note.stance;
     let claim = claim_id(conn, slug, "claim").await?;
     let id = sqlx::query_scalar!(
         "insert into annotations (claim_id, user_id, body, stance) values ($1, $2, $3, $4) returning id",
@@ -581,8 +564,7 @@ pub async fn annotate(
 
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewReview {
-    /// misquoted, duplicate, unclear, unsupported or off-topic.
-    pub reason: String,
+    pub reason: ReviewReason,
     #[serde(default)]
     pub note: String,
 }
@@ -594,12 +576,7 @@ pub async fn report(
     slug: &str,
     review: &NewReview,
 ) -> Result<i64> {
-    let reason: ReviewReason = review.reason.parse().map_err(|_| {
-        Error::invalid(
-            "reason",
-            "misquoted, duplicate, unclear, unsupported or off-topic",
-        )
-    })?;
+    let reason = review.reason;
     let note = review.note.trim();
     if note.chars().count() > 2000 {
         return Err(Error::invalid("note", "at most 2000 characters"));

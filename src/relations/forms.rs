@@ -30,8 +30,7 @@ pub fn router() -> Router<AppState> {
 /// What the link form sends: how this claim bears on which other.
 #[derive(Debug, Deserialize)]
 struct LinkForm {
-    #[serde(default)]
-    kind: String,
+    kind: RelationKind,
     /// The other claim or proposal: its words, or its exact name.
     #[serde(default)]
     to: String,
@@ -46,7 +45,7 @@ struct LinkPage {
     masthead: Masthead,
     crumbs: Vec<Crumb>,
     key: String,
-    kind: String,
+    kind: RelationKind,
     to: String,
     choices: Vec<Match>,
     failure: Option<Failure>,
@@ -146,7 +145,7 @@ async fn undercut(
             let from = undercutting_claim(tx, named).await?;
             let new = NewRelation {
                 from,
-                kind: RelationKind::Undercuts.to_string(),
+                kind: RelationKind::Undercuts,
                 to: format!("relation:{id}"),
             };
             write::create(tx, &user, &new).await

@@ -13,12 +13,11 @@ use crate::revisions::{ObjectKind, Revision, RevisionAction};
 use crate::{Error, Result};
 
 /// A relation to add between two things already in the map.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewRelation {
     /// The claim that bears on the other (its slug).
     pub from: String,
-    /// "supports", "attacks" or "undercuts".
-    pub kind: String,
+    pub kind: RelationKind,
     /// What it bears on: a claim's or proposal's words (matching one of them), a
     /// claim's slug, or "proposal:SLUG"; for an undercut, the inference it denies:
     /// "relation:ID" (the id of the support, attack or undercut it undercuts).
@@ -29,7 +28,7 @@ pub struct NewRelation {
 /// id. A relation that already holds is a 409 naming it.
 pub async fn create(conn: &mut PgConnection, user: &User, new: &NewRelation) -> Result<i64> {
     user.require(Role::Contributor)?;
-    let kind = parse_kind(&new.kind)?;
+    let kind = new.kind;
     let from_slug = new.from.trim().trim_start_matches("/claims/");
     if from_slug.is_empty() {
         return Err(Error::invalid("from", "name the claim (its slug)"));
@@ -202,10 +201,9 @@ pub async fn retire(conn: &mut PgConnection, user: &User, id: i64) -> Result<()>
 }
 
 /// A relation's new kind.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 pub struct RelationEdit {
-    /// "supports", "attacks" or "undercuts".
-    pub kind: String,
+    pub kind: RelationKind,
 }
 
 /// Changes the kind of the relation `id` (its creator or a moderator). The same kind
@@ -216,7 +214,7 @@ pub async fn retype(
     id: i64,
     edit: &RelationEdit,
 ) -> Result<()> {
-    let kind = parse_kind(&edit.kind)?;
+    let kind = edit.kind;
     let held = hold(conn, user, id, "retype").await?;
     if held.kind == kind {
         return Ok(());
@@ -249,13 +247,4 @@ pub async fn retype(
     }
     held.record(conn, user, id, RevisionAction::Edit, "kind", json!(kind))
         .await
-}
-
-fn parse_kind(kind: &str) -> Result<RelationKind> {
-    kind.trim().parse::<RelationKind>().map_err(|_| {
-        Error::invalid(
-            "kind",
-            format!("{kind:?} is not supports, attacks or undercuts"),
-        )
-    })
 }

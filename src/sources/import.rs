@@ -129,12 +129,7 @@ impl NewSource {
                 })?)
             }
         };
-        let kind = match some(&self.kind) {
-            None => None,
-            Some(kind) => Some(kind.parse::<SourceKind>().map_err(|_| {
-                crate::Error::invalid("kind", format!("{kind:?} is not thread, article or blog"))
-            })?),
-        };
+        let kind = crate::domain::word_field::<SourceKind>("kind", &self.kind)?;
         Ok(SourceInput {
             origin: origin.to_owned(),
             text: self.text.clone(),

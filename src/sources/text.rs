@@ -14,7 +14,7 @@ use super::metadata;
 
 crate::domain::vocabulary! {
     /// What kind of document a source is.
-    pub enum SourceKind ("kind") {
+    pub enum SourceKind ("source kind") {
         Thread = "thread",
         Article = "article",
         Blog = "blog",

@@ -174,15 +174,13 @@ async fn edit<E: Edited>(
 mod tests {
     use super::{Edited, Posted};
     use crate::Error;
-    use crate::auth::csrf::Envelope;
+    use crate::auth::csrf::form_fields;
     use crate::proposals::write::ProposalEdit;
     use crate::tensions::write::TensionEdit;
     use crate::views::form::version_field;
 
     fn posted<E: Edited>(body: &str) -> crate::Result<E> {
-        let envelope: Envelope<Posted<E::Posted>> = serde_urlencoded::from_str(body).unwrap();
-        assert_eq!(envelope.csrf.as_deref(), Some("token"));
-        let Posted { version, fields } = envelope.fields;
+        let Posted { version, fields } = form_fields::<Posted<E::Posted>>(body.as_bytes())?;
         Ok(E::posted(version_field(&version)?, fields))
     }
 

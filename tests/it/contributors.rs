@@ -2,7 +2,7 @@
 //! do what, through the pages and the JSON API.
 
 use argmap::auth::Role;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::builders::small::{
@@ -255,6 +255,120 @@ async fn a_quote_that_is_not_in_the_passage_gets_422_and_nothing_is_written() {
         "the quote field is marked",
     );
     assert_eq!(revisions(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_word_not_in_its_list_is_a_422_naming_the_field_and_the_words_through_api_and_forms() {
+    let (app, visitor) = contributor("eve@example.org").await;
+    let token = app.token("ivy@example.org", Role::Contributor).await;
+    let admin = app.signed_in("root@example.org", Role::Admin).await;
+    let id = app.user("ann@example.org", Role::Contributor).await;
+    let before = revisions(&app).await;
+    let claim = json!({ "source": SOURCE, "segment": SEGMENT, "quote": QUOTE, "text": "Blame follows control, always and everywhere.", "relation": "contradicts", "target": TARGET });
+    for (method, path, body, field, says) in [
+        (
+            Method::POST,
+            format!("/api/v1/claims/{TARGET}/annotations"),
+            json!({ "body": "A note.", "stance": "maybe" }),
+            "stance",
+            "unknown stance \"maybe\": expected agree, disagree or unsure",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/claims/{TARGET}/reviews"),
+            json!({ "reason": "rude" }),
+            "reason",
+            "unknown review reason \"rude\": expected misquoted, duplicate, unclear, unsupported or off-topic",
+        ),
+        (
+            Method::POST,
+            "/api/v1/claims".to_owned(),
+            claim,
+            "relation",
+            "unknown relation kind \"contradicts\": expected supports, attacks or undercuts",
+        ),
+        (
+            Method::PATCH,
+            "/api/v1/relations/1".to_owned(),
+            json!({ "kind": "refutes" }),
+            "kind",
+            "unknown relation kind \"refutes\"",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/claims/{TARGET}"),
+            json!({ "version": "first", "text": "Reorganisations seed the next one." }),
+            "version",
+            "invalid type: string \"first\", expected i32",
+        ),
+    ] {
+        let response = app.send_as(method, &path, &token, &body).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path} {body}"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["field"], field, "{problem}");
+        assert_detail(&problem, says);
+    }
+    assert_eq!(revisions(&app).await, before, "nothing refused is written");
+
+    // Left blank, a word that may be left out is none.
+    let noted = app
+        .send_as(
+            Method::POST,
+            &format!("/api/v1/claims/{TARGET}/annotations"),
+            &token,
+            &json!({ "body": "A note with no stance.", "stance": "" }),
+        )
+        .await;
+    assert_eq!(noted.status(), StatusCode::CREATED);
+    assert_eq!(
+        scalar(
+            &app.db,
+            "select count(*) from annotations where stance is null"
+        )
+        .await,
+        1
+    );
+
+    // A form names the field in the same words, and keeps what was typed.
+    let fields = [
+        ("segment", SEGMENT),
+        ("quote", QUOTE),
+        ("text", "Blame follows control, always and everywhere."),
+        ("relation", "contradicts"),
+        ("target", TARGET),
+    ];
+    let page = refused_form(
+        visitor
+            .post_form(&format!("/sources/{SOURCE}/claims"), &fields)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        text_of(&page, ".notice"),
+        "relation: unknown relation kind \"contradicts\": expected supports, attacks or undercuts"
+    );
+    assert_one(
+        &page,
+        "#relation[aria-invalid=true]",
+        "the relation field is marked",
+    );
+    let refused = admin
+        .post_form(&format!("/admin/users/{id}/role"), &[("role", "emperor")])
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text_of(&html(refused).await, "main")
+            .contains("unknown role \"emperor\": expected contributor, moderator or admin")
+    );
+    assert_eq!(
+        revisions(&app).await,
+        before + 1,
+        "only the note was written"
+    );
 }
 
 #[tokio::test]
@@ -1055,6 +1169,24 @@ async fn the_openapi_document_describes_every_api_route_and_has_a_readable_page(
     assert!(document["paths"]["/api/v1/claims/{slug}"]["patch"].is_object());
     assert!(document["paths"]["/api/v1/relations/{id}"]["delete"].is_object());
     assert!(document["paths"]["/api/v1/relations/{id}"]["patch"].is_object());
+    // The domain's words are listed where a body or an answer holds one.
+    let schemas = &document["components"]["schemas"];
+    for (schema, property, words) in [
+        ("NewRelation", "kind", "RelationKind"),
+        ("NewReview", "reason", "ReviewReason"),
+        ("SearchHit", "kind", "HitKind"),
+    ] {
+        assert_eq!(
+            schemas[schema]["properties"][property]["$ref"],
+            format!("#/components/schemas/{words}"),
+            "{schema}.{property}: {}",
+            schemas[schema]
+        );
+    }
+    assert_eq!(
+        schemas["RelationKind"]["enum"],
+        json!(["supports", "attacks", "undercuts"])
+    );
     let page = app.page("/api").await;
     assert!(select(&page, "table.operations tbody tr").len() >= paths.len());
 }

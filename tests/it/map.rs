@@ -219,7 +219,7 @@ async fn a_bad_leaning_is_refused_naming_file_line_and_the_choices() {
         "map.toml",
         "leaning = \"a\"",
         "leaning = \"left\"",
-        "unknown variant `left`, expected one of `a`, `b`, `balanced`",
+        "unknown leaning \"left\": expected a, b or balanced",
     )
     .await;
 }
@@ -230,7 +230,7 @@ async fn a_bad_pole_is_refused_naming_file_and_line() {
         "map.toml",
         "pole = \"b\"",
         "pole = \"c\"",
-        "unknown variant `c`, expected `a` or `b`",
+        "unknown pole \"c\": expected a or b",
     )
     .await;
 }
@@ -241,7 +241,7 @@ async fn a_bad_actor_kind_is_refused_naming_file_and_line() {
         "map.toml",
         "kind = \"person\"",
         "kind = \"robot\"",
-        "unknown variant `robot`, expected one of `person`, `organisation`, `office`",
+        "unknown actor kind \"robot\": expected person, organisation or office",
     )
     .await;
 }
@@ -252,7 +252,7 @@ async fn a_bad_source_kind_is_refused_naming_file_and_line() {
         &format!("claims/{}.toml", small::SOURCE),
         "kind = \"thread\"",
         "kind = \"podcast\"",
-        "unknown variant `podcast`, expected one of `thread`, `article`, `blog`",
+        "unknown source kind \"podcast\": expected thread, article or blog",
     )
     .await;
 }

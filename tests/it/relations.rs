@@ -226,7 +226,7 @@ async fn a_wrong_relation_gets_422_naming_the_field_and_writes_nothing() {
             "contradicts",
             TARGET,
             "kind",
-            "not supports, attacks or undercuts",
+            "unknown relation kind \"contradicts\": expected supports, attacks or undercuts",
         ),
         (VICTIM, "attacks", "", "to", "name the claim"),
     ] {
