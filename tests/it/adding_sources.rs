@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::builders::small::{self, DEBATE};
 use crate::harness::{
-    TestApp, Visitor, assert_one, location, refused_form, scalar, select, send, text_of, texts,
+    TestApp, Visitor, assert_one, assert_refused, location, refused_form, scalar, select, send,
+    text_of, texts,
 };
 
 /// An article as copied from a web page: a title, a byline, a date, three paragraphs.
@@ -146,13 +147,7 @@ async fn a_bad_source_gets_422_naming_the_field_and_writes_nothing() {
         let path = format!("/api/v1/sources?preview={preview}");
         for (body, field) in &cases {
             let response = app.send_as(Method::POST, &path, &token, body).await;
-            assert_eq!(
-                response.status(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{field} (preview {preview})"
-            );
-            let problem: Value = response.json().await.unwrap();
-            assert_eq!(problem["field"], *field, "{problem}");
+            assert_refused(response, field, "").await;
         }
     }
     assert_eq!(counts(&app).await, before, "nothing was written");

@@ -12,8 +12,8 @@ use crate::builders::small::{
 use crate::builders::{AUTHOR, AUTHOR_NAME};
 use crate::harness::{
     PASSWORD, TestApp, Visitor, argmap, assert_contains, assert_detail, assert_none, assert_one,
-    created_slug, every_page, form_version, header, html, insert_claim_row, location, refused_form,
-    scalar, select, text, text_of, texts,
+    assert_refused, created_slug, every_page, form_version, header, html, insert_claim_row,
+    location, refused_form, scalar, select, text, text_of, texts,
 };
 
 /// Adds a claim attacking `TARGET`, quoting a passage of `SOURCE`, through the page's form.
@@ -302,15 +302,7 @@ async fn a_word_not_in_its_list_is_a_422_naming_the_field_and_the_words_through_
             "invalid type: string \"first\", expected i32",
         ),
     ] {
-        let response = app.send_as(method, &path, &token, &body).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{path} {body}"
-        );
-        let problem: Value = response.json().await.unwrap();
-        assert_eq!(problem["field"], field, "{problem}");
-        assert_detail(&problem, says);
+        assert_refused(app.send_as(method, &path, &token, &body).await, field, says).await;
     }
     assert_eq!(revisions(&app).await, before, "nothing refused is written");
 
@@ -957,10 +949,8 @@ async fn the_api_adds_and_edits_claims_with_a_token_and_refuses_a_revoked_one() 
     };
 
     let bad = post("/api/v1/claims", json!({ "source": SOURCE, "segment": SEGMENT, "quote": "not in the text at all", "text": "A claim whose quote is wrong." })).await.unwrap();
-    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(header(&bad, "content-type"), "application/problem+json");
-    let problem: Value = bad.json().await.unwrap();
-    assert_eq!(problem["field"], "quote");
+    assert_refused(bad, "quote", "").await;
 
     let missing = post("/api/v1/claims", json!({ "source": SOURCE }))
         .await

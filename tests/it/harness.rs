@@ -794,6 +794,25 @@ pub fn assert_detail(problem: &serde_json::Value, says: &str) {
     assert!(detail.contains(says), "{says:?} not in {problem}");
 }
 
+/// Asserts that an API answer is a 422 problem blaming `field` and saying `says` (`""`
+/// for anything) in its detail; returns the problem.
+pub async fn assert_refused(
+    response: reqwest::Response,
+    field: &str,
+    says: &str,
+) -> serde_json::Value {
+    let status = response.status();
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        status,
+        reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+        "{problem}"
+    );
+    assert_eq!(problem["field"], field, "{problem}");
+    assert_detail(&problem, says);
+    problem
+}
+
 /// The strings `sql` selects, one a row.
 pub async fn strings(db: &PgPool, sql: &str) -> Vec<String> {
     sqlx::query_scalar(sql).fetch_all(db).await.unwrap()
