@@ -33,6 +33,7 @@ use utoipa_axum::routes;
 
 use crate::auth::{self, User, Via, csrf};
 use crate::error::Problem;
+use crate::http::input::{BodyKind, body_kind};
 use crate::{AppState, Error, Result};
 
 #[derive(OpenApi)]
@@ -259,15 +260,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
-        // axum checks the content type and the syntax; the path to a refused field is
-        // only known when the value is read into `T` through serde_path_to_error.
-        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(request, state)
+        if body_kind(request.headers()) != Some(BodyKind::Json) {
+            return Err(Error::BadRequest(
+                "send the body as JSON (Content-Type: application/json)".into(),
+            ));
+        }
+        let body = axum::body::Bytes::from_request(request, state)
             .await
             .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
-        serde_path_to_error::deserialize(value)
-            .map(ApiJson)
-            .map_err(|err| Error::unfit("the JSON body", err))
+        json_fields(&body).map(ApiJson)
     }
+}
+
+/// A JSON body read as `T`. A value a field cannot take is a 422 naming the field
+/// ([`Error::unfit`]); a body that is not JSON is a 400.
+fn json_fields<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    let not_json =
+        |err: serde_json::Error| Error::BadRequest(format!("the body is not JSON: {err}"));
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut json).map_err(|err| {
+        if err.inner().is_data() {
+            Error::unfit("the JSON body", err)
+        } else {
+            not_json(err.into_inner())
+        }
+    })?;
+    json.end().map_err(not_json)?;
+    Ok(value)
 }
 
 /// A user allowed to write through the API: a page's [`auth::Writer`] (by token, or by
@@ -299,5 +318,45 @@ impl FromRequestParts<AppState> for Writer {
             csrf::check_header(&session, &parts.headers).await?;
         }
         Ok(Writer(writer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_fields;
+    use crate::Error;
+    use crate::domain::Stance;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Note {
+        body: String,
+        #[serde(default)]
+        stance: Option<Stance>,
+    }
+
+    #[test]
+    fn a_field_that_cannot_take_its_value_is_named_and_a_body_that_is_not_json_is_not() {
+        let read = |body: &str| json_fields::<Note>(body.as_bytes());
+        let note = read(r#"{"body": "x", "stance": "agree"}"#).unwrap();
+        assert_eq!(
+            (note.body.as_str(), note.stance),
+            ("x", Some(Stance::Agree))
+        );
+        match read(r#"{"body": "x", "stance": "maybe"}"#) {
+            Err(Error::Invalid { field, message }) => {
+                assert_eq!(field, "stance");
+                assert!(message.starts_with("unknown stance \"maybe\""), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        for not_json in [r#"{"body": "x""#, r#"{"body": "x"} trailing"#, "stance"] {
+            assert!(
+                matches!(read(not_json), Err(Error::BadRequest(m)) if m.starts_with("the body is not JSON")),
+                "{not_json}"
+            );
+        }
+        assert!(
+            matches!(read(r#"{"stance": "agree"}"#), Err(Error::BadRequest(m)) if m.contains("missing field `body`"))
+        );
     }
 }

@@ -89,9 +89,8 @@ async fn role(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<Redirect> {
     writer.user.require(Role::Admin)?;
-    let role = form.role;
     writer
-        .in_transaction(async |tx, admin| users::set_role_by_id(tx, id, role, admin.id).await)
+        .in_transaction(async |tx, admin| users::set_role_by_id(tx, id, form.role, admin.id).await)
         .await?;
     Ok(Redirect::to("/admin/users"))
 }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use tower_sessions::Session;
 
 use super::session_error;
+use crate::http::input::{BodyKind, body_kind};
 use crate::{AppState, Error, Result};
 
 const SESSION_KEY: &str = "csrf";
@@ -75,19 +76,6 @@ pub(crate) fn form_fields<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     .map_err(|err| Error::unfit("the form", err))
 }
 
-/// Whether the request says it carries an HTML form's fields.
-fn is_form(headers: &HeaderMap) -> bool {
-    headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .is_some_and(|essence| {
-            essence
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-}
-
 /// The session a form is checked against: without one (cookies off) no form can be sent.
 pub(crate) async fn form_session(
     parts: &mut axum::http::request::Parts,
@@ -106,7 +94,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(request: Request, state: &AppState) -> Result<Self> {
         let (mut parts, body) = request.into_parts();
         let session = form_session(&mut parts, state).await?;
-        if !is_form(&parts.headers) {
+        if body_kind(&parts.headers) != Some(BodyKind::Form) {
             return Err(Error::BadRequest(
                 "a form is sent as application/x-www-form-urlencoded".into(),
             ));

@@ -8,7 +8,7 @@
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -128,20 +128,16 @@ fn over_limit(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-enum BodyKind {
+/// What a body holds, by its `Content-Type`: a form's fields or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyKind {
     Form,
     Json,
 }
 
-fn body_kind(request: &Request) -> Option<BodyKind> {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
-        return None;
-    }
-    let content_type = request
-        .headers()
+/// What the request's `Content-Type` says its body is, if a form or JSON.
+pub(crate) fn body_kind(headers: &HeaderMap) -> Option<BodyKind> {
+    let content_type = headers
         .get(header::CONTENT_TYPE)?
         .to_str()
         .ok()?
@@ -177,7 +173,11 @@ async fn check(request: Request) -> Result<Request, Error> {
             .map_err(|_| Error::BadRequest("the query string is not valid UTF-8".into()))?;
         check_pairs(pairs)?;
     }
-    let Some(kind) = body_kind(&request) else {
+    let reads_body = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let Some(kind) = body_kind(request.headers()).filter(|_| reads_body) else {
         return Ok(request);
     };
     let (parts, body) = request.into_parts();
